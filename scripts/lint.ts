@@ -1,0 +1,75 @@
+/**
+ * Project lint: the rules a type checker cannot enforce.
+ *
+ * - Time and randomness are read only through Effect's `Clock` and `Random`, so simulations under
+ *   `TestClock` replay exactly. `Date.now()`, `new Date()`, `Math.random()`, `performance.now()`
+ *   and `crypto.randomUUID()` are banned in `src/` and `migrations/`, except in `src/runtime/WallClock.ts`.
+ * - Output goes through the Effect logger or `Console`, never `console.*`.
+ * - Money is never parsed or rounded as a float: no `parseFloat` or `toFixed` in `src/`.
+ *
+ * Run with `npm run lint`; `test/lint.test.ts` runs the same check inside `npm test`.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import { join, relative } from "node:path"
+
+export interface Violation {
+  readonly file: string
+  readonly line: number
+  readonly rule: string
+  readonly text: string
+}
+
+const ALLOWED_CLOCK_MODULE = "src/runtime/WallClock.ts"
+
+const rules: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp; readonly allow?: (file: string) => boolean }> = [
+  { name: "no-date-now", pattern: /\bDate\.now\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  { name: "no-new-date-without-argument", pattern: /\bnew\s+Date\s*\(\s*\)/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  { name: "no-math-random", pattern: /\bMath\.random\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  { name: "no-performance-now", pattern: /\bperformance\.now\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  { name: "no-random-uuid", pattern: /\brandomUUID\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  { name: "no-console", pattern: /\bconsole\.(log|error|warn|info|debug)\s*\(/ },
+  { name: "no-float-money", pattern: /\b(parseFloat|toFixed)\s*\(/ }
+]
+
+const walk = (dir: string): Array<string> => {
+  const out: Array<string> = []
+  let entries: Array<string>
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    return out
+  }
+  for (const name of entries) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) out.push(...walk(path))
+    else if (/\.(ts|mts|sql)$/.test(name)) out.push(path)
+  }
+  return out
+}
+
+/** Scans `src/` and `migrations/` under `root` and returns every violation. */
+export const lint = (root: string): Array<Violation> => {
+  const violations: Array<Violation> = []
+  for (const dir of ["src", "migrations"]) {
+    for (const path of walk(join(root, dir))) {
+      const file = relative(root, path).split("\\").join("/")
+      const lines = readFileSync(path, "utf8").split("\n")
+      lines.forEach((text, index) => {
+        const code = text.replace(/\/\/.*$/, "")
+        for (const rule of rules) {
+          if (rule.pattern.test(code) && !(rule.allow?.(file) ?? false)) {
+            violations.push({ file, line: index + 1, rule: rule.name, text: text.trim() })
+          }
+        }
+      })
+    }
+  }
+  return violations
+}
+
+if (import.meta.main) {
+  const violations = lint(process.cwd())
+  for (const v of violations) process.stderr.write(`${v.file}:${v.line}: ${v.rule}: ${v.text}\n`)
+  process.stdout.write(violations.length === 0 ? "lint: ok\n" : `lint: ${violations.length} violation(s)\n`)
+  process.exit(violations.length === 0 ? 0 : 1)
+}
