@@ -1,0 +1,25 @@
+/**
+ * `npm start` runs this first: build `dist/` when it is missing or older than any source file.
+ * Uses only Node built-ins, so it runs on a fresh clone before anything is compiled.
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync, readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+
+const newest = (dir: string): number => {
+  if (!existsSync(dir)) return 0
+  let latest = 0
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    const stat = statSync(path)
+    latest = Math.max(latest, stat.isDirectory() ? newest(path) : stat.mtimeMs)
+  }
+  return latest
+}
+
+const built = existsSync("dist/main.js") ? statSync("dist/main.js").mtimeMs : 0
+const sources = Math.max(newest("src"), statSync("package.json").mtimeMs, statSync("tsconfig.json").mtimeMs, statSync("tsconfig.build.json").mtimeMs)
+if (built === 0 || sources > built || newest("src") > newest("dist")) {
+  process.stdout.write("building dist/ ...\n")
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" })
+}

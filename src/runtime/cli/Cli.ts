@@ -1,0 +1,20 @@
+/**
+ * The command tree. Each subcommand lives in its own module; this one only assembles them.
+ *
+ * @since 0.1.0
+ */
+import { Command } from "effect/cli"
+import { configCommand } from "./ConfigCommand.ts"
+import { migrateCommand } from "./MigrateCommand.ts"
+import { cliInputsFrom, root } from "./Root.ts"
+import { runCommand, runProgram } from "./RunCommand.ts"
+
+/** @category commands */
+export const cli = root.pipe(
+  // `arbees` with no subcommand runs, like `arbees run`
+  Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
+  Command.withSubcommands([runCommand, migrateCommand, configCommand])
+)
+
+/** @category commands */
+export const VERSION = "0.1.0"

@@ -1,0 +1,198 @@
+/**
+ * Every configuration key arbees has, with its type, default and meaning.
+ *
+ * Keys are dotted paths (`risk.kellyFraction`). The environment variable for a key is `ARBEES_`
+ * plus the path in constant case (`ARBEES_RISK_KELLY_FRACTION`); a few keys also read a standard
+ * variable (`DATABASE_URL`, `REDIS_URL`, `OTEL_*`). The defaults carry over the original system's
+ * risk, sizing, exit and staleness knobs (LESSONS.md 1.7-1.9), corrected where it was wrong.
+ *
+ * @since 0.1.0
+ */
+import { Duration } from "effect"
+import * as Money from "../../schema/Money.ts"
+import { League, Sport } from "../../schema/Sport.ts"
+import * as S from "./Setting.ts"
+
+const seconds = (n: number) => Duration.seconds(n)
+const minutes = (n: number) => Duration.minutes(n)
+const usd = Money.dollars
+const px = Money.priceOf
+const ratio = Money.bpsOf
+
+/** Stop-loss distance per sport, in the position's own price (LESSONS.md 1.9). */
+const stopLoss: Record<Sport, string> = {
+  nba: "0.03",
+  ncaab: "0.03",
+  wnba: "0.03",
+  nfl: "0.05",
+  ncaaf: "0.05",
+  nhl: "0.07",
+  mlb: "0.06",
+  mls: "0.07",
+  soccer: "0.07",
+  tennis: "0.04",
+  mma: "0.08"
+}
+
+/** @category spec */
+export const spec = {
+  mode: S.setting(S.oneOf(["paper", "live"]), "paper", "paper trades against real books; live sends real orders"),
+  liveTradingAuthorized: S.setting(
+    S.bool,
+    false,
+    "must be true (flag --authorize-live) for mode=live to start; a second, deliberate switch"
+  ),
+  dataDir: S.setting(S.nonEmptyText, "./.arbees", "where the embedded database and local state live"),
+  log: {
+    level: S.setting(S.oneOf(["all", "trace", "debug", "info", "warn", "error", "fatal", "none"]), "info", "minimum log level"),
+    format: S.setting(S.oneOf(["auto", "json", "pretty"]), "auto", "json, pretty, or auto (pretty on a TTY, json otherwise)")
+  },
+  database: {
+    url: S.optional(S.secret, "Postgres URL; unset runs the embedded PGlite database under dataDir", {
+      secret: true,
+      env: ["DATABASE_URL"]
+    }),
+    poolSize: S.setting(S.int(1, 100), 10, "Postgres connection pool size"),
+    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for the database at start-up"),
+    retentionDays: S.setting(S.int(1, 3650), 30, "days of time-series data (prices, states, signals) to keep"),
+    latencyRetentionDays: S.setting(S.int(1, 3650), 7, "days of latency metrics to keep"),
+    partitionsAheadDays: S.setting(S.int(1, 60), 7, "daily partitions created ahead of time")
+  },
+  redis: {
+    url: S.optional(S.secret, "Redis URL for the event bus; unset uses the in-process bus", {
+      secret: true,
+      env: ["REDIS_URL"]
+    })
+  },
+  admin: {
+    host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
+    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
+  },
+  telemetry: {
+    otlpEndpoint: S.optional(S.url, "OTLP/HTTP collector base URL; unset disables export", {
+      env: ["OTEL_EXPORTER_OTLP_ENDPOINT"]
+    }),
+    otlpHeaders: S.optional(S.secret, "OTLP headers (k=v,k=v), often an API key", {
+      secret: true,
+      env: ["OTEL_EXPORTER_OTLP_HEADERS"]
+    }),
+    serviceName: S.setting(S.nonEmptyText, "arbees", "service.name on traces and metrics", { env: ["OTEL_SERVICE_NAME"] })
+  },
+  shutdown: {
+    deadline: S.setting(S.duration, seconds(30), "the whole shutdown must finish within this"),
+    stepTimeout: S.setting(S.duration, seconds(10), "each shutdown step (drain, flush, close) gets at most this")
+  },
+  espn: {
+    baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
+    timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
+    retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
+    breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
+    breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
+    concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
+    pollLive: S.setting(S.duration, seconds(2), "poll interval for live games"),
+    pollPregame: S.setting(S.duration, seconds(60), "poll interval for games not yet started")
+  },
+  discovery: {
+    leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
+    interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
+    lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
+    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start")
+  },
+  staleness: {
+    gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
+    book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
+    model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
+    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected")
+  },
+  kalshi: {
+    restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
+    wsUrl: S.setting(S.url, "wss://external-api-ws.kalshi.com/trade-api/ws/v2", "Kalshi WebSocket"),
+    keyId: S.optional(S.secret, "Kalshi API key id", { secret: true }),
+    privateKey: S.optional(S.secret, "Kalshi RSA private key (PEM)", { secret: true }),
+    privateKeyFile: S.optional(S.nonEmptyText, "path to the Kalshi RSA private key (PEM), instead of privateKey"),
+    readTokensPerSecond: S.setting(S.int(1, 100_000), 200, "read token bucket refill (most requests cost 10)"),
+    writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill")
+  },
+  polymarket: {
+    gammaUrl: S.setting(S.url, "https://gamma-api.polymarket.com", "Gamma API base"),
+    clobUrl: S.setting(S.url, "https://clob.polymarket.com", "CLOB REST base"),
+    wsUrl: S.setting(S.url, "wss://ws-subscriptions-clob.polymarket.com/ws/market", "CLOB market WebSocket"),
+    walletPrivateKey: S.optional(S.secret, "Polygon wallet private key (order signing)", { secret: true }),
+    apiKey: S.optional(S.secret, "CLOB API key", { secret: true }),
+    apiSecret: S.optional(S.secret, "CLOB API secret", { secret: true }),
+    apiPassphrase: S.optional(S.secret, "CLOB API passphrase", { secret: true }),
+    maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding")
+  },
+  model: {
+    probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
+  },
+  signals: {
+    minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
+    minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
+    debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
+    expiry: S.setting(S.duration, seconds(10), "a signal not acted on within this is dropped"),
+    tradeInOvertime: S.setting(S.bool, false, "allow model-edge signals in overtime"),
+    requirePrior: S.setting(S.bool, true, "refuse model-edge signals when the model has no pre-game prior")
+  },
+  risk: {
+    kellyFraction: S.setting(S.ratio, ratio("0.25"), "fraction of the Kelly stake to bet"),
+    maxPositionFraction: S.setting(S.ratio, ratio("0.05"), "largest single position as a fraction of the bankroll"),
+    maxBuyPrice: S.setting(S.price, px("0.95"), "never buy above this price"),
+    minBuyPrice: S.setting(S.price, px("0.05"), "never buy below this price"),
+    maxDailyLoss: S.setting(S.dollars, usd("100"), "realised + unrealised loss in a day that halts new exposure"),
+    maxDrawdown: S.setting(S.ratio, ratio("0.20"), "drawdown from the bankroll peak that halts new exposure"),
+    maxGameExposure: S.setting(S.dollars, usd("50"), "money at risk in one game"),
+    maxSportExposure: S.setting(S.dollars, usd("200"), "money at risk in one sport"),
+    maxTotalExposure: S.setting(S.dollars, usd("500"), "money at risk overall"),
+    maxPositionsPerGame: S.setting(S.int(1, 100), 2, "open positions in one game"),
+    winCooldown: S.setting(S.duration, seconds(180), "pause on a game after a winning exit"),
+    lossCooldown: S.setting(S.duration, seconds(300), "pause on a game after a losing exit"),
+    consecutiveLossesHalt: S.setting(S.int(1, 100), 3, "consecutive losing exits that halt a game"),
+    minLiquidity: S.setting(S.dollars, usd("10"), "top-of-book notional needed to trade"),
+    maxBookShare: S.setting(S.ratio, ratio("0.80"), "largest share of the visible top-of-book size to take"),
+    allowHedging: S.setting(S.bool, false, "allow positions on both sides of a game")
+  },
+  bankroll: {
+    account: S.setting(S.nonEmptyText, "paper", "bankroll account name"),
+    initial: S.setting(S.dollars, usd("1000"), "starting balance of a new account"),
+    piggybankShare: S.setting(S.ratio, ratio("0.5"), "share of each realised profit set aside from compounding")
+  },
+  execution: {
+    maxOrderNotional: S.setting(S.dollars, usd("100"), "largest order, in dollars"),
+    maxOrderContracts: S.setting(S.int(1, 1_000_000), 100, "largest order, in contracts"),
+    maxContractsPerMarket: S.setting(S.int(1, 10_000_000), 500, "contracts held in one market"),
+    maxContractsTotal: S.setting(S.int(1, 10_000_000), 1000, "contracts held overall"),
+    submitsPerMinute: S.setting(S.int(1, 10_000), 20, "order submissions per minute"),
+    submitsPerHour: S.setting(S.int(1, 100_000), 100, "order submissions per hour"),
+    killSwitchDailyLoss: S.setting(S.dollars, usd("500"), "daily loss that trips the execution kill switch"),
+    maxConsecutiveErrors: S.setting(S.int(1, 1000), 5, "venue errors in a row that pause execution"),
+    errorCooldown: S.setting(S.duration, seconds(60), "pause after maxConsecutiveErrors"),
+    unwindMaxLoss: S.setting(S.dollars, usd("0.10"), "largest loss per contract accepted to unwind a one-legged arbitrage")
+  },
+  exits: {
+    takeProfit: S.setting(S.price, px("0.03"), "favourable move in the position's own price that takes profit"),
+    stopLoss: Object.fromEntries(
+      Sport.literals.map((sport) => [sport, S.setting(S.price, px(stopLoss[sport]), `adverse move that stops out a ${sport} position`)])
+    ) as Record<Sport, S.Setting<Money.Price>>,
+    holdToSettleAbove: S.setting(S.price, px("0.85"), "hold to settlement once the position's mark is above this"),
+    checkInterval: S.setting(S.duration, seconds(1), "how often exits are evaluated"),
+    minHold: S.setting(S.duration, seconds(10), "no exit within this of entry"),
+    requireValidBook: S.setting(S.bool, true, "no exit on an empty or absurd book"),
+    maxSpread: S.setting(S.price, px("0.50"), "a book wider than this is not valid for exits"),
+    slippageBuffer: S.setting(S.ratio, ratio("0.005"), "price buffer applied to exit limits")
+  },
+  paper: {
+    latency: S.setting(S.duration, Duration.millis(500), "simulated order latency before the book is re-checked"),
+    takerFillRate: S.setting(S.ratio, ratio("0.85"), "probability a marketable paper order fills"),
+    slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
+    seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
+  },
+  cluster: {
+    runnerHost: S.optional(S.nonEmptyText, "this runner's address for multi-process clustering; unset runs one process"),
+    runnerPort: S.setting(S.port, 34431, "this runner's port"),
+    shardsPerGroup: S.setting(S.int(1, 10_000), 300, "shards per group (identical on every runner)")
+  }
+} as const
+
+/** The spec's shape. @category spec */
+export type Spec = typeof spec

@@ -1,0 +1,160 @@
+/**
+ * The Postgres layer: a real server when `database.url` (or `DATABASE_URL`) is set, otherwise an
+ * embedded PGlite database persisted under `dataDir`.
+ *
+ * Both go through the same driver (`@effect/sql-pg`) and the same SQL: the embedded database is
+ * served on a loopback port by `@electric-sql/pglite-socket` and reached with one connection
+ * (PGlite is single-connection). A lock file keeps two processes from opening the same embedded
+ * database.
+ *
+ * @since 0.1.0
+ */
+import { PGlite } from "@electric-sql/pglite"
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import { PgClient } from "@effect/sql-pg"
+import { Context, Duration, Effect, Layer, Redacted } from "effect"
+import type { SqlClient } from "effect/sql"
+import * as fs from "node:fs"
+import * as nodePath from "node:path"
+import { StorageError, Unavailable } from "../../schema/errors/StorageError.ts"
+import { AppConfig } from "../../runtime/config/AppConfig.ts"
+
+/** @category models */
+export interface DatabaseInfo {
+  readonly kind: "postgres" | "embedded"
+  /** Where it is, without credentials: `127.0.0.1:5432/arbees` or the embedded data directory */
+  readonly target: string
+}
+
+/** `postgres://user:secret@host:5432/db?x=y` → `host:5432/db` (never print credentials). @category formatting */
+export const describeUrl = (url: string): string => {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port === "" ? "5432" : u.port}${u.pathname}`
+  } catch {
+    return "(unparseable database URL)"
+  }
+}
+
+const unavailable = (message: string) => new StorageError({ reason: new Unavailable({ message }) })
+
+/** Fails with a clear `Unavailable` unless the database answers within `timeout`. */
+const probe = (target: string, timeout: Duration.Duration) =>
+  Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT 1`).pipe(
+    Effect.timeoutOrElse({
+      duration: timeout,
+      orElse: () => Effect.fail(unavailable(`cannot reach the database at ${target}: no answer within ${Duration.format(timeout)}`))
+    }),
+    Effect.mapError((e) => (e instanceof StorageError ? e : unavailable(`cannot reach the database at ${target}: ${e.message}`))),
+    Effect.asVoid
+  )
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/** Takes `dir/arbees.lock` for this process, or fails if a live process holds it. */
+const lockDataDir = (dir: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        fs.mkdirSync(dir, { recursive: true })
+        const lock = nodePath.join(dir, "arbees.lock")
+        try {
+          fs.writeFileSync(lock, String(process.pid), { flag: "wx" })
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+          const holder = Number(fs.readFileSync(lock, "utf8").trim())
+          if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+            throw new Error(`the embedded database in ${dir} is in use by process ${holder}`)
+          }
+          fs.writeFileSync(lock, String(process.pid))
+        }
+        return lock
+      },
+      catch: (e) => unavailable(e instanceof Error ? e.message : String(e))
+    }),
+    (lock) => Effect.sync(() => fs.rmSync(lock, { force: true }))
+  )
+
+/**
+ * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined) and serves it on a
+ * loopback port. Returns the connection URL; everything is stopped when the scope closes.
+ *
+ * @category constructors
+ */
+export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataDir: string | undefined) {
+  if (dataDir !== undefined) yield* lockDataDir(dataDir)
+  const db = yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => PGlite.create(dataDir === undefined ? {} : { dataDir: nodePath.join(dataDir, "pgdata") }),
+      catch: (e) => unavailable(`cannot open the embedded database${dataDir === undefined ? "" : ` in ${dataDir}`}: ${String(e)}`)
+    }),
+    (db) => Effect.promise(() => db.close()).pipe(Effect.timeout("10 seconds"), Effect.ignore)
+  )
+  const server = yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 })
+        await server.start()
+        return server
+      },
+      catch: (e) => unavailable(`cannot serve the embedded database: ${String(e)}`)
+    }),
+    (server) => Effect.promise(() => server.stop()).pipe(Effect.timeout("10 seconds"), Effect.ignore)
+  )
+  const port = Number(server.getServerConn().split(":").pop())
+  return Redacted.make(`postgres://postgres@127.0.0.1:${port}/postgres`)
+})
+
+/**
+ * A `PgClient` on an already-running embedded server: one connection, no statement cache
+ * surprises across the socket bridge.
+ *
+ * @category layers
+ */
+export const embeddedClient = (url: Redacted.Redacted<string>) =>
+  PgClient.layerFrom(
+    PgClient.make({ url, maxConnections: 1, applicationName: "arbees" }).pipe(
+      Effect.mapError((e) => unavailable(`cannot open the embedded database: ${e.message}`))
+    )
+  )
+
+/** @category services */
+export class Database extends Context.Service<Database, DatabaseInfo>()("arbees/services/Database") {
+  /**
+   * Postgres from `database.url`, or the embedded database under `dataDir`. Fails at build time
+   * with `StorageError.Unavailable` when the database cannot be reached.
+   */
+  static readonly layer: Layer.Layer<Database | PgClient.PgClient | SqlClient.SqlClient, StorageError, AppConfig> = Layer.unwrap(
+    Effect.gen(function*() {
+      const { config } = yield* AppConfig
+      const timeout = config.database.connectTimeout
+      if (config.database.url !== undefined) {
+        const target = describeUrl(Redacted.value(config.database.url))
+        const client = PgClient.layerFrom(
+          PgClient.make({
+            url: config.database.url,
+            maxConnections: config.database.poolSize,
+            connectTimeout: timeout,
+            applicationName: "arbees"
+          }).pipe(Effect.mapError((e) => unavailable(`cannot reach the database at ${target}: ${e.message}`)))
+        )
+        return Layer.effect(Database, probe(target, timeout).pipe(Effect.as(Database.of({ kind: "postgres", target })))).pipe(
+          Layer.provideMerge(client)
+        )
+      }
+      const dataDir = nodePath.resolve(config.dataDir)
+      const url = yield* serveEmbedded(dataDir)
+      const client = embeddedClient(url)
+      return Layer.effect(Database, probe(dataDir, timeout).pipe(Effect.as(Database.of({ kind: "embedded", target: dataDir })))).pipe(
+        Layer.provideMerge(client)
+      )
+    })
+  )
+}
