@@ -80,6 +80,7 @@ export interface VenueMatch {
 /** Why a game has no market on a venue. @category models */
 export type UnmatchedReason =
   | "no_listing"
+  | "listing_rejected"
   | "game_not_tradeable"
   | "ambiguous"
   | "below_threshold"
@@ -663,8 +664,13 @@ const assign = (
     }
     rejected.push({ platform, eventId, reason: r.reason, detail: r.detail })
     for (const g of r.games ?? []) {
-      const reason: UnmatchedReason = r.reason === "ambiguous_game" ? "ambiguous" : r.reason === "below_threshold" ? "below_threshold" : "no_listing"
-      if (!hints.has(g.gameId) || reason !== "no_listing") {
+      const reason: UnmatchedReason = r.reason === "ambiguous_game"
+        ? "ambiguous"
+        : r.reason === "below_threshold"
+        ? "below_threshold"
+        : "listing_rejected"
+      // The first rejection that names the game explains it
+      if (!hints.has(g.gameId)) {
         hints.set(g.gameId, { _tag: "Unmatched", platform, reason, detail: `${eventId}: ${r.reason}: ${r.detail}` })
       }
     }

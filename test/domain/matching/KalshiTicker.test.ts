@@ -59,6 +59,23 @@ describe("splitTeamCodes", () => {
   })
 })
 
+describe("every pair of teams of a league", () => {
+  it("round-trips through the joined ticker format, in both orders", () => {
+    let pairs = 0
+    for (const li of teamIndex().leagues.values()) {
+      for (const a of li.teams) {
+        for (const b of li.teams) {
+          if (a === b) continue
+          const r = splitTeamCodes(li, `${a.kalshi[0]}${b.kalshi[0]}`)
+          assert.isTrue(r._tag === "Split" && r.first === a && r.second === b, `${li.league} ${a.kalshi[0]}${b.kalshi[0]}`)
+          pairs++
+        }
+      }
+    }
+    assert.strictEqual(pairs, 26_910)
+  })
+})
+
 describe("marketSuffix", () => {
   it("is the code after the event ticker", () => {
     assert.strictEqual(marketSuffix("KXNBAGAME-26MAR31NYKHOU-NYK", "KXNBAGAME-26MAR31NYKHOU"), "NYK")
