@@ -10,11 +10,15 @@
 import { Effect, Layer } from "effect"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
+import * as Partitions from "../services/database/Partitions.ts"
 import { AppConfig } from "./config/AppConfig.ts"
 import { armDeadline } from "./Shutdown.ts"
 
-/** The database, migrated before anything else may use it. @category layers */
-export const MigratedDatabase = Layer.effectDiscard(Effect.asVoid(migrate())).pipe(Layer.provideMerge(Database.layer))
+/** The database, migrated and with its partitions in place before anything else may use it. @category layers */
+export const MigratedDatabase = Partitions.layer.pipe(
+  Layer.provideMerge(Layer.effectDiscard(Effect.asVoid(migrate()))),
+  Layer.provideMerge(Database.layer)
+)
 
 /**
  * Runs until interrupted. Requires the configuration (and the platform services).
