@@ -102,7 +102,8 @@ export const spec = {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
-    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected")
+    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
@@ -127,6 +128,8 @@ export const spec = {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
   },
   signals: {
+    modelEdgeEnabled: S.setting(S.bool, true, "emit model-edge signals (they also need a pre-game prior)"),
+    arbitrageEnabled: S.setting(S.bool, true, "emit cross-venue arbitrage signals"),
     minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
     minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
