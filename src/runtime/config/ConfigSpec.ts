@@ -190,6 +190,13 @@ export const spec = {
     slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
     seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
   },
+  supervision: {
+    initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
+    maxBackoff: S.setting(S.duration, seconds(30), "longest restart delay"),
+    crashLoopRestarts: S.setting(S.int(1, 1000), 5, "restarts within crashLoopWindow that count as a crash loop (the game is halted)"),
+    crashLoopWindow: S.setting(S.duration, seconds(60), "window for crash-loop detection"),
+    faultInjection: S.setting(S.bool, false, "accept operator-injected actor defects (for supervision drills and tests only)")
+  },
   cluster: {
     runnerHost: S.optional(S.nonEmptyText, "this runner's address for multi-process clustering; unset runs one process"),
     runnerPort: S.setting(S.port, 34431, "this runner's port"),
