@@ -22,8 +22,11 @@ import { AppConfig, type Config } from "./config/AppConfig.ts"
 /** The sharding settings we rely on, from our own configuration. @category config */
 export const shardingConfig = (config: Config): Partial<ShardingConfig.ShardingConfig["Service"]> => ({
   shardsPerGroup: config.cluster.shardsPerGroup,
-  runnerAddress: config.cluster.runnerHost === undefined ? Option.none() : Option.some(RunnerAddress.make(config.cluster.runnerHost, config.cluster.runnerPort)),
-  runnerListenAddress: config.cluster.runnerHost === undefined ? Option.none() : Option.some(RunnerAddress.make(config.cluster.runnerHost, config.cluster.runnerPort)),
+  // A single runner keeps the library's default address; it is never dialled
+  ...(config.cluster.runnerHost === undefined ? {} : {
+    runnerAddress: Option.some(RunnerAddress.make(config.cluster.runnerHost, config.cluster.runnerPort)),
+    runnerListenAddress: Option.some(RunnerAddress.make(config.cluster.runnerHost, config.cluster.runnerPort))
+  }),
   // Actors outlive idle periods on purpose; they passivate when the orchestrator releases them
   entityMaxIdleTime: Duration.minutes(10),
   entityTerminationTimeout: config.shutdown.stepTimeout,
