@@ -149,7 +149,7 @@ export const layer = Bankroll.toLayer(
     const { config } = yield* AppConfig
     const address = yield* Entity.CurrentAddress
     const diagnostics = yield* Diagnostics
-    const report = yield* diagnostics.register({ id: `singleton:bankroll:${address.entityId}`, kind: "singleton" })
+    const report = yield* diagnostics.register({ id: `singleton:bankroll:${address.entityId}`, kind: "singleton", parent: "runner" })
     yield* openAccount(address.entityId, config.bankroll.initial).pipe(Effect.orDie)
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
