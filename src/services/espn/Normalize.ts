@@ -254,7 +254,8 @@ export const intIn = (value: Wire.NumLike | null | undefined, min: number, max: 
   return n !== undefined && Number.isInteger(n) && n >= min && n <= max ? n : undefined
 }
 
-const defined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+/** `{ [key]: value }`, or `{}` when the value is undefined (for exact optional properties). @category helpers */
+export const defined = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
 const decodeGameState = Schema.decodeUnknownResult(GameState)
