@@ -127,6 +127,37 @@ describe("matching evaluation set", () => {
     }
   })
 
+  it("each must-not-match listing is rejected for the right reason", () => {
+    const reasons = Object.fromEntries([...report.rejected, ...fuzzyReport.rejected].map((r) => [`${r.platform}:${r.eventId}`, r.reason]))
+    assert.deepStrictEqual(
+      Object.fromEntries(rows.filter((r) => r.label === false).map((r) => [`${r.platform}:${r.listing}`, reasons[`${r.platform}:${r.listing}`]])),
+      {
+        "kalshi:KXMLBGAME-25MAY18NYMNYY": "ambiguous_game",
+        "kalshi:KXMLBGAME-25MAY181410STLKC": "no_game",
+        "kalshi:KXNFLGAME-24DEC15NOPIND": "below_threshold",
+        "kalshi:KXNBAGAME-25MAR01MIAUNC": "below_threshold",
+        "kalshi:KXNFLGAME-25AUG30ALAFSU": "below_threshold",
+        "kalshi:KXNBASPREAD-24DEC15BOSWAS": "non_moneyline",
+        "kalshi:KXNBATOTAL-24DEC15BOSWAS": "non_moneyline",
+        "kalshi:KXMLBF5-25MAY181305HOUTEX": "non_moneyline",
+        "kalshi:KXNFLGAME-24DEC16KCCLE": "no_game",
+        "kalshi:KXNBAGAME-24DEC15MEMLAL-X": "no_date",
+        "kalshi:KXNBAGAME-24DEC15WASBOS": "inconsistent",
+        "polymarket:900045": "no_game",
+        "polymarket:990001": "ambiguous_game",
+        "polymarket:990002": "below_threshold",
+        "polymarket:990003": "below_threshold",
+        "polymarket:990004": "non_moneyline",
+        "polymarket:990005": "non_moneyline",
+        "polymarket:990006": "inconsistent",
+        "polymarket:990007": "inconsistent",
+        "polymarket:990011": "below_threshold",
+        "polymarket:990012": "below_threshold",
+        "polymarket:990022": "below_threshold"
+      }
+    )
+  })
+
   it("the postponed game is reported unmatched on both venues, with the reason", () => {
     const g = report.games.find((x) => x.game.gameId === "401695603")!
     assert.strictEqual(g.kalshi._tag, "Unmatched")

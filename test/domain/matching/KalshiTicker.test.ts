@@ -83,3 +83,20 @@ describe("marketSuffix", () => {
     assert.isUndefined(marketSuffix("KXNBAGAME-26MAR31NYKHOU-NYK", "KXNBAGAME-26MAR31BOSHOU"))
   })
 })
+
+describe("groupKalshiMarkets", () => {
+  it("groups a /markets response into events and keeps unplaceable markets apart", async () => {
+    const { groupKalshiMarkets } = await import("../../../src/domain/matching/KalshiListings.ts")
+    const { events, orphans } = groupKalshiMarkets([
+      { ticker: "KXNBAGAME-26MAR31NYKHOU-NYK", eventTicker: "KXNBAGAME-26MAR31NYKHOU", title: "New York at Houston Winner?", yesSubTitle: "New York" },
+      { ticker: "KXNBAGAME-26MAR31NYKHOU-HOU", eventTicker: "KXNBAGAME-26MAR31NYKHOU", title: "New York at Houston Winner?", yesSubTitle: "Houston" },
+      { ticker: "KXNBAGAME-26MAR31BOSMIA-BOS", eventTicker: "KXNBAGAME-26MAR31BOSMIA" },
+      { ticker: "ORPHAN-1" }
+    ])
+    assert.deepStrictEqual(events.map((e) => [e.eventTicker, e.title, e.markets.map((m) => m.ticker)]), [
+      ["KXNBAGAME-26MAR31NYKHOU", "New York at Houston Winner?", ["KXNBAGAME-26MAR31NYKHOU-NYK", "KXNBAGAME-26MAR31NYKHOU-HOU"]],
+      ["KXNBAGAME-26MAR31BOSMIA", undefined, ["KXNBAGAME-26MAR31BOSMIA-BOS"]]
+    ])
+    assert.deepStrictEqual(orphans.map((m) => m.ticker), ["ORPHAN-1"])
+  })
+})
