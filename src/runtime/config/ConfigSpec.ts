@@ -96,7 +96,9 @@ export const spec = {
     leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
     interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
-    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start")
+    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
+    listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
+    listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },
   staleness: {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),

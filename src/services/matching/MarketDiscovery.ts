@@ -17,6 +17,7 @@ import type { StorageError } from "../../schema/errors/StorageError.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import type { League } from "../../schema/Sport.ts"
+import { AppConfig } from "../../runtime/config/AppConfig.ts"
 import { MappingStore } from "./MappingStore.ts"
 import { TeamReference } from "./TeamReference.ts"
 
@@ -38,9 +39,6 @@ export interface DiscoveryOptions {
   /** How long a failed fetch is remembered before it is retried */
   readonly failureTtl: Duration.Input
 }
-
-/** @category constants */
-export const defaultDiscoveryOptions: DiscoveryOptions = { ttl: "60 seconds", failureTtl: "5 seconds" }
 
 type Key = `${Platform}:${League}`
 type Fetched = { readonly kalshi: ReadonlyArray<KalshiEventListing> } | { readonly polymarket: ReadonlyArray<PolymarketEventListing> }
@@ -100,5 +98,9 @@ export class MarketDiscovery extends Context.Service<MarketDiscovery, {
       })
     )
 
-  static readonly layer = MarketDiscovery.layerWith(defaultDiscoveryOptions)
+  /** With the TTLs of `discovery.listingsTtl` and `discovery.listingsFailureTtl`. */
+  static readonly layer: Layer.Layer<MarketDiscovery, never, ListingsSource | MappingStore | TeamReference | AppConfig> = Layer.unwrap(
+    Effect.map(AppConfig, ({ config }) =>
+      MarketDiscovery.layerWith({ ttl: config.discovery.listingsTtl, failureTtl: config.discovery.listingsFailureTtl }))
+  )
 }
