@@ -21,7 +21,8 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith("ARBEES_") && !k.startsWith("OTEL_") && k !== "DATABASE_URL" && k !== "REDIS_URL") env[k] = v
   }
-  return { ...env, ...extra }
+  // Tests run side by side: let the OS pick the admin port
+  return { ...env, ARBEES_ADMIN_PORT: "0", ...extra }
 }
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), "arbees-cli-"))
