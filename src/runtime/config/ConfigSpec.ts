@@ -86,6 +86,7 @@ export const spec = {
     baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
     timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
+    retryBase: S.setting(S.duration, Duration.millis(200), "first retry delay; doubles per retry, jittered"),
     breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
     breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
     concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
