@@ -25,8 +25,10 @@ const optNull = <S extends Schema.Top>(s: S) => Schema.optionalKey(Schema.NullOr
 /**
  * Builds a struct schema that reads `current` fields and, for each `[current, legacy]` pair in
  * `fallbacks`, fills the current field from the legacy one when only the legacy one is present.
+ *
+ * @category constructors
  */
-const withLegacy = <const F extends Schema.Struct.Fields, const L extends Schema.Struct.Fields>(
+export const withLegacy = <const F extends Schema.Struct.Fields, const L extends Schema.Struct.Fields>(
   current: F,
   legacy: L,
   fallbacks: ReadonlyArray<readonly [keyof F & string, keyof L & string]>
