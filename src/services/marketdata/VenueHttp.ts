@@ -112,12 +112,9 @@ export const makeVenueHttp = (config: VenueHttpConfig) =>
         }
         const json = parseJson(text)
         if (json instanceof Error) return yield* decodeFailure(operation, request.url, `malformed JSON: ${json.message}`, text)
-        const decoded = Schema.decodeUnknownExit(schema)(json)
-        if (decoded._tag === "Failure") {
-          const message = String(decoded.cause).slice(0, 1_000)
-          return yield* decodeFailure(operation, request.url, message, text)
-        }
-        return decoded.value
+        const decoded = Schema.decodeUnknownResult(schema)(json)
+        if (decoded._tag === "Failure") return yield* decodeFailure(operation, request.url, decoded.failure.message.slice(0, 1_000), text)
+        return decoded.success
       })
 
     const decodeFailure = (operation: string, url: string, message: string, payload: string) =>
