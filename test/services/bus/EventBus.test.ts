@@ -4,7 +4,7 @@
  */
 import { NodeServices } from "@effect/platform-node"
 import { assert, describe, layer, type Vitest } from "@effect/vitest"
-import { Deferred, Effect, Exit, Layer, Metric, Schema, Scope } from "effect"
+import { Deferred, Effect, Exit, Layer, Metric, Option, Schema, Scope, Tracer } from "effect"
 import { SqlClient } from "effect/sql"
 import { AppConfig } from "../../../src/runtime/config/AppConfig.ts"
 import { EventId } from "../../../src/schema/Ids.ts"
@@ -254,6 +254,31 @@ const contract = (it: Vitest.MethodsNonLive<EventBus | SqlClient.SqlClient | App
       assert.deepStrictEqual(rows.map((r) => r.event_id), [id(t.name, 1), id(t.name, 2)])
       yield* sql`DROP TABLE dedup_probe`
     }))
+
+  it.effect("carries the publisher's trace into the handler's span", () => {
+    const spans: Array<Tracer.NativeSpan> = []
+    const tracer = Tracer.make({
+      span(options) {
+        const span = new Tracer.NativeSpan(options)
+        spans.push(span)
+        return span
+      }
+    })
+    return Effect.gen(function*() {
+      const bus = yield* EventBus
+      const t = freshTopic()
+      const { handler, seen } = recorder<Fill>()
+      yield* bus.subscribe(t, { group: "g", handler })
+      yield* bus.publish(t, { id: id(t.name, 1), key: "o", payload: fill(1) }).pipe(Effect.withSpan("Execution.recordFill"))
+      yield* eventually("the delivery", Effect.sync(() => seen.length), (n) => n === 1)
+      const publish = spans.find((s) => s.name === "EventBus.publish")!
+      const handle = spans.find((s) => s.name === "EventBus.handle")!
+      assert.strictEqual(Option.getOrUndefined(publish.parent)?.spanId, spans.find((s) => s.name === "Execution.recordFill")!.spanId)
+      assert.strictEqual(handle.traceId, publish.traceId)
+      assert.strictEqual(Option.getOrUndefined(handle.parent)?.spanId, publish.spanId)
+      assert.strictEqual(handle.attributes.get("eventId"), id(t.name, 1))
+    }).pipe(Effect.provideService(Tracer.Tracer, tracer))
+  })
 
   it.effect("refuses a malformed event id and an unencodable payload before anything is stored", () =>
     Effect.gen(function*() {
