@@ -127,7 +127,8 @@ export const spec = {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
-    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected")
+    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
@@ -152,6 +153,8 @@ export const spec = {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
   },
   signals: {
+    modelEdgeEnabled: S.setting(S.bool, true, "emit model-edge signals (they also need a pre-game prior)"),
+    arbitrageEnabled: S.setting(S.bool, true, "emit cross-venue arbitrage signals"),
     minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
     minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
@@ -211,6 +214,13 @@ export const spec = {
     takerFillRate: S.setting(S.ratio, ratio("0.85"), "probability a marketable paper order fills"),
     slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
     seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
+  },
+  supervision: {
+    initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
+    maxBackoff: S.setting(S.duration, seconds(30), "longest restart delay"),
+    crashLoopRestarts: S.setting(S.int(1, 1000), 5, "restarts within crashLoopWindow that count as a crash loop (the game is halted)"),
+    crashLoopWindow: S.setting(S.duration, seconds(60), "window for crash-loop detection"),
+    faultInjection: S.setting(S.bool, false, "accept operator-injected actor defects (for supervision drills and tests only)")
   },
   cluster: {
     runnerHost: S.optional(S.nonEmptyText, "this runner's address for multi-process clustering; unset runs one process"),

@@ -1,0 +1,147 @@
+/**
+ * A Polymarket outcome token's order book: bids and asks at exact sub-cent prices.
+ *
+ * Built from a `book` snapshot (or REST `/book`) and patched by `price_change`, whose size is the
+ * new *absolute* size of the level (`"0"` removes it). Every change carries the venue's own best
+ * bid and best ask after it; {@link matchesVenueBest} checks our book against them, and a mismatch
+ * drops the book. A `tick_size_change` starts a new book epoch: the book is dropped until the next
+ * snapshot, and changes in between are ignored.
+ *
+ * A crossed book (best bid ≥ best ask) is dropped the same way; a dropped book is never read.
+ *
+ * @since 0.1.0
+ */
+import { ONE } from "../../schema/Money.ts"
+import { type BookHeader, clearTop, type InvalidReason, loadSnapshot, type SnapshotSide, type Top } from "./BookState.ts"
+import { NO_PRICE, PriceLevels } from "./PriceLevels.ts"
+
+/** @category models */
+export class TokenBook implements BookHeader {
+  readonly assetId: string
+  readonly bids = new PriceLevels("bid")
+  readonly asks = new PriceLevels("ask")
+  status: BookHeader["status"] = "awaiting_snapshot"
+  epoch = 0
+  asOf = 0
+  /** The minimum price increment in micro-dollars, when known (0 = unknown) */
+  tickSize = 0
+
+  constructor(assetId: string) {
+    this.assetId = assetId
+  }
+}
+
+/** Drops the book until the next snapshot. @category mutations */
+export const invalidateToken = (book: TokenBook): void => {
+  book.status = "awaiting_snapshot"
+  book.bids.clear()
+  book.asks.clear()
+}
+
+/** Whether the best bid is at or above the best ask. @category predicates */
+export const isTokenCrossed = (book: TokenBook): boolean => {
+  const bid = book.bids.bestPrice()
+  const ask = book.asks.bestPrice()
+  return bid !== NO_PRICE && ask !== NO_PRICE && bid >= ask
+}
+
+/**
+ * Replaces the book with a snapshot (wire order: bids ascending, asks descending). `tickSize` 0
+ * keeps the current tick. Returns `undefined` when the book is live afterwards, or why not.
+ *
+ * @category mutations
+ */
+export const applyTokenSnapshot = (book: TokenBook, bids: SnapshotSide, asks: SnapshotSide, tickSize: number, now: number): InvalidReason | undefined => {
+  if (tickSize > 0) book.tickSize = tickSize
+  return loadSnapshot(book, book.bids, bids, book.asks, asks, now, () => isTokenCrossed(book), () => invalidateToken(book))
+}
+
+/**
+ * Sets one level to an absolute size (0 removes it). Returns `"NotLive"` when the book awaits a
+ * snapshot (the change is ignored). Crossing is checked by the caller once the whole message has
+ * been applied ({@link settleTokenChanges}), since one message may move both sides.
+ *
+ * @category mutations
+ */
+export const applyTokenLevel = (
+  book: TokenBook,
+  side: "bid" | "ask",
+  price: number,
+  size: number,
+  now: number
+): "NotLive" | undefined => {
+  if (book.status !== "live") return "NotLive"
+  ;(side === "bid" ? book.bids : book.asks).set(price, size)
+  book.asOf = now
+  return undefined
+}
+
+/**
+ * Whether the book's best bid and ask equal the venue's. The venue writes an empty side as best
+ * bid `0` and best ask `1` (`ONE`); pass `-1` to skip a side the message did not state.
+ *
+ * @category predicates
+ */
+export const matchesVenueBest = (book: TokenBook, venueBestBid: number, venueBestAsk: number): boolean => {
+  if (venueBestBid >= 0) {
+    const bid = book.bids.bestPrice()
+    if (venueBestBid === 0 ? bid !== NO_PRICE : bid !== venueBestBid) return false
+  }
+  if (venueBestAsk >= 0) {
+    const ask = book.asks.bestPrice()
+    if (venueBestAsk === ONE ? ask !== NO_PRICE : ask !== venueBestAsk) return false
+  }
+  return true
+}
+
+/**
+ * Closes out the changes of one message for this book: checks it is not crossed and that it
+ * agrees with the venue's best bid/ask (`-1` to skip). Drops the book and says why when not.
+ *
+ * @category mutations
+ */
+export const settleTokenChanges = (book: TokenBook, venueBestBid: number, venueBestAsk: number): InvalidReason | undefined => {
+  if (book.status !== "live") return undefined
+  if (isTokenCrossed(book)) {
+    invalidateToken(book)
+    return "Crossed"
+  }
+  if (!matchesVenueBest(book, venueBestBid, venueBestAsk)) {
+    invalidateToken(book)
+    return "BestBidAskMismatch"
+  }
+  return undefined
+}
+
+/** A `tick_size_change`: a new book epoch; the book is dropped until the next snapshot. @category mutations */
+export const applyTickSizeChange = (book: TokenBook, newTickSize: number, now: number): InvalidReason => {
+  invalidateToken(book)
+  book.tickSize = newTickSize
+  book.asOf = now
+  return "TickSizeChange"
+}
+
+/** The top of book, written into `out`; a non-live book has no levels. @category accessors */
+export const tokenTop = (book: TokenBook, out: Top): Top => {
+  if (book.status !== "live") return clearTop(out)
+  out.bid = book.bids.bestPrice()
+  out.bidSize = book.bids.bestSize()
+  out.ask = book.asks.bestPrice()
+  out.askSize = book.asks.bestSize()
+  return out
+}
+
+/**
+ * Walks up to `maxLevels` of one side from the touch, calling `f(price, size)`; stops early when
+ * `f` returns `false`. O(k).
+ *
+ * @category accessors
+ */
+export const walkToken = (
+  book: TokenBook,
+  side: "bid" | "ask",
+  maxLevels: number,
+  f: (price: number, size: number) => boolean | void
+): void => {
+  if (book.status === "live") (side === "bid" ? book.bids : book.asks).walk(maxLevels, f)
+}
