@@ -64,6 +64,31 @@ export const spec = {
       env: ["REDIS_URL"]
     })
   },
+  bus: {
+    streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
+    consumer: S.optional(S.nonEmptyText, "this process's consumer name in its groups; unset uses host:pid"),
+    maxLen: S.setting(S.int(1, 1_000_000_000), 100_000, "approximate length each stream is trimmed to (XADD MAXLEN ~)"),
+    batchSize: S.setting(S.int(1, 10_000), 64, "events a consumer reads per round trip"),
+    block: S.setting(S.duration, Duration.millis(500), "how long a consumer's read waits for new events"),
+    claimMinIdle: S.setting(
+      S.duration,
+      seconds(30),
+      "an event pending this long is taken over by another consumer (its own is presumed dead); keep it above the slowest handler"
+    ),
+    claimInterval: S.setting(S.duration, seconds(5), "how often each consumer looks for events to take over"),
+    maxDeliveries: S.setting(S.int(1, 1000), 10, "an event delivered this many times without an ack becomes a dead letter"),
+    drainTimeout: S.setting(S.duration, seconds(5), "at shutdown a consumer finishes the events it holds within this"),
+    publishTimeout: S.setting(S.duration, seconds(5), "a Redis command (a publish) not answered within this fails"),
+    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for Redis at start-up"),
+    reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    outbox: {
+      pollInterval: S.setting(S.duration, Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
+      batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
+      drainTimeout: S.setting(S.duration, seconds(10), "at shutdown the relay publishes what is left within this"),
+      retention: S.setting(S.duration, Duration.days(7), "published outbox rows older than this are deleted")
+    }
+  },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
     port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
