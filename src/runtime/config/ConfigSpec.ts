@@ -111,6 +111,7 @@ export const spec = {
     baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
     timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
+    retryBase: S.setting(S.duration, Duration.millis(200), "first retry delay; doubles per retry, jittered"),
     breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
     breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
     concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
@@ -121,7 +122,9 @@ export const spec = {
     leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
     interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
-    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start")
+    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
+    listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
+    listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },
   staleness: {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
@@ -137,7 +140,13 @@ export const spec = {
     privateKey: S.optional(S.secret, "Kalshi RSA private key (PEM)", { secret: true }),
     privateKeyFile: S.optional(S.nonEmptyText, "path to the Kalshi RSA private key (PEM), instead of privateKey"),
     readTokensPerSecond: S.setting(S.int(1, 100_000), 200, "read token bucket refill (most requests cost 10)"),
-    writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill")
+    writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill"),
+    burstSeconds: S.setting(S.int(1, 60), 3, "seconds of budget a full token bucket holds (the burst)"),
+    requestCost: S.setting(S.int(1, 1_000), 10, "tokens one REST request costs"),
+    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout"),
+    retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
+    rateLimitPause: S.setting(S.duration, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
+    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels")
   },
   polymarket: {
     gammaUrl: S.setting(S.url, "https://gamma-api.polymarket.com", "Gamma API base"),
@@ -147,7 +156,17 @@ export const spec = {
     apiKey: S.optional(S.secret, "CLOB API key", { secret: true }),
     apiSecret: S.optional(S.secret, "CLOB API secret", { secret: true }),
     apiPassphrase: S.optional(S.secret, "CLOB API passphrase", { secret: true }),
-    maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding")
+    maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding"),
+    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout (Gamma and CLOB)"),
+    retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
+    pingInterval: S.setting(S.duration, seconds(10), "text PING interval on the market WebSocket, sent only after subscribing"),
+    gammaPageSize: S.setting(S.int(1, 500), 100, "events or markets per Gamma page")
+  },
+  marketdata: {
+    reconnectInitial: S.setting(S.duration, Duration.millis(500), "first reconnect delay after a socket drops (doubles, jittered)"),
+    reconnectMax: S.setting(S.duration, seconds(30), "longest reconnect delay"),
+    snapshotTimeout: S.setting(S.duration, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
+    watchdogInterval: S.setting(S.duration, seconds(1), "how often each socket's silence watchdog checks")
   },
   model: {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
