@@ -1,0 +1,178 @@
+/**
+ * The orchestrator: a cluster singleton that decides which games have actors.
+ *
+ * It runs ESPN discovery (adaptive polling of the configured leagues, inside its own scope, so
+ * only the runner that owns the singleton polls), matches the followed games to venue markets and
+ * reads each market's fee terms. Then, for each game:
+ *
+ * - shortly before the start (`discovery.activateBefore`), or as soon as it is live, it sends a
+ *   persisted `Track` with the mapped outcomes — which activates the game's entity wherever its
+ *   shard lives — and re-sends it when the mapping changes;
+ * - it forwards every new ESPN state as an `Update`, and re-sends the latest one to every tracked
+ *   game each discovery interval, which also re-activates a game on a new runner after a move;
+ * - once the game is final (and `discovery.releaseAfter` has passed, time for the venues to
+ *   settle), it sends a persisted `Release`, and the actor passivates.
+ *
+ * Intake stops when the singleton is interrupted (shutdown or a shard move): discovery ends, no
+ * new game is activated. The games table is upserted from every state, so orders and risk queries
+ * always find their game.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Duration, Effect, Hash, Layer, Option, Stream } from "effect"
+import { Singleton } from "effect/cluster"
+import { SqlClient } from "effect/sql"
+import { gameRefOf } from "../domain/matching/GameRefs.ts"
+import type { GameMatch, VenueMatch } from "../domain/matching/Matcher.ts"
+import { AppConfig } from "../runtime/config/AppConfig.ts"
+import { Diagnostics } from "../runtime/Diagnostics.ts"
+import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
+import type { MarketId, OutcomeId } from "../schema/Ids.ts"
+import { Discovery } from "../services/espn/Discovery.ts"
+import { MarketTerms } from "../services/MarketTerms.ts"
+import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
+import { Game, type TrackedOutcome } from "./Game.ts"
+
+interface Followed {
+  state: GameState
+  outcomes: ReadonlyArray<TrackedOutcome>
+  revision: string
+  /** The revision the actor was last sent, if any */
+  sent: string | undefined
+  finishedAt: number | undefined
+  released: boolean
+}
+
+/**
+ * Upserts the `games` row from a state: orders, positions and risk queries refer to it.
+ *
+ * @category persistence
+ */
+export const upsertGame = Effect.fn("Orchestrator.upsertGame")(function*(s: GameState) {
+  const sql = yield* SqlClient.SqlClient
+  const winner = s.result?.winner ?? null
+  yield* sql`
+    INSERT INTO games (game_id, league, sport, home_team_id, home_team, home_abbr, away_team_id, away_team, away_abbr,
+                       start_time, status, home_score, away_score, winner, updated_at)
+    VALUES (${s.gameId}, ${s.league}, ${s.sport}, ${s.home.teamId}, ${s.home.name}, ${s.home.abbreviation}, ${s.away.teamId},
+            ${s.away.name}, ${s.away.abbreviation}, to_timestamp(${s.startTime / 1000}), ${s.status}, ${s.home.score}, ${s.away.score},
+            ${winner}, to_timestamp(${s.observedAt / 1000}))
+    ON CONFLICT (game_id) DO UPDATE SET
+      league = excluded.league, sport = excluded.sport, home_team = excluded.home_team, away_team = excluded.away_team,
+      start_time = excluded.start_time, status = excluded.status, home_score = excluded.home_score,
+      away_score = excluded.away_score, winner = excluded.winner, updated_at = excluded.updated_at`
+})
+
+/** Whether a game's actor should be running at `now`. @category policy */
+export const isDue = (state: GameState, now: number, activateBefore: Duration.Duration): boolean =>
+  isLive(state) || (!isFinished(state) && state.startTime - now <= Duration.toMillis(activateBefore))
+
+const revisionOf = (outcomes: ReadonlyArray<TrackedOutcome>): string =>
+  outcomes.length === 0 ? "none" : Math.abs(Hash.string(JSON.stringify(outcomes.map((o) => [o.outcome, o.meaning, o.fees, o.arbEligible])))).toString(36)
+
+/** The tradeable outcomes of a match: every mapped outcome whose fee terms are known. */
+const outcomesOf = Effect.fn("Orchestrator.outcomesOf")(function*(match: GameMatch, terms: MarketTerms["Service"]) {
+  const result: Array<TrackedOutcome> = []
+  const venues: ReadonlyArray<VenueMatch> = [match.kalshi, match.polymarket].filter((v): v is VenueMatch => v._tag === "Matched")
+  for (const venue of venues) {
+    for (const market of venue.markets) {
+      const t = yield* terms.termsOf(venue.platform, market.marketId)
+      if (t._tag === "NonRoutable") {
+        yield* Effect.logWarning("market not routable").pipe(Effect.annotateLogs({ market: market.marketId, reason: t.reason }))
+        continue
+      }
+      for (const o of market.outcomes) {
+        result.push({
+          outcome: { platform: venue.platform, marketId: market.marketId as MarketId, outcomeId: o.outcomeId as OutcomeId },
+          meaning: o.meaning,
+          fees: t.fees,
+          // Fuzzy matches are never used for arbitrage; rules must be equivalent on both venues
+          arbEligible: match.arbitrage.eligible && venue.method === "deterministic"
+        })
+      }
+    }
+  }
+  return result
+})
+
+/** The orchestrator's loop. @category running */
+export const run = Effect.gen(function*() {
+  const { config } = yield* AppConfig
+  const diagnostics = yield* Diagnostics
+  const report = yield* diagnostics.register({ id: "orchestrator", kind: "orchestrator", parent: "runner" })
+  const discovery = Context.get(yield* Layer.build(Discovery.layer), Discovery)
+  const matching = yield* Effect.serviceOption(MarketDiscovery)
+  const terms = yield* Effect.serviceOption(MarketTerms)
+  const games = yield* Game.client
+  const followed = new Map<string, Followed>()
+  report.status = "running"
+  yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "stopped")))
+
+  const send = <A, E>(gameId: string, what: string, effect: Effect.Effect<A, E>) =>
+    effect.pipe(
+      Effect.catchCause((cause) => Effect.logWarning(`could not ${what}`, cause).pipe(Effect.annotateLogs({ gameId }))),
+      Effect.asVoid
+    )
+
+  const track = (f: Followed) =>
+    send(f.state.gameId, "track the game", games(f.state.gameId).Track({ state: f.state, outcomes: f.outcomes, revision: f.revision })).pipe(
+      Effect.tap(() => Effect.sync(() => void (f.sent = f.revision)))
+    )
+
+  const onState = Effect.fn("Orchestrator.onState")(function*(state: GameState) {
+    report.lastMessageAt = yield* Clock.currentTimeMillis
+    yield* upsertGame(state).pipe(Effect.catch((e) => Effect.logWarning("game not stored", e)))
+    const now = yield* Clock.currentTimeMillis
+    let f = followed.get(state.gameId)
+    if (f === undefined) {
+      f = { state, outcomes: [], revision: "none", sent: undefined, finishedAt: undefined, released: false }
+      followed.set(state.gameId, f)
+    }
+    f.state = state
+    if (isFinished(state) && f.finishedAt === undefined) f.finishedAt = now
+    if (f.sent !== undefined) yield* send(state.gameId, "update the game", games(state.gameId).Update({ state }))
+    else if (isDue(state, now, config.discovery.activateBefore)) yield* track(f)
+    report.details["games"] = followed.size
+  })
+
+  /** Re-match, re-track changed mappings, keep actors alive, release finished games. */
+  const sweep = Effect.fn("Orchestrator.sweep")(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const open = [...followed.values()].filter((f) => !f.released)
+    if (Option.isSome(matching) && Option.isSome(terms) && open.length > 0) {
+      const matched = yield* matching.value.discover(open.map((f) => gameRefOf(f.state))).pipe(Effect.option)
+      if (Option.isSome(matched)) {
+        for (const m of matched.value.games) {
+          const f = followed.get(m.game.gameId)
+          if (f === undefined) continue
+          f.outcomes = yield* outcomesOf(m, terms.value)
+          f.revision = revisionOf(f.outcomes)
+        }
+      }
+    }
+    for (const f of open) {
+      const due = isDue(f.state, now, config.discovery.activateBefore) || f.sent !== undefined
+      if (!due) continue
+      if (f.sent !== f.revision) yield* track(f)
+      else yield* send(f.state.gameId, "update the game", games(f.state.gameId).Update({ state: f.state }))
+      if (f.finishedAt !== undefined && now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter)) {
+        yield* send(f.state.gameId, "release the game", games(f.state.gameId).Release({ gameId: f.state.gameId, reason: `final ${f.state.detail}` }))
+        f.released = true
+        followed.delete(f.state.gameId)
+      }
+    }
+    report.details["tracked"] = [...followed.values()].filter((f) => f.sent !== undefined).length
+  })
+
+  yield* Stream.runForEach(discovery.changes, onState).pipe(Effect.forkScoped)
+  yield* sweep().pipe(
+    Effect.catchCause((cause) => Effect.logError("orchestrator sweep failed", cause)),
+    Effect.andThen(Effect.sleep(config.discovery.interval)),
+    Effect.forever,
+    Effect.forkScoped
+  )
+  return yield* Effect.never
+})
+
+/** @category layers */
+export const layer = Singleton.make("orchestrator", Effect.scoped(run))
