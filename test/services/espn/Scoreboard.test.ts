@@ -3,7 +3,7 @@ import * as fc from "fast-check"
 import type { GameState } from "../../../src/schema/GameState.ts"
 import type { League } from "../../../src/schema/Sport.ts"
 import { decodeScoreboard, inferLeague } from "../../../src/services/espn/Scoreboard.ts"
-import { espnFixtures, fixture } from "./Fixtures.ts"
+import { espnFixtures, fixture, scoreboardGames } from "./Fixtures.ts"
 
 const OBSERVED = 1_750_000_000_000
 
@@ -34,19 +34,7 @@ describe("decodeScoreboard on the real ESPN scoreboards", () => {
       counts[name] = games.length
       for (const g of games) assert.strictEqual(g.observedAt, OBSERVED)
     }
-    assert.deepStrictEqual(counts, {
-      "espn-cfb-scoreboard-2025wk1-sec-pregame-odds.json": 16,
-      "espn-mlb-scoreboard-live-and-pregame-odds.json": 15,
-      "espn-nba-scoreboard-20241215-final.json": 7,
-      "espn-nba-scoreboard-single-final.json": 1,
-      "espn-ncaam-scoreboard-acc-final.json": 9,
-      "espn-nfl-scoreboard-20241215-final.json": 13,
-      "espn-nfl-scoreboard-2025wk1-pregame-odds.json": 16,
-      "espn-nhl-scoreboard-final.json": 1,
-      "espn-nhl-scoreboard-live-ot.json": 1,
-      "espn-soccer-eng1-scoreboard-final.json": 10,
-      "espn-soccer-usa1-scoreboard-pregame-odds.json": 1
-    })
+    assert.deepStrictEqual(counts, scoreboardGames)
   })
 
   it("NBA finals: scores, winners and a zero clock from \"0.0\"", () => {
