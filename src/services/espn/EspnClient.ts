@@ -189,19 +189,15 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
    */
   const fetchJson = (url: string, endpoint: Endpoint, league: League, accepts: (json: unknown) => boolean) => {
     const operation = OPERATION[endpoint]
-    const parse = (text: string) =>
-      Effect.gen(function*() {
-        const parsed = Result.try({ try: () => JSON.parse(text) as unknown, catch: (e) => (e instanceof Error ? e.message : String(e)) })
-        const problem = Result.isFailure(parsed)
-          ? `malformed JSON (${text.length} bytes): ${parsed.failure}`
-          : accepts(parsed.success)
-          ? undefined
-          : `not an ESPN ${endpoint} document`
-        if (problem === undefined) return (parsed as Result.Success<unknown, never>).success
-        yield* deadLetters.record({ source: operation, reason: "Decode", error: problem, payload: text, context: { url, league } })
-        yield* Metrics.recordDecodeFailures(endpoint, league, 1)
-        return yield* Effect.fail(decodeError(operation, problem, text))
-      })
+    const parse = (text: string): Effect.Effect<unknown, EspnError> => {
+      const parsed = Result.try({ try: (): unknown => JSON.parse(text), catch: (e) => (e instanceof Error ? e.message : String(e)) })
+      if (Result.isSuccess(parsed) && accepts(parsed.success)) return Effect.succeed(parsed.success)
+      const problem = Result.isFailure(parsed) ? `malformed JSON (${text.length} bytes): ${parsed.failure}` : `not an ESPN ${endpoint} document`
+      return deadLetters.record({ source: operation, reason: "Decode", error: problem, payload: text, context: { url, league } }).pipe(
+        Effect.andThen(Metrics.recordDecodeFailures(endpoint, league, 1)),
+        Effect.andThen(Effect.fail(decodeError(operation, problem, text)))
+      )
+    }
     return Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
       const exit = yield* attempt(url, operation).pipe(

@@ -272,6 +272,47 @@ describe("decodeScoreboard isolates bad input", () => {
   })
 })
 
+describe("decodeScoreboard on live variants of the real payloads", () => {
+  /** The real NFL final slate with KC @ CLE (401671854) moved to `status`, with `situation`. */
+  const liveNfl = (status: object, situation?: object) => {
+    const json = structuredClone(fixture("espn-nfl-scoreboard-20241215-final.json")) as { events: Array<any> }
+    const competition = json.events[0].competitions[0]
+    competition.status = status
+    json.events[0].status = status
+    if (situation !== undefined) competition.situation = situation
+    return game(decodeScoreboard(json, { league: "nfl", observedAt: OBSERVED }).games, "401671854")
+  }
+  const inProgress = (period: number, clock: number, displayClock: string) => ({
+    clock,
+    displayClock,
+    period,
+    type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail: `${displayClock} - ${period}th`, shortDetail: `${displayClock} - ${period}th` }
+  })
+
+  it("football: possession by team id, down and distance, yards to the end zone from the spot", () => {
+    const g = liveNfl(inProgress(3, 421, "7:01"), { down: 3, distance: 4, yardLine: 85, possession: "12", possessionText: "CLE 15", homeTimeouts: 2, awayTimeouts: 3 })
+    assert.strictEqual(g.status, "in_progress")
+    assert.strictEqual(g.possession, "away") // KC
+    assert.deepStrictEqual(g.football, { down: 3, distance: 4, yardsToEndzone: 15, homeTimeouts: 2, awayTimeouts: 3 })
+    assert.deepStrictEqual([g.secondsRemaining, g.periodSecondsRemaining, g.overtime], [1321, 421, false])
+    assert.isUndefined(g.result)
+    // In its own half, and ESPN's own yardsToEndzone when it sends one
+    assert.strictEqual(liveNfl(inProgress(1, 900, "15:00"), { down: 1, distance: 10, possession: "12", possessionText: "KC 30" }).football?.yardsToEndzone, 70)
+    assert.strictEqual(liveNfl(inProgress(1, 900, "15:00"), { down: 1, distance: 10, possession: "5", possessionText: "KC 30", yardsToEndzone: 30 }).football?.yardsToEndzone, 30)
+    // A 5th down or a missing spot drops that piece, not the game
+    assert.deepStrictEqual(liveNfl(inProgress(4, 30, "0:30"), { down: 5, distance: 2, possession: "5" }).football, { distance: 2 })
+  })
+
+  it("football overtime, halftime and a postponed game", () => {
+    const ot = liveNfl(inProgress(5, 312, "5:12"))
+    assert.deepStrictEqual([ot.period, ot.overtime, ot.secondsRemaining, ot.periodSecondsRemaining], [5, true, 0, 312])
+    const half = liveNfl({ clock: 0, displayClock: "0:00", period: 2, type: { name: "STATUS_HALFTIME", state: "in", completed: false, shortDetail: "Halftime" } })
+    assert.deepStrictEqual([half.status, half.secondsRemaining, half.detail], ["halftime", 1800, "Halftime"])
+    const postponed = liveNfl({ clock: 0, displayClock: "0:00", period: 0, type: { name: "STATUS_POSTPONED", state: "post", completed: false, shortDetail: "Postponed" } })
+    assert.deepStrictEqual([postponed.status, postponed.result], ["postponed", undefined])
+  })
+})
+
 describe("inferLeague", () => {
   it("reads leagues[0].slug and header.league.slug", () => {
     assert.strictEqual(inferLeague(fixture("espn-soccer-usa1-scoreboard-pregame-odds.json")), "mls")
