@@ -234,6 +234,16 @@ describe("decodeScoreboard isolates bad input", () => {
     assert.include(failures[1]!.error.reason._tag === "Decode" ? failures[1]!.error.reason.message : "", "2 home and 0 away")
   })
 
+  it("ids sent as numbers are read as strings", () => {
+    const json = nfl()
+    json.events[0].id = 401671854
+    json.events[0].competitions[0].competitors[0].team.id = 5
+    json.events[0].competitions[0].competitors[0].id = 5
+    const { failures, games } = decodeScoreboard(json, { league: "nfl", observedAt: OBSERVED })
+    assert.deepStrictEqual(failures, [])
+    assert.strictEqual(game(games, "401671854").home.teamId, "5")
+  })
+
   it("a payload that is not a scoreboard is one failure without a game", () => {
     for (const json of [null, "<html>", { events: "x" }, { leagues: [] }]) {
       const { failures, games } = decodeScoreboard(json, { league: "nba", observedAt: OBSERVED })
