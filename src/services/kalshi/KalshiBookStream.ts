@@ -22,18 +22,9 @@
  * @since 0.1.0
  */
 import { applyKalshiDelta, applyKalshiSnapshot, invalidateKalshi, KalshiBook } from "../../domain/book/KalshiBook.ts"
+import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodeKalshiFrame, KalshiFrame } from "./KalshiWsDecoder.ts"
 import type { KalshiTickerMsg, KalshiTradeMsg } from "./KalshiWsSchemas.ts"
-
-/** Something the stream could not use; the connection records it (dead letter, metric, log). @category models */
-export interface StreamProblem {
-  /** Stable code: `Decode`, `SequenceGap`, `NegativeLevel`, `Crossed`, `VenueError`, ... */
-  readonly reason: string
-  readonly message: string
-  readonly market?: string | undefined
-  /** The offending frame, when there is one */
-  readonly payload?: string | undefined
-}
 
 /** What the stream tells its owner. @category models */
 export interface KalshiStreamEvents {
