@@ -5,6 +5,7 @@
  */
 import { Command } from "effect/cli"
 import { configCommand } from "./ConfigCommand.ts"
+import { inspectCommand } from "./InspectCommand.ts"
 import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { runCommand, runProgram } from "./RunCommand.ts"
@@ -13,7 +14,7 @@ import { runCommand, runProgram } from "./RunCommand.ts"
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, migrateCommand, configCommand])
+  Command.withSubcommands([runCommand, migrateCommand, configCommand, inspectCommand])
 )
 
 /** @category commands */

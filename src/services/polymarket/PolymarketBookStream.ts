@@ -28,6 +28,7 @@ import {
   settleTokenChanges,
   TokenBook
 } from "../../domain/book/TokenBook.ts"
+import { formatScaled } from "../../schema/Money.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodePolyMessage, PolyMessage } from "./PolymarketWsDecoder.ts"
 import type { PolyBook, PolyLastTradePrice, PolyMarketResolved, PolyTickSizeChange } from "./PolymarketWsSchemas.ts"
@@ -254,10 +255,12 @@ export class PolymarketBookStream {
     if (this.touched.size === 0) return
     for (const [asset, i] of this.touched) {
       const book = this.books.get(asset)!
+      const bestBid = book.bids.bestPrice()
+      const bestAsk = book.asks.bestPrice()
       const reason = settleTokenChanges(book, c.bestBids[i]!, c.bestAsks[i]!)
       this.events.onBook(book)
       if (reason !== undefined) {
-        this.events.onProblem({ reason, message: `${asset}: book ${book.bids.bestPrice()}/${book.asks.bestPrice()} vs venue ${c.bestBids[i]}/${c.bestAsks[i]}`, market: asset })
+        this.events.onProblem({ reason, message: `book ${this.describe(bestBid, bestAsk)} vs venue ${this.describe(c.bestBids[i]!, c.bestAsks[i]!)}`, market: asset })
         this.startResync(asset)
       }
     }
@@ -279,6 +282,10 @@ export class PolymarketBookStream {
       this.events.onProblem({ reason, message: `snapshot of ${m.assetId} rejected`, market: m.assetId, payload: text })
       this.startResync(m.assetId)
     }
+  }
+
+  private describe(bid: number, ask: number): string {
+    return `${bid < 0 ? "-" : formatScaled(bid, 6, 2)}/${ask < 0 ? "-" : formatScaled(ask, 6, 2)}`
   }
 
   private startResync(asset: string): void {
