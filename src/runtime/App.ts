@@ -14,8 +14,25 @@
  *
  * @since 0.1.0
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Effect, Layer } from "effect"
 import * as BankrollActor from "../actors/Bankroll.ts"
+import * as ExecutionActor from "../actors/Execution.ts"
+import * as GameActor from "../actors/GameActor.ts"
+import * as Orchestrator from "../actors/Orchestrator.ts"
+import * as RiskActor from "../actors/Risk.ts"
+import { EventBus } from "../services/bus/EventBus.ts"
+import { Outbox } from "../services/bus/Outbox.ts"
+import { DeadLetters } from "../services/DeadLetters.ts"
+import { EspnClient } from "../services/espn/EspnClient.ts"
+import { KalshiClient } from "../services/kalshi/KalshiClient.ts"
+import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
+import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
+import { MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
+import { MarketTerms } from "../services/MarketTerms.ts"
+import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
+import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
 import * as Partitions from "../services/database/Partitions.ts"
@@ -32,12 +49,31 @@ export const MigratedDatabase = Partitions.layer.pipe(
   Layer.provideMerge(Database.layer)
 )
 
-/** Every actor this process hosts. @category layers */
-export const Actors = Layer.mergeAll(BankrollActor.layer)
+/**
+ * The bus: the outbox relay publishes money events written in transactions; everything closes
+ * after the actors (they are built later), so their last events still go out.
+ *
+ * @category layers
+ */
+export const Bus = Outbox.layer.pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
+
+/** ESPN, Kalshi and Polymarket: clients, live book feeds and the runner-local market-data hub. @category layers */
+export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, EspnClient.layer).pipe(
+  Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
+  Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
+  Layer.provide(KalshiRateLimiter.layer),
+  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provide(NodeSocket.layerWebSocketConstructor)
+)
+
+/** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
+export const Actors = Layer.mergeAll(BankrollActor.layer, RiskActor.layer, ExecutionActor.layer, GameActor.layer, Orchestrator.layer)
 
 /** The whole runtime. @category layers */
 export const RuntimeLayer = Actors.pipe(
   Layer.provideMerge(Cluster.layer),
+  Layer.provideMerge(ExternalSystems),
+  Layer.provideMerge(Bus),
   Layer.provideMerge(AdminServer.layer),
   Layer.provideMerge(Telemetry.layer),
   Layer.provideMerge(Diagnostics.layer),

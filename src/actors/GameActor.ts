@@ -1,0 +1,410 @@
+/**
+ * The game actor: one per live game, a cluster entity keyed by ESPN game id.
+ *
+ * It owns its game's state. ESPN states arrive as `Update` messages from the orchestrator; book
+ * updates for its mapped outcomes arrive in-process from the runner-local `MarketDataHub` (books
+ * never travel as cluster messages). On each change it:
+ *
+ * 1. recomputes the win-probability model when the game state changed (`GameActor.model`);
+ * 2. publishes game-state and price events;
+ * 3. looks for cross-venue arbitrage and model edges (`GameActor.evaluate`), sends each signal to
+ *    the risk singleton and, when approved, the orders to the execution singleton.
+ *
+ * So one trace runs from a book update or a game-state change through the model and the signal
+ * to the order. Message handling is serialised (one permit) across the `Update` handler and the
+ * book fiber, so the actor's state is never mutated concurrently.
+ *
+ * **Supervision.** A defect rebuilds the actor (the cluster's `defectRetryPolicy`: jittered
+ * exponential backoff, capped); every rebuild is a restart in the diagnostics tree, and a crash
+ * loop halts the game for trading and raises an alert. The book subscription and the model state
+ * are rebuilt from the last `Track`, which is persisted. A failing feed degrades only this actor:
+ * stale books or a stale game state block its signals, nothing else.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Duration, Effect, Exit, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
+import { Entity } from "effect/cluster"
+import { SqlClient } from "effect/sql"
+import type { FeeSchedule } from "../domain/fees/Fee.ts"
+import { findArbitrage } from "../domain/signals/Arbitrage.ts"
+import { findModelEdges } from "../domain/signals/ModelEdge.ts"
+import type { Quote } from "../domain/signals/Quote.ts"
+import { hasPrior, type Prior } from "../domain/winprob/prior/Prior.ts"
+import { noPrior, priorFromOdds } from "../domain/winprob/prior/Priors.ts"
+import { estimate } from "../domain/winprob/WinProb.ts"
+import { AppConfig } from "../runtime/config/AppConfig.ts"
+import { Diagnostics } from "../runtime/Diagnostics.ts"
+import type { TopOfBook } from "../schema/Book.ts"
+import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
+import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
+import type { OutcomeRef } from "../schema/Market.ts"
+import * as Money from "../schema/Money.ts"
+import { hasDraw } from "../schema/Sport.ts"
+import { probability } from "../schema/Probability.ts"
+import type { Signal } from "../schema/Trading.ts"
+import { EventBus, eventId } from "../services/bus/EventBus.ts"
+import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
+import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } from "./Events.ts"
+import { Execution, EXECUTION_ID } from "./Execution.ts"
+import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
+import { Risk, RISK_ID, type Verdict } from "./Risk.ts"
+import { policyFromConfig, recordRestart } from "./Supervisor.ts"
+
+const outcomeKey = (o: OutcomeRef) => `${o.platform}|${o.marketId}|${o.outcomeId}`
+
+/** @category metrics */
+export const messagesTotal = Metric.counter("arbees_actor_messages_total", { description: "Messages handled by game actors, by kind" })
+
+/** From a book update or a game-state change arriving to the decision it led to (signal or none). @category metrics */
+export const tickToDecision = Metric.histogram("arbees_tick_to_decision_ms", {
+  description: "Milliseconds from a tick (book update or game-state change) reaching a game actor to its trading decision",
+  boundaries: Metric.exponentialBoundaries({ start: 0.25, factor: 2, count: 16 })
+})
+
+const countMessage = (kind: string) => Metric.update(Metric.withAttributes(messagesTotal, { kind }), 1)
+
+/** Two states describe the same moment of the game (only the observation time differs). */
+const sameMoment = (a: GameState, b: GameState): boolean => {
+  const { observedAt: _a, ...x } = a
+  const { observedAt: _b, ...y } = b
+  return JSON.stringify(x) === JSON.stringify(y)
+}
+
+/** Restart policy for defects: jittered exponential from `initialBackoff`, capped at `maxBackoff`. @category supervision */
+export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Duration) =>
+  Schedule.min([Schedule.exponential(initial), Schedule.spaced(max)]).pipe(Schedule.jittered)
+
+const newSignalId = (gameId: string) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const r = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
+    return SignalId.make(`s${gameId}-${now.toString(36)}${r.toString(36)}`)
+  })
+
+/** @category layers */
+export const layer = Layer.unwrap(Effect.gen(function*() {
+  const { config } = yield* AppConfig
+  const policy = policyFromConfig(config)
+  return Game.toLayer(
+    Effect.gen(function*() {
+      const address = yield* Entity.CurrentAddress
+      const gameId = address.entityId
+      const diagnostics = yield* Diagnostics
+      const hub = yield* MarketDataHub
+      const bus = yield* EventBus
+      const sql = yield* SqlClient.SqlClient
+      const risk = (yield* Risk.client)(RISK_ID)
+      const execution = (yield* Execution.client)(EXECUTION_ID)
+      const activationScope = yield* Effect.scope
+      const lock = yield* Semaphore.make(1)
+
+      const report = yield* diagnostics.register({ id: `game:${gameId}`, kind: "game", parent: "orchestrator" })
+      const activations = (Number(report.details["activations"] ?? 0)) + 1
+      report.details["activations"] = activations
+      const startedAt = yield* Clock.currentTimeMillis
+
+      // Actor state: rebuilt on every activation from the persisted Track and the next Update
+      let state: GameState | undefined
+      let prior: Prior | undefined
+      let model: ModelView | undefined
+      let outcomes: ReadonlyArray<TrackedOutcome> = []
+      let tracking = false
+      let halted = false
+      let signals = 0
+      const tops = new Map<string, BookUpdate>()
+      const lastSignalAt = new Map<string, number>()
+      let subscription: { readonly scope: Scope.Closeable; readonly books: BookSubscription } | undefined
+
+      const halt = Effect.fn("GameActor.halt")(function*(reason: string) {
+        if (halted) return
+        halted = true
+        report.status = "halted"
+        const at = yield* Clock.currentTimeMillis
+        yield* sql`UPDATE games SET trading_halted = true, halted_reason = ${reason}, updated_at = to_timestamp(${at / 1000}) WHERE game_id = ${gameId}`.pipe(
+          Effect.catch((e) => Effect.logError("could not persist the halt", e))
+        )
+        yield* bus.publish(Alert, { id: eventId("alert", gameId, at), key: gameId, payload: { source: `game:${gameId}`, gameId, message: reason, at } }).pipe(
+          Effect.catch((e) => Effect.logError("could not publish the alert", e))
+        )
+        yield* Effect.logError("game halted for trading").pipe(Effect.annotateLogs({ gameId, reason }))
+      })
+
+      // A rebuild after a defect is a restart; too many in the window is a crash loop
+      if (report.restarts > 0 && report.restartTimes.length > 0) {
+        const now = yield* Clock.currentTimeMillis
+        if (recordRestart(report, now, policy) || report.restartTimes.length >= policy.crashLoopRestarts) {
+          yield* halt(`crash loop: ${report.restartTimes.length} restarts within ${Duration.format(policy.crashLoopWindow)}`)
+        }
+      }
+      report.status = halted ? "halted" : "running"
+      yield* Effect.addFinalizer((exit) =>
+        Effect.sync(() => {
+          // A clean close is a passivation; a defect leaves the node to be counted as a restart
+          if (Exit.isSuccess(exit) || report.status === "passivated") report.status = "passivated"
+        })
+      )
+
+      const touched = Effect.map(Clock.currentTimeMillis, (now) => {
+        report.lastMessageAt = now
+      })
+
+      const quotes = (): Array<Quote> =>
+        outcomes.map((o) => {
+          const update = tops.get(outcomeKey(o.outcome))
+          const ask = update?.live === true ? update.top.ask : undefined
+          return {
+            outcome: o.outcome,
+            meaning: o.meaning,
+            ask: ask?.price,
+            askSize: ask?.size ?? (0 as Money.Qty),
+            fees: o.fees as FeeSchedule,
+            asOf: update?.top.asOf ?? 0,
+            arbEligible: o.arbEligible
+          }
+        })
+
+      const debounced = (key: string, now: number): boolean => {
+        const last = lastSignalAt.get(key)
+        if (last !== undefined && now - last < Duration.toMillis(config.signals.debounce)) return true
+        lastSignalAt.set(key, now)
+        return false
+      }
+
+      const recordSignal = Effect.fn("GameActor.recordSignal")(function*(signal: Signal, verdict: Verdict) {
+        const denial = verdict._tag === "Denied" ? `${verdict.denial.code}: ${verdict.denial.message}` : null
+        yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
+                   VALUES (${signal.signalId}, to_timestamp(${signal.createdAt / 1000}), ${signal.kind}, ${signal.gameId},
+                           ${JSON.stringify(signal.legs)}::jsonb, ${Math.max(-100, Math.min(100, signal.edgeBps / 100))},
+                           ${signal.modelProbability ?? null}, ${verdict._tag === "Approved" ? "accepted" : "denied"}, ${denial},
+                           to_timestamp(${signal.expiresAt / 1000}))
+                   ON CONFLICT DO NOTHING`.pipe(Effect.catch((e) => Effect.logWarning("signal not recorded", e)))
+        yield* bus.publish(SignalDecided, {
+          id: eventId("signal", signal.signalId),
+          key: gameId,
+          payload: { signal, verdict: verdict._tag === "Approved" ? "approved" : "denied", ...(denial === null ? {} : { reason: denial }) }
+        }).pipe(Effect.catch((e) => Effect.logWarning("signal not published", e)))
+      })
+
+      /** Risk check, then the orders of an approved signal (both legs of an arbitrage at once). */
+      const act = Effect.fn("GameActor.signal")(function*(signal: Signal, request: Parameters<typeof risk.Check>[0]["request"]) {
+        yield* Effect.annotateCurrentSpan({ gameId, signalId: signal.signalId, kind: signal.kind })
+        signals++
+        const verdict = yield* risk.Check({ signalId: signal.signalId, gameId, request })
+        yield* recordSignal(signal, verdict)
+        if (verdict._tag === "Denied") {
+          yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId: signal.signalId, code: verdict.denial.code }))
+          return
+        }
+        yield* Effect.forEach(
+          signal.legs,
+          (leg, i) =>
+            execution.Submit({
+              clientOrderId: ClientOrderId.make(`${signal.signalId}-${i}`),
+              signalId: signal.signalId,
+              gameId: GameId.make(gameId),
+              outcome: leg.outcome,
+              action: leg.action,
+              limitPrice: leg.limit,
+              quantity: verdict.quantity,
+              timeInForce: "ioc"
+            }),
+          { concurrency: "unbounded", discard: true }
+        )
+      }, Effect.catchCause((cause) => Effect.logError("signal could not be acted on", cause).pipe(Effect.annotateLogs({ gameId }))))
+
+      const evaluate = Effect.fn("GameActor.evaluate")(function*(trigger: "book" | "state", receivedAt: number) {
+        yield* Effect.annotateCurrentSpan({ gameId, trigger })
+        yield* Effect.addFinalizer(() =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => Metric.update(tickToDecision, Math.max(0, now - receivedAt)))
+        )
+        if (halted || outcomes.length === 0 || state === undefined || isFinished(state)) return
+        const now = yield* Clock.currentTimeMillis
+        const maxAgeMillis = Duration.toMillis(config.staleness.book)
+        const current = quotes()
+        const withDraw = hasDraw(state.sport)
+        const bookAge = (q: ReadonlyArray<Quote>) => Math.max(...q.map((x) => now - x.asOf))
+
+        if (config.signals.arbitrageEnabled) {
+          const arb = findArbitrage(current, {
+            withDraw,
+            minProfitPerContract: config.signals.minArbProfit,
+            maxQuantity: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
+            now,
+            maxAgeMillis
+          })
+          if (arb !== undefined && !debounced(`arb|${arb.legs.map((l) => outcomeKey(l.quote.outcome)).join("+")}`, now)) {
+            const signal: Signal = {
+              signalId: yield* newSignalId(gameId),
+              kind: "cross_venue_arb",
+              gameId: GameId.make(gameId),
+              legs: [
+                { outcome: arb.legs[0].quote.outcome, action: "buy", limit: arb.legs[0].quote.ask, available: arb.legs[0].quote.askSize },
+                { outcome: arb.legs[1].quote.outcome, action: "buy", limit: arb.legs[1].quote.ask, available: arb.legs[1].quote.askSize }
+              ],
+              edgeBps: arb.edgeBps,
+              createdAt: now,
+              expiresAt: now + Duration.toMillis(config.signals.expiry)
+            }
+            const perContractFee = (fee: Money.Micros) => Money.mulDiv(fee, Money.ONE, arb.quantity, "ceil")
+            yield* act(signal, {
+              kind: "cross_venue_arb",
+              legs: arb.legs.map((l) => ({ limit: l.quote.ask, costPerContract: (l.quote.ask + perContractFee(l.fee)) as Money.Micros, available: l.quote.askSize })),
+              bookAgeMillis: bookAge(arb.legs.map((l) => l.quote))
+            })
+          }
+        }
+
+        const inOvertime = state.overtime && !config.signals.tradeInOvertime
+        if (config.signals.modelEdgeEnabled && model !== undefined && isLive(state) && !inOvertime) {
+          const [edge] = findModelEdges(current, model, {
+            minEdge: config.signals.minModelEdge,
+            minPrice: config.risk.minBuyPrice,
+            maxPrice: config.risk.maxBuyPrice,
+            maxQuantity: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
+            now,
+            maxAgeMillis,
+            requirePrior: config.signals.requirePrior
+          })
+          if (edge !== undefined && !debounced(`edge|${outcomeKey(edge.quote.outcome)}`, now)) {
+            const signal: Signal = {
+              signalId: yield* newSignalId(gameId),
+              kind: "model_edge",
+              gameId: GameId.make(gameId),
+              legs: [{ outcome: edge.quote.outcome, action: "buy", limit: edge.quote.ask, available: edge.quote.askSize }],
+              edgeBps: edge.edgeBps,
+              modelProbability: probability(edge.probability),
+              createdAt: now,
+              expiresAt: now + Duration.toMillis(config.signals.expiry)
+            }
+            yield* act(signal, {
+              kind: "model_edge",
+              leg: { limit: edge.quote.ask, costPerContract: edge.costPerContract, available: edge.quote.askSize },
+              probability: edge.probability,
+              bookAgeMillis: now - edge.quote.asOf,
+              gameStateAgeMillis: now - state.observedAt
+            })
+          }
+        }
+      }, Effect.scoped)
+
+      const runModel = Effect.fn("GameActor.model")(function*(next: GameState) {
+        if ((prior === undefined || !hasPrior(prior)) && next.odds !== undefined) prior = priorFromOdds(next.sport, next.odds)
+        prior ??= noPrior(next.sport)
+        const e = estimate(next, prior, config.model.probabilityBound / 10_000)
+        model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource }
+        return model
+      })
+
+      const persistState = (next: GameState) =>
+        sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob, state)
+            VALUES (${gameId}, to_timestamp(${next.observedAt / 1000}), ${next.status}, ${next.period}, ${next.secondsRemaining ?? null},
+                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${model?.home ?? null}, ${model?.draw ?? null},
+                    ${JSON.stringify(next)}::jsonb)
+            ON CONFLICT DO NOTHING`.pipe(Effect.catch((e) => Effect.logWarning("game state not persisted", e)))
+
+      const onState = Effect.fn("GameActor.onState")(function*(next: GameState) {
+        const receivedAt = yield* Clock.currentTimeMillis
+        yield* countMessage("state")
+        report.espnUpdatedAt = next.observedAt
+        report.details["status"] = next.status
+        const changed = state === undefined || !sameMoment(state, next)
+        state = next
+        if (!changed) return
+        const view = yield* runModel(next)
+        yield* persistState(next)
+        yield* bus.publish(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, payload: { state: next, model: view } }).pipe(
+          Effect.catch((e) => Effect.logWarning("game state not published", e))
+        )
+        yield* evaluate("state", receivedAt)
+      })
+
+      const onBook = Effect.fn("GameActor.onBook")(function*(update: BookUpdate) {
+        const receivedAt = yield* Clock.currentTimeMillis
+        yield* countMessage("book")
+        tops.set(outcomeKey(update.top.outcome), update)
+        report.bookUpdatedAt = update.top.asOf
+        report.mailboxDepth = subscription === undefined ? 0 : yield* Queue.size(subscription.books.updates)
+        yield* bus.publish(PriceChanged, { id: eventId("px", outcomeKey(update.top.outcome), update.top.epoch, update.top.asOf), key: gameId, payload: { gameId, top: update.top as TopOfBook } }).pipe(
+          Effect.catch((e) => Effect.logWarning("price not published", e))
+        )
+        if (update.live) yield* evaluate("book", receivedAt)
+      })
+
+      /** (Re)subscribes to the tracked outcomes' books; the old subscription closes first. */
+      const resubscribe = Effect.fn("GameActor.subscribe")(function*() {
+        if (subscription !== undefined) yield* Scope.close(subscription.scope, Exit.void)
+        tops.clear()
+        subscription = undefined
+        if (outcomes.length === 0) return
+        const scope = yield* Scope.fork(activationScope, "sequential")
+        const books = yield* hub.subscribe(outcomes.map((o) => o.outcome)).pipe(Scope.provide(scope))
+        subscription = { scope, books }
+        // The book fiber lives in the subscription's scope: closing it stops the fiber
+        yield* Queue.take(books.updates).pipe(
+          Effect.flatMap((update) => lock.withPermits(1)(onBook(update))),
+          Effect.forever,
+          Effect.forkIn(scope)
+        )
+      })
+
+      const view = (): GameView => ({
+        gameId,
+        status: report.status,
+        ...(state === undefined ? {} : { state }),
+        ...(model === undefined ? {} : { model }),
+        outcomes: outcomes.length,
+        tops: [...tops.values()].map((u) => ({
+          outcome: u.top.outcome,
+          ...(u.top.bid === undefined ? {} : { bid: u.top.bid.price }),
+          ...(u.top.ask === undefined ? {} : { ask: u.top.ask.price }),
+          asOf: u.top.asOf
+        })),
+        signals,
+        halted,
+        activations
+      })
+
+      yield* Effect.logDebug("game actor activated").pipe(Effect.annotateLogs({ gameId, activations, startedAt }))
+
+      return Game.of({
+        Track: ({ payload }) =>
+          lock.withPermits(1)(
+            Effect.gen(function*() {
+              yield* touched
+              outcomes = payload.outcomes
+              report.details["outcomes"] = outcomes.length
+              if (!tracking) {
+                tracking = true
+                // Stay resident until released, whatever the message rate
+                yield* Entity.keepAlive(true).pipe(Effect.provideService(Entity.CurrentAddress, address))
+              }
+              yield* resubscribe()
+              yield* onState(payload.state)
+            })
+          ),
+        Update: ({ payload }) => lock.withPermits(1)(Effect.andThen(touched, onState(payload.state))),
+        Release: ({ payload }) =>
+          lock.withPermits(1)(
+            Effect.gen(function*() {
+              yield* touched
+              if (subscription !== undefined) yield* Scope.close(subscription.scope, Exit.void)
+              subscription = undefined
+              outcomes = []
+              report.status = "passivated"
+              report.details["released"] = payload.reason
+              yield* Entity.keepAlive(false).pipe(Effect.provideService(Entity.CurrentAddress, address))
+            })
+          ),
+        Inspect: () => Effect.sync(view),
+        InjectDefect: ({ payload }) =>
+          config.supervision.faultInjection
+            ? Effect.andThen(touched, Effect.die(new Error(payload.message)))
+            : Effect.fail(new FaultInjectionDisabled())
+      })
+    }),
+    {
+      maxIdleTime: "10 minutes",
+      defectRetryPolicy: defectRetryPolicy(config.supervision.initialBackoff, config.supervision.maxBackoff)
+    }
+  )
+}))
