@@ -6,6 +6,7 @@
 import { Command } from "effect/cli"
 import { configCommand } from "./ConfigCommand.ts"
 import { diagnosticsCommand } from "./DiagnosticsCommand.ts"
+import { evalCommand } from "./EvalCommand.ts"
 import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { runCommand, runProgram } from "./RunCommand.ts"
@@ -14,7 +15,7 @@ import { runCommand, runProgram } from "./RunCommand.ts"
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, migrateCommand, configCommand, diagnosticsCommand])
+  Command.withSubcommands([runCommand, migrateCommand, configCommand, diagnosticsCommand, evalCommand])
 )
 
 /** @category commands */
