@@ -37,9 +37,11 @@ describe("arbees eval winprob", () => {
       const result = yield* run(["--soccer", join(data, "soccer")])
       assert.strictEqual(result.code, 0, result.stderr)
       const out = JSON.parse(result.stdout) as {
-        soccer: { data: { evaluated: number }; minutes: ReadonlyArray<{ minute: number; publishedBaselineBrier: number; stateOnly: Scores; elo: Scores; eloBeatsStateOnly: boolean; brierDifference: { upper: number } }> }
+        soccer: { data: { evaluated: number }; goalModel: { maxCoefficientDifference: number }; minutes: ReadonlyArray<{ minute: number; publishedBaselineBrier: number; stateOnly: Scores; elo: Scores; eloBeatsStateOnly: boolean; brierDifference: { upper: number } }> }
       }
       assert.strictEqual(out.soccer.data.evaluated, 9483)
+      // The production goal maps are the walk-forward fit the tool reproduces
+      assert.isBelow(out.soccer.goalModel.maxCoefficientDifference, 1e-3)
       for (const m of out.soccer.minutes) {
         assert.closeTo(m.stateOnly.brier, m.publishedBaselineBrier, 0.0006, `minute ${m.minute}`)
         assert.isTrue(m.eloBeatsStateOnly, `minute ${m.minute}`)

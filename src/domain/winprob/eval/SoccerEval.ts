@@ -14,9 +14,11 @@
  * - State at minute m: the goals scored at or before m. Outcome: the home side won (binary).
  * - State-only baseline: 1.78 and 1.22 goals per match for home and away, no team strength.
  * - Elo prior: ratings walk forward over every result since 1872 (each match sees only earlier
- *   ones), and so does the rating → goals map: a match in year Y uses the map fitted on the results
- *   of the 20 years before Y (home advantage and scoring drift over decades, so a fixed old fit
- *   goes stale). Nothing a match is scored on was seen by its model. Both models run through the
+ *   ones), and so do the rating → goals maps (one for friendlies, one for competitive matches): a
+ *   match in year Y uses the maps fitted on the results of the 20 years before Y (home advantage
+ *   and scoring drift over decades, so a fixed old fit goes stale). Nothing a match is scored on
+ *   was seen by its model. (The goal-scorer file holds no friendlies, so the evaluation set is
+ *   competitive matches only.) Both models run through the
  *   production soccer model (`Soccer.ts`).
  * - Uncertainty: a paired bootstrap over matches (1,000 resamples, fixed seed) of the Brier
  *   difference, Elo minus baseline.
@@ -27,7 +29,7 @@ import { Schema } from "effect"
 import type { GameState } from "../../../schema/GameState.ts"
 import type { GameId, TeamId } from "../../../schema/Ids.ts"
 import { bootstrapMean, type Forecast, type Interval, score, type Scores } from "../Metrics.ts"
-import { eloGoalModel, type EloGoalModel, type EloMatch, eloPrior, eloRates, fitEloGoals, rateMatches } from "../prior/Elo.ts"
+import { type EloGoalModel, eloGoalModels, type EloGoalModels, type EloMatch, eloPrior, eloRates, fitEloGoalModels, isFriendly, rateMatches } from "../prior/Elo.ts"
 import { priorOf } from "../prior/Prior.ts"
 import { remainingShare, soccer, soccerBaselineRates } from "../Soccer.ts"
 import { CountText, DecimalText, IsoDate, LogicalText } from "./Csv.ts"
@@ -100,7 +102,7 @@ export interface SoccerReport {
     readonly goalModelFit: string
     readonly evaluation: string
   }
-  readonly goalModel: { readonly nextYear: EloGoalModel; readonly production: EloGoalModel; readonly maxCoefficientDifference: number }
+  readonly goalModel: { readonly nextYear: EloGoalModels; readonly production: EloGoalModels; readonly maxCoefficientDifference: number }
   readonly minutes: ReadonlyArray<MinuteReport>
 }
 
@@ -110,7 +112,8 @@ const yearOf = (date: string): number => Number(date.slice(0, 4))
 interface Match {
   readonly result: SoccerResult
   readonly difference: number
-  readonly model: EloGoalModel
+  readonly friendly: boolean
+  readonly models: EloGoalModels
   /** Goal minutes by side, sorted */
   readonly homeMinutes: ReadonlyArray<number>
   readonly awayMinutes: ReadonlyArray<number>
@@ -151,10 +154,10 @@ const minuteReports = (matches: ReadonlyArray<Match>): Array<MinuteReport> =>
       const state = stateAt(hs, as, minute)
       const y = m.result.home_score > m.result.away_score ? 1 : 0
       const pb = soccer(state, stateOnlyPrior).home
-      const pe = soccer(state, eloPrior(m.difference, m.model)).home
+      const pe = soccer(state, eloPrior(m.difference, m.friendly, m.models)).home
       base.push({ p: pb, y })
       elo.push({ p: pe, y })
-      conditioned.push({ p: hs + as > 0 ? pe : pe / (1 - Math.exp(-totalRate(m.difference, m.model) * remainingShare(minute))), y })
+      conditioned.push({ p: hs + as > 0 ? pe : pe / (1 - Math.exp(-totalRate(m.difference, m.friendly ? m.models.friendly : m.models.competitive) * remainingShare(minute))), y })
       diffs.push((pe - y) ** 2 - (pb - y) ** 2)
     }
     const stateOnly = score(base)
@@ -187,11 +190,11 @@ export const evaluateSoccer = (results: ReadonlyArray<SoccerResult>, goals: Read
     neutral: r.neutral
   }))
   const { rated } = rateMatches(eloMatches)
-  const byYear = new Map<number, EloGoalModel>()
-  const modelFor = (year: number): EloGoalModel => {
+  const byYear = new Map<number, EloGoalModels>()
+  const modelFor = (year: number): EloGoalModels => {
     const hit = byYear.get(year)
     if (hit !== undefined) return hit
-    const model = fitEloGoals(rated.filter((m) => yearOf(m.date) >= year - soccerProtocol.fitWindowYears && yearOf(m.date) < year))
+    const model = fitEloGoalModels(rated.filter((m) => yearOf(m.date) >= year - soccerProtocol.fitWindowYears && yearOf(m.date) < year))
     byYear.set(year, model)
     return model
   }
@@ -220,7 +223,8 @@ export const evaluateSoccer = (results: ReadonlyArray<SoccerResult>, goals: Read
     const match: Match = {
       result: r,
       difference: rated[i]!.difference,
-      model: modelFor(yearOf(r.date)),
+      friendly: isFriendly(r.tournament),
+      models: modelFor(yearOf(r.date)),
       homeMinutes: list.filter((g) => g.team === r.home_team).map((g) => g.minute as number).sort((a, b) => a - b),
       awayMinutes: list.filter((g) => g.team === r.away_team).map((g) => g.minute as number).sort((a, b) => a - b)
     }
@@ -230,12 +234,9 @@ export const evaluateSoccer = (results: ReadonlyArray<SoccerResult>, goals: Read
   // The production map is the walk-forward fit for the year after the newest result
   const nextYear = ordered.length === 0 ? 0 : yearOf(ordered[ordered.length - 1]!.date) + 1
   const fitted = modelFor(nextYear)
-  const coefficientGap = Math.max(
-    Math.abs(fitted.homeIntercept - eloGoalModel.homeIntercept),
-    Math.abs(fitted.homeSlope - eloGoalModel.homeSlope),
-    Math.abs(fitted.awayIntercept - eloGoalModel.awayIntercept),
-    Math.abs(fitted.awaySlope - eloGoalModel.awaySlope)
-  )
+  const gap = (a: EloGoalModel, b: EloGoalModel) =>
+    Math.max(Math.abs(a.homeIntercept - b.homeIntercept), Math.abs(a.homeSlope - b.homeSlope), Math.abs(a.awayIntercept - b.awayIntercept), Math.abs(a.awaySlope - b.awaySlope))
+  const coefficientGap = Math.max(gap(fitted.competitive, eloGoalModels.competitive), gap(fitted.friendly, eloGoalModels.friendly))
   return {
     data: { results: results.length, goals: goals.length, completeMatches: complete, evaluated: evaluated.length },
     split: {
@@ -243,7 +244,7 @@ export const evaluateSoccer = (results: ReadonlyArray<SoccerResult>, goals: Read
       goalModelFit: `walk-forward: a match in year Y uses the map fitted on results of years Y-${soccerProtocol.fitWindowYears}..Y-1; production uses the fit for ${nextYear}`,
       evaluation: `complete goal lists from ${soccerProtocol.evaluateFrom}, at least one goal, no goal after minute ${soccerProtocol.lastRegulationMinute}`
     },
-    goalModel: { nextYear: fitted, production: eloGoalModel, maxCoefficientDifference: coefficientGap },
+    goalModel: { nextYear: fitted, production: eloGoalModels, maxCoefficientDifference: coefficientGap },
     minutes: minuteReports(evaluated)
   }
 }

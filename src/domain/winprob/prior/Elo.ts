@@ -12,10 +12,13 @@
  *
  * **Goals.** The rating difference dr (home advantage included) maps to expected goals by two
  * Poisson regressions, log λ_home = a_h + b_h·dr/400 and log λ_away = a_a − b_a·dr/400, fitted by
- * {@link fitEloGoals}. Home advantage and scoring drift over decades, so the map is refitted on a
- * 20-year window: the evaluation (`arbees eval winprob --soccer`) scores each match of year Y with
- * the fit on years Y−20..Y−1 only, and the production coefficients below are that fit for 2027
- * (results 2007–2026 of `shared/data/soccer/intl_results.csv`); the tool prints both.
+ * {@link fitEloGoals} separately for friendlies and for competitive matches: friendlies are much
+ * less predictable (squads are rotated), with slopes near 0.6 against about 0.8 in competition.
+ * Home advantage and scoring drift over decades, so the maps are refitted on a 20-year window: the
+ * evaluation (`arbees eval winprob --soccer`) scores each match of year Y with the fit on years
+ * Y−20..Y−1 only, and the production coefficients below are that fit for 2027 (results 2007–2026
+ * of `shared/data/soccer/intl_results.csv`); the tool prints both. The ratings are for national
+ * teams: club leagues need a priced prior.
  *
  * @since 0.1.0
  */
@@ -104,11 +107,23 @@ export interface EloGoalModel {
   readonly awaySlope: number
 }
 
-/** Production coefficients: the fit on results of 2007–2026 (see the module header). @category parameters */
-export const eloGoalModel: EloGoalModel = { homeIntercept: 0.2121, homeSlope: 0.7035, awayIntercept: 0.1562, awaySlope: 0.7707 }
+/** Goal maps for competitive matches and for friendlies. @category models */
+export interface EloGoalModels {
+  readonly competitive: EloGoalModel
+  readonly friendly: EloGoalModel
+}
+
+/** Production coefficients: the fits on results of 2007–2026 (see the module header). @category parameters */
+export const eloGoalModels: EloGoalModels = {
+  competitive: { homeIntercept: 0.2194, homeSlope: 0.7201, awayIntercept: 0.1719, awaySlope: 0.7868 },
+  friendly: { homeIntercept: 0.2066, homeSlope: 0.6415, awayIntercept: 0.109, awaySlope: 0.6834 }
+}
+
+/** Whether a competition is a friendly (the Elo K = 20 class). @category ratings */
+export const isFriendly = (tournament: string): boolean => tournament === "Friendly"
 
 /** Expected goals per match for each side at rating difference dr. @category models */
-export const eloRates = (difference: number, model: EloGoalModel = eloGoalModel): { readonly home: number; readonly away: number } => ({
+export const eloRates = (difference: number, model: EloGoalModel): { readonly home: number; readonly away: number } => ({
   home: Math.exp(model.homeIntercept + (model.homeSlope * difference) / 400),
   away: Math.exp(model.awayIntercept - (model.awaySlope * difference) / 400)
 })
@@ -157,14 +172,20 @@ export const fitEloGoals = (matches: ReadonlyArray<RatedMatch>): EloGoalModel =>
   return { homeIntercept: home.intercept, homeSlope: home.slope, awayIntercept: away.intercept, awaySlope: away.slope }
 }
 
+/** Fits both maps: competitive matches and friendlies. @category fitting */
+export const fitEloGoalModels = (matches: ReadonlyArray<RatedMatch>): EloGoalModels => ({
+  competitive: fitEloGoals(matches.filter((m) => !isFriendly(m.tournament))),
+  friendly: fitEloGoals(matches.filter((m) => isFriendly(m.tournament)))
+})
+
 /**
- * The prior for a match at rating difference dr: Poisson three-way probabilities and the expected
- * goals, `source: "elo"`.
+ * The prior for a match at rating difference dr (home advantage included): Poisson three-way
+ * probabilities and the expected goals, `source: "elo"`.
  *
  * @category constructors
  */
-export const eloPrior = (difference: number, model: EloGoalModel = eloGoalModel): Prior => {
-  const rates = eloRates(difference, model)
+export const eloPrior = (difference: number, friendly: boolean, models: EloGoalModels = eloGoalModels): Prior => {
+  const rates = eloRates(difference, friendly ? models.friendly : models.competitive)
   const f = finish(0, rates.home, rates.away)
-  return priorOf("elo", { home: f.home, draw: f.level, away: f.away }, `Elo difference ${Math.round(difference)}`, { rates })
+  return priorOf("elo", { home: f.home, draw: f.level, away: f.away }, `Elo difference ${Math.round(difference)}${friendly ? ", friendly" : ""}`, { rates })
 }

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { finish } from "../../../../src/domain/winprob/Goals.ts"
 import { seededRandom } from "../../../../src/domain/winprob/Metrics.ts"
-import { eloPrior, eloRates, expectedResult, fitEloGoals, goalMultiplier, kFactor, type RatedMatch, rateMatches } from "../../../../src/domain/winprob/prior/Elo.ts"
+import { eloGoalModels, eloPrior, eloRates, expectedResult, fitEloGoalModels, fitEloGoals, goalMultiplier, isFriendly, kFactor, type RatedMatch, rateMatches } from "../../../../src/domain/winprob/prior/Elo.ts"
 
 describe("World Football Elo", () => {
   it("weights competitions and margins as eloratings.net does", () => {
@@ -69,14 +69,31 @@ describe("fitEloGoals", () => {
 
 describe("eloPrior", () => {
   it("gives three-way probabilities and the goal rates, flagged as an Elo prior", () => {
-    const p = eloPrior(250)
-    const r = eloRates(250)
+    const p = eloPrior(250, false)
+    const r = eloRates(250, eloGoalModels.competitive)
     const f = finish(0, r.home, r.away)
     assert.strictEqual(p.source, "elo")
     assert.deepStrictEqual(p.rates, r)
     assert.closeTo(p.home, f.home, 1e-12)
     assert.closeTo(p.draw, f.level, 1e-12)
     assert.isAbove(p.home, p.away)
-    assert.isBelow(eloPrior(-250).home, eloPrior(0).home)
+    assert.isBelow(eloPrior(-250, false).home, eloPrior(0, false).home)
+  })
+
+  it("trusts the rating less in a friendly", () => {
+    assert.isBelow(eloPrior(300, true).home, eloPrior(300, false).home)
+    assert.isTrue(isFriendly("Friendly"))
+    assert.isFalse(isFriendly("FIFA World Cup"))
+  })
+})
+
+describe("fitEloGoalModels", () => {
+  it("fits friendlies and competitive matches separately", () => {
+    const m = (difference: number, tournament: string, homeGoals: number, awayGoals: number): RatedMatch => ({ date: "2000-01-01", home: "H", away: "A", homeGoals, awayGoals, tournament, neutral: false, homeRating: 0, awayRating: 0, difference })
+    const matches = [m(200, "Friendly", 1, 1), m(-200, "Friendly", 1, 1), m(200, "Gulf Cup", 2, 1), m(-200, "Gulf Cup", 1, 2)]
+    const fit = fitEloGoalModels(matches)
+    assert.closeTo(fit.friendly.homeSlope, 0, 1e-9)
+    assert.closeTo(fit.competitive.homeSlope, Math.LN2, 1e-9)
+    assert.closeTo(fit.competitive.awaySlope, Math.LN2, 1e-9)
   })
 })
