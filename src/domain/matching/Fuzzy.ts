@@ -7,17 +7,18 @@
  * | exact | the team's full name appears as a phrase | 1.0 |
  * | alias | an alias, short name or "location nickname" appears | 0.95 |
  * | nickname | the nickname appears and is unique in the league, or is shared and another word of the team's location appears too | 0.85 |
+ * | location | the location appears and no other team of the league has it ("Georgia Tech", not "Los Angeles") | 0.85 |
  * | overlap | at least 2 of the team's significant words appear, ratio ≥ 0.5 | the ratio |
  * | jaro-winkler | a one-word name of ≥ 6 letters is within Jaro-Winkler > 0.95 of a text word of ≥ 5 letters | 0.75 |
  *
  * @since 0.1.0
  */
 import { jaroWinkler } from "./JaroWinkler.ts"
-import { tokens } from "./Normalize.ts"
+import { normalize, tokens } from "./Normalize.ts"
 import type { LeagueIndex, Team } from "./TeamIndex.ts"
 
 /** @category models */
-export type Rung = "exact" | "alias" | "nickname" | "overlap" | "jaro-winkler" | "none"
+export type Rung = "exact" | "alias" | "nickname" | "location" | "overlap" | "jaro-winkler" | "none"
 
 /** @category models */
 export interface TeamTextMatch {
@@ -59,6 +60,10 @@ export const matchTeamInText = (
     const shared = (league.byNickname.get(team.nicknameKey)?.length ?? 0) > 1
     const located = team.locationWords.some((w) => words.has(w) && !team.nicknameKey.split(" ").includes(w))
     if (!shared || located) return { rung: "nickname", score: 0.85, matched: team.nicknameKey }
+  }
+  const location = normalize(team.location)
+  if (location !== "" && league.byLeadingWords.get(location)?.length === 1 && league.byEspnId.get(team.espnId) === team && containsPhrase(text, location)) {
+    return { rung: "location", score: 0.85, matched: location }
   }
   const hits = team.words.filter((w) => words.has(w))
   if (hits.length >= 2 && hits.length / team.words.length >= 0.5) {

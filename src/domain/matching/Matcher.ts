@@ -80,6 +80,7 @@ export interface VenueMatch {
 /** Why a game has no market on a venue. @category models */
 export type UnmatchedReason =
   | "no_listing"
+  | "listing_rejected"
   | "game_not_tradeable"
   | "ambiguous"
   | "below_threshold"
@@ -174,6 +175,16 @@ const phrasesOf = (team: Team): ReadonlyArray<string> => {
   return p
 }
 
+const labelKeyCache = new WeakMap<Team, ReadonlySet<string>>()
+const labelKeys = (team: Team): ReadonlySet<string> => {
+  let keys = labelKeyCache.get(team)
+  if (keys === undefined) {
+    keys = new Set([team.nameKey, team.nicknameKey, normalize(team.location), ...phrasesOf(team)].filter((k) => k !== ""))
+    labelKeyCache.set(team, keys)
+  }
+  return keys
+}
+
 const adHocTeam = (league: League, t: GameTeam): Team => {
   const name = t.name
   const nickname = t.nickname ?? name
@@ -230,6 +241,11 @@ const sideOfLabel = (
   if (byCode !== undefined && label.length <= 6) return sideOf(game, byCode)
   const home = teamOf(li, game.league, game.home)
   const away = teamOf(li, game.league, game.away)
+  // Within one game a bare nickname or school name is enough, unless both teams share it
+  const inHome = labelKeys(home).has(n)
+  const inAway = labelKeys(away).has(n)
+  if (inHome !== inAway) return inHome ? "home" : "away"
+  if (inHome && inAway) return undefined
   if (li !== undefined) {
     const named = mentionedTeams(li, n)
     const sides = new Set([...named].map((t) => sideOf(game, t)))
@@ -257,6 +273,7 @@ const emptyLeague = (league: League): LeagueIndex => {
       byPolymarket: new Map(),
       byPhrase: new Map(),
       byNickname: new Map(),
+      byLeadingWords: new Map(),
       maxPhraseWords: 1,
       kalshiCodeLengths: []
     }
@@ -467,8 +484,9 @@ const polymarketLeague = (event: PolymarketEventListing): { readonly vl?: VenueL
   return { vl: [...found.values()][0]!, detail: "" }
 }
 
+// The market type must say moneyline (when present) and the text must not name a period or line
 const isMoneylineMarket = (m: PolymarketMarketListing): boolean =>
-  m.sportsMarketType !== undefined ? m.sportsMarketType === "moneyline" : !isNonMoneyline(`${m.question} ${m.groupItemTitle ?? ""}`)
+  (m.sportsMarketType === undefined || m.sportsMarketType === "moneyline") && !isNonMoneyline(`${m.question} ${m.groupItemTitle ?? ""}`)
 
 const polymarketMarkets = (
   li: LeagueIndex | undefined,
@@ -531,7 +549,7 @@ const resolvePolymarket = (index: TeamIndex, slate: Slate, event: PolymarketEven
   const { vl, detail } = polymarketLeague(event)
   if (vl === undefined) return reject("unknown_league", detail)
   const li = index.leagues.get(vl.league)
-  const moneylines = event.markets.filter((m) => m.closed !== true && isMoneylineMarket(m))
+  const moneylines = event.markets.filter(isMoneylineMarket)
   if (moneylines.length === 0) return reject("non_moneyline", "the event has no open moneyline market")
   const evidence: Array<string> = [`league ${vl.league} from slug/tags`]
   const slug = SLUG.exec(event.slug)
@@ -646,8 +664,13 @@ const assign = (
     }
     rejected.push({ platform, eventId, reason: r.reason, detail: r.detail })
     for (const g of r.games ?? []) {
-      const reason: UnmatchedReason = r.reason === "ambiguous_game" ? "ambiguous" : r.reason === "below_threshold" ? "below_threshold" : "no_listing"
-      if (!hints.has(g.gameId) || reason !== "no_listing") {
+      const reason: UnmatchedReason = r.reason === "ambiguous_game"
+        ? "ambiguous"
+        : r.reason === "below_threshold"
+        ? "below_threshold"
+        : "listing_rejected"
+      // The first rejection that names the game explains it
+      if (!hints.has(g.gameId)) {
         hints.set(g.gameId, { _tag: "Unmatched", platform, reason, detail: `${eventId}: ${r.reason}: ${r.detail}` })
       }
     }

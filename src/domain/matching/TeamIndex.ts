@@ -34,6 +34,11 @@ export interface LeagueIndex {
   readonly byPhrase: ReadonlyMap<string, Team>
   /** Nickname → every team with it (shared nicknames have several) */
   readonly byNickname: ReadonlyMap<string, ReadonlyArray<Team>>
+  /**
+   * The first words of every name, alias and location → every team they can start
+   * ("los angeles" starts the Lakers and, through an alias, the Clippers)
+   */
+  readonly byLeadingWords: ReadonlyMap<string, ReadonlyArray<Team>>
   readonly maxPhraseWords: number
   /** Distinct lengths of the league's Kalshi codes, for splitting ticker team parts */
   readonly kalshiCodeLengths: ReadonlyArray<number>
@@ -76,6 +81,7 @@ export const buildLeagueIndex = (file: TeamFile): LeagueIndex => {
   const byPolymarket = new Map<string, Team>()
   const byPhrase = new Map<string, Team>()
   const byNickname = new Map<string, Array<Team>>()
+  const byLeadingWords = new Map<string, Array<Team>>()
   const lengths = new Set<number>()
   let maxPhraseWords = 1
   for (const team of teams) {
@@ -95,6 +101,20 @@ export const buildLeagueIndex = (file: TeamFile): LeagueIndex => {
     const list = byNickname.get(team.nicknameKey) ?? []
     list.push(team)
     byNickname.set(team.nicknameKey, list)
+    const leading = new Set<string>()
+    for (const p of [...teamPhrases(team), normalize(team.location)]) {
+      const words = tokens(p)
+      for (let k = 1; k <= words.length; k++) leading.add(words.slice(0, k).join(" "))
+    }
+    for (const key of leading) byLeadingWords.set(key, [...(byLeadingWords.get(key) ?? []), team])
+  }
+  // A location names its team in text when no other team's name or alias starts with it
+  for (const team of teams) {
+    const location = normalize(team.location)
+    if (byLeadingWords.get(location)?.length === 1 && isTextPhrase(location) && !byPhrase.has(location)) {
+      byPhrase.set(location, team)
+      maxPhraseWords = Math.max(maxPhraseWords, tokens(location).length)
+    }
   }
   return {
     league: file.league,
@@ -104,6 +124,7 @@ export const buildLeagueIndex = (file: TeamFile): LeagueIndex => {
     byPolymarket,
     byPhrase,
     byNickname,
+    byLeadingWords,
     maxPhraseWords,
     kalshiCodeLengths: [...lengths].sort((a, b) => a - b)
   }

@@ -64,6 +64,31 @@ export const spec = {
       env: ["REDIS_URL"]
     })
   },
+  bus: {
+    streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
+    consumer: S.optional(S.nonEmptyText, "this process's consumer name in its groups; unset uses host:pid"),
+    maxLen: S.setting(S.int(1, 1_000_000_000), 100_000, "approximate length each stream is trimmed to (XADD MAXLEN ~)"),
+    batchSize: S.setting(S.int(1, 10_000), 64, "events a consumer reads per round trip"),
+    block: S.setting(S.duration, Duration.millis(500), "how long a consumer's read waits for new events"),
+    claimMinIdle: S.setting(
+      S.duration,
+      seconds(30),
+      "an event pending this long is taken over by another consumer (its own is presumed dead); keep it above the slowest handler"
+    ),
+    claimInterval: S.setting(S.duration, seconds(5), "how often each consumer looks for events to take over"),
+    maxDeliveries: S.setting(S.int(1, 1000), 10, "an event delivered this many times without an ack becomes a dead letter"),
+    drainTimeout: S.setting(S.duration, seconds(5), "at shutdown a consumer finishes the events it holds within this"),
+    publishTimeout: S.setting(S.duration, seconds(5), "a Redis command (a publish) not answered within this fails"),
+    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for Redis at start-up"),
+    reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    outbox: {
+      pollInterval: S.setting(S.duration, Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
+      batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
+      drainTimeout: S.setting(S.duration, seconds(10), "at shutdown the relay publishes what is left within this"),
+      retention: S.setting(S.duration, Duration.days(7), "published outbox rows older than this are deleted")
+    }
+  },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
     port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
@@ -86,6 +111,7 @@ export const spec = {
     baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
     timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
+    retryBase: S.setting(S.duration, Duration.millis(200), "first retry delay; doubles per retry, jittered"),
     breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
     breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
     concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
@@ -96,7 +122,9 @@ export const spec = {
     leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
     interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
-    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start")
+    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
+    listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
+    listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },
   staleness: {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
@@ -112,7 +140,13 @@ export const spec = {
     privateKey: S.optional(S.secret, "Kalshi RSA private key (PEM)", { secret: true }),
     privateKeyFile: S.optional(S.nonEmptyText, "path to the Kalshi RSA private key (PEM), instead of privateKey"),
     readTokensPerSecond: S.setting(S.int(1, 100_000), 200, "read token bucket refill (most requests cost 10)"),
-    writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill")
+    writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill"),
+    burstSeconds: S.setting(S.int(1, 60), 3, "seconds of budget a full token bucket holds (the burst)"),
+    requestCost: S.setting(S.int(1, 1_000), 10, "tokens one REST request costs"),
+    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout"),
+    retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
+    rateLimitPause: S.setting(S.duration, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
+    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels")
   },
   polymarket: {
     gammaUrl: S.setting(S.url, "https://gamma-api.polymarket.com", "Gamma API base"),
@@ -122,7 +156,17 @@ export const spec = {
     apiKey: S.optional(S.secret, "CLOB API key", { secret: true }),
     apiSecret: S.optional(S.secret, "CLOB API secret", { secret: true }),
     apiPassphrase: S.optional(S.secret, "CLOB API passphrase", { secret: true }),
-    maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding")
+    maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding"),
+    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout (Gamma and CLOB)"),
+    retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
+    pingInterval: S.setting(S.duration, seconds(10), "text PING interval on the market WebSocket, sent only after subscribing"),
+    gammaPageSize: S.setting(S.int(1, 500), 100, "events or markets per Gamma page")
+  },
+  marketdata: {
+    reconnectInitial: S.setting(S.duration, Duration.millis(500), "first reconnect delay after a socket drops (doubles, jittered)"),
+    reconnectMax: S.setting(S.duration, seconds(30), "longest reconnect delay"),
+    snapshotTimeout: S.setting(S.duration, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
+    watchdogInterval: S.setting(S.duration, seconds(1), "how often each socket's silence watchdog checks")
   },
   model: {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")

@@ -29,6 +29,7 @@ const expectedTables = [
   "arbitrage_opportunities",
   "bankroll",
   "bankroll_ledger",
+  "bus_consumed",
   "dead_letters",
   "fills",
   "game_states",
@@ -38,6 +39,7 @@ const expectedTables = [
   "market_prices",
   "markets",
   "orders",
+  "outbox",
   "plays",
   "positions",
   "signals"
@@ -146,7 +148,7 @@ describe("migrations", () => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
         assert.deepStrictEqual(yield* tables, [])
-        assert.deepStrictEqual(yield* migrate(), [1, 2])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
       }))
     constraintSuite(it)
   })
@@ -167,7 +169,7 @@ describe("migrations", () => {
   layer(TestDatabase.embedded.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("on the embedded database", (it) => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* migrate(), [1, 2])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
       }))
     constraintSuite(it)
   })

@@ -1,0 +1,113 @@
+/**
+ * Small Schemas for venue wire formats, shared by the Kalshi and Polymarket decoders: exact
+ * decimals that arrive as JSON numbers, timestamps in their many spellings, and arrays that the
+ * venues send as `null` when empty.
+ *
+ * @since 0.1.0
+ */
+import { Schema, SchemaTransformation } from "effect"
+import { formatScaled, parseScaled } from "../../schema/Money.ts"
+
+/**
+ * A decimal that arrives as a JSON number or a string (`0.5`, `"0.5"`, `1`), as an exact integer
+ * count of 10^-scale units. A JSON number is read through its shortest round-trip spelling, which
+ * is the decimal the venue wrote for any value with at most 15 significant digits; anything that
+ * is not exactly representable at `scale` is rejected, never rounded.
+ *
+ * @category schemas
+ */
+export const ScaledDecimal = (scale: number) => {
+  const read = (input: number | string) => parseScaled(typeof input === "number" ? String(input) : input, scale)
+  return Schema.Union([Schema.Number, Schema.String]).check(
+    Schema.makeFilter((input: number | string) =>
+      read(input) !== undefined || `expected a decimal with at most ${scale} decimals, was ${JSON.stringify(input)}`
+    )
+  ).pipe(
+    Schema.decodeTo(
+      Schema.Number,
+      SchemaTransformation.transform<number, number | string>({ decode: (input) => read(input)!, encode: (n) => formatScaled(n, scale) })
+    )
+  )
+}
+
+/** A ratio or multiplier in millionths (`0.5` → 500_000). @category schemas */
+export const Millionths = ScaledDecimal(6)
+
+/**
+ * An ISO-8601 timestamp (`"2026-04-09T10:32:47.890506Z"`) as epoch milliseconds.
+ *
+ * @category schemas
+ */
+export const IsoMillis = Schema.String.check(
+  Schema.makeFilter((s: string) =>
+    (/^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s))) || `expected an ISO-8601 timestamp, was ${JSON.stringify(s)}`
+  )
+).pipe(
+  Schema.decodeTo(
+    Schema.Number,
+    SchemaTransformation.transform({ decode: (s: string) => Date.parse(s), encode: (ms: number) => new Date(ms).toISOString() })
+  )
+)
+
+const SPACED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/
+
+/**
+ * Parses the timestamp spellings venues use, ISO or not: `"2026-08-14 21:00:00+00"` (Gamma
+ * `gameStartTime`), `"2026-08-14T21:00:00Z"`, `"2026-08-14 21:00"`. A missing zone is UTC.
+ * Returns epoch ms, or `undefined`.
+ *
+ * @category parsing
+ */
+export const parseLooseTimestamp = (text: string): number | undefined => {
+  const m = SPACED.exec(text.trim())
+  if (m === null) return undefined
+  const [, y, mo, d, h, mi, s, frac, zone] = m
+  const ms = frac === undefined ? 0 : Number(frac.padEnd(3, "0").slice(0, 3))
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? "0"), ms)
+  let offset = 0
+  if (zone !== undefined && zone !== "Z") {
+    const sign = zone.startsWith("-") ? -1 : 1
+    const digits = zone.slice(1).replace(":", "")
+    offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0")) * 60_000
+  }
+  const result = utc - offset
+  return Number.isFinite(result) ? result : undefined
+}
+
+/**
+ * A timestamp in any spelling {@link parseLooseTimestamp} reads, as epoch milliseconds.
+ *
+ * @category schemas
+ */
+export const LooseTimestampMillis = Schema.String.check(
+  Schema.makeFilter((s: string) => parseLooseTimestamp(s) !== undefined || `expected a timestamp, was ${JSON.stringify(s)}`)
+).pipe(
+  Schema.decodeTo(
+    Schema.Number,
+    SchemaTransformation.transform({ decode: (s: string) => parseLooseTimestamp(s)!, encode: (ms: number) => new Date(ms).toISOString() })
+  )
+)
+
+/**
+ * Epoch milliseconds sent as a decimal string (`"1790658674035"`, Polymarket) or a number.
+ *
+ * @category schemas
+ */
+const readMillis = (input: number | string): number => {
+  const ms = typeof input === "number" ? input : /^\d{1,16}$/.test(input) ? Number(input) : Number.NaN
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : Number.NaN
+}
+
+export const MillisString = Schema.Union([Schema.Number, Schema.String]).check(
+  Schema.makeFilter((input: number | string) => !Number.isNaN(readMillis(input)) || `expected epoch milliseconds, was ${JSON.stringify(input)}`)
+).pipe(
+  Schema.decodeTo(Schema.Number, SchemaTransformation.transform<number, number | string>({ decode: readMillis, encode: (ms) => String(ms) }))
+)
+
+/**
+ * An array that the venue may send as `null` (or leave out) when empty; decodes to an array.
+ *
+ * @category schemas
+ */
+export const ArrayOrNull = <S extends Schema.Top>(item: S) =>
+  Schema.optionalKey(Schema.NullOr(Schema.Array(item)))
