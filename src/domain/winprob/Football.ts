@@ -19,7 +19,8 @@
  *   key-number prior (`prior/Spread.ts`) carries into the game: at kickoff the model returns
  *   nflfastR's vegas_wp within 0.006 for home favourites of 1, 3, 4, 7 and 14;
  * - `τ′` adds 35 s per remaining timeout of the trailing side in the last five minutes (a timeout
- *   saves about one play clock; approximate, unverified);
+ *   saves about one play clock; approximate, unverified); unknown timeouts add nothing;
+ * - A state with no down (a kickoff, or the try after a touchdown) carries no EP;
  * - A leader with the ball who can kneel out the clock (40 s per snap, minus the opponent's
  *   timeouts and the two-minute warning) has won.
  *
@@ -90,9 +91,10 @@ const canKneelOut = (seconds: number, football: FootballContext, leaderTimeoutsA
 const ballValue = (state: GameState, halfSeconds: number, firstHalf: boolean): number => {
   const football = state.football
   let value = 0
-  if (state.possession !== undefined && football?.yardsToEndzone !== undefined && halfSeconds > 0) {
+  // No down means a kickoff or a try after a touchdown: not a scrimmage down, so no EP
+  if (state.possession !== undefined && football?.yardsToEndzone !== undefined && football.down !== undefined && halfSeconds > 0) {
     const yards = football.yardsToEndzone
-    let ep = expectedPoints(yards, football.down ?? 1, football.distance ?? 10)
+    let ep = expectedPoints(yards, football.down, football.distance ?? 10)
     if (halfSeconds < HALF_END_FADE_SECONDS && yards > FIELD_GOAL_RANGE_YARDS) ep *= halfSeconds / HALF_END_FADE_SECONDS
     value += sign(state.possession) * ep
   }
@@ -111,20 +113,23 @@ export const football = (state: GameState, prior: Prior): WinProbability => {
   const seconds = state.overtime
     ? Math.min(state.periodSecondsRemaining ?? params.overtimeSeconds, params.overtimeSeconds)
     : Math.min(state.secondsRemaining ?? params.regulationSeconds, params.regulationSeconds)
-  const firstHalf = !state.overtime && seconds > HALF_SECONDS
-  const halfSeconds = firstHalf ? seconds - HALF_SECONDS : seconds
+  // The half comes from the period when there is one: at the end of the second quarter the clock
+  // reads 30:00 left but the half is over
+  const firstHalf = !state.overtime && (state.period >= 1 ? state.period <= 2 : seconds > HALF_SECONDS)
+  const halfSeconds = firstHalf ? Math.max(0, seconds - HALF_SECONDS) : seconds
   const fb = state.football
-  const homeTimeouts = fb?.homeTimeouts ?? 3
-  const awayTimeouts = fb?.awayTimeouts ?? 3
+  // Unknown timeouts: assume all three against a kneel (cautious) and none for the clock bonus
+  const homeTimeouts = fb?.homeTimeouts
+  const awayTimeouts = fb?.awayTimeouts
 
   if (!state.overtime && state.possession !== undefined && fb !== undefined && L * sign(state.possession) > 0) {
-    const opponentTimeouts = state.possession === "home" ? awayTimeouts : homeTimeouts
+    const opponentTimeouts = (state.possession === "home" ? awayTimeouts : homeTimeouts) ?? 3
     if (canKneelOut(seconds, fb, opponentTimeouts, params)) return twoWay(L > 0 ? 1 : 0)
   }
 
   let effective = seconds
   if (!state.overtime && seconds <= params.lateSeconds) {
-    const trailing = L < 0 ? homeTimeouts : L > 0 ? awayTimeouts : (homeTimeouts + awayTimeouts) / 2
+    const trailing = L < 0 ? homeTimeouts ?? 0 : L > 0 ? awayTimeouts ?? 0 : ((homeTimeouts ?? 0) + (awayTimeouts ?? 0)) / 2
     effective += params.timeoutSeconds * trailing
   }
   const tau = seconds / params.regulationSeconds

@@ -61,3 +61,14 @@ export const estimate = (state: GameState, prior: Prior, bound: number): Estimat
   priorSource: prior.source,
   priorDetail: prior.detail
 })
+
+/**
+ * The guarded probabilities with the prior flag, in the shape model-edge detection reads
+ * (`domain/signals/ModelEdge.ts` `ModelProbabilities`).
+ *
+ * @category conversions
+ */
+export const forSignals = (e: Estimate): { readonly home: number; readonly draw: number; readonly away: number; readonly hasPrior: boolean } => ({
+  ...e.probability,
+  hasPrior: e.hasPrior
+})

@@ -22,7 +22,7 @@ const kickoff = (): GameState =>
   })
 
 const nfl = (home: number, away: number, secondsRemaining: number, extra: Partial<GameState> = {}) =>
-  stateOf("nfl", home, away, { period: secondsRemaining > 1800 ? 2 : 4, secondsRemaining, ...extra })
+  stateOf("nfl", home, away, { period: secondsRemaining > 2700 ? 1 : secondsRemaining > 1800 ? 2 : secondsRemaining > 900 ? 3 : 4, secondsRemaining, ...extra })
 
 describe("football at kickoff", () => {
   // nflverse/nflfastR reference/calculate_win_probability.md: vegas_wp by spread_line
@@ -101,6 +101,13 @@ describe("football in play", () => {
       nfl(21, 24, 200, { possession: "away", football: { down: 2, distance: 4, yardsToEndzone: 70, homeTimeouts: 1, awayTimeouts: 2 } })
     ]
     for (const s of states) assert.closeTo(football(s, prior).home, football(mirror(s), mirrorPrior(prior)).away, 1e-12)
+  })
+
+  it("ends the first half at the end of the second quarter: the ball is void, the second-half receiver is credited", () => {
+    const endOfHalf = nfl(10, 10, 1800, { period: 2, possession: "away", football: { down: 1, distance: 10, yardsToEndzone: 40, secondHalfKickoff: "home" } })
+    const startOfThird = nfl(10, 10, 1800, { period: 3, possession: "home", football: { down: 1, distance: 10, yardsToEndzone: 75, secondHalfKickoff: "home" } })
+    assert.closeTo(football(endOfHalf, even).home, football(startOfThird, even).home, 1e-12)
+    assert.isAbove(football(endOfHalf, even).home, 0.5)
   })
 
   it("plays overtime with the remaining overtime clock", () => {

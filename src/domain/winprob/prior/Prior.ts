@@ -12,8 +12,14 @@
  */
 import type { Sport } from "../../../schema/Sport.ts"
 
-/** Where a prior came from. `none` means no team-strength information at all. @category models */
-export type PriorSource = "moneyline" | "spread" | "market" | "elo" | "none"
+/**
+ * Where a prior came from: a bookmaker line (`moneyline`, `spread`), venue prices (`market`), our
+ * Elo (`elo`), someone else's rating model such as ESPN's matchup predictor (`rating`), or nothing
+ * (`none`: no team-strength information at all).
+ *
+ * @category models
+ */
+export type PriorSource = "moneyline" | "spread" | "market" | "elo" | "rating" | "none"
 
 /** @category models */
 export interface Prior {

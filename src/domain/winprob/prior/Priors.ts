@@ -95,3 +95,10 @@ export const priorFromOdds = (sport: Sport, odds: PregameOdds, method: DevigMeth
  */
 export const priorFromMarket = (prices: { readonly home: number; readonly draw?: number; readonly away: number }, detail: string): Prior =>
   priorOf("market", prices, detail)
+
+/**
+ * The prior from another model's pre-game P(home), e.g. ESPN's matchup predictor: `source: "rating"`.
+ *
+ * @category constructors
+ */
+export const priorFromRating = (home: number, detail: string, draw = 0): Prior => priorOf("rating", { home, draw, away: 1 - home - draw }, detail)
