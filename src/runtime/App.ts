@@ -38,7 +38,7 @@ import { migrate } from "../services/database/Migrations.ts"
 import * as Partitions from "../services/database/Partitions.ts"
 import * as AdminServer from "./AdminServer.ts"
 import * as Cluster from "./Cluster.ts"
-import { AppConfig } from "./config/AppConfig.ts"
+import { AppConfig, AppConfigError, LiveNotAuthorized } from "./config/AppConfig.ts"
 import { Diagnostics } from "./Diagnostics.ts"
 import { armDeadline } from "./Shutdown.ts"
 import * as Telemetry from "./Telemetry.ts"
@@ -69,11 +69,34 @@ export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.l
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(BankrollActor.layer, RiskActor.layer, ExecutionActor.layer, GameActor.layer, Orchestrator.layer)
 
+/** This process's node in the supervision tree: the parent of its actors. @category layers */
+export const RunnerNode = Layer.effectDiscard(
+  Effect.gen(function*() {
+    const { config } = yield* AppConfig
+    const diagnostics = yield* Diagnostics
+    const runner = yield* diagnostics.register({ id: "runner", kind: "runner" })
+    runner.details["address"] = config.cluster.runnerHost === undefined ? "single" : `${config.cluster.runnerHost}:${config.cluster.runnerPort}`
+    runner.status = "running"
+    yield* Effect.addFinalizer(() => Effect.sync(() => void (runner.status = "stopped")))
+  })
+)
+
+/**
+ * The actors on the cluster, over the given external systems (the real ones in `run`, simulated
+ * ones in tests), with the bus.
+ *
+ * @category layers
+ */
+export const runtimeWith = <E, R>(external: Layer.Layer<MarketDataHub | MarketTerms | EspnClient, E, R>) =>
+  Actors.pipe(
+    Layer.provideMerge(Cluster.layer),
+    Layer.provideMerge(RunnerNode),
+    Layer.provideMerge(external),
+    Layer.provideMerge(Bus)
+  )
+
 /** The whole runtime. @category layers */
-export const RuntimeLayer = Actors.pipe(
-  Layer.provideMerge(Cluster.layer),
-  Layer.provideMerge(ExternalSystems),
-  Layer.provideMerge(Bus),
+export const RuntimeLayer = runtimeWith(ExternalSystems).pipe(
   Layer.provideMerge(AdminServer.layer),
   Layer.provideMerge(Telemetry.layer),
   Layer.provideMerge(Diagnostics.layer),
@@ -87,12 +110,18 @@ export const RuntimeLayer = Actors.pipe(
  */
 export const run = Effect.gen(function*() {
   const { config } = yield* AppConfig
+  // Refused before anything starts: there is no live order entry to authorise yet
+  if (config.mode === "live") {
+    return yield* new AppConfigError({
+      reason: new LiveNotAuthorized({ message: "mode=live: live order entry is not available in this version; run in paper mode" })
+    })
+  }
+}).pipe(Effect.andThen(Effect.suspend(() => serve)))
+
+const serve = Effect.gen(function*() {
+  const { config } = yield* AppConfig
   yield* armDeadline(config.shutdown.deadline)
   const database = yield* Database
-  const diagnostics = yield* Diagnostics
-  const runner = yield* diagnostics.register({ id: "runner", kind: "runner" })
-  runner.details["address"] = config.cluster.runnerHost === undefined ? "single" : `${config.cluster.runnerHost}:${config.cluster.runnerPort}`
-  runner.status = "running"
   // Opens the account on first start, and proves the cluster delivers messages before we say ready
   const bankroll = yield* (yield* BankrollActor.Bankroll.client)(config.bankroll.account).GetBalance()
   yield* Effect.logInfo("arbees ready").pipe(
