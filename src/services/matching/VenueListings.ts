@@ -54,7 +54,8 @@ export interface Adapted<A> {
 const failure = (platform: Platform, operation: string, listingId: string | undefined, message: string, payload: unknown): ListingFailure => ({
   platform,
   ...(listingId === undefined ? {} : { listingId }),
-  error: new VenueError({ platform, reason: new Decode({ operation, message, sample: sampleOf(payload) }) }),
+  // Schema messages span lines ("... \n  at [path]"): one line reads better on stderr and in logs
+  error: new VenueError({ platform, reason: new Decode({ operation, message: message.replace(/\s*\n\s*/g, " "), sample: sampleOf(payload) }) }),
   payload
 })
 
