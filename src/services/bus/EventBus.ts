@@ -29,7 +29,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Random, Redacted, Result, Schema, type Scope, Tracer } from "effect"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Random, Redacted, Result, Schema, type Scope, Tracer } from "effect"
 import * as os from "node:os"
 import { AppConfig, type Config } from "../../runtime/config/AppConfig.ts"
 import { BusError, Closed, Encode } from "../../schema/errors/BusError.ts"
@@ -437,26 +437,32 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
         yield* handleAll(yield* reader.readNew(batchSize, settings.block))
       })
 
-      const recovering = (failures: number, e: BusError) =>
+      const recovering = (failures: number, cause: Cause.Cause<BusError>) =>
         Effect.gen(function*() {
           yield* Metric.update(consumerErrors, 1)
+          const error = Cause.findErrorOption(cause)
           if (failures === 1 || failures % 10 === 0) {
-            yield* Effect.logWarning("event bus consumer failed; retrying with backoff").pipe(Effect.annotateLogs({ error: e.message, failures }))
+            yield* Effect.logWarning("event bus consumer failed; retrying with backoff", ...(Option.isSome(error) ? [] : [cause])).pipe(
+              Effect.annotateLogs({ error: Option.isSome(error) ? error.value.message : "defect", failures })
+            )
           }
           // The group is gone if Redis lost its data: recreate it and carry on
-          if (e.reason._tag === "Transport" && e.reason.message.startsWith("NOGROUP")) {
+          if (Option.isSome(error) && error.value.reason._tag === "Transport" && error.value.reason.message.startsWith("NOGROUP")) {
             yield* log.ensureGroup(stream, group, startFrom).pipe(Effect.ignore)
           }
           yield* Effect.sleep(yield* backoff(settings.retryBase, settings.retryMax, failures)).pipe(Effect.raceFirst(Deferred.await(stopped)))
         })
 
+      // Failures and defects alike are retried with backoff: a consumer never dies quietly
       const loop = Effect.gen(function*() {
-        yield* recoverOwn.pipe(Effect.catch((e) => recovering(1, e)))
+        const recovered = yield* Effect.exit(recoverOwn)
+        if (Exit.isFailure(recovered) && !Cause.hasInterruptsOnly(recovered.cause)) yield* recovering(1, recovered.cause)
         let failures = 0
         while (!stopping) {
-          const result = yield* Effect.result(step)
-          if (Result.isSuccess(result)) failures = 0
-          else yield* recovering(++failures, result.failure)
+          const exit = yield* Effect.exit(step)
+          if (Exit.isSuccess(exit)) failures = 0
+          else if (Cause.hasInterruptsOnly(exit.cause)) return
+          else yield* recovering(++failures, exit.cause)
         }
       }).pipe(annotate)
 

@@ -25,7 +25,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Queue, Result, Schema } from "effect"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Queue, Result, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
@@ -274,17 +274,19 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
     yield* pruneConsumed(settings.retention)
   }).pipe(Effect.catch((e) => Effect.logWarning("outbox prune failed").pipe(Effect.annotateLogs({ error: e.message }))))
 
+  // Failures and defects alike are retried with backoff: the relay never dies quietly
   const loop = Effect.gen(function*() {
     let failures = 0
     while (true) {
-      const result = yield* Effect.result(service.relayOnce)
-      const pass = Result.isSuccess(result) ? result.success : undefined
-      const failure = Result.isFailure(result) ? result.failure : pass?.failure
-      if (pass === undefined || failure !== undefined) {
+      const exit = yield* Effect.exit(service.relayOnce)
+      if (Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) return
+      const pass = Exit.isSuccess(exit) ? exit.value : undefined
+      if (pass === undefined || pass.failure !== undefined) {
         failures++
         yield* Metric.update(relayFailuresTotal, 1)
         if (failures === 1 || failures % 10 === 0) {
-          yield* Effect.logWarning("outbox relay failed; retrying with backoff").pipe(Effect.annotateLogs({ error: failure?.message, failures }))
+          const error = pass?.failure?.message ?? (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
+          yield* Effect.logWarning("outbox relay failed; retrying with backoff").pipe(Effect.annotateLogs({ error, failures }))
         }
         yield* untilStopped(Effect.sleep(yield* backoff(settings.retryBase, settings.retryMax, failures)))
         continue

@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Option, PubSub, Ref, Stream } from "effect"
+import { Cause, Clock, Context, Duration, Effect, Layer, Option, PubSub, Ref, Stream } from "effect"
 import type { EspnError } from "../../schema/errors/EspnError.ts"
 import { type GameState, isFinished, isLive, isStale } from "../../schema/GameState.ts"
 import type { GameId } from "../../schema/Ids.ts"
@@ -199,6 +199,10 @@ const make = Effect.fnUntraced(function*(options: DiscoveryOptions) {
 
   const loop = (league: League) =>
     pollLeague(league).pipe(
+      // A defect (a bug, not bad input: that is a typed failure) must not end the league's polling
+      Effect.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause) : Effect.as(Effect.logError("ESPN league poll died", cause), intervals.pregame)
+      ),
       Effect.flatMap((delay) => Effect.sleep(Duration.millis(delay))),
       Effect.forever,
       Effect.annotateLogs({ league })

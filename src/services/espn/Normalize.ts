@@ -435,15 +435,18 @@ const resultOf = (home: Wire.Competitor, away: Wire.Competitor, homeScore: numbe
  *
  * @category parsing
  */
-export const normalizeGame = (input: GameInput): Result.Result<GameState, string> => {
+export const normalizeGame = (input: GameInput): Result.Result<GameState, string> =>
+  Result.mapError(normalize(input), (message) => `game ${input.gameId}: ${message}`)
+
+const normalize = (input: GameInput): Result.Result<GameState, string> => {
   const { league } = input
   const sport = leagues[league].sport
   const family = sportFamily[sport]
-  if (input.status === null || input.status === undefined) return Result.fail(`game ${input.gameId} has no status`)
+  if (input.status === null || input.status === undefined) return Result.fail("no status")
   const status = statusOf(input.status.type)
-  if (status === undefined) return Result.fail(`game ${input.gameId} has an unknown status ${JSON.stringify(input.status.type)}`)
+  if (status === undefined) return Result.fail(`unknown status ${JSON.stringify(input.status.type)}`)
   const start = input.startTime === null || input.startTime === undefined ? Number.NaN : Date.parse(input.startTime)
-  if (!Number.isFinite(start)) return Result.fail(`game ${input.gameId} has no valid start time (${String(input.startTime)})`)
+  if (!Number.isFinite(start)) return Result.fail(`no valid start time (${String(input.startTime)})`)
 
   const picked = sides(league, input.competitors)
   if (Result.isFailure(picked)) return Result.fail(picked.failure)
@@ -502,5 +505,5 @@ export const normalizeGame = (input: GameInput): Result.Result<GameState, string
     observedAt: input.observedAt
   }
   const decoded = decodeGameState(candidate)
-  return Result.isSuccess(decoded) ? Result.succeed(decoded.success) : Result.fail(`game ${input.gameId}: ${decoded.failure.message}`)
+  return Result.isSuccess(decoded) ? Result.succeed(decoded.success) : Result.fail(decoded.failure.message)
 }

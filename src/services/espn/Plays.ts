@@ -8,7 +8,8 @@
  *   is detected from the plays themselves (which way the clock moves within a period), so a feed
  *   that flips is still read right. Soccer plays count up with stoppage (`"45'+2'"`).
  * - **Football** drive plays carry `end{down, distance, yardsToEndzone, team}`: the situation
- *   after the play, and the team with the ball.
+ *   after the play, and the team with the ball. Their clock is the time at the snap (ESPN gives no
+ *   clock after the play), so the state after a play carries the clock it started with.
  * - **Baseball** plays carry `outs`, but ESPN stamps every pitch of a plate appearance with the
  *   outs at its *end*; reading it mid at-bat would leak the future. Outs are therefore taken only
  *   from the plays that end a plate appearance (`play-result`, `end-batterpitcher`) and carried

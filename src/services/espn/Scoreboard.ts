@@ -41,10 +41,14 @@ export const sampleOf = (value: unknown, max = 512): string => {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
-/** An `EspnError` with a `Decode` reason. @category errors */
+/** An `EspnError` with a `Decode` reason; the message is kept on one line (schema errors span several). @category errors */
 export const decodeError = (operation: string, message: string, sample?: unknown): EspnError =>
   new EspnError({
-    reason: new Decode({ operation, message, ...(sample === undefined ? {} : { sample: sampleOf(sample) }) })
+    reason: new Decode({
+      operation,
+      message: message.replace(/\s*\n\s*/g, " "),
+      ...(sample === undefined ? {} : { sample: sampleOf(sample) })
+    })
   })
 
 const decodeEnvelope = Schema.decodeUnknownResult(Wire.ScoreboardEnvelope)

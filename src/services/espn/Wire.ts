@@ -10,13 +10,21 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Schema, SchemaTransformation } from "effect"
 
 const opt = <S extends Schema.Constraint>(schema: S) => Schema.optionalKey(Schema.NullOr(schema))
 
 /** A number ESPN may send as a number or as a numeric string (`"25"`, `"-110"`). @category schemas */
 export const NumLike = Schema.Union([Schema.Number, Schema.String])
 export type NumLike = typeof NumLike.Type
+
+/** An id ESPN sends as a string (`"401547417"`), read as a string even if it arrives as a number. @category schemas */
+export const Id = Schema.Union([Schema.String, Schema.Int]).pipe(
+  Schema.decodeTo(
+    Schema.String,
+    SchemaTransformation.transform<string, string | number>({ decode: (id) => String(id), encode: (id) => id })
+  )
+)
 
 /** `status.type`. @category schemas */
 export const StatusType = Schema.Struct({
@@ -40,7 +48,7 @@ export type Status = typeof Status.Type
 
 /** @category schemas */
 export const Team = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   abbreviation: opt(Schema.String),
   displayName: opt(Schema.String),
   shortDisplayName: opt(Schema.String),
@@ -65,7 +73,7 @@ export const LineScore = Schema.Struct({
 
 /** @category schemas */
 export const Competitor = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   type: opt(Schema.String),
   order: opt(NumLike),
   homeAway: opt(Schema.String),
@@ -84,7 +92,7 @@ export const SideOdds = Schema.Struct({
   /** Decimal odds (Bet365 on soccer) */
   value: opt(NumLike),
   favorite: opt(Schema.Boolean),
-  teamId: opt(Schema.String)
+  teamId: opt(Id)
 })
 
 const Quote = Schema.Struct({ odds: opt(Schema.String), line: opt(Schema.String) })
@@ -110,7 +118,7 @@ export const Situation = Schema.Struct({
   down: opt(NumLike),
   distance: opt(NumLike),
   yardsToEndzone: opt(NumLike),
-  possession: opt(Schema.String),
+  possession: opt(Id),
   possessionText: opt(Schema.String),
   homeTimeouts: opt(NumLike),
   awayTimeouts: opt(NumLike),
@@ -126,12 +134,12 @@ export type Situation = typeof Situation.Type
 /** A key event in a soccer match (`competitions[0].details[]`). @category schemas */
 export const Detail = Schema.Struct({
   redCard: opt(Schema.Boolean),
-  team: opt(Schema.Struct({ id: opt(Schema.String) }))
+  team: opt(Schema.Struct({ id: opt(Id) }))
 })
 
 /** @category schemas */
 export const Competition = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   date: opt(Schema.String),
   startDate: opt(Schema.String),
   status: opt(Status),
@@ -148,7 +156,7 @@ export type Competition = typeof Competition.Type
 
 /** A team-sport event: one game, the first competition. @category schemas */
 export const Event = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   date: opt(Schema.String),
   status: opt(Status),
   season: opt(Schema.Struct({ type: opt(NumLike) })),
@@ -158,7 +166,7 @@ export type Event = typeof Event.Type
 
 /** A tennis tournament: matches are nested in `groupings[].competitions[]`. @category schemas */
 export const TennisEvent = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   groupings: opt(Schema.Array(Schema.Struct({
     grouping: opt(Schema.Struct({ slug: opt(Schema.String) })),
     competitions: Schema.Array(Schema.Unknown)
@@ -188,12 +196,12 @@ export const DownDistance = Schema.Struct({
   distance: opt(NumLike),
   yardLine: opt(NumLike),
   yardsToEndzone: opt(NumLike),
-  team: opt(Schema.Struct({ id: opt(Schema.String) }))
+  team: opt(Schema.Struct({ id: opt(Id) }))
 })
 
 /** A play, top-level (NBA, NHL, MLB) or in a drive (NFL, NCAAF). @category schemas */
 export const Play = Schema.Struct({
-  id: Schema.String,
+  id: Id,
   sequenceNumber: opt(NumLike),
   type: opt(Schema.Struct({ id: opt(Schema.String), text: opt(Schema.String), type: opt(Schema.String) })),
   text: opt(Schema.String),
@@ -201,7 +209,7 @@ export const Play = Schema.Struct({
   homeScore: opt(NumLike),
   period: opt(Schema.Struct({ number: opt(NumLike), type: opt(Schema.String), displayValue: opt(Schema.String) })),
   clock: opt(PlayClock),
-  team: opt(Schema.Struct({ id: opt(Schema.String) })),
+  team: opt(Schema.Struct({ id: opt(Id) })),
   scoringPlay: opt(Schema.Boolean),
   start: opt(DownDistance),
   end: opt(DownDistance),
@@ -217,7 +225,7 @@ export type Play = typeof Play.Type
 
 /** A `winprobability[]` entry (fractions in 0..1). @category schemas */
 export const WinProbability = Schema.Struct({
-  playId: Schema.String,
+  playId: Id,
   homeWinPercentage: NumLike,
   tiePercentage: opt(NumLike)
 })

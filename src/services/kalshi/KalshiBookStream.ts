@@ -22,18 +22,10 @@
  * @since 0.1.0
  */
 import { applyKalshiDelta, applyKalshiSnapshot, invalidateKalshi, KalshiBook } from "../../domain/book/KalshiBook.ts"
+import { formatScaled } from "../../schema/Money.ts"
+import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodeKalshiFrame, KalshiFrame } from "./KalshiWsDecoder.ts"
 import type { KalshiTickerMsg, KalshiTradeMsg } from "./KalshiWsSchemas.ts"
-
-/** Something the stream could not use; the connection records it (dead letter, metric, log). @category models */
-export interface StreamProblem {
-  /** Stable code: `Decode`, `SequenceGap`, `NegativeLevel`, `Crossed`, `VenueError`, ... */
-  readonly reason: string
-  readonly message: string
-  readonly market?: string | undefined
-  /** The offending frame, when there is one */
-  readonly payload?: string | undefined
-}
 
 /** What the stream tells its owner. @category models */
 export interface KalshiStreamEvents {
@@ -215,7 +207,7 @@ export class KalshiBookStream {
       this.events.onBook(book)
     } else if (result !== "NotLive") {
       this.events.onBook(book)
-      this.events.onProblem({ reason: result, message: `${f.side} ${f.price} ${f.delta} on ${f.ticker}`, market: f.ticker, payload: text })
+      this.events.onProblem({ reason: result, message: `${f.ticker}: ${f.side} ${formatScaled(f.delta, 6, 0)} at ${formatScaled(f.price, 6, 2)} does not fit the book`, market: f.ticker, payload: text })
       this.resync(f.ticker)
     }
   }

@@ -12,6 +12,8 @@
  */
 import { Schema } from "effect"
 import { CENT, ONE, parseScaled } from "../../schema/Money.ts"
+import { countQty, dollarPrice, isInt, isObject } from "../marketdata/FastDecode.ts"
+import { LevelBuffer } from "../marketdata/LevelBuffer.ts"
 import {
   KalshiDeltaMessage,
   KalshiErrorMessage,
@@ -36,26 +38,6 @@ const decoders = {
 }
 const snapshotSchema = Schema.decodeUnknownResult(KalshiSnapshotMessage)
 const deltaSchema = Schema.decodeUnknownResult(KalshiDeltaMessage)
-
-/** Parallel price/size arrays that grow on demand. @category models */
-export class LevelBuffer {
-  prices = new Float64Array(64)
-  sizes = new Float64Array(64)
-  count = 0
-  push(price: number, size: number): void {
-    if (this.count === this.prices.length) {
-      const prices = new Float64Array(this.count * 2)
-      const sizes = new Float64Array(this.count * 2)
-      prices.set(this.prices)
-      sizes.set(this.sizes)
-      this.prices = prices
-      this.sizes = sizes
-    }
-    this.prices[this.count] = price
-    this.sizes[this.count] = size
-    this.count++
-  }
-}
 
 /**
  * One decoded frame. Reused for every frame of a connection: read it before decoding the next.
@@ -84,23 +66,8 @@ export class KalshiFrame {
   error = ""
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
-
-/** A dollar string to a Price, or -1. */
-const dollarPrice = (u: unknown): number => {
-  if (typeof u !== "string") return -1
-  const p = parseScaled(u)
-  return p === undefined || p < 0 || p > ONE ? -1 : p
-}
 /** Integer cents 0..100 to a Price, or -1. */
 const centPrice = (u: unknown): number => (isInt(u) && u >= 0 && u <= 100 ? u * CENT : -1)
-/** A count string to a Qty, or -1. */
-const countQty = (u: unknown): number => {
-  if (typeof u !== "string") return -1
-  const q = parseScaled(u)
-  return q === undefined || q < 0 ? -1 : q
-}
 /** Whole contracts to a Qty, or -1. */
 const contractsQty = (u: unknown): number => {
   if (!isInt(u) || u < 0) return -1
@@ -225,18 +192,18 @@ export const decodeKalshiValue = (o: unknown, f: KalshiFrame): KalshiFrame => {
       f.kind = "delta"
       return f
     }
-    return schemaInvalid(f, o, deltaSchema)
+    return schemaFallback(f, o)
   }
   if (type === "orderbook_snapshot") {
     if (fastSnapshot(o, f)) {
       f.kind = "snapshot"
       return f
     }
-    return schemaInvalid(f, o, snapshotSchema)
+    return schemaFallback(f, o)
   }
   if (type === "ticker" || type === "trade" || type === "subscribed" || type === "ok" || type === "unsubscribed" || type === "error") {
     const result = decoders[type](o)
-    if (result._tag === "Failure") return invalid(f, String(result.failure))
+    if (result._tag === "Failure") return invalid(f, result.failure.message)
     f.kind = type
     f.value = result.success
     if (isInt(o["sid"])) f.sid = o["sid"]
@@ -247,12 +214,33 @@ export const decodeKalshiValue = (o: unknown, f: KalshiFrame): KalshiFrame => {
   return f
 }
 
-/** The fast path said no: the Schema says why (and, as a cross-check, must agree). */
-const schemaInvalid = (f: KalshiFrame, o: Record<string, unknown>, decode: (u: unknown) => { readonly _tag: string; readonly failure?: unknown }) => {
+/**
+ * The fast path said no: the Schema decides. It names the problem, or (for a shape the fast path
+ * does not specialise) accepts the frame, whose values are then copied into `f`.
+ */
+const schemaFallback = (f: KalshiFrame, o: Record<string, unknown>): KalshiFrame => {
   if (isInt(o["sid"])) f.sid = o["sid"]
   if (isInt(o["seq"])) f.seq = o["seq"]
-  const result = decode(o)
-  return invalid(f, result._tag === "Failure" ? String(result.failure) : "rejected by the fast decoder but accepted by the Schema")
+  if (f.type === "orderbook_delta") {
+    const result = deltaSchema(o)
+    if (result._tag === "Failure") return invalid(f, result.failure.message)
+    const d = result.success
+    f.kind = "delta"
+    f.ticker = d.ticker
+    f.side = d.side
+    f.price = d.price
+    f.delta = d.delta
+    f.venueTs = d.venueTs
+    return f
+  }
+  const result = snapshotSchema(o)
+  if (result._tag === "Failure") return invalid(f, result.failure.message)
+  const s = result.success
+  f.kind = "snapshot"
+  f.ticker = s.ticker
+  f.yes.fill(s.yes)
+  f.no.fill(s.no)
+  return f
 }
 
 /**
@@ -273,3 +261,11 @@ export const decodeKalshiFrame = (text: string, f: KalshiFrame): KalshiFrame => 
   }
   return decodeKalshiValue(o, f)
 }
+
+/**
+ * The specialised decoders alone, without the Schema fallback: for the tests that hold them to the
+ * Schemas.
+ *
+ * @category testing
+ */
+export const fastPaths = { delta: fastDelta, snapshot: fastSnapshot } as const

@@ -1,5 +1,5 @@
 /**
- * Polymarket CLOB REST wire schemas: `/book`, `/books`, `/tick-size`, `/fee-rate`.
+ * Polymarket CLOB REST wire schemas: `/book`, `/books`, `/tick-size`, `/fee-rate`, `/markets/{id}`.
  *
  * A book lists bids ascending and asks descending, so the best of each is the LAST element; sizes
  * are absolute. Prices are exact sub-cent decimals (`"0.999"`); newer books add `tick_size`,
@@ -8,9 +8,9 @@
  * @since 0.1.0
  */
 import { Schema, SchemaTransformation } from "effect"
-import { TokenId } from "../../schema/Ids.ts"
+import { ConditionId, TokenId } from "../../schema/Ids.ts"
 import { PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
-import { MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
+import { IsoMillis, MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
 import { PriceNumber } from "./GammaSchemas.ts"
 
 const opt = Schema.optionalKey
@@ -50,3 +50,34 @@ export const ClobFeeRate = Schema.Struct({
     Schema.decodeTo(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)), SchemaTransformation.transform<number, number>({ decode: (n) => n, encode: (n) => n }))
   )
 })
+
+/** One outcome token of a CLOB market; `winner` is set once resolved. @category schemas */
+export const ClobToken = Schema.Struct({
+  token_id: TokenId,
+  outcome: Schema.String,
+  winner: opt(Schema.Boolean)
+})
+
+/**
+ * `GET /markets/{condition_id}`: a condition with its tokens and trading rules. `price` on the
+ * tokens is an informational float and is not read.
+ *
+ * @category schemas
+ */
+export const ClobMarket = Schema.Struct({
+  condition_id: ConditionId,
+  question: opt(Schema.String),
+  market_slug: opt(Schema.String),
+  active: opt(Schema.Boolean),
+  closed: opt(Schema.Boolean),
+  archived: opt(Schema.Boolean),
+  accepting_orders: opt(Schema.Boolean),
+  enable_order_book: opt(Schema.Boolean),
+  minimum_tick_size: PriceNumber,
+  minimum_order_size: opt(ScaledDecimal(6)),
+  neg_risk: opt(Schema.Boolean),
+  end_date_iso: opt(Schema.NullOr(IsoMillis)),
+  game_start_time: opt(Schema.NullOr(IsoMillis)),
+  tokens: Schema.Array(ClobToken)
+})
+export type ClobMarket = typeof ClobMarket.Type

@@ -167,6 +167,9 @@ export const GammaEvent = Schema.Struct({
 })
 export type GammaEvent = typeof GammaEvent.Type
 
+/** `GET /tags`: an array. @category schemas */
+export const GammaTagsResponse = Schema.Array(GammaTag)
+
 /** `GET /events`: an array. @category schemas */
 export const GammaEventsResponse = Schema.Array(GammaEvent)
 /** `GET /markets`: an array. @category schemas */

@@ -37,3 +37,18 @@ export const fixture = (name: string): unknown => JSON.parse(fixtureText(name))
 
 /** Every shared ESPN fixture's file name. */
 export const espnFixtures = (): ReadonlyArray<string> => readdirSync(sharedDir).filter((f) => f.startsWith("espn-") && f.endsWith(".json")).sort()
+
+/** How many games each shared scoreboard fixture holds (every one decodes). */
+export const scoreboardGames: Readonly<Record<string, number>> = {
+  "espn-cfb-scoreboard-2025wk1-sec-pregame-odds.json": 16,
+  "espn-mlb-scoreboard-live-and-pregame-odds.json": 15,
+  "espn-nba-scoreboard-20241215-final.json": 7,
+  "espn-nba-scoreboard-single-final.json": 1,
+  "espn-ncaam-scoreboard-acc-final.json": 9,
+  "espn-nfl-scoreboard-20241215-final.json": 13,
+  "espn-nfl-scoreboard-2025wk1-pregame-odds.json": 16,
+  "espn-nhl-scoreboard-final.json": 1,
+  "espn-nhl-scoreboard-live-ot.json": 1,
+  "espn-soccer-eng1-scoreboard-final.json": 10,
+  "espn-soccer-usa1-scoreboard-pregame-odds.json": 1
+}

@@ -3,7 +3,7 @@ import * as fc from "fast-check"
 import type { GameState } from "../../../src/schema/GameState.ts"
 import type { League } from "../../../src/schema/Sport.ts"
 import { decodeScoreboard, inferLeague } from "../../../src/services/espn/Scoreboard.ts"
-import { espnFixtures, fixture } from "./Fixtures.ts"
+import { espnFixtures, fixture, scoreboardGames } from "./Fixtures.ts"
 
 const OBSERVED = 1_750_000_000_000
 
@@ -34,19 +34,7 @@ describe("decodeScoreboard on the real ESPN scoreboards", () => {
       counts[name] = games.length
       for (const g of games) assert.strictEqual(g.observedAt, OBSERVED)
     }
-    assert.deepStrictEqual(counts, {
-      "espn-cfb-scoreboard-2025wk1-sec-pregame-odds.json": 16,
-      "espn-mlb-scoreboard-live-and-pregame-odds.json": 15,
-      "espn-nba-scoreboard-20241215-final.json": 7,
-      "espn-nba-scoreboard-single-final.json": 1,
-      "espn-ncaam-scoreboard-acc-final.json": 9,
-      "espn-nfl-scoreboard-20241215-final.json": 13,
-      "espn-nfl-scoreboard-2025wk1-pregame-odds.json": 16,
-      "espn-nhl-scoreboard-final.json": 1,
-      "espn-nhl-scoreboard-live-ot.json": 1,
-      "espn-soccer-eng1-scoreboard-final.json": 10,
-      "espn-soccer-usa1-scoreboard-pregame-odds.json": 1
-    })
+    assert.deepStrictEqual(counts, scoreboardGames)
   })
 
   it("NBA finals: scores, winners and a zero clock from \"0.0\"", () => {
@@ -246,6 +234,16 @@ describe("decodeScoreboard isolates bad input", () => {
     assert.include(failures[1]!.error.reason._tag === "Decode" ? failures[1]!.error.reason.message : "", "2 home and 0 away")
   })
 
+  it("ids sent as numbers are read as strings", () => {
+    const json = nfl()
+    json.events[0].id = 401671854
+    json.events[0].competitions[0].competitors[0].team.id = 5
+    json.events[0].competitions[0].competitors[0].id = 5
+    const { failures, games } = decodeScoreboard(json, { league: "nfl", observedAt: OBSERVED })
+    assert.deepStrictEqual(failures, [])
+    assert.strictEqual(game(games, "401671854").home.teamId, "5")
+  })
+
   it("a payload that is not a scoreboard is one failure without a game", () => {
     for (const json of [null, "<html>", { events: "x" }, { leagues: [] }]) {
       const { failures, games } = decodeScoreboard(json, { league: "nba", observedAt: OBSERVED })
@@ -281,6 +279,47 @@ describe("decodeScoreboard isolates bad input", () => {
       }),
       { numRuns: 25 }
     )
+  })
+})
+
+describe("decodeScoreboard on live variants of the real payloads", () => {
+  /** The real NFL final slate with KC @ CLE (401671854) moved to `status`, with `situation`. */
+  const liveNfl = (status: object, situation?: object) => {
+    const json = structuredClone(fixture("espn-nfl-scoreboard-20241215-final.json")) as { events: Array<any> }
+    const competition = json.events[0].competitions[0]
+    competition.status = status
+    json.events[0].status = status
+    if (situation !== undefined) competition.situation = situation
+    return game(decodeScoreboard(json, { league: "nfl", observedAt: OBSERVED }).games, "401671854")
+  }
+  const inProgress = (period: number, clock: number, displayClock: string) => ({
+    clock,
+    displayClock,
+    period,
+    type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail: `${displayClock} - ${period}th`, shortDetail: `${displayClock} - ${period}th` }
+  })
+
+  it("football: possession by team id, down and distance, yards to the end zone from the spot", () => {
+    const g = liveNfl(inProgress(3, 421, "7:01"), { down: 3, distance: 4, yardLine: 85, possession: "12", possessionText: "CLE 15", homeTimeouts: 2, awayTimeouts: 3 })
+    assert.strictEqual(g.status, "in_progress")
+    assert.strictEqual(g.possession, "away") // KC
+    assert.deepStrictEqual(g.football, { down: 3, distance: 4, yardsToEndzone: 15, homeTimeouts: 2, awayTimeouts: 3 })
+    assert.deepStrictEqual([g.secondsRemaining, g.periodSecondsRemaining, g.overtime], [1321, 421, false])
+    assert.isUndefined(g.result)
+    // In its own half, and ESPN's own yardsToEndzone when it sends one
+    assert.strictEqual(liveNfl(inProgress(1, 900, "15:00"), { down: 1, distance: 10, possession: "12", possessionText: "KC 30" }).football?.yardsToEndzone, 70)
+    assert.strictEqual(liveNfl(inProgress(1, 900, "15:00"), { down: 1, distance: 10, possession: "5", possessionText: "KC 30", yardsToEndzone: 30 }).football?.yardsToEndzone, 30)
+    // A 5th down or a missing spot drops that piece, not the game
+    assert.deepStrictEqual(liveNfl(inProgress(4, 30, "0:30"), { down: 5, distance: 2, possession: "5" }).football, { distance: 2 })
+  })
+
+  it("football overtime, halftime and a postponed game", () => {
+    const ot = liveNfl(inProgress(5, 312, "5:12"))
+    assert.deepStrictEqual([ot.period, ot.overtime, ot.secondsRemaining, ot.periodSecondsRemaining], [5, true, 0, 312])
+    const half = liveNfl({ clock: 0, displayClock: "0:00", period: 2, type: { name: "STATUS_HALFTIME", state: "in", completed: false, shortDetail: "Halftime" } })
+    assert.deepStrictEqual([half.status, half.secondsRemaining, half.detail], ["halftime", 1800, "Halftime"])
+    const postponed = liveNfl({ clock: 0, displayClock: "0:00", period: 0, type: { name: "STATUS_POSTPONED", state: "post", completed: false, shortDetail: "Postponed" } })
+    assert.deepStrictEqual([postponed.status, postponed.result], ["postponed", undefined])
   })
 })
 

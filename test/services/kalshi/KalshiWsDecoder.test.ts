@@ -2,8 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as fc from "fast-check"
 import { readFileSync } from "node:fs"
-import { decodeKalshiFrame, decodeKalshiValue, KalshiFrame } from "../../../src/services/kalshi/KalshiWsDecoder.ts"
+import { decodeKalshiFrame, decodeKalshiValue, fastPaths, KalshiFrame } from "../../../src/services/kalshi/KalshiWsDecoder.ts"
 import { KalshiDeltaMessage, KalshiSnapshotMessage, type KalshiTickerMsg, type KalshiTradeMsg } from "../../../src/services/kalshi/KalshiWsSchemas.ts"
+import { applyEdits, editsAt } from "../../support/FrameEdits.ts"
 
 const lines = (name: string) => readFileSync(`/work/shared/fixtures/${name}`, "utf8").trim().split("\n")
 const levels = (buffer: KalshiFrame["yes"]) => Array.from({ length: buffer.count }, (_, i) => [buffer.prices[i], buffer.sizes[i]])
@@ -80,12 +81,6 @@ describe("Kalshi WS fixtures decode", () => {
 // The fast path accepts exactly what the Schemas accept, with the same values
 // ---------------------------------------------------------------------------
 
-const interesting: ReadonlyArray<unknown> = [
-  undefined, null, "", "0.5", "0.4300", "1.0000", "0", "1.01", "-0.5", "0.1234567", "13.00", "-54.00", "72612.49", "abc", "1e3",
-  0, 1, 42, 100, 101, -1, 1.5, 2 ** 53, 1669149841000, true, [], {}, "yes", "no", "maybe",
-  "orderbook_delta", "orderbook_snapshot", [["0.5", "1.00"]], [["0.5", "1.00", "x"]], [[50, 1]], [["0.5", 1]], [["0.5"]], [null], [["2.0", "1"]]
-]
-
 const deltaBase = () => JSON.parse(lines("kalshi-ws-orderbook-fp-asyncapi-example.jsonl")[1]!) as Record<string, unknown>
 const legacyBase = () => JSON.parse(readFileSync("/work/shared/fixtures/kalshi-ws-orderbook-delta-legacy-2025-08-KXMLBGAME.json", "utf8")) as Record<string, unknown>
 const snapshotBase = () => JSON.parse(lines("kalshi-ws-orderbook-fp-asyncapi-example.jsonl")[0]!) as Record<string, unknown>
@@ -93,35 +88,19 @@ const snapshotBase = () => JSON.parse(lines("kalshi-ws-orderbook-fp-asyncapi-exa
 const deltaPaths = ["type", "sid", "seq", "msg", "msg.market_ticker", "msg.side", "msg.price_dollars", "msg.price", "msg.delta_fp", "msg.delta", "msg.ts_ms", "msg.ts", "msg.client_order_id"]
 const snapshotPaths = ["type", "sid", "seq", "msg", "msg.market_ticker", "msg.yes_dollars_fp", "msg.no_dollars_fp", "msg.yes_dollars", "msg.no_dollars", "msg.yes", "msg.no", "msg.yes_dollars_fp.0", "msg.yes_dollars_fp.1.0", "msg.no_dollars_fp.1.1", "msg.yes_dollars_fp.0.2"]
 
-const mutate = (base: Record<string, unknown>, edits: ReadonlyArray<readonly [string, unknown]>) => {
-  const o = structuredClone(base)
-  for (const [path, value] of edits) {
-    const keys = path.split(".")
-    let node: any = o
-    for (const k of keys.slice(0, -1)) {
-      node = node?.[k]
-      if (typeof node !== "object" || node === null) break
-    }
-    if (typeof node !== "object" || node === null) continue
-    const last = keys.at(-1)!
-    if (value === undefined) delete node[last]
-    else node[last] = structuredClone(value)
-  }
-  return o
-}
-
-const edits = (paths: ReadonlyArray<string>) => fc.array(fc.tuple(fc.constantFrom(...paths), fc.constantFrom(...interesting)), { maxLength: 3 })
 
 describe("KalshiWsDecoder agrees with KalshiWsSchemas", () => {
   const f = new KalshiFrame()
   it("on orderbook_delta frames (current and legacy) under random edits", () =>
     fc.assert(
-      fc.property(fc.boolean(), edits(deltaPaths), (legacy, changes) => {
-        const frame = mutate(legacy ? legacyBase() : deltaBase(), changes)
-        const fast = decodeKalshiValue(frame, f)
+      fc.property(fc.boolean(), editsAt(deltaPaths), (legacy, changes) => {
+        const frame = applyEdits(legacy ? legacyBase() : deltaBase(), changes)
+        const decoded = decodeKalshiValue(frame, f)
         if (frame["type"] !== "orderbook_delta") return
         const schema = Schema.decodeUnknownResult(KalshiDeltaMessage)(frame)
-        assert.strictEqual(fast.kind === "delta", schema._tag === "Success", `${JSON.stringify(frame)}: ${fast.error}`)
+        assert.strictEqual(decoded.kind === "delta", schema._tag === "Success", decoded.error)
+        const fast = new KalshiFrame()
+        assert.strictEqual(fastPaths.delta(frame, fast), schema._tag === "Success", `${JSON.stringify(frame)}`)
         if (schema._tag === "Success") {
           const s = schema.success
           assert.deepStrictEqual([fast.sid, fast.seq, fast.ticker, fast.side, fast.price, fast.delta, fast.venueTs], [s.sid, s.seq, s.ticker, s.side, s.price, s.delta, s.venueTs])
@@ -132,12 +111,14 @@ describe("KalshiWsDecoder agrees with KalshiWsSchemas", () => {
 
   it("on orderbook_snapshot frames under random edits", () =>
     fc.assert(
-      fc.property(edits(snapshotPaths), (changes) => {
-        const frame = mutate(snapshotBase(), changes)
-        const fast = decodeKalshiValue(frame, f)
+      fc.property(editsAt(snapshotPaths), (changes) => {
+        const frame = applyEdits(snapshotBase(), changes)
+        const decoded = decodeKalshiValue(frame, f)
         if (frame["type"] !== "orderbook_snapshot") return
         const schema = Schema.decodeUnknownResult(KalshiSnapshotMessage)(frame)
-        assert.strictEqual(fast.kind === "snapshot", schema._tag === "Success", `${JSON.stringify(frame)}: ${fast.error}`)
+        assert.strictEqual(decoded.kind === "snapshot", schema._tag === "Success", decoded.error)
+        const fast = new KalshiFrame()
+        assert.strictEqual(fastPaths.snapshot(frame, fast), schema._tag === "Success", `${JSON.stringify(frame)}`)
         if (schema._tag === "Success") {
           const s = schema.success
           assert.deepStrictEqual([fast.sid, fast.seq, fast.ticker, levels(fast.yes), levels(fast.no)], [s.sid, s.seq, s.ticker, s.yes.map((l) => [...l]), s.no.map((l) => [...l])])

@@ -1,0 +1,119 @@
+/**
+ * Kalshi live order books: one authenticated WebSocket (`orderbook_delta`, optionally `ticker` and
+ * `trade`), the {@link KalshiBookStream} protocol machine, and the shared liveness layer.
+ *
+ * The handshake is signed (`GET /trade-api/ws/v2`) on every connect; Kalshi requires it even for
+ * public channels. Without credentials the feed still exists but never connects: every book stays
+ * not-live, so nothing downstream can trade on Kalshi, and that is logged once.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Duration, Effect, Layer } from "effect"
+import * as Socket from "effect/socket/Socket"
+import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
+import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import type { VenueError } from "../../schema/errors/VenueError.ts"
+import { DeadLetters } from "../DeadLetters.ts"
+import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
+import type { StreamProblem } from "../marketdata/StreamProblem.ts"
+import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
+import { authHeaders, type KalshiCredentials } from "./KalshiAuth.ts"
+import { KalshiBookStream, type KalshiSideChannel } from "./KalshiBookStream.ts"
+import { kalshiCredentials } from "./KalshiClient.ts"
+
+/** @category models */
+export interface KalshiFeedConfig {
+  readonly wsUrl: string
+  readonly credentials: KalshiCredentials | undefined
+  readonly sideChannels: ReadonlyArray<KalshiSideChannel>
+  readonly silence: Duration.Duration
+  readonly checkEvery: Duration.Duration
+  readonly reconnectInitial: Duration.Duration
+  readonly reconnectMax: Duration.Duration
+  readonly snapshotTimeout: Duration.Duration
+}
+
+/** @category services */
+export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees/services/kalshi/KalshiFeed") {
+  /** A feed with explicit settings, running in the current scope. */
+  static readonly make = (config: KalshiFeedConfig) =>
+    Effect.gen(function*() {
+      const deadLetters = yield* DeadLetters
+      const listeners = makeListeners()
+      const problems: Array<StreamProblem> = []
+      const stream = new KalshiBookStream({ onBook: (book) => listeners.notify(book.ticker), onProblem: (p) => void problems.push(p) }, { sideChannels: config.sideChannels })
+      const record = recordProblems(deadLetters, "kalshi", "kalshi.ws", problems)
+      const timeout = Duration.toMillis(config.snapshotTimeout)
+      const credentials = config.credentials
+      const wsPath = new URL(config.wsUrl).pathname
+
+      let connection: FeedConnection | undefined
+      if (credentials === undefined) {
+        yield* Effect.logWarning("Kalshi market data disabled: no API key configured (the WebSocket requires one); Kalshi books stay not-live")
+      } else {
+        connection = yield* runFeedConnection(
+          {
+            name: "kalshi",
+            url: config.wsUrl,
+            headers: Effect.map(Clock.currentTimeMillis, (now) => ({ ...authHeaders(credentials, now, "GET", wsPath) })),
+            silence: config.silence,
+            checkEvery: config.checkEvery,
+            reconnectInitial: config.reconnectInitial,
+            reconnectMax: config.reconnectMax
+          },
+          {
+            onOpen: (now) => stream.connected(now),
+            onFrame: (text, now) => stream.onFrame(text, now),
+            onClose: () => stream.disconnected(),
+            drain: () => stream.takeOutbox(),
+            tick: (now) => Effect.andThen(Effect.sync(() => stream.overdue(now, timeout)), record),
+            afterBatch: () => record
+          }
+        )
+      }
+      const flush = connection?.flush ?? Effect.void
+
+      const feed: VenueFeed = {
+        platform: "kalshi",
+        add: (keys) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.andThen(Effect.sync(() => stream.add(keys, now)), flush)),
+        remove: (keys) => Effect.andThen(Effect.sync(() => stream.remove(keys)), flush),
+        read: (key, outcome, out) => {
+          const book = stream.books.get(key)
+          if (book === undefined || (outcome !== "yes" && outcome !== "no")) return false
+          kalshiTop(book, outcome, out.top)
+          const status = connection?.status()
+          out.live = book.status === "live" && status?.connected === true
+          out.epoch = book.epoch
+          out.asOf = out.live ? Math.max(book.asOf, status!.lastSeen) : book.asOf
+          return true
+        },
+        walk: (key, outcome, side, maxLevels, f) => {
+          const book = stream.books.get(key)
+          if (book === undefined || (outcome !== "yes" && outcome !== "no") || connection?.status().connected !== true) return
+          if (side === "bid") walkKalshiBids(book, outcome, maxLevels, f)
+          else walkKalshiAsks(book, outcome, maxLevels, f)
+        },
+        onChange: listeners.register,
+        health: () => (connection === undefined ? [] : [connection.status()])
+      }
+      return feed
+    })
+
+  /** From the `kalshi.*`, `staleness.*` and `marketdata.*` configuration. */
+  static readonly layer: Layer.Layer<KalshiFeed, VenueError, AppConfig | DeadLetters | Socket.WebSocketConstructor> = Layer.effect(
+    KalshiFeed,
+    Effect.gen(function*() {
+      const { config } = yield* AppConfig
+      return yield* KalshiFeed.make({
+        wsUrl: config.kalshi.wsUrl,
+        credentials: yield* kalshiCredentials(config.kalshi),
+        sideChannels: config.kalshi.tradeChannels ? ["ticker", "trade"] : [],
+        silence: config.staleness.socketSilence,
+        checkEvery: config.marketdata.watchdogInterval,
+        reconnectInitial: config.marketdata.reconnectInitial,
+        reconnectMax: config.marketdata.reconnectMax,
+        snapshotTimeout: config.marketdata.snapshotTimeout
+      })
+    })
+  )
+}

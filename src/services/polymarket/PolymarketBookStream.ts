@@ -1,0 +1,337 @@
+/**
+ * The Polymarket market channel as a synchronous state machine, one per connection (shard): the
+ * assets it carries, their books, and the resyncs in flight.
+ *
+ * It owns no socket. The connection feeds it frames (`onFrame`) and lifecycle events, sends the
+ * subscription messages it queues (`takeOutbox`), sends `PING` only once `hasSubscribed()`, and
+ * performs the REST resyncs it asks for (`takeResyncs` → `/book` → `applyRestBook`).
+ *
+ * Rules (the venue has no sequence numbers, so "when in doubt, resync"):
+ * - A (re)connect drops every book; each is live again only after its own fresh snapshot.
+ * - `book` replaces the asset's book (no ghost levels survive).
+ * - `price_change` sets absolute sizes. After the message is applied, each touched book must be
+ *   uncrossed and equal the venue's `best_bid`/`best_ask` (of the asset's last change in the
+ *   message); otherwise the book is dropped and resynced from REST.
+ * - During a REST resync the asset's changes are buffered; the REST book is applied and the buffer
+ *   replayed from its timestamp on (absolute sizes make a replay idempotent), then checked again.
+ * - `tick_size_change` starts a new epoch: the book is dropped and changes are ignored until the
+ *   next snapshot (a `book`, or REST if none comes within the snapshot timeout).
+ * - A frame that is not valid JSON may have carried any asset's change: every book is resynced.
+ *
+ * @since 0.1.0
+ */
+import {
+  applyTickSizeChange,
+  applyTokenLevel,
+  applyTokenSnapshot,
+  invalidateToken,
+  settleTokenChanges,
+  TokenBook
+} from "../../domain/book/TokenBook.ts"
+import { formatScaled } from "../../schema/Money.ts"
+import type { StreamProblem } from "../marketdata/StreamProblem.ts"
+import { decodePolyMessage, PolyMessage } from "./PolymarketWsDecoder.ts"
+import type { PolyBook, PolyLastTradePrice, PolyMarketResolved, PolyTickSizeChange } from "./PolymarketWsSchemas.ts"
+
+/** What the stream tells its owner. @category models */
+export interface PolyStreamEvents {
+  /** A book changed (levels, status or epoch): re-read its top */
+  readonly onBook: (book: TokenBook) => void
+  readonly onProblem: (problem: StreamProblem) => void
+  readonly onTrade?: ((trade: PolyLastTradePrice, now: number) => void) | undefined
+  readonly onResolved?: ((resolved: PolyMarketResolved, now: number) => void) | undefined
+}
+
+interface Buffered {
+  readonly side: "bid" | "ask"
+  readonly price: number
+  readonly size: number
+  readonly bestBid: number
+  readonly bestAsk: number
+  readonly ts: number
+}
+
+const MAX_BUFFER = 10_000
+
+/** @category models */
+export class PolymarketBookStream {
+  readonly books = new Map<string, TokenBook>()
+  private readonly events: PolyStreamEvents
+  private readonly passive: boolean
+  private readonly resyncing = new Map<string, Array<Buffered>>()
+  private readonly requestedAt = new Map<string, number>()
+  private readonly message = new PolyMessage()
+  private readonly touched = new Map<string, number>()
+  private outbox: Array<string> = []
+  private resyncQueue: Array<string> = []
+  private isConnected = false
+  private subscribedOnce = false
+
+  /** `passive` replays a capture (`arbees inspect`): a book is adopted on its first snapshot. */
+  constructor(events: PolyStreamEvents, options: { readonly passive?: boolean } = {}) {
+    this.events = events
+    this.passive = options.passive ?? false
+  }
+
+  /** Subscription messages queued since the last call, in order. */
+  takeOutbox(): Array<string> {
+    const out = this.outbox
+    this.outbox = []
+    return out
+  }
+
+  /** Assets to fetch from REST `/book`, queued since the last call. */
+  takeResyncs(): Array<string> {
+    const out = this.resyncQueue
+    this.resyncQueue = []
+    return out
+  }
+
+  /** Whether this connection has sent its subscription (a `PING` before it closes the socket). */
+  hasSubscribed(): boolean {
+    return this.subscribedOnce
+  }
+
+  /** The assets this stream carries. */
+  assets(): ReadonlyArray<string> {
+    return [...this.books.keys()]
+  }
+
+  connected(now: number): void {
+    this.reset(now)
+    this.isConnected = true
+    this.subscribedOnce = false
+    if (this.books.size > 0) this.subscribeAll()
+  }
+
+  disconnected(): void {
+    this.reset(0)
+    this.isConnected = false
+    this.subscribedOnce = false
+  }
+
+  add(assets: ReadonlyArray<string>, now: number): void {
+    const fresh = assets.filter((a) => !this.books.has(a))
+    if (fresh.length === 0) return
+    for (const a of fresh) {
+      this.books.set(a, new TokenBook(a))
+      this.requestedAt.set(a, now)
+    }
+    if (!this.isConnected) return
+    if (!this.subscribedOnce) this.subscribeAll()
+    else this.outbox.push(JSON.stringify({ assets_ids: fresh, operation: "subscribe" }))
+  }
+
+  remove(assets: ReadonlyArray<string>): void {
+    const gone = assets.filter((a) => this.books.delete(a))
+    for (const a of gone) {
+      this.resyncing.delete(a)
+      this.requestedAt.delete(a)
+    }
+    if (gone.length > 0 && this.isConnected && this.subscribedOnce) {
+      this.outbox.push(JSON.stringify({ assets_ids: gone, operation: "unsubscribe" }))
+    }
+  }
+
+  /** Books still without a snapshot `timeoutMillis` after asking for one are resynced from REST. */
+  overdue(now: number, timeoutMillis: number): void {
+    if (!this.isConnected) return
+    for (const [asset, book] of this.books) {
+      if (book.status === "live" || this.resyncing.has(asset)) continue
+      const since = this.requestedAt.get(asset)
+      if (since === undefined || now - since >= timeoutMillis) {
+        this.events.onProblem({ reason: "SnapshotTimeout", message: `no snapshot within ${timeoutMillis} ms; resyncing from REST`, market: asset })
+        this.startResync(asset)
+      }
+    }
+  }
+
+  /** A REST `/book` for an asset being resynced: apply it, then replay what arrived meanwhile. */
+  applyRestBook(rest: PolyBook, now: number): void {
+    const buffered = this.resyncing.get(rest.assetId)
+    const book = this.books.get(rest.assetId)
+    if (buffered === undefined || book === undefined) return // a WS snapshot got there first, or the asset left
+    this.resyncing.delete(rest.assetId)
+    this.requestedAt.delete(rest.assetId)
+    const side = (levels: ReadonlyArray<readonly [number, number]>) => ({ prices: levels.map((l) => l[0]), sizes: levels.map((l) => l[1]), count: levels.length })
+    let reason = applyTokenSnapshot(book, side(rest.bids), side(rest.asks), rest.tickSize, now)
+    let last: Buffered | undefined
+    if (reason === undefined) {
+      for (const change of buffered) {
+        if (change.ts < rest.timestamp) continue
+        applyTokenLevel(book, change.side, change.price, change.size, now)
+        last = change
+      }
+      reason = last === undefined ? settleTokenChanges(book, -1, -1) : settleTokenChanges(book, last.bestBid, last.bestAsk)
+    }
+    this.events.onBook(book)
+    if (reason !== undefined) {
+      this.events.onProblem({ reason, message: `REST resync of ${rest.assetId} did not agree with the stream`, market: rest.assetId })
+      this.resyncing.delete(rest.assetId)
+      this.requestedAt.set(rest.assetId, now)
+    }
+  }
+
+  /** The REST fetch failed: the book waits; `overdue` tries again later. */
+  resyncFailed(asset: string, now: number): void {
+    if (this.resyncing.delete(asset)) this.requestedAt.set(asset, now)
+  }
+
+  /** Handles one text frame (a message or an array of messages) received at `now`. */
+  onFrame(text: string, now: number): void {
+    if (text === "PONG") return
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      this.events.onProblem({ reason: "Decode", message: "malformed JSON frame", payload: text })
+      this.resyncAll()
+      return
+    }
+    if (Array.isArray(parsed)) {
+      for (let i = 0; i < parsed.length; i++) this.onMessage(parsed[i], now, text)
+    } else {
+      this.onMessage(parsed, now, text)
+    }
+  }
+
+  // -------------------------------------------------------------------------
+
+  private onMessage(o: unknown, now: number, text: string): void {
+    const m = decodePolyMessage(o, this.message)
+    switch (m.kind) {
+      case "price_change":
+        return this.onPriceChange(m, now)
+      case "book":
+        return this.onBook(m, now, text)
+      case "tick_size_change": {
+        const book = this.books.get(m.assetId)
+        if (book === undefined) return
+        applyTickSizeChange(book, (m.value as PolyTickSizeChange).new_tick_size, now)
+        this.resyncing.delete(m.assetId)
+        this.requestedAt.set(m.assetId, now)
+        this.events.onBook(book)
+        return
+      }
+      case "last_trade_price":
+        this.events.onTrade?.(m.value as PolyLastTradePrice, now)
+        return
+      case "market_resolved":
+        this.events.onResolved?.(m.value as PolyMarketResolved, now)
+        return
+      case "best_bid_ask":
+      case "new_market":
+      case "other":
+        return
+      case "invalid": {
+        this.events.onProblem({ reason: "Decode", message: m.error, payload: text, market: m.assetId || undefined })
+        // Whatever this message changed is lost: resync the assets it names, or all if none
+        const named = mentionedAssets(o).filter((a) => this.books.has(a))
+        if (named.length > 0) for (const a of named) this.startResync(a)
+        else if (m.eventType === "price_change" || m.eventType === "book" || m.eventType === "") this.resyncAll()
+        return
+      }
+    }
+  }
+
+  private onPriceChange(m: PolyMessage, now: number): void {
+    const c = m.changes
+    for (let i = 0; i < c.count; i++) {
+      const asset = c.assets[i]!
+      const book = this.books.get(asset)
+      if (book === undefined) continue
+      const side = c.sides[i] === 0 ? "bid" : "ask"
+      const buffer = this.resyncing.get(asset)
+      if (buffer !== undefined) {
+        if (buffer.length >= MAX_BUFFER) {
+          buffer.length = 0 // the resync in flight will be stale by now: start over
+          this.resyncQueue.push(asset)
+        }
+        buffer.push({ side, price: c.prices[i]!, size: c.sizes[i]!, bestBid: c.bestBids[i]!, bestAsk: c.bestAsks[i]!, ts: m.timestamp })
+        continue
+      }
+      if (applyTokenLevel(book, side, c.prices[i]!, c.sizes[i]!, now) === undefined) this.touched.set(asset, i)
+    }
+    if (this.touched.size === 0) return
+    for (const [asset, i] of this.touched) {
+      const book = this.books.get(asset)!
+      const bestBid = book.bids.bestPrice()
+      const bestAsk = book.asks.bestPrice()
+      const reason = settleTokenChanges(book, c.bestBids[i]!, c.bestAsks[i]!)
+      this.events.onBook(book)
+      if (reason !== undefined) {
+        this.events.onProblem({ reason, message: `book ${this.describe(bestBid, bestAsk)} vs venue ${this.describe(c.bestBids[i]!, c.bestAsks[i]!)}`, market: asset })
+        this.startResync(asset)
+      }
+    }
+    this.touched.clear()
+  }
+
+  private onBook(m: PolyMessage, now: number, text: string): void {
+    let book = this.books.get(m.assetId)
+    if (book === undefined) {
+      if (!this.passive) return
+      book = new TokenBook(m.assetId)
+      this.books.set(m.assetId, book)
+    }
+    const reason = applyTokenSnapshot(book, m.bids, m.asks, m.tickSize, now)
+    this.resyncing.delete(m.assetId)
+    this.requestedAt.delete(m.assetId)
+    this.events.onBook(book)
+    if (reason !== undefined) {
+      this.events.onProblem({ reason, message: `snapshot of ${m.assetId} rejected`, market: m.assetId, payload: text })
+      this.startResync(m.assetId)
+    }
+  }
+
+  private describe(bid: number, ask: number): string {
+    return `${bid < 0 ? "-" : formatScaled(bid, 6, 2)}/${ask < 0 ? "-" : formatScaled(ask, 6, 2)}`
+  }
+
+  private startResync(asset: string): void {
+    const book = this.books.get(asset)
+    if (book === undefined || this.resyncing.has(asset)) return
+    if (book.status === "live") {
+      invalidateToken(book)
+      this.events.onBook(book)
+    }
+    this.resyncing.set(asset, [])
+    this.resyncQueue.push(asset)
+  }
+
+  private resyncAll(): void {
+    for (const asset of this.books.keys()) this.startResync(asset)
+  }
+
+  private subscribeAll(): void {
+    this.outbox.push(JSON.stringify({ assets_ids: [...this.books.keys()], type: "market", custom_feature_enabled: true }))
+    this.subscribedOnce = true
+  }
+
+  private reset(now: number): void {
+    this.resyncing.clear()
+    this.resyncQueue = []
+    this.outbox = []
+    for (const [asset, book] of this.books) {
+      const wasLive = book.status === "live"
+      invalidateToken(book)
+      this.requestedAt.set(asset, now)
+      if (wasLive) this.events.onBook(book)
+    }
+  }
+}
+
+/** Asset ids a raw message names (top level and inside `price_changes`). */
+const mentionedAssets = (o: unknown): Array<string> => {
+  if (typeof o !== "object" || o === null) return []
+  const out: Array<string> = []
+  const record = o as Record<string, unknown>
+  if (typeof record["asset_id"] === "string") out.push(record["asset_id"])
+  const changes = record["price_changes"]
+  if (Array.isArray(changes)) {
+    for (const c of changes) {
+      if (typeof c === "object" && c !== null && typeof (c as Record<string, unknown>)["asset_id"] === "string") out.push((c as Record<string, string>)["asset_id"]!)
+    }
+  }
+  return out
+}
