@@ -5,8 +5,12 @@
  * listings hold 10,000 markets: a Kalshi game event (two or three markets) and a Gamma event
  * (moneyline, spread, total; or three Yes/No markets for soccer) per game, then filler until
  * 10,000: spread and total series, the same games on other dates, and events with codes and
- * titles that name no game (which take the fuzzy path and are rejected). The figure is the time of
- * `matchSlate` alone; building the team index is a start-up cost and is reported separately.
+ * titles that name no game (which take the fuzzy path and are rejected). The headline figure is the
+ * time of `matchSlate` alone; building the team index is a start-up cost and is reported separately.
+ *
+ * The same listings are also written as venue wire JSON (a Kalshi `/events?with_nested_markets=true`
+ * response and a Gamma `/events` array) and timed through the production path: decoding every event
+ * with the venue Schemas and adapting it (`VenueListings.ts`), then matching.
  */
 import { Schema } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
@@ -16,6 +20,7 @@ import { matchSlate } from "../src/domain/matching/Matcher.ts"
 import { TeamFile } from "../src/domain/matching/TeamData.ts"
 import { buildIndex } from "../src/domain/matching/TeamIndex.ts"
 import { venueLeague } from "../src/domain/matching/VenueLeagues.ts"
+import { decodeKalshiListings, decodePolymarketListings } from "../src/services/matching/VenueListings.ts"
 import type { Benchmark } from "./run.ts"
 
 const root = new URL("../", import.meta.url).pathname
@@ -28,6 +33,46 @@ const kalshiDate = (ms: number) => {
   return `${String(d.getUTCFullYear() % 100).padStart(2, "0")}${MONTHS[d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, "0")}`
 }
 const isoDate = (ms: number) => new Date(ms - 5 * 3600_000).toISOString().slice(0, 10)
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
+
+/** The listings as the venues send them. */
+const kalshiWire = (events: ReadonlyArray<KalshiEventListing>) => ({
+  events: events.map((e) => ({
+    event_ticker: e.eventTicker,
+    series_ticker: e.seriesTicker ?? e.eventTicker.split("-")[0],
+    title: e.title,
+    markets: e.markets.map((m) => ({ ticker: m.ticker, event_ticker: e.eventTicker, status: "active", yes_sub_title: m.yesSubTitle, yes_bid_dollars: "0.4500" }))
+  })),
+  cursor: ""
+})
+
+const gammaWire = (events: ReadonlyArray<PolymarketEventListing>) =>
+  events.map((e) => ({
+    id: e.id,
+    slug: e.slug,
+    title: e.title,
+    tags: e.tagSlugs.map((slug, i) => ({ id: String(i + 1), slug })),
+    teams: e.teams,
+    eventDate: e.eventDate,
+    startTime: iso(e.startTime),
+    negRisk: e.negRisk,
+    negRiskAugmented: e.negRiskAugmented,
+    markets: e.markets.map((m) => ({
+      id: m.id,
+      conditionId: m.conditionId,
+      slug: m.slug,
+      question: m.question,
+      groupItemTitle: m.groupItemTitle,
+      outcomes: JSON.stringify(m.outcomes),
+      outcomePrices: JSON.stringify(m.outcomes.map(() => "0.5")),
+      clobTokenIds: JSON.stringify(m.tokenIds),
+      sportsMarketType: m.sportsMarketType
+    }))
+  }))
+
+const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const round = (ms: number) => Math.round(ms * 10) / 10
 
 const bench: Benchmark = {
   name: "matching",
@@ -155,8 +200,37 @@ const bench: Benchmark = {
     )
     for (const u of unmatched) process.stdout.write(`unmatched: ${u}\n`)
     samples.sort((a, b) => a - b)
-    const median = samples[Math.floor(samples.length / 2)]!
+    const matchMedian = median(samples)
     const max = samples[samples.length - 1]!
+
+    // The production path: wire JSON (already parsed) → Schemas → listings → matchSlate
+    // Through JSON text once, as a parsed response would be (no undefined-valued keys)
+    const wire = JSON.parse(JSON.stringify({ kalshi: kalshiWire(kalshi), polymarket: gammaWire(polymarket) })) as unknown as {
+      readonly kalshi: unknown
+      readonly polymarket: unknown
+    }
+    const adapt = () => {
+      const k = decodeKalshiListings(wire.kalshi)
+      const p = decodePolymarketListings(wire.polymarket)
+      if (k._tag === "Failure" || p._tag === "Failure" || k.success.failures.length + p.success.failures.length > 0) {
+        throw new Error("the benchmark's wire listings must decode")
+      }
+      if (k.success.listings.length !== kalshi.length || p.success.listings.length !== polymarket.length) throw new Error("listings lost in decoding")
+      return { kalshi: k.success.listings, polymarket: p.success.listings }
+    }
+    for (let i = 0; i < 3; i++) matchSlate(index, games, adapt())
+    const decodeSamples: Array<number> = []
+    const wireSamples: Array<number> = []
+    let wireMatched = 0
+    for (let i = 0; i < 10; i++) {
+      t = process.hrtime.bigint()
+      const listings = adapt()
+      decodeSamples.push(Number(process.hrtime.bigint() - t) / 1e6)
+      const report = matchSlate(index, games, listings)
+      wireSamples.push(Number(process.hrtime.bigint() - t) / 1e6)
+      wireMatched = report.games.filter((g) => g.kalshi._tag === "Matched").length + report.games.filter((g) => g.polymarket._tag === "Matched").length
+    }
+    if (wireMatched !== matched) throw new Error(`wire path matched ${wireMatched}, direct ${matched}`)
     const figures = {
       games: games.length,
       markets,
@@ -164,13 +238,16 @@ const bench: Benchmark = {
       polymarketEvents: polymarket.length,
       slateListingMarkets: slateListings,
       venueMatches: matched,
-      medianMs: Math.round(median * 10) / 10,
-      maxMs: Math.round(max * 10) / 10,
-      indexBuildMs: Math.round(indexMs * 10) / 10
+      medianMs: round(matchMedian),
+      maxMs: round(max),
+      indexBuildMs: round(indexMs),
+      decodeAdaptMedianMs: round(median(decodeSamples)),
+      wireToMatchMedianMs: round(median(wireSamples))
     }
     process.stdout.write(
       `${markets} markets (${kalshi.length} Kalshi + ${polymarket.length} Gamma events) vs ${games.length} games: ` +
-        `median ${figures.medianMs} ms, max ${figures.maxMs} ms over 15 runs; ${matched} venue matches; index built in ${figures.indexBuildMs} ms\n`
+        `median ${figures.medianMs} ms, max ${figures.maxMs} ms over 15 runs; ${matched} venue matches; index built in ${figures.indexBuildMs} ms\n` +
+        `from wire JSON: decode + adapt median ${figures.decodeAdaptMedianMs} ms, decode + adapt + match median ${figures.wireToMatchMedianMs} ms over 10 runs\n`
     )
     return figures
   }

@@ -1,20 +1,19 @@
 /**
  * Test support for matching: the team index from `data/teams`, the ESPN games of the shared
- * fixtures (`test/fixtures/matching/espn-games.json`), and a minimal bridge from the venues' wire
- * JSON to the matcher's input types.
- *
- * The bridge only picks fields; it validates nothing. Production code reaches the same inputs
- * through the venue Schemas (`src/services/kalshi`, `src/services/polymarket`) and the adapters in
- * `src/services/matching`.
+ * fixtures (`test/fixtures/matching/espn-games.json`), and the venue-format listings of
+ * `test/fixtures/matching`, decoded by the venue Schemas and adapted exactly as production does
+ * (`src/services/matching/VenueListings.ts`).
  */
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import type { GameRef, KalshiEventListing, PolymarketEventListing } from "../../src/domain/matching/Inputs.ts"
 import { TeamFile } from "../../src/domain/matching/TeamData.ts"
 import { buildIndex, type TeamIndex } from "../../src/domain/matching/TeamIndex.ts"
 import type { GameStatus } from "../../src/schema/GameState.ts"
+import type { VenueError } from "../../src/schema/errors/VenueError.ts"
 import type { League } from "../../src/schema/Sport.ts"
+import { type Adapted, decodeKalshiListings, decodePolymarketListings } from "../../src/services/matching/VenueListings.ts"
 
 const root = new URL("../../", import.meta.url).pathname
 export const fixturesDir = join(root, "test/fixtures/matching")
@@ -49,62 +48,16 @@ export const espnGames = (): ReadonlyArray<GameRef> => {
     .map((g) => ({ gameId: g.gameId, league: g.league, startTime: g.startTime, status: g.status, home: g.home, away: g.away }))
 }
 
-const ms = (s: unknown): number | undefined => (typeof s === "string" && s !== "" ? Date.parse(s.replace(" ", "T").replace(/\+00$/, "Z")) : undefined)
-const opt = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]?: V }))
+/** Decoded by the venue Schemas and adapted as in production; any failure fails the test run. */
+const adapted = <A>(platform: string, decoded: Result.Result<Adapted<A>, VenueError>): ReadonlyArray<A> => {
+  const { failures, listings } = Result.getOrThrow(decoded)
+  if (failures.length > 0) throw new Error(`${platform} fixture listings failed: ${failures.map((f) => f.error.reason.message).join("; ")}`)
+  return listings
+}
 
-export const kalshiFromWire = (json: any): ReadonlyArray<KalshiEventListing> =>
-  (json.events as Array<any>).map((e) => ({
-    eventTicker: e.event_ticker,
-    ...opt("seriesTicker", e.series_ticker),
-    ...opt("title", e.title),
-    ...opt("subTitle", e.sub_title),
-    markets: (e.markets as Array<any>).map((m) => ({
-      ticker: m.ticker,
-      ...opt("title", m.title),
-      ...opt("yesSubTitle", m.yes_sub_title),
-      ...opt("noSubTitle", m.no_sub_title),
-      ...opt("status", m.status),
-      ...opt("openTime", ms(m.open_time)),
-      ...opt("closeTime", ms(m.close_time)),
-      ...opt("expectedExpirationTime", ms(m.expected_expiration_time)),
-      ...opt("rulesPrimary", m.rules_primary),
-      ...opt("rulesSecondary", m.rules_secondary)
-    }))
-  }))
-
-export const polymarketFromWire = (json: any): ReadonlyArray<PolymarketEventListing> =>
-  (json as Array<any>).map((e) => ({
-    id: e.id,
-    slug: e.slug,
-    title: e.title,
-    ...opt("seriesSlug", e.seriesSlug),
-    tagSlugs: (e.tags ?? []).map((t: any) => t.slug),
-    ...opt("sportOrdering", e.sport?.ordering),
-    teams: (e.teams ?? []).map((t: any) => ({ name: t.name, ...opt("abbreviation", t.abbreviation), ...opt("ordering", t.ordering) })),
-    ...opt("gameId", e.gameId === undefined ? undefined : String(e.gameId)),
-    ...opt("eventDate", e.eventDate),
-    ...opt("startTime", ms(e.startTime)),
-    negRisk: e.negRisk === true,
-    negRiskAugmented: e.negRiskAugmented === true,
-    ...opt("description", e.description),
-    markets: (e.markets as Array<any>).map((m) => ({
-      id: m.id,
-      conditionId: m.conditionId,
-      ...opt("slug", m.slug),
-      question: m.question,
-      ...opt("groupItemTitle", m.groupItemTitle),
-      outcomes: JSON.parse(m.outcomes),
-      tokenIds: JSON.parse(m.clobTokenIds),
-      ...opt("sportsMarketType", m.sportsMarketType),
-      ...opt("gameStartTime", ms(m.gameStartTime)),
-      ...opt("negRisk", m.negRisk),
-      ...opt("negRiskOther", m.negRiskOther),
-      ...opt("description", m.description),
-    }))
-  }))
-
-export const kalshiListings = () => kalshiFromWire(readJson(join(fixturesDir, "kalshi-events.json")))
-export const polymarketListings = () => polymarketFromWire(readJson(join(fixturesDir, "gamma-events.json")))
+export const kalshiListings = (): ReadonlyArray<KalshiEventListing> => adapted("kalshi", decodeKalshiListings(readJson(join(fixturesDir, "kalshi-events.json"))))
+export const polymarketListings = (): ReadonlyArray<PolymarketEventListing> =>
+  adapted("polymarket", decodePolymarketListings(readJson(join(fixturesDir, "gamma-events.json"))))
 export const labels = (): {
   readonly labels: { readonly kalshi: Record<string, string | false>; readonly polymarket: Record<string, string | false> }
   readonly notes: { readonly kalshi: Record<string, string>; readonly polymarket: Record<string, string> }

@@ -85,8 +85,6 @@ export interface PolymarketEventListing {
   readonly title: string
   readonly seriesSlug?: string
   readonly tagSlugs: ReadonlyArray<string>
-  /** `sport.ordering`: which team the slug and title name first */
-  readonly sportOrdering?: "home" | "away"
   readonly teams: ReadonlyArray<PolymarketTeam>
   readonly gameId?: string
   /** `YYYY-MM-DD` */

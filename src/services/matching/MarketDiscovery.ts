@@ -11,26 +11,16 @@
  * @since 0.1.0
  */
 import { Cache, Context, Duration, Effect, Exit, Layer } from "effect"
-import type { KalshiEventListing, PolymarketEventListing, GameRef } from "../../domain/matching/Inputs.ts"
+import type { GameRef, KalshiEventListing, PolymarketEventListing } from "../../domain/matching/Inputs.ts"
 import { matchSlate, type MatchReport } from "../../domain/matching/Matcher.ts"
 import type { StorageError } from "../../schema/errors/StorageError.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import type { League } from "../../schema/Sport.ts"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { ListingsSource } from "./ListingsSource.ts"
 import { MappingStore } from "./MappingStore.ts"
 import { TeamReference } from "./TeamReference.ts"
-
-/**
- * Where listings come from: the venue clients (the Kalshi `/events` of a league's game series,
- * the Gamma `/events` of its tag), through the adapters to the matcher's input types.
- *
- * @category services
- */
-export class ListingsSource extends Context.Service<ListingsSource, {
-  readonly kalshi: (league: League) => Effect.Effect<ReadonlyArray<KalshiEventListing>, VenueError>
-  readonly polymarket: (league: League) => Effect.Effect<ReadonlyArray<PolymarketEventListing>, VenueError>
-}>()("arbees/services/ListingsSource") {}
 
 /** @category models */
 export interface DiscoveryOptions {
@@ -73,21 +63,22 @@ export class MarketDiscovery extends Context.Service<MarketDiscovery, {
           const leaguesOfSlate = [...new Set(games.map((g) => g.league))]
           const keys: ReadonlyArray<Key> = leaguesOfSlate.flatMap((l) => [`kalshi:${l}` as const, `polymarket:${l}` as const])
           const fetched = yield* Effect.forEach(keys, (key) => Effect.result(Cache.get(cache, key)), { concurrency: "unbounded" })
-          const kalshi: Array<KalshiEventListing> = []
-          const polymarket: Array<PolymarketEventListing> = []
+          // By id: an event listed under two leagues (two tags) must not count as two listings
+          const kalshi = new Map<string, KalshiEventListing>()
+          const polymarket = new Map<string, PolymarketEventListing>()
           const failedPlatforms = new Set<Platform>()
           fetched.forEach((r, i) => {
             if (r._tag === "Failure") {
               failedPlatforms.add(keys[i]!.startsWith("kalshi") ? "kalshi" : "polymarket")
               return
             }
-            if ("kalshi" in r.success) kalshi.push(...r.success.kalshi)
-            else polymarket.push(...r.success.polymarket)
+            if ("kalshi" in r.success) for (const e of r.success.kalshi) kalshi.set(e.eventTicker, e)
+            else for (const e of r.success.polymarket) polymarket.set(e.id, e)
           })
           for (const [i, r] of fetched.entries()) {
             if (r._tag === "Failure") yield* Effect.logWarning(`listings of ${keys[i]} unavailable: ${r.failure.reason._tag}`)
           }
-          const report = matchSlate(index, games, { kalshi, polymarket })
+          const report = matchSlate(index, games, { kalshi: [...kalshi.values()], polymarket: [...polymarket.values()] })
           // A venue whose fetch failed is not reconciled: its games keep their last mappings
           const platforms = (["kalshi", "polymarket"] as const).filter((p) => !failedPlatforms.has(p))
           yield* store.save(report.games, platforms)
