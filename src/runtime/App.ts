@@ -31,6 +31,10 @@ import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
 import { MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
+import { ListingsSource } from "../services/matching/ListingsSource.ts"
+import { MappingStore } from "../services/matching/MappingStore.ts"
+import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
+import { TeamReference } from "../services/matching/TeamReference.ts"
 import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
 import { Database } from "../services/database/Database.ts"
@@ -57,8 +61,13 @@ export const MigratedDatabase = Partitions.layer.pipe(
  */
 export const Bus = Outbox.layer.pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
 
-/** ESPN, Kalshi and Polymarket: clients, live book feeds and the runner-local market-data hub. @category layers */
-export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, EspnClient.layer).pipe(
+/** Game↔market matching on the venues' listings, persisted to `market_mappings`. @category layers */
+export const Matching = MarketDiscovery.layer.pipe(
+  Layer.provide(Layer.mergeAll(ListingsSource.layer, MappingStore.layer, TeamReference.layer))
+)
+
+/** ESPN, Kalshi and Polymarket: clients, live book feeds, the market-data hub and matching. @category layers */
+export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, EspnClient.layer, Matching).pipe(
   Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
   Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
   Layer.provide(KalshiRateLimiter.layer),
@@ -87,7 +96,7 @@ export const RunnerNode = Layer.effectDiscard(
  *
  * @category layers
  */
-export const runtimeWith = <E, R>(external: Layer.Layer<MarketDataHub | MarketTerms | EspnClient, E, R>) =>
+export const runtimeWith = <A extends MarketDataHub | EspnClient, E, R>(external: Layer.Layer<A, E, R>) =>
   Actors.pipe(
     Layer.provideMerge(Cluster.layer),
     Layer.provideMerge(RunnerNode),
