@@ -137,6 +137,11 @@ export const run = Effect.gen(function*() {
 
   /** Re-match, re-track changed mappings, keep actors alive, release finished games. */
   const sweep = Effect.fn("Orchestrator.sweep")(function*() {
+    // Discovery publishes changes only; a game first seen before this loop subscribed is picked up here
+    for (const { state } of yield* discovery.games) {
+      const known = followed.get(state.gameId)
+      if (known === undefined || known.state.observedAt < state.observedAt) yield* onState(state)
+    }
     const now = yield* Clock.currentTimeMillis
     const open = [...followed.values()].filter((f) => !f.released)
     if (Option.isSome(matching) && Option.isSome(terms) && open.length > 0) {
