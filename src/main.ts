@@ -23,9 +23,11 @@ const debugRequested = (): boolean => {
 const describe = (cause: Cause.Cause<unknown>): string => {
   const error = Cause.squash(cause)
   if (typeof error === "object" && error !== null) {
-    const e = error as { message?: unknown; reason?: { message?: unknown }; _tag?: unknown }
+    const e = error as { message?: unknown; reason?: { message?: unknown }; _tag?: unknown; cause?: { message?: unknown } }
     if (typeof e.reason?.message === "string" && e.reason.message !== "") return e.reason.message
     if (typeof e.message === "string" && e.message !== "") return e.message
+    // Platform errors (ServeError, ...) carry the useful part in their cause
+    if (typeof e.cause?.message === "string") return `${typeof e._tag === "string" ? e._tag + ": " : ""}${e.cause.message}`
     if (typeof e._tag === "string") return e._tag
   }
   return String(error)

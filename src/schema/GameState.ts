@@ -64,7 +64,9 @@ export const FootballContext = Schema.Struct({
   /** Yards from the line of scrimmage to the end zone of the team with the ball */
   yardsToEndzone: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 }))),
   homeTimeouts: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
-  awayTimeouts: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3 })))
+  awayTimeouts: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
+  /** The side that receives the second-half kickoff (the side that kicked off the game), once known */
+  secondHalfKickoff: Schema.optionalKey(Side)
 })
 export type FootballContext = typeof FootballContext.Type
 

@@ -406,3 +406,26 @@ export const formatDollars = (amount: Micros | Price): string => formatScaled(am
 
 /** Quantity text, exact, no trailing zeros. @category formatting */
 export const formatQty = (q: Qty | QtyDelta): string => formatScaled(q, SCALE, 0)
+
+// ---------------------------------------------------------------------------
+// Database encodings (Postgres bigint columns arrive as JS bigint)
+// ---------------------------------------------------------------------------
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const SafeBigInt = Schema.BigInt.check(
+  Schema.makeFilter((b: bigint) => (b <= MAX_SAFE && b >= -MAX_SAFE) || `expected a safe integer, was ${b}`)
+)
+const fromBigInt = <S extends Schema.Top & { readonly Encoded: number; readonly Type: number }>(to: S) =>
+  SafeBigInt.pipe(
+    Schema.decodeTo(
+      to,
+      SchemaTransformation.transform({ decode: (b: bigint) => Number(b), encode: (n: number) => BigInt(n) })
+    )
+  )
+
+/** A `bigint` column of micro-dollars. @category schemas */
+export const MicrosFromBigInt = fromBigInt(Micros)
+/** A `bigint` column holding a price in micro-dollars. @category schemas */
+export const PriceFromBigInt = fromBigInt(Price)
+/** A `bigint` column holding a quantity in micro-units. @category schemas */
+export const QtyFromBigInt = fromBigInt(Qty)

@@ -5,7 +5,10 @@
  */
 import { Command } from "effect/cli"
 import { configCommand } from "./ConfigCommand.ts"
+import { diagnosticsCommand } from "./DiagnosticsCommand.ts"
+import { evalCommand } from "./EvalCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
+import { matchCommand } from "./MatchCommand.ts"
 import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { runCommand, runProgram } from "./RunCommand.ts"
@@ -14,7 +17,7 @@ import { runCommand, runProgram } from "./RunCommand.ts"
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, migrateCommand, configCommand, inspectCommand])
+  Command.withSubcommands([runCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand])
 )
 
 /** @category commands */

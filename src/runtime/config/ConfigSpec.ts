@@ -64,6 +64,31 @@ export const spec = {
       env: ["REDIS_URL"]
     })
   },
+  bus: {
+    streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
+    consumer: S.optional(S.nonEmptyText, "this process's consumer name in its groups; unset uses host:pid"),
+    maxLen: S.setting(S.int(1, 1_000_000_000), 100_000, "approximate length each stream is trimmed to (XADD MAXLEN ~)"),
+    batchSize: S.setting(S.int(1, 10_000), 64, "events a consumer reads per round trip"),
+    block: S.setting(S.duration, Duration.millis(500), "how long a consumer's read waits for new events"),
+    claimMinIdle: S.setting(
+      S.duration,
+      seconds(30),
+      "an event pending this long is taken over by another consumer (its own is presumed dead); keep it above the slowest handler"
+    ),
+    claimInterval: S.setting(S.duration, seconds(5), "how often each consumer looks for events to take over"),
+    maxDeliveries: S.setting(S.int(1, 1000), 10, "an event delivered this many times without an ack becomes a dead letter"),
+    drainTimeout: S.setting(S.duration, seconds(5), "at shutdown a consumer finishes the events it holds within this"),
+    publishTimeout: S.setting(S.duration, seconds(5), "a Redis command (a publish) not answered within this fails"),
+    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for Redis at start-up"),
+    reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    outbox: {
+      pollInterval: S.setting(S.duration, Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
+      batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
+      drainTimeout: S.setting(S.duration, seconds(10), "at shutdown the relay publishes what is left within this"),
+      retention: S.setting(S.duration, Duration.days(7), "published outbox rows older than this are deleted")
+    }
+  },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
     port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
@@ -86,6 +111,7 @@ export const spec = {
     baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
     timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
+    retryBase: S.setting(S.duration, Duration.millis(200), "first retry delay; doubles per retry, jittered"),
     breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
     breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
     concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
@@ -96,13 +122,16 @@ export const spec = {
     leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
     interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
-    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start")
+    activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
+    listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
+    listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },
   staleness: {
     gameState: S.setting(S.duration, seconds(30), "a game state older than this blocks trading"),
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
-    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected")
+    socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
@@ -143,6 +172,8 @@ export const spec = {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
   },
   signals: {
+    modelEdgeEnabled: S.setting(S.bool, true, "emit model-edge signals (they also need a pre-game prior)"),
+    arbitrageEnabled: S.setting(S.bool, true, "emit cross-venue arbitrage signals"),
     minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
     minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
@@ -202,6 +233,13 @@ export const spec = {
     takerFillRate: S.setting(S.ratio, ratio("0.85"), "probability a marketable paper order fills"),
     slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
     seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
+  },
+  supervision: {
+    initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
+    maxBackoff: S.setting(S.duration, seconds(30), "longest restart delay"),
+    crashLoopRestarts: S.setting(S.int(1, 1000), 5, "restarts within crashLoopWindow that count as a crash loop (the game is halted)"),
+    crashLoopWindow: S.setting(S.duration, seconds(60), "window for crash-loop detection"),
+    faultInjection: S.setting(S.bool, false, "accept operator-injected actor defects (for supervision drills and tests only)")
   },
   cluster: {
     runnerHost: S.optional(S.nonEmptyText, "this runner's address for multi-process clustering; unset runs one process"),

@@ -1,8 +1,10 @@
 import { NodeServices } from "@effect/platform-node"
 import { assert, describe, layer, type Vitest } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
 import { SqlClient } from "effect/sql"
 import { applyMigrations, defaultDirectory, migrate, readMigrations } from "../../../src/services/database/Migrations.ts"
+import { maintain, TIMESERIES_TABLES } from "../../../src/services/database/Partitions.ts"
 import * as TestDatabase from "../../support/TestDatabase.ts"
 
 const tables = Effect.gen(function*() {
@@ -27,6 +29,7 @@ const expectedTables = [
   "arbitrage_opportunities",
   "bankroll",
   "bankroll_ledger",
+  "bus_consumed",
   "dead_letters",
   "fills",
   "game_states",
@@ -36,6 +39,7 @@ const expectedTables = [
   "market_prices",
   "markets",
   "orders",
+  "outbox",
   "plays",
   "positions",
   "signals"
@@ -144,7 +148,7 @@ describe("migrations", () => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
         assert.deepStrictEqual(yield* tables, [])
-        assert.deepStrictEqual(yield* migrate(), [1, 2])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
       }))
     constraintSuite(it)
   })
@@ -165,8 +169,28 @@ describe("migrations", () => {
   layer(TestDatabase.embedded.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("on the embedded database", (it) => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* migrate(), [1, 2])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
       }))
     constraintSuite(it)
+  })
+})
+
+describe("partition maintenance", () => {
+  layer(TestDatabase.postgres.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("on Postgres", (it) => {
+    it.effect("creates today's partitions and those ahead for every time-series table, at the Clock's time", () =>
+      Effect.gen(function*() {
+        yield* migrate()
+        const sql = yield* SqlClient.SqlClient
+        // 2026-11-24T12:00:00Z, on a TestClock so the dates are deterministic
+        const dropped = yield* Effect.gen(function*() {
+          yield* TestClock.setTime(Date.UTC(2026, 10, 24, 12))
+          return yield* maintain({ aheadDays: 2, retentionDays: 30, latencyRetentionDays: 7 })
+        }).pipe(Effect.provide(TestClock.layer()))
+        assert.deepStrictEqual(Object.keys(dropped).sort(), [...TIMESERIES_TABLES.map((t) => t.table)].sort())
+        const rows = yield* sql<{ relname: string }>`
+          SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'market_prices'::regclass AND c.relname <> 'market_prices_default' ORDER BY 1`
+        assert.deepStrictEqual(rows.map((r) => r.relname), ["market_prices_p20261124", "market_prices_p20261125", "market_prices_p20261126"])
+      }))
   })
 })

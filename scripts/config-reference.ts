@@ -1,0 +1,38 @@
+/**
+ * Prints the configuration reference (every key, its environment variable, default and meaning)
+ * as a Markdown table, from the spec itself. `README.md` embeds its output between
+ * `<!-- config:begin -->` and `<!-- config:end -->`; `test/readme.test.ts` checks they agree.
+ *
+ * Usage: `node scripts/config-reference.ts > /tmp/ref.md`, or `--write` to update README.md.
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { envName, flatten, resolve } from "../src/runtime/config/ConfigLoader.ts"
+import { spec } from "../src/runtime/config/ConfigSpec.ts"
+
+export const referenceTable = (): string => {
+  const result = resolve(spec, { env: {}, flags: [] })
+  if (result._tag === "Failure") throw new Error("defaults do not resolve")
+  const defaults = new Map(result.success.entries.map((e) => [e.key, e.value]))
+  const rows = flatten(spec).map(([key, setting]) => {
+    const value = defaults.get(key)
+    const shown = value === null ? "(unset)" : typeof value === "string" ? value : JSON.stringify(value)
+    const env = [envName(key), ...(setting.options.env ?? [])].map((n) => `\`${n}\``).join(", ")
+    return `| \`${key}\` | ${env} | \`${shown}\` | ${setting.description}${setting.options.secret === true ? " (secret)" : ""} |`
+  })
+  return ["| key | environment | default | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n")
+}
+
+export const BEGIN = "<!-- config:begin -->"
+export const END = "<!-- config:end -->"
+
+if (import.meta.main) {
+  const table = referenceTable()
+  if (process.argv.includes("--write")) {
+    const readme = readFileSync("README.md", "utf8")
+    const start = readme.indexOf(BEGIN)
+    const end = readme.indexOf(END)
+    writeFileSync("README.md", readme.slice(0, start + BEGIN.length) + "\n" + table + "\n" + readme.slice(end))
+  } else {
+    process.stdout.write(table + "\n")
+  }
+}

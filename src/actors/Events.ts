@@ -1,0 +1,45 @@
+/**
+ * The events the actors publish on the bus.
+ *
+ * Game-state and price events are fan-out for observers (dashboards, recorders): they are
+ * published directly and may be lost with a crash, like the ticks they describe. Events that
+ * matter for money (orders) go through the outbox, in the transaction of the state change.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { topic } from "../services/bus/EventBus.ts"
+import { TopOfBook } from "../schema/Book.ts"
+import { GameState } from "../schema/GameState.ts"
+import { Order, Signal } from "../schema/Trading.ts"
+
+/** The model's view of a game. @category schemas */
+export const ModelView = Schema.Struct({
+  home: Schema.Finite,
+  draw: Schema.Finite,
+  away: Schema.Finite,
+  hasPrior: Schema.Boolean,
+  priorSource: Schema.String
+})
+export type ModelView = typeof ModelView.Type
+
+/** A game moved on (score, clock, status), with the model's new estimate. @category topics */
+export const GameStateChanged = topic("game.state", Schema.Struct({ state: GameState, model: Schema.optionalKey(ModelView) }))
+
+/** The best bid/ask of a mapped outcome changed. @category topics */
+export const PriceChanged = topic("game.price", Schema.Struct({ gameId: Schema.String, top: TopOfBook }))
+
+/** Something an operator must look at: a crash-looping actor, a halted game. @category topics */
+export const Alert = topic(
+  "alerts",
+  Schema.Struct({ source: Schema.String, gameId: Schema.optionalKey(Schema.String), message: Schema.String, at: Schema.Int })
+)
+
+/** A signal a game actor produced, with the risk gate's verdict. @category topics */
+export const SignalDecided = topic(
+  "signals",
+  Schema.Struct({ signal: Signal, verdict: Schema.Literals(["approved", "denied"]), reason: Schema.optionalKey(Schema.String) })
+)
+
+/** An order recorded by execution (written through the outbox). @category topics */
+export const OrderRecorded = topic("orders", Schema.Struct({ order: Order }))

@@ -1,0 +1,94 @@
+/**
+ * The game entity's protocol: one entity per live game, keyed by ESPN game id.
+ *
+ * - `Track` (persisted): start following the game with these market mappings. Sent by the
+ *   orchestrator shortly before the start and whenever the mappings change; its primary key is
+ *   the game and the mapping revision, so a redelivery is a no-op.
+ * - `Update` (volatile): the game's newest state from ESPN. Losing one is harmless: the next poll
+ *   carries a newer one.
+ * - `Release` (persisted): the game is over and settled; stop trading, unsubscribe, passivate.
+ * - `Inspect` (volatile, runs beside other messages): the actor's view, for diagnostics and tests.
+ * - `InjectDefect` (volatile): an operator drill that crashes the actor, honoured only when
+ *   `supervision.faultInjection` is on.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { ClusterSchema, Entity } from "effect/cluster"
+import { Rpc } from "effect/rpc"
+import { GameState } from "../schema/GameState.ts"
+import { OutcomeMeaning, OutcomeRef } from "../schema/Market.ts"
+import { Price } from "../schema/Money.ts"
+import { ModelView } from "./Events.ts"
+
+/** A fee schedule as a message carries it (see `src/domain/fees`). @category schemas */
+export const FeeTerms = Schema.Union([
+  Schema.Struct({
+    _tag: Schema.Literal("KalshiFeeSchedule"),
+    feeType: Schema.Literals(["quadratic", "quadratic_with_maker_fees", "quadratic_with_combo_maker_fees"]),
+    multiplier: Schema.Int
+  }),
+  Schema.Struct({
+    _tag: Schema.Literal("PolymarketFeeSchedule"),
+    rate: Schema.Int,
+    exponent: Schema.Int,
+    takerOnly: Schema.Boolean
+  })
+])
+export type FeeTerms = typeof FeeTerms.Type
+
+/** One tradeable outcome of the game. @category schemas */
+export const TrackedOutcome = Schema.Struct({
+  outcome: OutcomeRef,
+  meaning: OutcomeMeaning,
+  fees: FeeTerms,
+  /** Settlement rules match the other venue's: usable for arbitrage */
+  arbEligible: Schema.Boolean
+})
+export type TrackedOutcome = typeof TrackedOutcome.Type
+
+/** @category messages */
+export const Track = Rpc.make("Track", {
+  payload: {
+    state: GameState,
+    outcomes: Schema.Array(TrackedOutcome),
+    /** Changes whenever the mapped outcomes change */
+    revision: Schema.String
+  },
+  primaryKey: (p) => `${p.state.gameId}:track:${p.revision}`
+}).annotate(ClusterSchema.Persisted, true)
+
+/** @category messages */
+export const Update = Rpc.make("Update", { payload: { state: GameState } })
+
+/** @category messages */
+export const Release = Rpc.make("Release", {
+  payload: { gameId: Schema.String, reason: Schema.String },
+  primaryKey: (p) => `${p.gameId}:release`
+}).annotate(ClusterSchema.Persisted, true)
+
+/** What the actor knows, for diagnostics and tests. @category schemas */
+export const GameView = Schema.Struct({
+  gameId: Schema.String,
+  status: Schema.String,
+  state: Schema.optionalKey(GameState),
+  model: Schema.optionalKey(ModelView),
+  outcomes: Schema.Int,
+  tops: Schema.Array(Schema.Struct({ outcome: OutcomeRef, bid: Schema.optionalKey(Price), ask: Schema.optionalKey(Price), asOf: Schema.Int })),
+  signals: Schema.Int,
+  halted: Schema.Boolean,
+  activations: Schema.Int
+})
+export type GameView = typeof GameView.Type
+
+/** @category messages */
+export const Inspect = Rpc.make("Inspect", { success: GameView })
+
+/** @category errors */
+export class FaultInjectionDisabled extends Schema.TaggedError<FaultInjectionDisabled>()("FaultInjectionDisabled", {}) {}
+
+/** @category messages */
+export const InjectDefect = Rpc.make("InjectDefect", { payload: { message: Schema.String }, error: FaultInjectionDisabled })
+
+/** @category entities */
+export const Game = Entity.make("Game", [Track, Update, Release, Inspect, InjectDefect])

@@ -1,0 +1,74 @@
+/**
+ * The entry point: one function for every sport, `(GameState, Prior) → { home, draw, away }`, and
+ * the guarded estimate that trading reads.
+ *
+ * `winProbability` dispatches on the sport family (`Sport.ts`). `estimate` adds what a consumer
+ * needs to decide whether to trade on it: the guarded probabilities (`Guard.ts`), the raw ones,
+ * which tails were clamped, and whether the model had a prior at all. A model with no prior says
+ * so (`hasPrior: false`, `priorSource: "none"`); `signals.requirePrior` refuses model-edge trades
+ * on it.
+ *
+ * @since 0.1.0
+ */
+import type { GameState } from "../../schema/GameState.ts"
+import { hasDraw, type Sport, sportFamily, type SportFamily } from "../../schema/Sport.ts"
+import { baseball } from "./Baseball.ts"
+import { basketball } from "./Basketball.ts"
+import { football } from "./Football.ts"
+import { type Guarded, guard, type Outcome } from "./Guard.ts"
+import { hockey } from "./Hockey.ts"
+import { mma } from "./Mma.ts"
+import { hasPrior, type Prior, type PriorSource } from "./prior/Prior.ts"
+import { soccer } from "./Soccer.ts"
+import { tennis } from "./Tennis.ts"
+import type { WinProbability, WinProbabilityModel } from "./WinProbability.ts"
+
+/** The model for each sport family. @category models */
+export const models: Record<SportFamily, WinProbabilityModel> = {
+  basketball,
+  football,
+  hockey,
+  soccer,
+  baseball,
+  tennis,
+  mma
+}
+
+/** The model for a sport. @category models */
+export const modelFor = (sport: Sport): WinProbabilityModel => models[sportFamily[sport]]
+
+/** P(home), P(draw), P(away) for a state, unguarded. @category models */
+export const winProbability = (state: GameState, prior: Prior): WinProbability => modelFor(state.sport)(state, prior)
+
+/** A guarded model estimate, ready for signals. @category models */
+export interface Estimate extends Guarded {
+  readonly hasPrior: boolean
+  readonly priorSource: PriorSource
+  readonly priorDetail: string
+}
+
+const outcomes = (sport: Sport): ReadonlyArray<Outcome> => (hasDraw(sport) ? ["home", "draw", "away"] : ["home", "away"])
+
+/**
+ * The model's estimate clamped to [bound, 1 − bound] (`model.probabilityBound`), with the tails it
+ * clamped and the prior it stands on.
+ *
+ * @category models
+ */
+export const estimate = (state: GameState, prior: Prior, bound: number): Estimate => ({
+  ...guard(winProbability(state, prior), bound, outcomes(state.sport)),
+  hasPrior: hasPrior(prior),
+  priorSource: prior.source,
+  priorDetail: prior.detail
+})
+
+/**
+ * The guarded probabilities with the prior flag, in the shape model-edge detection reads
+ * (`domain/signals/ModelEdge.ts` `ModelProbabilities`).
+ *
+ * @category conversions
+ */
+export const forSignals = (e: Estimate): { readonly home: number; readonly draw: number; readonly away: number; readonly hasPrior: boolean } => ({
+  ...e.probability,
+  hasPrior: e.hasPrior
+})

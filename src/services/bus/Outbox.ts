@@ -1,0 +1,315 @@
+/**
+ * The transactional outbox: money events are written to Postgres with the state change they
+ * describe, then relayed to the event bus at least once.
+ *
+ * **Writing.** `append(topic, event)` inserts into `outbox`. Run it inside the state change's
+ * `sql.withTransaction`: the event exists if and only if the change committed. Appending an
+ * event id that is already there is a no-op (`false`), so replaying a fill is harmless.
+ *
+ * **Relaying.** The relay publishes unpublished rows in `seq` order and stamps `published_at`,
+ * one batch per transaction:
+ * - a transaction-level advisory lock lets one relay run at a time across processes, so events
+ *   of an aggregate reach the bus in the order they were written (writes to one aggregate are
+ *   serialised by its actor and its row locks, so `seq` order is commit order per aggregate);
+ * - a batch stops at the first failed publish and commits what was published, so nothing is
+ *   published ahead of an earlier event;
+ * - a batch is uninterruptible (each publish is bounded by `bus.publishTimeout`): a shutdown never
+ *   leaves events published but unmarked, the one source of duplicates besides a crash;
+ * - it runs every `bus.outbox.pollInterval`, and sooner when a commit in this process appended
+ *   (`afterCommit`) or, on a real Postgres server, another process did (`LISTEN arbees_outbox`);
+ *   the embedded database has a single connection, so it only polls.
+ *
+ * **Shutdown.** The relay finishes its batch, then publishes what is left within
+ * `bus.outbox.drainTimeout`. Whatever remains is still in the table and goes out after restart.
+ *
+ * @since 0.1.0
+ */
+import { PgClient } from "@effect/sql-pg"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Queue, Result, Schema } from "effect"
+import { SqlClient } from "effect/sql"
+import type { SqlError } from "effect/sql/SqlError"
+import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { BusError, Encode } from "../../schema/errors/BusError.ts"
+import { Database } from "../database/Database.ts"
+import { backoff } from "./Backoff.ts"
+import { pruneConsumed } from "./Dedup.ts"
+import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
+import type { WireFields } from "./StreamLog.ts"
+
+/** The NOTIFY channel of the insert trigger (migration 0003). @category constants */
+export const CHANNEL = "arbees_outbox"
+
+/** An outbox event names its aggregate: its events are relayed in order. @category models */
+export interface OutboxEvent<A> extends EventInput<A> {
+  readonly key: string
+}
+
+/** What one relay pass did. @category models */
+export interface RelayPass {
+  readonly published: number
+  /** A full batch was published: more may be waiting */
+  readonly more: boolean
+  /** Another relay held the lock; this pass did nothing */
+  readonly skipped: boolean
+  /** The publish that stopped the batch, if any (the rows before it were committed) */
+  readonly failure: BusError | undefined
+}
+
+/** @category models */
+export interface OutboxSettings {
+  readonly pollInterval: Duration.Duration
+  readonly batchSize: number
+  readonly drainTimeout: Duration.Duration
+  readonly retention: Duration.Duration
+  readonly retryBase: Duration.Duration
+  readonly retryMax: Duration.Duration
+}
+
+/** @category metrics */
+export const appendedTotal = Metric.counter("arbees_outbox_appended_total", { description: "Events written to the outbox, by topic" })
+/** @category metrics */
+export const relayedTotal = Metric.counter("arbees_outbox_published_total", { description: "Outbox events the relay published to the bus" })
+/** @category metrics */
+export const relayFailuresTotal = Metric.counter("arbees_outbox_relay_failures_total", {
+  description: "Relay passes that failed (bus or database), retried with backoff"
+})
+/** @category metrics */
+export const pendingGauge = Metric.gauge("arbees_outbox_pending", { description: "Outbox events not yet published" })
+
+const Row = Schema.Struct({
+  seq: Schema.String,
+  event_id: Schema.String,
+  topic: Schema.String,
+  aggregate: Schema.String,
+  payload: Schema.String,
+  at: Schema.String,
+  trace_id: Schema.NullOr(Schema.String),
+  span_id: Schema.NullOr(Schema.String)
+})
+const decodeRows = Schema.decodeUnknownEffect(Schema.Array(Row))
+
+const toFields = (row: typeof Row.Type): WireFields => ({
+  id: row.event_id,
+  topic: row.topic,
+  key: row.aggregate,
+  at: row.at,
+  p: row.payload,
+  ...(row.trace_id !== null && row.span_id !== null ? { tid: row.trace_id, sid: row.span_id } : {})
+})
+
+/** @category services */
+export class Outbox extends Context.Service<Outbox, {
+  /** Writes the event; run inside the state change's transaction. `false` if its id was already written */
+  readonly append: <A>(topic: Topic<A>, event: OutboxEvent<A>) => Effect.Effect<boolean, BusError | SqlError>
+  /** Events not yet published */
+  readonly pending: Effect.Effect<number, SqlError>
+  /** Publishes one batch now (the relay loop runs this) */
+  readonly relayOnce: Effect.Effect<RelayPass, SqlError>
+  /** Publishes until nothing is left or `timeout` passes; returns how many were published */
+  readonly drain: (timeout: Duration.Input) => Effect.Effect<number, SqlError>
+}>()("arbees/services/bus/Outbox") {
+  /** Append and relay on demand, no background relay (tests, one-shot commands). */
+  static readonly layerNoRelay: Layer.Layer<Outbox, never, SqlClient.SqlClient | EventBus | AppConfig> = Layer.effect(
+    Outbox,
+    Effect.gen(function*() {
+      const { config } = yield* AppConfig
+      return (yield* make(settingsFrom(config))).service
+    })
+  )
+
+  /** Append, plus the relay running in the background until the layer closes (then drained). */
+  static readonly layer: Layer.Layer<Outbox, never, SqlClient.SqlClient | EventBus | AppConfig> = Layer.effect(
+    Outbox,
+    Effect.gen(function*() {
+      const { config } = yield* AppConfig
+      const settings = settingsFrom(config)
+      const made = yield* make(settings)
+      yield* runRelay(made, settings)
+      return made.service
+    })
+  )
+}
+
+/** @category constructors */
+export const settingsFrom = (config: AppConfig["Service"]["config"]): OutboxSettings => ({
+  pollInterval: config.bus.outbox.pollInterval,
+  batchSize: config.bus.outbox.batchSize,
+  drainTimeout: config.bus.outbox.drainTimeout,
+  retention: config.bus.outbox.retention,
+  retryBase: config.bus.reconnectBase,
+  retryMax: config.bus.reconnectMax
+})
+
+interface Made {
+  readonly service: Outbox["Service"]
+  /** Offered (sliding, capacity 1) when there may be work */
+  readonly wake: Queue.Queue<void>
+}
+
+const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
+  const sql = yield* SqlClient.SqlClient
+  const bus = yield* EventBus
+  const wake = yield* Queue.sliding<void>(1)
+  const wakeRelay = Queue.offer(wake, undefined).pipe(Effect.asVoid)
+
+  const append = Effect.fn("Outbox.append")(function*<A>(topic: Topic<A>, event: OutboxEvent<A>) {
+    const payload = yield* Schema.encodeEffect(topic.codec)(event.payload).pipe(
+      Effect.mapError((e) => new BusError({ reason: new Encode({ topic: topic.name, message: e.message }) }))
+    )
+    const at = event.occurredAt ?? (yield* Clock.currentTimeMillis)
+    const span = yield* Effect.option(Effect.currentSpan)
+    const traceId = Option.isSome(span) ? span.value.traceId : null
+    const spanId = Option.isSome(span) ? span.value.spanId : null
+    yield* Effect.annotateCurrentSpan({ topic: topic.name, eventId: event.id, aggregate: event.key })
+    const rows = yield* sql`INSERT INTO outbox (event_id, topic, aggregate, payload, occurred_at, trace_id, span_id)
+                            VALUES (${event.id}, ${topic.name}, ${event.key}, ${payload}, ${new Date(at).toISOString()}::timestamptz, ${traceId}, ${spanId})
+                            ON CONFLICT (event_id) DO NOTHING RETURNING seq`
+    if (rows.length === 0) return false
+    yield* Metric.update(Metric.withAttributes(appendedTotal, { topic: topic.name }), 1)
+    // After the caller's commit (or now, outside a transaction): the relay need not wait for its poll
+    yield* sql.afterCommit(wakeRelay)
+    return true
+  })
+
+  const pending = sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`.pipe(
+    Effect.map((rows) => rows[0]?.n ?? 0)
+  )
+
+  const anyPending = sql`SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1`.pipe(Effect.map((rows) => rows.length > 0))
+
+  const batch = sql.withTransaction(
+    Effect.gen(function*() {
+      const [lock] = yield* sql<{ readonly locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('arbees.outbox.relay')) AS locked`
+      if (lock?.locked !== true) return { published: 0, more: false, skipped: true, failure: undefined } satisfies RelayPass
+      // `outbox.seq`, not the text alias: ordering by the alias would put 10 before 2
+      const rows = yield* sql`SELECT seq::text AS seq, event_id, topic, aggregate, payload,
+                                     (extract(epoch FROM occurred_at) * 1000)::bigint::text AS at, trace_id, span_id
+                                FROM outbox WHERE published_at IS NULL ORDER BY outbox.seq LIMIT ${settings.batchSize}`.pipe(
+        Effect.flatMap(decodeRows),
+        Effect.orDie
+      )
+      const published: Array<string> = []
+      let failure: BusError | undefined
+      for (const row of rows) {
+        const result = yield* Effect.result(bus.publishWire(toFields(row)))
+        if (Result.isFailure(result)) {
+          failure = result.failure
+          break
+        }
+        published.push(row.seq)
+      }
+      if (published.length > 0) {
+        yield* sql`UPDATE outbox SET published_at = now() WHERE seq IN ${sql.in(published)}`
+      }
+      return { published: published.length, more: failure === undefined && rows.length === settings.batchSize, skipped: false, failure } satisfies RelayPass
+    })
+  )
+
+  const relayOnce = Effect.fn("Outbox.relayOnce")(function*() {
+    if (!(yield* anyPending)) return { published: 0, more: false, skipped: false, failure: undefined } satisfies RelayPass
+    // A batch runs to its end: rows published are marked in the same transaction
+    const pass = yield* Effect.uninterruptible(batch)
+    if (pass.published > 0) {
+      yield* Metric.update(relayedTotal, pass.published)
+      yield* Metric.update(pendingGauge, yield* pending)
+    }
+    return pass
+  })
+
+  const drain = Effect.fn("Outbox.drain")(function*(timeout: Duration.Input) {
+    let total = 0
+    const loop = Effect.gen(function*() {
+      while (true) {
+        const pass = yield* relayOnce()
+        total += pass.published
+        if (pass.failure !== undefined) return yield* Effect.fail(pass.failure)
+        if (!pass.more && !pass.skipped && pass.published === 0) return
+        if (pass.skipped) yield* Effect.sleep("50 millis")
+      }
+    })
+    const outcome = yield* loop.pipe(Effect.timeoutOption(timeout), Effect.result)
+    if (Result.isFailure(outcome)) {
+      yield* Effect.logWarning("outbox drain stopped by a bus failure").pipe(Effect.annotateLogs({ error: outcome.failure.message }))
+    }
+    return total
+  })
+
+  return { service: Outbox.of({ append, pending, relayOnce: relayOnce(), drain }), wake } satisfies Made
+})
+
+/** Forks the relay loop in the current scope; closing the scope stops it and drains the outbox. */
+const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSettings) {
+  const { service, wake } = made
+  const stopped = Deferred.makeUnsafe<void>()
+  const untilStopped = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.raceFirst(Effect.asVoid(effect), Deferred.await(stopped))
+
+  // Other processes' commits, on a real server only (LISTEN holds a connection; PGlite has one)
+  const database = yield* Effect.serviceOption(Database)
+  const pg = yield* Effect.serviceOption(PgClient.PgClient)
+  if (Option.isSome(pg) && Option.isSome(database) && database.value.kind === "postgres") {
+    const listen = Effect.scoped(
+      Effect.gen(function*() {
+        const notifications = yield* pg.value.listen(CHANNEL)
+        while (true) {
+          yield* Queue.take(notifications)
+          yield* Queue.offer(wake, undefined)
+        }
+      })
+    )
+    yield* listen.pipe(
+      Effect.catch((e) => Effect.logWarning("outbox LISTEN failed; polling until it is back").pipe(Effect.annotateLogs({ error: String(e) }))),
+      Effect.andThen(Effect.sleep(settings.retryMax)),
+      Effect.forever,
+      Effect.forkScoped
+    )
+  }
+
+  let lastPrune = 0
+  const prune = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (now - lastPrune < 3_600_000) return
+    lastPrune = now
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => ${Duration.toSeconds(settings.retention)})`
+    yield* pruneConsumed(settings.retention)
+  }).pipe(Effect.catch((e) => Effect.logWarning("outbox prune failed").pipe(Effect.annotateLogs({ error: e.message }))))
+
+  // Failures and defects alike are retried with backoff: the relay never dies quietly
+  const loop = Effect.gen(function*() {
+    let failures = 0
+    while (true) {
+      const exit = yield* Effect.exit(service.relayOnce)
+      if (Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) return
+      const pass = Exit.isSuccess(exit) ? exit.value : undefined
+      if (pass === undefined || pass.failure !== undefined) {
+        failures++
+        yield* Metric.update(relayFailuresTotal, 1)
+        if (failures === 1 || failures % 10 === 0) {
+          const error = pass?.failure?.message ?? (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
+          yield* Effect.logWarning("outbox relay failed; retrying with backoff").pipe(Effect.annotateLogs({ error, failures }))
+        }
+        yield* untilStopped(Effect.sleep(yield* backoff(settings.retryBase, settings.retryMax, failures)))
+        continue
+      }
+      failures = 0
+      if (!pass.more) {
+        yield* prune
+        yield* untilStopped(Queue.take(wake).pipe(Effect.timeoutOption(settings.pollInterval)))
+      }
+    }
+  })
+
+  const fiber = yield* Effect.forkScoped(loop)
+  yield* Effect.addFinalizer(() =>
+    Effect.gen(function*() {
+      Deferred.doneUnsafe(stopped, Exit.void)
+      // The batch in flight is uninterruptible: this waits for it, then the loop stops
+      yield* Fiber.interrupt(fiber)
+      const published = yield* service.drain(settings.drainTimeout).pipe(Effect.orElseSucceed(() => 0))
+      const left = yield* service.pending.pipe(Effect.option)
+      yield* Effect.logInfo("outbox relay stopped").pipe(
+        Effect.annotateLogs({ publishedAtShutdown: published, pending: Option.getOrElse(left, () => -1) })
+      )
+    })
+  )
+})

@@ -1,0 +1,274 @@
+/**
+ * The stream log on Redis Streams, through ioredis (RESP2 replies, decoded by Schema).
+ *
+ * - `append` is `XADD key MAXLEN ~ n * ...`: it returns once Redis has the entry.
+ * - Groups are `XGROUP CREATE ... MKSTREAM`; reads are `XREADGROUP`, acks `XACK`, reclaiming is
+ *   `XAUTOCLAIM` (Redis ≥ 6.2), delivery counts come from `XPENDING`.
+ * - One shared connection carries every non-blocking command, with a command timeout and the
+ *   offline queue, so a publish during a short reconnect waits instead of failing.
+ * - Each reader has its own connection for the blocking `XREADGROUP ... BLOCK`. It has no offline
+ *   queue and never resends an unanswered read after a reconnect: the consumer loop sees the
+ *   failure and retries with backoff. A read that outlives its block time by a grace period is
+ *   taken as a dead socket and the connection is reset. `unblock` sends `CLIENT UNBLOCK` so a
+ *   stopping consumer does not wait out its block time.
+ * - Both reconnect with jittered exponential backoff (ioredis `retryStrategy`), forever.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Metric, Random, Redacted, Schema, type Scope } from "effect"
+import { Redis, type RedisOptions as IORedisOptions } from "ioredis"
+import { BusError } from "../../schema/errors/BusError.ts"
+import { Timeout, Transport } from "../../schema/errors/Reasons.ts"
+import { backoffMillis } from "./Backoff.ts"
+import { type Delivery, fieldsFromFlat, flattenFields, type StartFrom, type StreamLog, type StreamReader, type WireFields } from "./StreamLog.ts"
+
+/** @category models */
+export interface RedisSettings {
+  readonly url: Redacted.Redacted<string>
+  readonly maxLen: number
+  /** Bound on every non-blocking command, publishes included */
+  readonly commandTimeout: Duration.Duration
+  readonly connectTimeout: Duration.Duration
+  readonly reconnectBase: Duration.Duration
+  readonly reconnectMax: Duration.Duration
+  /** Shown in `CLIENT LIST` */
+  readonly connectionName: string
+}
+
+/** @category metrics */
+export const redisConnectionErrors = Metric.counter("arbees_bus_redis_connection_errors_total", {
+  description: "Redis connections of the event bus that failed or dropped"
+})
+
+/** A read that has not answered this long after its block time is a dead socket. */
+const BLOCK_GRACE_MS = 2_000
+
+type RedisOptions = Omit<IORedisOptions, "replyMapping">
+
+const Entry = Schema.Tuple([Schema.String, Schema.NullOr(Schema.Array(Schema.String))])
+const ReadReply = Schema.NullOr(Schema.Array(Schema.Tuple([Schema.String, Schema.Array(Entry)])))
+const AutoClaimReply = Schema.Union([
+  Schema.Tuple([Schema.String, Schema.Array(Entry), Schema.Array(Schema.String)]),
+  Schema.Tuple([Schema.String, Schema.Array(Entry)])
+])
+const PendingRangeReply = Schema.Array(Schema.Tuple([Schema.String, Schema.String, Schema.Number, Schema.Number]))
+const PendingSummaryReply = Schema.Tuple([Schema.Number, Schema.Unknown, Schema.Unknown, Schema.Unknown])
+const RangeReply = Schema.Array(Entry)
+
+const errorOf = (operation: string) => (e: unknown): BusError => {
+  const message = e instanceof Error ? e.message : String(e)
+  return new BusError({
+    reason: /timed out/i.test(message)
+      ? new Timeout({ operation, afterMillis: 0 })
+      : new Transport({ operation, message })
+  })
+}
+
+const decodeReply = <S extends Schema.Codec<unknown, unknown>>(schema: S, operation: string) => (reply: unknown) =>
+  Schema.decodeUnknownEffect(schema)(reply).pipe(
+    Effect.mapError((e) => new BusError({ reason: new Transport({ operation, message: `unexpected reply: ${e.message}` }) }))
+  )
+
+const toDelivery = ([entryId, flat]: typeof Entry.Type, deliveries: number): Delivery => ({
+  entryId,
+  fields: flat === null ? undefined : fieldsFromFlat(flat),
+  deliveries
+})
+
+/**
+ * Connects to Redis and returns the log; connections close (gracefully, bounded) with the scope.
+ * Fails with a clear error if Redis does not answer within `connectTimeout`.
+ *
+ * @category constructors
+ */
+export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSettings) {
+  const random = yield* Random.Random
+  const context = yield* Effect.context<never>()
+  const runFork = Effect.runForkWith(context)
+  const url = Redacted.value(settings.url)
+  const commandTimeout = Duration.toMillis(settings.commandTimeout)
+
+  const baseOptions: RedisOptions = {
+    protocol: 2,
+    lazyConnect: true,
+    connectTimeout: Duration.toMillis(settings.connectTimeout),
+    // Jittered exponential backoff, never giving up: the bus outlives a Redis restart
+    retryStrategy: (times) => backoffMillis(settings.reconnectBase, settings.reconnectMax, times, random.nextDoubleUnsafe()),
+    // Auto-pipelining wedges a connection whose pipelined read was dropped by a reconnect
+    enableAutoPipelining: false
+  }
+
+  /** One connection; `role` names it in logs and in `CLIENT LIST`. */
+  const open = (role: string, options: RedisOptions) =>
+    Effect.gen(function*() {
+      const client = yield* Effect.acquireRelease(
+        Effect.sync(() => new Redis(url, { ...baseOptions, ...options, connectionName: `${settings.connectionName}:${role}` })),
+        (client) =>
+          Effect.tryPromise(() => client.quit()).pipe(
+            Effect.timeout("2 seconds"),
+            Effect.ignore,
+            Effect.ensuring(Effect.sync(() => client.disconnect()))
+          )
+      )
+      // Logged once per outage: "lost" on the first close after being up, "reconnected" on ready
+      let state: "connecting" | "up" | "down" | "closing" = "connecting"
+      let lastError = ""
+      client.on("error", (e: Error) => {
+        lastError = e.message
+      })
+      client.on("close", () => {
+        if (state !== "up") return
+        state = "down"
+        runFork(
+          Metric.update(redisConnectionErrors, 1).pipe(
+            Effect.andThen(Effect.logWarning("event bus lost its Redis connection; reconnecting").pipe(Effect.annotateLogs({ role, error: lastError })))
+          )
+        )
+      })
+      client.on("ready", () => {
+        if (state === "down") runFork(Effect.logInfo("event bus reconnected to Redis").pipe(Effect.annotateLogs({ role })))
+        if (state !== "closing") state = "up"
+      })
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          state = "closing"
+        })
+      )
+      yield* Effect.tryPromise({ try: () => client.connect(), catch: errorOf(`connect ${role}`) }).pipe(
+        Effect.timeoutOrElse({
+          duration: settings.connectTimeout,
+          orElse: () =>
+            Effect.fail(
+              new BusError({ reason: new Transport({ operation: `connect ${role}`, message: `no answer from Redis within ${Duration.format(settings.connectTimeout)}` }) })
+            )
+        })
+      )
+      state = "up"
+      return client
+    })
+
+  const commands = yield* open("commands", { commandTimeout })
+
+  const call = (operation: string, args: ReadonlyArray<string | number>) =>
+    Effect.tryPromise({ try: () => commands.call(operation, [...args]), catch: errorOf(operation) })
+
+  const append = (stream: string, fields: WireFields) =>
+    call("XADD", [stream, "MAXLEN", "~", settings.maxLen, "*", ...flattenFields(fields as unknown as Record<string, string>)]).pipe(
+      Effect.flatMap(decodeReply(Schema.String, "XADD"))
+    )
+
+  const ensureGroup = (stream: string, group: string, from: StartFrom) =>
+    call("XGROUP", ["CREATE", stream, group, from === "earliest" ? "0" : "$", "MKSTREAM"]).pipe(
+      Effect.catchIf((e) => e.reason._tag === "Transport" && e.reason.message.startsWith("BUSYGROUP"), () => Effect.void),
+      Effect.asVoid
+    )
+
+  /** Delivery counts of `ids` (pending for `consumer`), from `XPENDING`. */
+  const deliveryCounts = (stream: string, group: string, consumer: string, ids: ReadonlyArray<string>) =>
+    ids.length === 0
+      ? Effect.succeed(new Map<string, number>())
+      // Other entries this consumer holds may sit in the same id range: leave room for them
+      : call("XPENDING", [stream, group, ids[0]!, ids[ids.length - 1]!, ids.length + 1000, consumer]).pipe(
+        Effect.flatMap(decodeReply(PendingRangeReply, "XPENDING")),
+        Effect.map((rows) => new Map(rows.map(([id, , , count]) => [id, count] as const)))
+      )
+
+  const withCounts = (stream: string, group: string, consumer: string, entries: ReadonlyArray<typeof Entry.Type>) =>
+    deliveryCounts(stream, group, consumer, entries.map(([id]) => id)).pipe(
+      Effect.map((counts) => entries.map((entry) => toDelivery(entry, counts.get(entry[0]) ?? 1)))
+    )
+
+  const reader = (stream: string, group: string, consumer: string): Effect.Effect<StreamReader, BusError, Scope.Scope> =>
+    Effect.gen(function*() {
+      // No offline queue and no resend: a read during an outage fails at once and the loop backs off
+      const conn = yield* open(`reader:${group}:${consumer}`, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false })
+      let clientId: number | undefined
+      const refreshId = () => {
+        conn.call("CLIENT", ["ID"]).then((id) => {
+          clientId = Number(id)
+        }, () => {})
+      }
+      refreshId()
+      conn.on("ready", refreshId)
+      let abandonRead: (() => void) | undefined
+      conn.on("close", () => abandonRead?.())
+      let stopped = false
+      let claimCursor = "0-0"
+
+      const readNew = (count: number, block: Duration.Duration) => {
+        if (stopped) return Effect.succeed([])
+        const blockMs = Math.max(1, Duration.toMillis(block))
+        return Effect.tryPromise({
+          // A read cut off by a reconnect is never answered (no resend): fail it when the socket closes
+          try: () =>
+            new Promise<unknown>((resolve, reject) => {
+              abandonRead = () => reject(new Error("connection closed during a blocked read"))
+              conn.call("XREADGROUP", ["GROUP", group, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", stream, ">"]).then(resolve, reject)
+            }).finally(() => {
+              abandonRead = undefined
+            }),
+          catch: errorOf("XREADGROUP")
+        }).pipe(
+          Effect.timeoutOrElse({
+            duration: blockMs + BLOCK_GRACE_MS,
+            orElse: () =>
+              Effect.sync(() => conn.disconnect(true)).pipe(
+                Effect.andThen(Effect.fail(new BusError({ reason: new Timeout({ operation: "XREADGROUP", afterMillis: blockMs + BLOCK_GRACE_MS }) })))
+              )
+          }),
+          Effect.flatMap(decodeReply(ReadReply, "XREADGROUP")),
+          Effect.map((reply) => (reply ?? []).flatMap(([, entries]) => entries.map((entry) => toDelivery(entry, 1))))
+        )
+      }
+
+      const readOwnPending = (cursor: string, count: number) =>
+        call("XREADGROUP", ["GROUP", group, consumer, "COUNT", count, "STREAMS", stream, cursor]).pipe(
+          Effect.flatMap(decodeReply(ReadReply, "XREADGROUP")),
+          Effect.flatMap((reply) => withCounts(stream, group, consumer, (reply ?? []).flatMap(([, entries]) => entries)))
+        )
+
+      const claim = (minIdle: Duration.Duration, count: number) =>
+        call("XAUTOCLAIM", [stream, group, consumer, Duration.toMillis(minIdle), claimCursor, "COUNT", count]).pipe(
+          Effect.flatMap(decodeReply(AutoClaimReply, "XAUTOCLAIM")),
+          Effect.flatMap((reply) => {
+            claimCursor = reply[0]
+            // Redis 7 lists entries deleted by trimming separately (and drops them from the pending list)
+            const deleted = reply.length === 3 ? reply[2] : []
+            const live = reply[1].filter(([, fields]) => fields !== null)
+            const gone = [...reply[1].filter(([, fields]) => fields === null).map(([id]) => id), ...deleted]
+            return withCounts(stream, group, consumer, live).pipe(
+              Effect.map((claimed) => [...claimed, ...gone.map((entryId): Delivery => ({ entryId, fields: undefined, deliveries: 0 }))])
+            )
+          })
+        )
+
+      return {
+        readNew,
+        readOwnPending,
+        claim,
+        ack: (ids) => ids.length === 0 ? Effect.void : call("XACK", [stream, group, ...ids]).pipe(Effect.asVoid),
+        pending: call("XPENDING", [stream, group]).pipe(
+          Effect.flatMap(decodeReply(PendingSummaryReply, "XPENDING")),
+          Effect.map(([count]) => count)
+        ),
+        unblock: Effect.suspend(() => {
+          stopped = true
+          return clientId === undefined ? Effect.void : call("CLIENT", ["UNBLOCK", clientId]).pipe(Effect.ignore)
+        })
+      } satisfies StreamReader
+    })
+
+  const range = (stream: string) =>
+    Effect.gen(function*() {
+      const out: Array<Delivery> = []
+      let start = "-"
+      while (true) {
+        const page = yield* call("XRANGE", [stream, start, "+", "COUNT", 1000]).pipe(Effect.flatMap(decodeReply(RangeReply, "XRANGE")))
+        for (const entry of page) out.push(toDelivery(entry, 0))
+        if (page.length < 1000) return out
+        start = `(${page[page.length - 1]![0]}`
+      }
+    })
+
+  return { kind: "redis", append, ensureGroup, reader, range } satisfies StreamLog
+})

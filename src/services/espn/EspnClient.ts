@@ -1,0 +1,275 @@
+/**
+ * The ESPN site API client: scoreboards and game summaries, decoded into normalised states.
+ *
+ * Every request goes through, from the outside in:
+ *
+ * 1. **single-flight** — concurrent calls for the same URL share one request and one decode;
+ * 2. **a per-host circuit breaker** (`effect/persistence/CircuitBreaker`, closed → open →
+ *    half-open) that sees one outcome per call: timeouts, transport errors, 5xx/429 and
+ *    undecodable documents count against the host; other 4xx say nothing about its health;
+ * 3. **retries** with jittered exponential backoff, for timeouts, transport errors and 5xx/429;
+ * 4. **a concurrency bound** (held per attempt, not across backoff sleeps) and **a timeout** per
+ *    attempt covering headers and body.
+ *
+ * URLs come only from `Urls.ts` (closed league table, validated ids and dates). Bad input never
+ * crashes and is never silent: an undecodable document fails the call with an `EspnError`
+ * (`Decode`); an undecodable game or play is dropped from the result; each is counted, logged with
+ * its id and written to dead letters.
+ *
+ * @since 0.1.0
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Cause, Clock, Context, Duration, Effect, Exit, Layer, Option, Result, Schedule, Schema, Semaphore, Stream } from "effect"
+import { HttpClient } from "effect/http"
+import { CircuitBreaker } from "effect/persistence"
+import { EspnError } from "../../schema/errors/EspnError.ts"
+import { CircuitOpen, HttpStatus, Timeout, Transport } from "../../schema/errors/Reasons.ts"
+import type { GameId } from "../../schema/Ids.ts"
+import type { League } from "../../schema/Sport.ts"
+import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { DeadLetters } from "../DeadLetters.ts"
+import * as Metrics from "./Metrics.ts"
+import { decodeError, decodeScoreboard, sampleOf, type ScoreboardDecoded } from "./Scoreboard.ts"
+import * as SingleFlight from "./SingleFlight.ts"
+import { decodeSummary, type GameSummary } from "./Summary.ts"
+import { type Endpoint, hostOf, type ScoreboardDates, scoreboardUrl, summaryUrl } from "./Urls.ts"
+
+/** @category models */
+export interface EspnClientOptions {
+  /** The site API base, `https://site.api.espn.com/apis/site/v2/sports` in production */
+  readonly baseUrl: string
+  /** Per attempt, headers and body */
+  readonly timeout: Duration.Input
+  /** Retries after the first attempt */
+  readonly retries: number
+  /** First backoff delay; doubles per retry, jittered */
+  readonly retryBase: Duration.Input
+  /** Consecutive failed calls that open a host's circuit */
+  readonly breakerFailures: number
+  /** How long an open circuit rejects calls before it lets a probe through */
+  readonly breakerReset: Duration.Input
+  /** Requests in flight at once */
+  readonly concurrency: number
+}
+
+/** @category services */
+export class EspnClient extends Context.Service<EspnClient, {
+  /** Every game on a league's scoreboard for a day or a range; undecodable games are left out */
+  readonly scoreboard: (league: League, dates: ScoreboardDates) => Effect.Effect<ScoreboardDecoded, EspnError>
+  /** A game's summary: state, plays with ESPN's win probability, odds, predictor */
+  readonly summary: (league: League, gameId: GameId) => Effect.Effect<GameSummary, EspnError>
+  /** The circuit state of the base URL's host */
+  readonly circuit: Effect.Effect<CircuitBreaker.State>
+}>()("arbees/services/espn/EspnClient") {
+  /** Needs an `HttpClient` and `DeadLetters`; brings its own in-memory breaker store. */
+  static readonly layerNoDeps = (options: EspnClientOptions): Layer.Layer<EspnClient, never, HttpClient.HttpClient | DeadLetters> =>
+    Layer.effect(EspnClient, make(options)).pipe(Layer.provide(CircuitBreaker.layerStoreMemory()))
+
+  /** From the `espn.*` configuration, over undici. */
+  static readonly layer: Layer.Layer<EspnClient, never, AppConfig | DeadLetters> = Layer.unwrap(
+    Effect.map(AppConfig, ({ config }) =>
+      EspnClient.layerNoDeps({
+        baseUrl: config.espn.baseUrl,
+        timeout: config.espn.timeout,
+        retries: config.espn.retries,
+        retryBase: config.espn.retryBase,
+        breakerFailures: config.espn.breakerFailures,
+        breakerReset: config.espn.breakerReset,
+        concurrency: config.espn.concurrency
+      }))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+}
+
+const OPERATION: Record<Endpoint, string> = { scoreboard: "espn.scoreboard", summary: "espn.summary" }
+
+const fail = (reason: EspnError["reason"]) => Effect.fail(new EspnError({ reason }))
+
+/** Retry what a second attempt can fix. */
+const isTransient = (error: EspnError): boolean => {
+  const r = error.reason
+  return r._tag === "Timeout" || r._tag === "Transport" || (r._tag === "HttpStatus" && (r.status >= 500 || r.status === 429))
+}
+
+/** Whether a call's outcome counts against the host. */
+const classify = (exit: Exit.Exit<unknown, EspnError>): CircuitBreaker.Outcome => {
+  if (Exit.isSuccess(exit)) return CircuitBreaker.success
+  const error = Cause.findErrorOption(exit.cause)
+  if (Option.isNone(error)) return CircuitBreaker.failure()
+  const r = error.value.reason
+  if (r._tag === "HttpStatus" && r.status < 500 && r.status !== 429) return CircuitBreaker.ignored
+  return CircuitBreaker.failure()
+}
+
+// The shape that tells what kind of document ESPN sent; its contents are decoded afterwards
+const isScoreboard = Schema.is(Schema.Struct({ events: Schema.Array(Schema.Unknown) }))
+const isSummary = Schema.is(Schema.Struct({ header: Schema.Struct({ competitions: Schema.Array(Schema.Unknown) }) }))
+
+/** An entry that did not decode, with the ids that find it again. */
+interface Rejected {
+  readonly error: EspnError
+  readonly payload: unknown
+  readonly ids: Readonly<Record<string, string>>
+}
+
+const rejected = (error: EspnError, payload: unknown, ids: Readonly<Record<string, string | undefined>>): Rejected => ({
+  error,
+  payload,
+  ids: Object.fromEntries(Object.entries(ids).filter((e): e is [string, string] => e[1] !== undefined))
+})
+
+const describeReason = (error: EspnError): string => {
+  const r = error.reason
+  switch (r._tag) {
+    case "Decode":
+    case "Transport":
+      return r.message
+    case "HttpStatus":
+      return `HTTP ${r.status}`
+    case "Timeout":
+      return `no response within ${r.afterMillis} ms`
+    case "CircuitOpen":
+      return `circuit open for ${r.host}`
+  }
+}
+
+const describeCause = (cause: Cause.Cause<EspnError>): string =>
+  Option.match(Cause.findErrorOption(cause), { onNone: () => Cause.pretty(cause), onSome: describeReason })
+
+interface Fetched {
+  readonly json: unknown
+  readonly observedAt: number
+}
+
+const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
+  const http = yield* HttpClient.HttpClient
+  const deadLetters = yield* DeadLetters
+  const breaker = yield* CircuitBreaker.make({
+    tripPolicy: CircuitBreaker.consecutive(options.breakerFailures),
+    openDuration: options.breakerReset
+  })
+  const semaphore = yield* Semaphore.make(options.concurrency)
+  const scoreboards = yield* SingleFlight.make<ScoreboardDecoded, EspnError>()
+  const summaries = yield* SingleFlight.make<GameSummary, EspnError>()
+  const timeout = Duration.fromInputUnsafe(options.timeout)
+  const retrySchedule = Schedule.exponential(options.retryBase).pipe(Schedule.jittered)
+
+  yield* breaker.transitions.pipe(
+    Stream.runForEach((t) =>
+      Metrics.recordTransition(t).pipe(
+        Effect.andThen(Effect.logWarning("ESPN circuit breaker").pipe(Effect.annotateLogs({ host: t.key, from: t.from, to: t.to })))
+      )
+    ),
+    Effect.forkScoped({ startImmediately: true })
+  )
+
+  /** One attempt: status checked, whole body read, all within the timeout. */
+  const attempt = (url: string, operation: string) =>
+    Effect.gen(function*() {
+      const response = yield* http.get(url, { headers: { accept: "application/json" } }).pipe(
+        Effect.mapError((e) => new EspnError({ reason: new Transport({ operation, message: e.message }) }))
+      )
+      if (response.status < 200 || response.status >= 300) {
+        const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
+        return yield* fail(new HttpStatus({ operation, status: response.status, body: body.slice(0, 256) }))
+      }
+      return yield* response.text.pipe(
+        Effect.mapError((e) => new EspnError({ reason: new Transport({ operation, message: `reading the body: ${e.message}` }) }))
+      )
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: timeout,
+        orElse: () => fail(new Timeout({ operation, afterMillis: Duration.toMillis(timeout) }))
+      }),
+      semaphore.withPermits(1)
+    )
+
+  /**
+   * The document at `url`, parsed and checked to be the right kind, through retries and the
+   * breaker. An unparseable or wrong document is a dead letter.
+   */
+  const fetchJson = (url: string, endpoint: Endpoint, league: League, accepts: (json: unknown) => boolean) => {
+    const operation = OPERATION[endpoint]
+    const parse = (text: string): Effect.Effect<unknown, EspnError> => {
+      const parsed = Result.try({ try: (): unknown => JSON.parse(text), catch: (e) => (e instanceof Error ? e.message : String(e)) })
+      if (Result.isSuccess(parsed) && accepts(parsed.success)) return Effect.succeed(parsed.success)
+      const problem = Result.isFailure(parsed) ? `malformed JSON (${text.length} bytes): ${parsed.failure}` : `not an ESPN ${endpoint} document`
+      return deadLetters.record({ source: operation, reason: "Decode", error: problem, payload: text, context: { url, league } }).pipe(
+        Effect.andThen(Metrics.recordDecodeFailures(endpoint, league, 1)),
+        Effect.andThen(Effect.fail(decodeError(operation, problem, text)))
+      )
+    }
+    return Effect.gen(function*() {
+      const started = yield* Clock.currentTimeMillis
+      const exit = yield* attempt(url, operation).pipe(
+        Effect.retry({ schedule: retrySchedule, times: options.retries, while: isTransient }),
+        Effect.flatMap(parse),
+        breaker.execute({ key: hostOf(url), classify }),
+        Effect.catchTag("CircuitBreakerError", (e) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            fail(
+              e.reason._tag === "CircuitOpen"
+                ? new CircuitOpen({ host: e.reason.key, retryAt: now + Duration.toMillis(e.reason.retryAfter) })
+                : e.reason._tag === "CircuitHalfOpen"
+                ? new CircuitOpen({ host: e.reason.key, retryAt: now })
+                : new Transport({ operation, message: e.reason.message })
+            )
+          )),
+        Effect.exit
+      )
+      const observedAt = yield* Clock.currentTimeMillis
+      const outcome = Exit.isSuccess(exit) ? "ok" : Option.match(Cause.findErrorOption(exit.cause), { onNone: () => "defect", onSome: (e) => e.reason._tag })
+      yield* Metrics.recordRequest(endpoint, league, outcome, observedAt - started)
+      if (Exit.isFailure(exit)) {
+        yield* Effect.logWarning("ESPN request failed").pipe(Effect.annotateLogs({ url, outcome, error: describeCause(exit.cause) }))
+        return yield* Effect.failCause(exit.cause)
+      }
+      return { json: exit.value, observedAt } satisfies Fetched
+    })
+  }
+
+  /** Logs, counts and dead-letters entries (games, plays, whole documents) that did not decode. */
+  const recordRejected = (endpoint: Endpoint, league: League, url: string, rejected: ReadonlyArray<Rejected>) =>
+    Effect.forEach(rejected, ({ error, ids, payload }) => {
+      const message = describeReason(error)
+      return Effect.logWarning(`ESPN ${endpoint} entry did not decode`).pipe(
+        Effect.annotateLogs({ league, ...ids, error: message }),
+        Effect.andThen(deadLetters.record({
+          source: OPERATION[endpoint],
+          reason: error.reason._tag,
+          error: message,
+          payload: sampleOf(payload, 64 * 1024),
+          context: { url, league, ...ids }
+        }))
+      )
+    }, { discard: true }).pipe(Effect.andThen(Metrics.recordDecodeFailures(endpoint, league, rejected.length)))
+
+  const scoreboard = Effect.fn("EspnClient.scoreboard")(function*(league: League, dates: ScoreboardDates) {
+    const url = scoreboardUrl(options.baseUrl, league, dates)
+    return yield* scoreboards.run(url, Effect.gen(function*() {
+      const { json, observedAt } = yield* fetchJson(url, "scoreboard", league, isScoreboard)
+      const decoded = decodeScoreboard(json, { league, observedAt })
+      yield* recordRejected("scoreboard", league, url, decoded.failures.map((f) => rejected(f.error, f.payload, { gameId: f.gameId })))
+      return decoded
+    }))
+  })
+
+  const summary = Effect.fn("EspnClient.summary")(function*(league: League, gameId: GameId) {
+    const url = summaryUrl(options.baseUrl, league, gameId)
+    return yield* summaries.run(url, Effect.gen(function*() {
+      const { json, observedAt } = yield* fetchJson(url, "summary", league, isSummary)
+      const decoded = decodeSummary(json, { league, observedAt })
+      if (Result.isFailure(decoded)) {
+        yield* recordRejected("summary", league, url, [rejected(decoded.failure, json, { gameId })])
+        return yield* Effect.fail(decoded.failure)
+      }
+      yield* recordRejected("summary", league, url, decoded.success.failures.map((f) => rejected(f.error, f.payload, { gameId, playId: f.playId })))
+      return decoded.success
+    }))
+  })
+
+  const circuit = breaker.state(hostOf(options.baseUrl)).pipe(
+    Effect.orElseSucceed((): CircuitBreaker.State => ({ _tag: "Closed", key: hostOf(options.baseUrl) }))
+  )
+
+  return EspnClient.of({ scoreboard, summary, circuit })
+})

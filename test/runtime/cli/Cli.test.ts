@@ -1,0 +1,135 @@
+import { assert, describe, it, layer } from "@effect/vitest"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import * as Cli from "../../support/Cli.ts"
+import { createDatabase } from "../../support/TestDatabase.ts"
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}, cwd?: string) =>
+  Effect.promise(() => Cli.run(args, cwd === undefined ? { env: Cli.cleanEnv(env) } : { env: Cli.cleanEnv(env), cwd }))
+
+const lines = (text: string) => text.split("\n").filter((l) => l.trim().length > 0)
+
+const tableCount = (url: string) =>
+  Effect.scoped(
+    Effect.flatMap(PgClient.make({ url: Redacted.make(url), maxConnections: 1 }), (sql) =>
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)
+  ).pipe(Effect.map((rows) => rows[0]!.n), Effect.provide(Reactivity.layer))
+
+describe("arbees CLI", () => {
+  it.live("prints help at every level", () =>
+    Effect.gen(function*() {
+      for (const args of [["--help"], ["run", "--help"], ["migrate", "--help"], ["config", "--help"]]) {
+        const result = yield* run(args)
+        assert.strictEqual(result.code, 0, args.join(" "))
+        assert.include(result.stdout, "USAGE", args.join(" "))
+      }
+    }))
+
+  it.live("config shows every value's source and never prints a secret", () =>
+    Effect.gen(function*() {
+      const secret = "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
+      const table = yield* run(["config"], { ARBEES_KALSHI_PRIVATE_KEY: secret, ARBEES_RISK_KELLY_FRACTION: "0.2" })
+      assert.strictEqual(table.code, 0)
+      assert.notInclude(table.stdout + table.stderr, "MIIEvQ")
+      assert.match(table.stdout, /kalshi\.privateKey\s+<redacted>\s+env ARBEES_KALSHI_PRIVATE_KEY/)
+      assert.match(table.stdout, /risk\.kellyFraction\s+0\.2\s+env ARBEES_RISK_KELLY_FRACTION/)
+      const json = yield* run(["config", "--json", "--set", "risk.maxDailyLoss=25"], { ARBEES_KALSHI_PRIVATE_KEY: secret })
+      assert.notInclude(json.stdout + json.stderr, "MIIEvQ")
+      const entries = lines(json.stdout).map((l) => JSON.parse(l) as { key: string; value: unknown; source: string })
+      assert.deepInclude(entries, { key: "risk.maxDailyLoss", value: "25.00", source: "flag --set risk.maxDailyLoss", secret: false } as never)
+      assert.deepInclude(entries, { key: "mode", value: "paper", source: "default", secret: false } as never)
+    }))
+
+  it.live("reads a YAML config file below the environment", () =>
+    Effect.gen(function*() {
+      const dir = Cli.tempDir()
+      writeFileSync(join(dir, "arbees.yaml"), "risk:\n  kellyFraction: 0.1\n  maxGameExposure: 20\n")
+      const result = yield* run(["--config", "arbees.yaml", "config", "--json"], { ARBEES_RISK_MAX_GAME_EXPOSURE: "30" }, dir)
+      const entries = lines(result.stdout).map((l) => JSON.parse(l) as { key: string; value: unknown; source: string })
+      assert.deepInclude(entries, { key: "risk.kellyFraction", value: "0.1", source: "file arbees.yaml", secret: false } as never)
+      assert.deepInclude(entries, { key: "risk.maxGameExposure", value: "30.00", source: "env ARBEES_RISK_MAX_GAME_EXPOSURE", secret: false } as never)
+    }))
+
+  it.live("a bad value fails fast with one line naming the key, its source and what was expected", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["run"], { ARBEES_RISK_KELLY_FRACTION: "lots" })
+      assert.strictEqual(result.code, 1)
+      assert.deepStrictEqual(lines(result.stderr), [
+        `arbees: invalid configuration: risk.kellyFraction (env ARBEES_RISK_KELLY_FRACTION): expected a ratio from 0 to 1 with at most 4 decimals, such as 0.25, was "lots"`
+      ])
+      assert.strictEqual(result.stdout, "")
+    }))
+
+  it.live("refuses live mode unless it is authorised separately", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["--mode", "live", "config"])
+      assert.strictEqual(result.code, 1)
+      assert.match(result.stderr, /^arbees: mode=live needs live trading to be authorised separately/)
+      const authorised = yield* run(["--mode", "live", "--authorize-live", "config", "--json"])
+      assert.strictEqual(authorised.code, 0)
+    }))
+
+  it.live("an unreachable database fails start-up with one line and no credentials", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["migrate"], { DATABASE_URL: "postgres://arbees:hunter2@127.0.0.1:1/nowhere", ARBEES_DATABASE_CONNECT_TIMEOUT: "2s" })
+      assert.strictEqual(result.code, 1)
+      assert.strictEqual(lines(result.stderr).length, 1)
+      assert.match(result.stderr, /^arbees: cannot reach the database at 127\.0\.0\.1:1\/nowhere/)
+      assert.notInclude(result.stderr, "hunter2")
+    }))
+
+  it.live("run comes up on the embedded database and exits 0 on SIGTERM", () =>
+    Effect.promise(async () => {
+      const dir = Cli.tempDir()
+      const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
+      await proc.waitFor(/arbees ready/)
+      proc.child.kill("SIGTERM")
+      const result = await proc.exited
+      assert.strictEqual(result.code, 0)
+      const logs = lines(result.stdout).map((l) => JSON.parse(l) as { message: string; annotations: Record<string, string> })
+      const ready = logs.find((l) => l.message === "arbees ready")!
+      assert.strictEqual(ready.annotations["database"], "embedded")
+      assert.strictEqual(ready.annotations["mode"], "paper")
+      assert.deepStrictEqual(logs.slice(-2).map((l) => l.message), ["shutdown requested; draining", "shutdown complete"])
+      // The embedded database persisted and is reopened (already migrated) on the next start
+      const again = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
+      await again.waitFor(/arbees ready/)
+      again.child.kill("SIGINT")
+      const second = await again.exited
+      assert.strictEqual(second.code, 0)
+      assert.notInclude(second.stdout, "migrations applied")
+    }))
+})
+
+layer(Reactivity.layer, { excludeTestServices: true })("arbees CLI on Postgres", (it) => {
+  it.effect("migrate creates the schema in an empty database, and a second run changes nothing", () =>
+    Effect.gen(function*() {
+      const url = yield* createDatabase
+      assert.strictEqual(yield* tableCount(url), 0)
+      const first = yield* run(["migrate"], { DATABASE_URL: url })
+      assert.strictEqual(first.code, 0, first.stderr)
+      assert.match(first.stdout, /^applied migrations 1(, \d+)+ \(postgres 127\.0\.0\.1:5432\/arbees_test_/)
+      const tables = yield* tableCount(url)
+      assert.isAbove(tables, 15)
+      const second = yield* run(["migrate"], { DATABASE_URL: url })
+      assert.strictEqual(second.code, 0)
+      assert.match(second.stdout, /^schema up to date/)
+      assert.strictEqual(yield* tableCount(url), tables)
+    }))
+
+  it.effect("run uses DATABASE_URL when set and exits 0 on SIGTERM", () =>
+    Effect.gen(function*() {
+      const url = yield* createDatabase
+      yield* Effect.promise(async () => {
+        const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv({ DATABASE_URL: url }) })
+        await proc.waitFor(/arbees ready/)
+        proc.child.kill("SIGTERM")
+        const result = await proc.exited
+        assert.strictEqual(result.code, 0)
+        assert.include(result.stdout, '"database":"postgres"')
+      })
+    }))
+})

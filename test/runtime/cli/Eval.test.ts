@@ -1,0 +1,98 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { sharedDir as fixtures } from "../../services/espn/Fixtures.ts"
+import * as Cli from "../../support/Cli.ts"
+
+const data = join(fixtures, "..", "data")
+const summaries = ["nba-summary-401772994", "nfl-summary-401547417", "mlb-summary-401472463", "nhl-summary-401774292"].map((f) => join(fixtures, `espn-${f}.json`))
+
+const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(["eval", "winprob", ...args]))
+
+interface Scores {
+  readonly n: number
+  readonly brier: number
+  readonly logLoss: number
+}
+
+describe("arbees eval winprob", () => {
+  it.live("scores the spread files: the prior meets the spread-only baselines", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["--spreads", join(data, "pregame/profb_nfl_1989_1991_spreads.csv"), "--spreads", join(data, "pregame/pntsprd_ncaab_1994_95_spreads.csv")])
+      assert.strictEqual(result.code, 0, result.stderr)
+      const out = JSON.parse(result.stdout) as { spreads: ReadonlyArray<{ sport: string; games: number; production: { scores: Scores }; targetBrier: number }> }
+      const [nfl, ncaab] = out.spreads
+      assert.strictEqual(nfl!.sport, "nfl")
+      assert.strictEqual(nfl!.games, 672)
+      assert.closeTo(nfl!.production.scores.brier, 0.2094, 5e-5)
+      assert.isAtMost(nfl!.production.scores.brier, nfl!.targetBrier)
+      assert.strictEqual(ncaab!.games, 553)
+      assert.closeTo(ncaab!.production.scores.brier, 0.1588, 5e-5)
+      assert.isAtMost(ncaab!.production.scores.brier, ncaab!.targetBrier)
+    }))
+
+  it.live("scores the soccer timelines: reproduces the state-only baseline and beats it with Elo at every minute", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["--soccer", join(data, "soccer")])
+      assert.strictEqual(result.code, 0, result.stderr)
+      const out = JSON.parse(result.stdout) as {
+        soccer: { data: { evaluated: number }; goalModel: { maxCoefficientDifference: number }; minutes: ReadonlyArray<{ minute: number; publishedBaselineBrier: number; stateOnly: Scores; elo: Scores; eloBeatsStateOnly: boolean; brierDifference: { upper: number } }> }
+      }
+      assert.strictEqual(out.soccer.data.evaluated, 9483)
+      // The production goal maps are the walk-forward fit the tool reproduces
+      assert.isBelow(out.soccer.goalModel.maxCoefficientDifference, 1e-3)
+      for (const m of out.soccer.minutes) {
+        assert.closeTo(m.stateOnly.brier, m.publishedBaselineBrier, 0.0006, `minute ${m.minute}`)
+        assert.isTrue(m.eloBeatsStateOnly, `minute ${m.minute}`)
+        assert.isBelow(m.brierDifference.upper, 0, `minute ${m.minute}: the improvement is beyond resampling noise`)
+      }
+    }))
+
+  it.live("replays ESPN summaries and compares with ESPN on the same states, deterministically", () =>
+    Effect.gen(function*() {
+      const first = yield* run(["--summary", summaries[0]!, ...summaries.slice(1)])
+      assert.strictEqual(first.code, 0, first.stderr)
+      const out = JSON.parse(first.stdout) as {
+        probabilityBound: number
+        summary: {
+          decoding: ReadonlyArray<{ plays: number }>
+          games: ReadonlyArray<{ league: string; states: number; prior: { source: string }; vsEspn?: { states: number; espn: Scores; ours: Scores } }>
+          pooled: { states: number }
+        }
+      }
+      assert.strictEqual(out.probabilityBound, 0.01)
+      assert.deepStrictEqual(out.summary.games.map((g) => g.league), ["nba", "nfl", "mlb", "nhl"])
+      assert.deepStrictEqual(out.summary.decoding.map((d) => d.plays), [472, 186, 569, 367])
+      assert.deepStrictEqual(out.summary.games.map((g) => g.prior.source), ["none", "none", "moneyline", "none"])
+      assert.deepStrictEqual(out.summary.games.map((g) => g.vsEspn?.states), [471, 185, 75, undefined])
+      assert.strictEqual(out.summary.pooled.states, 471 + 185 + 568 + 366)
+      const again = yield* run(["--summary", summaries[0]!, ...summaries.slice(1)])
+      assert.strictEqual(again.stdout, first.stdout)
+    }))
+
+  it.live("honours the configured probability bound", () =>
+    Effect.gen(function*() {
+      const result = yield* Effect.promise(() => Cli.run(["eval", "winprob", "--set", "model.probabilityBound=0.02", "--summary", summaries[0]!]))
+      assert.strictEqual(result.code, 0, result.stderr)
+      assert.strictEqual((JSON.parse(result.stdout) as { probabilityBound: number }).probabilityBound, 0.02)
+    }))
+
+  it.live("fails with a message naming the file when the input is not what it claims", () =>
+    Effect.gen(function*() {
+      const none = yield* run([])
+      assert.notStrictEqual(none.code, 0)
+      assert.include(none.stderr, "nothing to evaluate")
+      const dir = Cli.tempDir()
+      const bogus = join(dir, "bogus.csv")
+      writeFileSync(bogus, "a,b\n1,2\n")
+      const bad = yield* run(["--spreads", bogus])
+      assert.notStrictEqual(bad.code, 0)
+      assert.include(bad.stderr, `${bogus}: not a known spread file`)
+      const notSummary = join(dir, "x.json")
+      writeFileSync(notSummary, "{\"header\":{\"league\":{\"slug\":\"cricket\"}}}")
+      const unknown = yield* run(["--summary", notSummary])
+      assert.notStrictEqual(unknown.code, 0)
+      assert.include(unknown.stderr, `${notSummary}: cannot tell the league`)
+    }))
+})
