@@ -35,6 +35,9 @@ export const NO_PRICE = -1
 /** Which side a {@link PriceLevels} holds; it decides what "best" means. @category models */
 export type BookSide = "bid" | "ask"
 
+/** Shifts of up to this many levels are done in a loop; longer ones with `copyWithin`. */
+const SHORT_MOVE = 24
+
 /** The result of a signed size change. @category models */
 export type AddResult = "ok" | "negative" | "overflow"
 
@@ -214,19 +217,34 @@ export class PriceLevels {
 
   private insertAt(i: number, key: number, size: number): void {
     this.ensure(this.n + 1)
-    if (i < this.n) {
-      this.keys.copyWithin(i + 1, i, this.n)
-      this.sizes.copyWithin(i + 1, i, this.n)
+    const keys = this.keys
+    const sizes = this.sizes
+    if (this.n - i > SHORT_MOVE) {
+      keys.copyWithin(i + 1, i, this.n)
+      sizes.copyWithin(i + 1, i, this.n)
+    } else {
+      // A few elements near the touch: a plain loop beats the call into copyWithin
+      for (let j = this.n; j > i; j--) {
+        keys[j] = keys[j - 1]!
+        sizes[j] = sizes[j - 1]!
+      }
     }
-    this.keys[i] = key
-    this.sizes[i] = size
+    keys[i] = key
+    sizes[i] = size
     this.n++
   }
 
   private removeAt(i: number): void {
-    if (i < this.n - 1) {
-      this.keys.copyWithin(i, i + 1, this.n)
-      this.sizes.copyWithin(i, i + 1, this.n)
+    const keys = this.keys
+    const sizes = this.sizes
+    if (this.n - 1 - i > SHORT_MOVE) {
+      keys.copyWithin(i, i + 1, this.n)
+      sizes.copyWithin(i, i + 1, this.n)
+    } else {
+      for (let j = i; j < this.n - 1; j++) {
+        keys[j] = keys[j + 1]!
+        sizes[j] = sizes[j + 1]!
+      }
     }
     this.n--
   }

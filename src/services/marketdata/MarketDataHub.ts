@@ -22,7 +22,13 @@ import type { BookLevel, TopOfBook } from "../../schema/Book.ts"
 import type { OutcomeRef } from "../../schema/Market.ts"
 import type { Price, Qty } from "../../schema/Money.ts"
 import type { Platform } from "../../schema/Platform.ts"
+import type { HttpClient } from "effect/http"
+import type * as Socket from "effect/socket/Socket"
+import type { AppConfig } from "../../runtime/config/AppConfig.ts"
+import type { VenueError } from "../../schema/errors/VenueError.ts"
+import type { DeadLetters } from "../DeadLetters.ts"
 import { KalshiFeed } from "../kalshi/KalshiFeed.ts"
+import { PolymarketClient } from "../polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../polymarket/PolymarketFeed.ts"
 import type { ConnectionStatus } from "./FeedConnection.ts"
 import type { BookView, VenueFeed } from "./VenueFeed.ts"
@@ -216,5 +222,19 @@ export class MarketDataHub extends Context.Service<MarketDataHub, {
       const polymarket = yield* PolymarketFeed
       return yield* MarketDataHub.make([kalshi, polymarket])
     })
+  )
+
+  /**
+   * The hub with both venue feeds (and the Polymarket REST client they resync from), from the
+   * configuration. Provide an `HttpClient` (`NodeHttpClient.layerUndici`) and a WebSocket
+   * constructor (`NodeWS.layerWebSocketConstructor`). Fails at start-up only when configured Kalshi
+   * credentials do not load.
+   */
+  static readonly layerFromConfig: Layer.Layer<
+    MarketDataHub,
+    VenueError,
+    AppConfig | DeadLetters | HttpClient.HttpClient | Socket.WebSocketConstructor
+  > = MarketDataHub.layer.pipe(
+    Layer.provide(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer.pipe(Layer.provide(PolymarketClient.layer))))
   )
 }

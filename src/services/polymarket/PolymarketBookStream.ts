@@ -53,15 +53,56 @@ interface Buffered {
 
 const MAX_BUFFER = 10_000
 
+/**
+ * Books by token id for the hot path. Token ids are ~77-digit strings that arrive as fresh strings
+ * in every frame, and hashing one costs more than applying the change; keyed by the number its last
+ * 15 characters spell (checked against the full id), a lookup stays cheap.
+ */
+class TokenIndex {
+  private readonly byTail = new Map<number, Array<TokenBook>>()
+
+  private static tail(id: string): number {
+    let n = 0
+    for (let i = Math.max(0, id.length - 15); i < id.length; i++) n = n * 10 + ((id.charCodeAt(i) - 48) & 0xff)
+    return n
+  }
+
+  get(id: string): TokenBook | undefined {
+    const bucket = this.byTail.get(TokenIndex.tail(id))
+    if (bucket === undefined) return undefined
+    for (let i = 0; i < bucket.length; i++) if (bucket[i]!.assetId === id) return bucket[i]
+    return undefined
+  }
+
+  add(book: TokenBook): void {
+    const key = TokenIndex.tail(book.assetId)
+    const bucket = this.byTail.get(key)
+    if (bucket === undefined) this.byTail.set(key, [book])
+    else bucket.push(book)
+  }
+
+  delete(id: string): void {
+    const key = TokenIndex.tail(id)
+    const bucket = this.byTail.get(key)
+    if (bucket === undefined) return
+    const rest = bucket.filter((b) => b.assetId !== id)
+    if (rest.length === 0) this.byTail.delete(key)
+    else this.byTail.set(key, rest)
+  }
+}
+
 /** @category models */
 export class PolymarketBookStream {
   readonly books = new Map<string, TokenBook>()
+  private readonly index = new TokenIndex()
   private readonly events: PolyStreamEvents
   private readonly passive: boolean
   private readonly resyncing = new Map<string, Array<Buffered>>()
   private readonly requestedAt = new Map<string, number>()
   private readonly message = new PolyMessage()
-  private readonly touched = new Map<string, number>()
+  /** Books changed by the message being applied, and the index of each one's last change */
+  private touchedBooks: Array<TokenBook> = []
+  private touchedLast: Array<number> = []
   private outbox: Array<string> = []
   private resyncQueue: Array<string> = []
   private isConnected = false
@@ -114,7 +155,9 @@ export class PolymarketBookStream {
     const fresh = assets.filter((a) => !this.books.has(a))
     if (fresh.length === 0) return
     for (const a of fresh) {
-      this.books.set(a, new TokenBook(a))
+      const book = new TokenBook(a)
+      this.books.set(a, book)
+      this.index.add(book)
       this.requestedAt.set(a, now)
     }
     if (!this.isConnected) return
@@ -125,6 +168,7 @@ export class PolymarketBookStream {
   remove(assets: ReadonlyArray<string>): void {
     const gone = assets.filter((a) => this.books.delete(a))
     for (const a of gone) {
+      this.index.delete(a)
       this.resyncing.delete(a)
       this.requestedAt.delete(a)
     }
@@ -236,43 +280,55 @@ export class PolymarketBookStream {
 
   private onPriceChange(m: PolyMessage, now: number): void {
     const c = m.changes
+    const books = this.touchedBooks
+    const last = this.touchedLast
+    books.length = 0
+    last.length = 0
     for (let i = 0; i < c.count; i++) {
-      const asset = c.assets[i]!
-      const book = this.books.get(asset)
+      const book = this.index.get(c.assets[i]!)
       if (book === undefined) continue
       const side = c.sides[i] === 0 ? "bid" : "ask"
-      const buffer = this.resyncing.get(asset)
-      if (buffer !== undefined) {
-        if (buffer.length >= MAX_BUFFER) {
-          buffer.length = 0 // the resync in flight will be stale by now: start over
-          this.resyncQueue.push(asset)
+      if (this.resyncing.size > 0) {
+        const buffer = this.resyncing.get(book.assetId)
+        if (buffer !== undefined) {
+          if (buffer.length >= MAX_BUFFER) {
+            buffer.length = 0 // the resync in flight will be stale by now: start over
+            this.resyncQueue.push(book.assetId)
+          }
+          buffer.push({ side, price: c.prices[i]!, size: c.sizes[i]!, bestBid: c.bestBids[i]!, bestAsk: c.bestAsks[i]!, ts: m.timestamp })
+          continue
         }
-        buffer.push({ side, price: c.prices[i]!, size: c.sizes[i]!, bestBid: c.bestBids[i]!, bestAsk: c.bestAsks[i]!, ts: m.timestamp })
-        continue
       }
-      if (applyTokenLevel(book, side, c.prices[i]!, c.sizes[i]!, now) === undefined) this.touched.set(asset, i)
+      if (applyTokenLevel(book, side, c.prices[i]!, c.sizes[i]!, now) !== undefined) continue
+      const at = books.indexOf(book)
+      if (at === -1) {
+        books.push(book)
+        last.push(i)
+      } else {
+        last[at] = i
+      }
     }
-    if (this.touched.size === 0) return
-    for (const [asset, i] of this.touched) {
-      const book = this.books.get(asset)!
+    for (let j = 0; j < books.length; j++) {
+      const book = books[j]!
+      const i = last[j]!
       const bestBid = book.bids.bestPrice()
       const bestAsk = book.asks.bestPrice()
       const reason = settleTokenChanges(book, c.bestBids[i]!, c.bestAsks[i]!)
       this.events.onBook(book)
       if (reason !== undefined) {
-        this.events.onProblem({ reason, message: `book ${this.describe(bestBid, bestAsk)} vs venue ${this.describe(c.bestBids[i]!, c.bestAsks[i]!)}`, market: asset })
-        this.startResync(asset)
+        this.events.onProblem({ reason, message: `book ${this.describe(bestBid, bestAsk)} vs venue ${this.describe(c.bestBids[i]!, c.bestAsks[i]!)}`, market: book.assetId })
+        this.startResync(book.assetId)
       }
     }
-    this.touched.clear()
   }
 
   private onBook(m: PolyMessage, now: number, text: string): void {
-    let book = this.books.get(m.assetId)
+    let book = this.index.get(m.assetId)
     if (book === undefined) {
       if (!this.passive) return
       book = new TokenBook(m.assetId)
       this.books.set(m.assetId, book)
+      this.index.add(book)
     }
     const reason = applyTokenSnapshot(book, m.bids, m.asks, m.tickSize, now)
     this.resyncing.delete(m.assetId)

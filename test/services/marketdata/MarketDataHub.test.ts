@@ -1,8 +1,9 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, layer } from "@effect/vitest"
-import { Duration, Effect, Exit, Layer, Queue, Redacted, Scope } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Queue, Redacted, Scope } from "effect"
 import { generateKeyPairSync } from "node:crypto"
+import { AppConfig } from "../../../src/runtime/config/AppConfig.ts"
 import type { OutcomeRef } from "../../../src/schema/Market.ts"
 import { DeadLetters } from "../../../src/services/DeadLetters.ts"
 import { KalshiFeed } from "../../../src/services/kalshi/KalshiFeed.ts"
@@ -77,6 +78,24 @@ describe("MarketDataHub", () => {
         // The only Polymarket asset left: its shard is closed
         yield* until(() => polyFake.sockets.size === 0, "the Polymarket shard closed")
         assert.deepStrictEqual((yield* hub.status).books, 0)
+      }))
+
+    it.effect("assembles both venues from the configuration", () =>
+      Effect.gen(function*() {
+        const kalshiFake = yield* acquireFake(() => new FakeKalshi({ publicKey, pingMillis: 100 }))
+        const polyFake = yield* acquireFake(() => new FakePolymarket())
+        const config = AppConfig.layerTest({
+          "kalshi.wsUrl": kalshiFake.wsUrl(),
+          "kalshi.keyId": "test-key",
+          "kalshi.privateKey": privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          "polymarket.wsUrl": polyFake.wsUrl(),
+          "polymarket.clobUrl": polyFake.httpUrl(),
+          "polymarket.gammaUrl": polyFake.httpUrl()
+        })
+        const hub = yield* Layer.build(MarketDataHub.layerFromConfig.pipe(Layer.provide(config))).pipe(Effect.map(Context.get(MarketDataHub)))
+        const sub = yield* hub.subscribe([kalshi(TB, "yes"), poly(STREAM_ASSET)])
+        yield* eventually(sub.latest(kalshi(TB, "yes")), (u) => u?.live === true, { what: "Kalshi live" })
+        yield* eventually(sub.latest(poly(STREAM_ASSET)), (u) => u?.live === true, { what: "Polymarket live" })
       }))
 
     it.effect("only changes are published, and depth is walked in place", () =>

@@ -86,9 +86,11 @@ describe("Polymarket WS fixtures decode", () => {
     })
     assert.deepStrictEqual(trades.slice(0, 4), [460_000, 490_000, 530_000, 540_000])
     decodePolyMessage(fixture("polymarket-ws-best-bid-ask.json"), m)
-    assert.strictEqual(m.kind, "best_bid_ask")
+    const bba = m.value as { best_bid: number; best_ask: number; spread: number; timestamp: number }
+    assert.deepStrictEqual([m.kind, bba.best_bid, bba.best_ask, bba.spread, bba.timestamp], ["best_bid_ask", 730_000, 770_000, 40_000, 1766789469958])
     decodePolyMessage(fixture("polymarket-ws-new-market.json"), m)
-    assert.strictEqual(m.kind, "new_market")
+    const nm = m.value as { assets_ids: Array<string>; outcomes: Array<string>; slug: string }
+    assert.deepStrictEqual([m.kind, nm.assets_ids.length, nm.outcomes, nm.slug], ["new_market", 2, ["Yes", "No"], "nvda-above-240-on-january-30-2026"])
     decodePolyMessage(fixture("polymarket-ws-market-resolved.json"), m)
     const resolved = m.value as PolyMarketResolved
     assert.deepStrictEqual([m.kind, resolved.winning_outcome, resolved.assets_ids.length], ["market_resolved", "Yes", 2])
