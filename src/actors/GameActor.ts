@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Exit, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
 import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
@@ -48,7 +48,7 @@ import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } 
 import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
 import { Risk, RISK_ID, type Verdict } from "./Risk.ts"
-import { policyFromConfig, recordRestart } from "./Supervisor.ts"
+import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
 
 const outcomeKey = (o: OutcomeRef) => `${o.platform}|${o.marketId}|${o.outcomeId}`
 
@@ -137,12 +137,25 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         }
       }
       report.status = halted ? "halted" : "running"
-      yield* Effect.addFinalizer((exit) =>
+      // A close after a defect is a restart (the node stays `backing_off` until the rebuild
+      // registers it again); any other close is a passivation
+      yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
-          // A clean close is a passivation; a defect leaves the node to be counted as a restart
-          if (Exit.isSuccess(exit) || report.status === "passivated") report.status = "passivated"
+          if (report.status !== "backing_off") report.status = "passivated"
         })
       )
+
+      /** Records a defect on the node before the cluster rebuilds the actor. */
+      const guarded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        Effect.tapCause(effect, (cause) =>
+          Cause.hasDies(cause)
+            ? Effect.flatMap(Clock.currentTimeMillis, (at) =>
+              Effect.sync(() => {
+                report.status = "backing_off"
+                const error = Cause.squash(cause)
+                report.lastError = { at, message: error instanceof Error ? error.message : String(error) }
+              }))
+            : Effect.void)
 
       const touched = Effect.map(Clock.currentTimeMillis, (now) => {
         report.lastMessageAt = now
@@ -339,12 +352,12 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         const scope = yield* Scope.fork(activationScope, "sequential")
         const books = yield* hub.subscribe(outcomes.map((o) => o.outcome)).pipe(Scope.provide(scope))
         subscription = { scope, books }
-        // The book fiber lives in the subscription's scope: closing it stops the fiber
-        yield* Queue.take(books.updates).pipe(
-          Effect.flatMap((update) => lock.withPermits(1)(onBook(update))),
-          Effect.forever,
-          Effect.forkIn(scope)
-        )
+        // The book fiber lives in the subscription's scope: closing it stops the fiber. A defect
+        // in it restarts only the fiber, with backoff, and shows under the game in diagnostics
+        yield* supervise(
+          { id: `game:${gameId}/books`, kind: "service", parent: `game:${gameId}`, policy, onCrashLoop: halt("book handling is crash-looping") },
+          Queue.take(books.updates).pipe(Effect.flatMap((update) => lock.withPermits(1)(onBook(update))), Effect.forever)
+        ).pipe(Effect.forkIn(scope))
       })
 
       const view = (): GameView => ({
@@ -368,7 +381,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
 
       return Game.of({
         Track: ({ payload }) =>
-          lock.withPermits(1)(
+          guarded(lock.withPermits(1)(
             Effect.gen(function*() {
               yield* touched
               outcomes = payload.outcomes
@@ -381,8 +394,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               yield* resubscribe()
               yield* onState(payload.state)
             })
-          ),
-        Update: ({ payload }) => lock.withPermits(1)(Effect.andThen(touched, onState(payload.state))),
+          )),
+        Update: ({ payload }) => guarded(lock.withPermits(1)(Effect.andThen(touched, onState(payload.state)))),
         Release: ({ payload }) =>
           lock.withPermits(1)(
             Effect.gen(function*() {
@@ -396,10 +409,14 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
             })
           ),
         Inspect: () => Effect.sync(view),
-        InjectDefect: ({ payload }) =>
-          config.supervision.faultInjection
-            ? Effect.andThen(touched, Effect.die(new Error(payload.message)))
-            : Effect.fail(new FaultInjectionDisabled())
+        InjectDefect: ({ payload }) => {
+          if (!config.supervision.faultInjection) return Effect.fail(new FaultInjectionDisabled())
+          // The cluster replays an interrupted request after the restart: a drill crashes the actor once
+          const drills = (report.details["drills"] ??= []) as Array<string>
+          if (drills.includes(payload.message)) return touched
+          drills.push(payload.message)
+          return guarded(Effect.andThen(touched, Effect.die(new Error(payload.message))))
+        }
       })
     }),
     {

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeSocket from "@effect/platform-node/NodeSocket"
+import * as NodeWS from "@effect/platform-node/NodeWS"
 import { Effect, Layer } from "effect"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
@@ -72,7 +72,8 @@ export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.l
   Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
   Layer.provide(KalshiRateLimiter.layer),
   Layer.provide(NodeHttpClient.layerUndici),
-  Layer.provide(NodeSocket.layerWebSocketConstructor)
+  // The `ws` package, not Node's global WebSocket: Kalshi's ping frames must be visible to the watchdog
+  Layer.provide(NodeWS.layerWebSocketConstructor)
 )
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
