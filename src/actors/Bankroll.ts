@@ -68,7 +68,8 @@ const Row = Schema.Struct({
   version: Schema.BigInt
 })
 
-const storageError = (e: { readonly message: string }) => new StorageError({ reason: new QueryFailed({ message: e.message }) })
+const storageError = (e: { readonly message?: string | undefined; readonly _tag?: string }) =>
+  new StorageError({ reason: new QueryFailed({ message: e.message ?? e._tag ?? "query failed" }) })
 
 /**
  * Creates the account with its opening deposit if it does not exist yet. Idempotent.

@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Duration, Effect, Exit, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
 import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
@@ -337,7 +337,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         tops.set(outcomeKey(update.top.outcome), update)
         report.bookUpdatedAt = update.top.asOf
         report.mailboxDepth = subscription === undefined ? 0 : yield* Queue.size(subscription.books.updates)
-        yield* bus.publish(PriceChanged, { id: eventId("px", outcomeKey(update.top.outcome), update.top.epoch, update.top.asOf), key: gameId, payload: { gameId, top: update.top as TopOfBook } }).pipe(
+        yield* bus.publish(PriceChanged, { id: eventId("px", gameId, Hash.string(outcomeKey(update.top.outcome)).toString(36), update.top.epoch, update.top.asOf), key: gameId, payload: { gameId, top: update.top as TopOfBook } }).pipe(
           Effect.catch((e) => Effect.logWarning("price not published", e))
         )
         if (update.live) yield* evaluate("book", receivedAt)
@@ -356,7 +356,11 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         // in it restarts only the fiber, with backoff, and shows under the game in diagnostics
         yield* supervise(
           { id: `game:${gameId}/books`, kind: "service", parent: `game:${gameId}`, policy, onCrashLoop: halt("book handling is crash-looping") },
-          Queue.take(books.updates).pipe(Effect.flatMap((update) => lock.withPermits(1)(onBook(update))), Effect.forever)
+          Queue.take(books.updates).pipe(
+            // Each book update starts its own trace: book → model → signal → order
+            Effect.flatMap((update) => lock.withPermits(1)(onBook(update)).pipe(Effect.withSpan("GameActor.tick", { root: true, attributes: { gameId } }))),
+            Effect.forever
+          )
         ).pipe(Effect.forkIn(scope))
       })
 

@@ -18,7 +18,7 @@ import { AppConfig, type Config } from "../runtime/config/AppConfig.ts"
 import { Diagnostics } from "../runtime/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import { Micros, Price, Qty } from "../schema/Money.ts"
-import { readBalance } from "./Bankroll.ts"
+import { openAccount, readBalance } from "./Bankroll.ts"
 
 /** @category schemas */
 export const LegRequest = Schema.Struct({ limit: Price, costPerContract: Micros, available: Qty })
@@ -138,6 +138,8 @@ export const layer = Risk.toLayer(
     const { config } = yield* AppConfig
     const diagnostics = yield* Diagnostics
     const report = yield* diagnostics.register({ id: "singleton:risk", kind: "singleton", parent: "runner" })
+    // Risk reads the balance; make sure the account exists whichever actor starts first
+    yield* openAccount(config.bankroll.account, config.bankroll.initial).pipe(Effect.orDie)
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
     const limits = limitsFrom(config)

@@ -29,8 +29,15 @@ export const makeRecorder = (): RecordedSpans & { readonly layer: Layer.Layer<ne
       const chain: Array<string> = []
       let current: Tracer.AnySpan | undefined = find(name)
       while (current !== undefined) {
-        chain.unshift(current._tag === "Span" ? current.name : `external:${current.spanId}`)
-        current = current._tag === "Span" ? Option.getOrUndefined(current.parent) : undefined
+        // A parent that crossed a boundary (a cluster message) arrives as an external span: resolve it
+        const spanId: string = current.spanId
+        const local: Tracer.NativeSpan | undefined = spans.find((s) => s.spanId === spanId)
+        if (local === undefined) {
+          chain.unshift(`external:${spanId}`)
+          break
+        }
+        chain.unshift(local.name)
+        current = Option.getOrUndefined(local.parent)
       }
       return chain
     },
