@@ -110,6 +110,7 @@ export const run = Effect.gen(function*() {
 
   const send = <A, E>(gameId: string, what: string, effect: Effect.Effect<A, E>) =>
     effect.pipe(
+      Effect.timeout(config.shutdown.stepTimeout),
       Effect.catchCause((cause) => Effect.logWarning(`could not ${what}`, cause).pipe(Effect.annotateLogs({ gameId }))),
       Effect.asVoid
     )
@@ -135,7 +136,26 @@ export const run = Effect.gen(function*() {
     report.details["games"] = followed.size
   })
 
-  /** Re-match, re-track changed mappings, keep actors alive, release finished games. */
+  /** Matches the followed games to venue markets; a changed mapping is re-tracked by `sweep`. */
+  const refreshMappings = Effect.fn("Orchestrator.refreshMappings")(function*() {
+    if (Option.isNone(matching) || Option.isNone(terms)) return
+    const open = [...followed.values()].filter((f) => !f.released)
+    if (open.length === 0) return
+    const matched = yield* matching.value.discover(open.map((f) => gameRefOf(f.state))).pipe(Effect.option)
+    if (Option.isNone(matched)) return
+    for (const m of matched.value.games) {
+      const f = followed.get(m.game.gameId)
+      if (f === undefined) continue
+      f.outcomes = yield* outcomesOf(m, terms.value)
+      f.revision = revisionOf(f.outcomes)
+    }
+  })
+
+  /**
+   * Activates due games, re-tracks changed mappings, re-sends the latest state (which also
+   * re-activates a game whose shard moved to another runner) and releases finished games. Sends
+   * run concurrently and each is bounded, so one slow entity cannot hold up the others.
+   */
   const sweep = Effect.fn("Orchestrator.sweep")(function*() {
     // Discovery publishes changes only; a game first seen before this loop subscribed is picked up here
     for (const { state } of yield* discovery.games) {
@@ -143,39 +163,35 @@ export const run = Effect.gen(function*() {
       if (known === undefined || known.state.observedAt < state.observedAt) yield* onState(state)
     }
     const now = yield* Clock.currentTimeMillis
-    const open = [...followed.values()].filter((f) => !f.released)
-    if (Option.isSome(matching) && Option.isSome(terms) && open.length > 0) {
-      const matched = yield* matching.value.discover(open.map((f) => gameRefOf(f.state))).pipe(Effect.option)
-      if (Option.isSome(matched)) {
-        for (const m of matched.value.games) {
-          const f = followed.get(m.game.gameId)
-          if (f === undefined) continue
-          f.outcomes = yield* outcomesOf(m, terms.value)
-          f.revision = revisionOf(f.outcomes)
-        }
-      }
-    }
-    for (const f of open) {
-      const due = isDue(f.state, now, config.discovery.activateBefore) || f.sent !== undefined
-      if (!due) continue
-      if (f.sent !== f.revision) yield* track(f)
-      else yield* send(f.state.gameId, "update the game", games(f.state.gameId).Update({ state: f.state }))
-      if (f.finishedAt !== undefined && now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter)) {
-        yield* send(f.state.gameId, "release the game", games(f.state.gameId).Release({ gameId: f.state.gameId, reason: `final ${f.state.detail}` }))
-        f.released = true
-        followed.delete(f.state.gameId)
-      }
-    }
+    const open = [...followed.values()].filter((f) => !f.released && (f.sent !== undefined || isDue(f.state, now, config.discovery.activateBefore)))
+    yield* Effect.forEach(
+      open,
+      (f) =>
+        Effect.gen(function*() {
+          if (f.sent !== f.revision) yield* track(f)
+          else yield* send(f.state.gameId, "update the game", games(f.state.gameId).Update({ state: f.state }))
+          if (f.finishedAt !== undefined && now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter)) {
+            yield* send(f.state.gameId, "release the game", games(f.state.gameId).Release({ gameId: f.state.gameId, reason: `final ${f.state.detail}` }))
+            f.released = true
+            followed.delete(f.state.gameId)
+          }
+        }),
+      { concurrency: 16, discard: true }
+    )
     report.details["tracked"] = [...followed.values()].filter((f) => f.sent !== undefined).length
   })
 
+  const every = <R>(name: string, effect: Effect.Effect<void, never, R>) =>
+    effect.pipe(
+      Effect.catchCause((cause) => Effect.logError(`orchestrator ${name} failed`, cause)),
+      Effect.andThen(Effect.sleep(config.discovery.interval)),
+      Effect.forever,
+      Effect.forkScoped
+    )
+
   yield* Stream.runForEach(discovery.changes, onState).pipe(Effect.forkScoped)
-  yield* sweep().pipe(
-    Effect.catchCause((cause) => Effect.logError("orchestrator sweep failed", cause)),
-    Effect.andThen(Effect.sleep(config.discovery.interval)),
-    Effect.forever,
-    Effect.forkScoped
-  )
+  yield* every("sweep", sweep())
+  yield* every("matching", refreshMappings())
   return yield* Effect.never
 })
 

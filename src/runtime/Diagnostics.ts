@@ -96,11 +96,15 @@ export class Diagnostics extends Context.Service<Diagnostics, {
 
       const snapshot = Effect.map(Clock.currentTimeMillis, (now) => {
         const children = new Map<string, Array<NodeReport>>()
+        // A node whose parent lives on another runner (a game actor whose orchestrator is elsewhere)
+        // hangs under this runner
+        const adopt = nodes.has("runner") ? "runner" : "runtime"
         for (const n of nodes.values()) {
           if (n.parent === undefined) continue
-          const list = children.get(n.parent) ?? []
+          const parent = nodes.has(n.parent) ? n.parent : adopt
+          const list = children.get(parent) ?? []
           list.push(n)
-          children.set(n.parent, list)
+          children.set(parent, list)
         }
         const build = (n: NodeReport): TreeNode => ({
           id: n.id,

@@ -3,6 +3,8 @@ import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import { writeFileSync } from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import * as Cli from "../../support/Cli.ts"
 import { createDatabase } from "../../support/TestDatabase.ts"
@@ -93,7 +95,11 @@ describe("arbees CLI", () => {
       const ready = logs.find((l) => l.message === "arbees ready")!
       assert.strictEqual(ready.annotations["database"], "embedded")
       assert.strictEqual(ready.annotations["mode"], "paper")
-      assert.deepStrictEqual(logs.slice(-2).map((l) => l.message), ["shutdown requested; draining", "shutdown complete"])
+      // Intake stops first, the outbox drains after the actors, and the database closes last
+      const messages = logs.map((l) => l.message)
+      const order = ["shutdown requested; draining", "outbox relay stopped", "shutdown complete"].map((m) => messages.indexOf(m))
+      assert.isTrue(order.every((i, n) => i >= 0 && (n === 0 || i > order[n - 1]!)), messages.join(" | "))
+      assert.strictEqual(messages[messages.length - 1], "shutdown complete")
       // The embedded database persisted and is reopened (already migrated) on the next start
       const again = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
       await again.waitFor(/arbees ready/)
@@ -101,6 +107,58 @@ describe("arbees CLI", () => {
       const second = await again.exited
       assert.strictEqual(second.code, 0)
       assert.notInclude(second.stdout, "migrations applied")
+    }))
+})
+
+describe("arbees diagnostics and telemetry", () => {
+  it.live("diagnostics --pretty shows the supervision tree of a running instance", () =>
+    Effect.promise(async () => {
+      const dir = Cli.tempDir()
+      const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
+      try {
+        await proc.waitFor(/arbees ready/)
+        const pretty = await Cli.run(["diagnostics", "--pretty"], { env: Cli.cleanEnv(), cwd: dir })
+        assert.strictEqual(pretty.code, 0, pretty.stderr)
+        const lines = pretty.stdout.trimEnd().split("\n")
+        assert.match(lines[0]!, /^runtime \[runtime\] running, up /)
+        assert.match(pretty.stdout, /└─ runner \[runner\] running/)
+        assert.match(pretty.stdout, /orchestrator \[orchestrator\] running/)
+        assert.match(pretty.stdout, /singleton:bankroll:paper \[singleton\] running, up [^,]+, restarts 0, last msg/)
+        const json = await Cli.run(["diagnostics"], { env: Cli.cleanEnv(), cwd: dir })
+        const tree = JSON.parse(json.stdout) as { id: string; children: Array<{ id: string; children: Array<{ id: string }> }> }
+        assert.strictEqual(tree.id, "runtime")
+        assert.includeMembers(tree.children[0]!.children.map((c) => c.id), ["orchestrator", "singleton:bankroll:paper"])
+      } finally {
+        proc.child.kill("SIGTERM")
+        assert.strictEqual((await proc.exited).code, 0)
+      }
+      // Nothing is running any more: one clear line
+      const gone = await Cli.run(["diagnostics"], { env: Cli.cleanEnv({ ARBEES_ADMIN_PORT: "1" }), cwd: dir })
+      assert.strictEqual(gone.code, 1)
+      assert.match(gone.stderr, /^arbees: no running arbees at http:\/\/127\.0\.0\.1:1/)
+    }))
+
+  it.live("exports traces and metrics over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set", () =>
+    Effect.promise(async () => {
+      const received: Array<string> = []
+      const sink = createServer((req, res) => {
+        received.push(`${req.method} ${req.url}`)
+        req.resume()
+        req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"))
+      })
+      await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", () => resolve()))
+      const { port } = sink.address() as AddressInfo
+      const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }) })
+      try {
+        await proc.waitFor(/arbees ready/)
+      } finally {
+        // Shutdown flushes the exporters
+        proc.child.kill("SIGTERM")
+        assert.strictEqual((await proc.exited).code, 0)
+        sink.close()
+      }
+      assert.include(received, "POST /v1/traces")
+      assert.include(received, "POST /v1/metrics")
     }))
 })
 

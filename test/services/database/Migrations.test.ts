@@ -148,7 +148,7 @@ describe("migrations", () => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
         assert.deepStrictEqual(yield* tables, [])
-        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3, 4])
       }))
     constraintSuite(it)
   })
@@ -169,7 +169,7 @@ describe("migrations", () => {
   layer(TestDatabase.embedded.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("on the embedded database", (it) => {
     it.effect("start from an empty database", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* migrate(), [1, 2, 3])
+        assert.deepStrictEqual(yield* migrate(), [1, 2, 3, 4])
       }))
     constraintSuite(it)
   })
