@@ -7,7 +7,7 @@ import { Game } from "../../src/actors/Game.ts"
 import { runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/runtime/config/AppConfig.ts"
 import { Diagnostics } from "../../src/runtime/Diagnostics.ts"
-import { EspnClient } from "../../src/services/espn/EspnClient.ts"
+import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
 import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { migratedDatabase } from "../support/Runtime.ts"
 import * as SimulatedEspn from "../support/SimulatedEspn.ts"
@@ -39,15 +39,7 @@ const overrides = {
 const simulation = Layer.unwrap(
   Effect.map(AppConfig, ({ config }) => {
     const external = Layer.mergeAll(
-      EspnClient.layerNoDeps({
-        baseUrl: config.espn.baseUrl,
-        timeout: config.espn.timeout,
-        retries: config.espn.retries,
-        retryBase: config.espn.retryBase,
-        breakerFailures: config.espn.breakerFailures,
-        breakerReset: config.espn.breakerReset,
-        concurrency: config.espn.concurrency
-      }).pipe(Layer.provide(SimulatedEspn.layer(slate))),
+      EspnClient.layerNoDeps(optionsFrom(config)).pipe(Layer.provide(SimulatedEspn.layer(slate))),
       // No venue feeds in this simulation: the games have no mapped markets
       Layer.effect(MarketDataHub, MarketDataHub.make([]))
     )

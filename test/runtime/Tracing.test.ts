@@ -11,7 +11,7 @@ import { AppConfig } from "../../src/runtime/config/AppConfig.ts"
 import { Diagnostics } from "../../src/runtime/Diagnostics.ts"
 import type { GameState } from "../../src/schema/GameState.ts"
 import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../src/schema/Ids.ts"
-import { EspnClient } from "../../src/services/espn/EspnClient.ts"
+import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
 import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { eventually } from "../support/Eventually.ts"
 import { FakePolymarket, STREAM_ASSET } from "../support/FakePolymarket.ts"
@@ -38,7 +38,7 @@ const runtime = Layer.unwrap(
     const external = Layer.mergeAll(
       MarketDataHub.layerFromConfig,
       Layer.unwrap(Effect.map(AppConfig, ({ config: c }) =>
-        EspnClient.layerNoDeps({ baseUrl: c.espn.baseUrl, timeout: c.espn.timeout, retries: 0, retryBase: c.espn.retryBase, breakerFailures: 5, breakerReset: c.espn.breakerReset, concurrency: 1 })
+        EspnClient.layerNoDeps(optionsFrom(c))
           .pipe(Layer.provide(SimulatedEspn.layer([])))))
     ).pipe(Layer.provide(Layer.mergeAll(NodeHttpClient.layerUndici, NodeWS.layerWebSocketConstructor)))
     return runtimeWith(external).pipe(

@@ -26,7 +26,7 @@ import { EspnError } from "../../schema/errors/EspnError.ts"
 import { CircuitOpen, HttpStatus, Timeout, Transport } from "../../schema/errors/Reasons.ts"
 import type { GameId } from "../../schema/Ids.ts"
 import type { League } from "../../schema/Sport.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig, type Config } from "../../runtime/config/AppConfig.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import * as Metrics from "./Metrics.ts"
 import { decodeError, decodeScoreboard, sampleOf, type ScoreboardDecoded } from "./Scoreboard.ts"
@@ -52,6 +52,17 @@ export interface EspnClientOptions {
   readonly concurrency: number
 }
 
+/** The client's options from the `espn.*` configuration. @category config */
+export const optionsFrom = (config: Config): EspnClientOptions => ({
+  baseUrl: config.espn.baseUrl,
+  timeout: config.espn.timeout,
+  retries: config.espn.retries,
+  retryBase: config.espn.retryBase,
+  breakerFailures: config.espn.breakerFailures,
+  breakerReset: config.espn.breakerReset,
+  concurrency: config.espn.concurrency
+})
+
 /** @category services */
 export class EspnClient extends Context.Service<EspnClient, {
   /** Every game on a league's scoreboard for a day or a range; undecodable games are left out */
@@ -67,16 +78,7 @@ export class EspnClient extends Context.Service<EspnClient, {
 
   /** From the `espn.*` configuration, over undici. */
   static readonly layer: Layer.Layer<EspnClient, never, AppConfig | DeadLetters> = Layer.unwrap(
-    Effect.map(AppConfig, ({ config }) =>
-      EspnClient.layerNoDeps({
-        baseUrl: config.espn.baseUrl,
-        timeout: config.espn.timeout,
-        retries: config.espn.retries,
-        retryBase: config.espn.retryBase,
-        breakerFailures: config.espn.breakerFailures,
-        breakerReset: config.espn.breakerReset,
-        concurrency: config.espn.concurrency
-      }))
+    Effect.map(AppConfig, ({ config }) => EspnClient.layerNoDeps(optionsFrom(config)))
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 }
 
