@@ -4,6 +4,7 @@
  * - Time and randomness are read only through Effect's `Clock` and `Random`, so simulations under
  *   `TestClock` replay exactly. `Date.now()`, `new Date()`, `Math.random()`, `performance.now()`
  *   and `crypto.randomUUID()` are banned in `src/` and `migrations/`, except in `src/runtime/WallClock.ts`.
+ * - Time in milliseconds is read through `src/runtime/Time.ts` (`nowMillis`, whole milliseconds).
  * - Output goes through the Effect logger or `Console`, never `console.*`.
  * - Money is never parsed or rounded as a float: no `parseFloat` or `toFixed` in `src/`.
  *
@@ -27,6 +28,8 @@ const rules: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp; re
   { name: "no-math-random", pattern: /\bMath\.random\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
   { name: "no-performance-now", pattern: /\bperformance\.now\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
   { name: "no-random-uuid", pattern: /\brandomUUID\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
+  // Whole milliseconds: a test clock can stand between two (see src/runtime/Time.ts)
+  { name: "no-raw-clock-millis", pattern: /\bClock\.currentTimeMillis\b/, allow: (f) => f === "src/runtime/Time.ts" },
   { name: "no-console", pattern: /\bconsole\.(log|error|warn|info|debug)\s*\(/ },
   { name: "no-float-money", pattern: /\b(parseFloat|toFixed)\s*\(/ }
 ]

@@ -14,7 +14,7 @@ describe("project lint", () => {
     mkdirSync(join(root, "src/runtime"), { recursive: true })
     writeFileSync(
       join(root, "src/bad.ts"),
-      ["const a = Date.now()", "const b = new Date()", "const c = Math.random()", "console.log(a)", "const d = (1.5).toFixed(2)", "const e = new Date(0) // fine"].join("\n")
+      ["const a = Date.now()", "const b = new Date()", "const c = Math.random()", "console.log(a)", "const d = (1.5).toFixed(2)", "const e = new Date(0) // fine", "const f = Clock.currentTimeMillis"].join("\n")
     )
     writeFileSync(join(root, "src/runtime/WallClock.ts"), "export const now = () => Date.now()\n")
     const rules = lint(root).map((v) => `${v.file}:${v.line}:${v.rule}`)
@@ -23,7 +23,8 @@ describe("project lint", () => {
       "src/bad.ts:2:no-new-date-without-argument",
       "src/bad.ts:3:no-math-random",
       "src/bad.ts:4:no-console",
-      "src/bad.ts:5:no-float-money"
+      "src/bad.ts:5:no-float-money",
+      "src/bad.ts:7:no-raw-clock-millis"
     ])
   })
 })

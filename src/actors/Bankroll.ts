@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient, SqlSchema } from "effect/sql"
@@ -19,6 +19,7 @@ import { Diagnostics } from "../runtime/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import { Micros, MicrosFromBigInt } from "../schema/Money.ts"
 import { LedgerKind } from "../schema/Trading.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 /** @category schemas */
 export const Bucket = Schema.Literals(["available", "piggybank"])
@@ -78,7 +79,7 @@ const storageError = (e: { readonly message?: string | undefined; readonly _tag?
  */
 export const openAccount = Effect.fn("Bankroll.openAccount")(function*(account: string, initial: Micros) {
   const sql = yield* SqlClient.SqlClient
-  const at = yield* Clock.currentTimeMillis
+  const at = yield* nowMillis
   yield* sql.withTransaction(
     Effect.gen(function*() {
       const created = yield* sql`INSERT INTO bankroll (account, balance_micros, peak_micros, updated_at)
@@ -119,7 +120,7 @@ export const readBalance = Effect.fn("Bankroll.readBalance")(function*(account: 
  */
 export const post = Effect.fn("Bankroll.post")(function*(account: string, entry: { readonly kind: LedgerKind; readonly bucket: Bucket; readonly amount: Micros; readonly reference: string }) {
   const sql = yield* SqlClient.SqlClient
-  const at = yield* Clock.currentTimeMillis
+  const at = yield* nowMillis
   const applied = yield* sql.withTransaction(
     Effect.gen(function*() {
       const inserted = yield* sql`INSERT INTO bankroll_ledger (account, bucket, kind, amount_micros, reference, created_at)
@@ -154,7 +155,7 @@ export const layer = Bankroll.toLayer(
     yield* openAccount(address.entityId, config.bankroll.initial).pipe(Effect.orDie)
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
-    const touched = Effect.map(Clock.currentTimeMillis, (now) => void (report.lastMessageAt = now))
+    const touched = Effect.map(nowMillis, (now) => void (report.lastMessageAt = now))
     return Bankroll.of({
       GetBalance: () => Effect.andThen(touched, readBalance(address.entityId)),
       Post: ({ payload }) => Effect.andThen(touched, post(address.entityId, payload))

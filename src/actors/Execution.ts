@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
@@ -28,6 +28,7 @@ import { Price, Qty } from "../schema/Money.ts"
 import { Action, type Order, OrderStatus, TimeInForce } from "../schema/Trading.ts"
 import { GameId } from "../schema/Ids.ts"
 import { OrderRecorded } from "./Events.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 /** @category messages */
 export const Submit = Rpc.make("Submit", {
@@ -64,7 +65,7 @@ export const layer = Execution.toLayer(
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
 
     const submit = Effect.fn("Execution.submit")(function*(p: typeof Submit.payloadSchema.Type) {
-      const now = yield* Clock.currentTimeMillis
+      const now = yield* nowMillis
       report.lastMessageAt = now
       const order: Order = {
         clientOrderId: p.clientOrderId,

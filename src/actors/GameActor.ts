@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
+import { Cause, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
 import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
@@ -49,6 +49,7 @@ import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
 import { Risk, RISK_ID, type Verdict } from "./Risk.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 const outcomeKey = (o: OutcomeRef) => `${o.platform}|${o.marketId}|${o.outcomeId}`
 
@@ -76,7 +77,7 @@ export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Dura
 
 const newSignalId = (gameId: string) =>
   Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     const r = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
     return SignalId.make(`s${gameId}-${now.toString(36)}${r.toString(36)}`)
   })
@@ -101,7 +102,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const report = yield* diagnostics.register({ id: `game:${gameId}`, kind: "game", parent: "orchestrator" })
       const activations = (Number(report.details["activations"] ?? 0)) + 1
       report.details["activations"] = activations
-      const startedAt = yield* Clock.currentTimeMillis
+      const startedAt = yield* nowMillis
 
       // Actor state: rebuilt on every activation from the persisted Track and the next Update
       let state: GameState | undefined
@@ -119,7 +120,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         if (halted) return
         halted = true
         report.status = "halted"
-        const at = yield* Clock.currentTimeMillis
+        const at = yield* nowMillis
         yield* sql`UPDATE games SET trading_halted = true, halted_reason = ${reason}, updated_at = to_timestamp(${at / 1000}) WHERE game_id = ${gameId}`.pipe(
           Effect.catch((e) => Effect.logError("could not persist the halt", e))
         )
@@ -131,7 +132,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
 
       // A rebuild after a defect is a restart; too many in the window is a crash loop
       if (report.restarts > 0 && report.restartTimes.length > 0) {
-        const now = yield* Clock.currentTimeMillis
+        const now = yield* nowMillis
         if (recordRestart(report, now, policy) || report.restartTimes.length >= policy.crashLoopRestarts) {
           yield* halt(`crash loop: ${report.restartTimes.length} restarts within ${Duration.format(policy.crashLoopWindow)}`)
         }
@@ -149,7 +150,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const guarded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         Effect.tapCause(effect, (cause) =>
           Cause.hasDies(cause)
-            ? Effect.flatMap(Clock.currentTimeMillis, (at) =>
+            ? Effect.flatMap(nowMillis, (at) =>
               Effect.sync(() => {
                 report.status = "backing_off"
                 const error = Cause.squash(cause)
@@ -157,7 +158,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               }))
             : Effect.void)
 
-      const touched = Effect.map(Clock.currentTimeMillis, (now) => {
+      const touched = Effect.map(nowMillis, (now) => {
         report.lastMessageAt = now
       })
 
@@ -228,10 +229,10 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const evaluate = Effect.fn("GameActor.evaluate")(function*(trigger: "book" | "state", receivedAt: number) {
         yield* Effect.annotateCurrentSpan({ gameId, trigger })
         yield* Effect.addFinalizer(() =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => Metric.update(tickToDecision, Math.max(0, now - receivedAt)))
+          Effect.flatMap(nowMillis, (now) => Metric.update(tickToDecision, Math.max(0, now - receivedAt)))
         )
         if (halted || outcomes.length === 0 || state === undefined || isFinished(state)) return
-        const now = yield* Clock.currentTimeMillis
+        const now = yield* nowMillis
         const maxAgeMillis = Duration.toMillis(config.staleness.book)
         const current = quotes()
         const withDraw = hasDraw(state.sport)
@@ -316,7 +317,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
             ON CONFLICT DO NOTHING`.pipe(Effect.catch((e) => Effect.logWarning("game state not persisted", e)))
 
       const onState = Effect.fn("GameActor.onState")(function*(next: GameState) {
-        const receivedAt = yield* Clock.currentTimeMillis
+        const receivedAt = yield* nowMillis
         yield* countMessage("state")
         report.espnUpdatedAt = next.observedAt
         report.details["status"] = next.status
@@ -332,7 +333,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       })
 
       const onBook = Effect.fn("GameActor.onBook")(function*(update: BookUpdate) {
-        const receivedAt = yield* Clock.currentTimeMillis
+        const receivedAt = yield* nowMillis
         yield* countMessage("book")
         tops.set(outcomeKey(update.top.outcome), update)
         report.bookUpdatedAt = update.top.asOf

@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Hash, Layer, Option, Stream } from "effect"
+import { Context, Duration, Effect, Hash, Layer, Option, Stream } from "effect"
 import { Singleton } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import { gameRefOf } from "../domain/matching/GameRefs.ts"
@@ -32,6 +32,7 @@ import { Discovery } from "../services/espn/Discovery.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { Game, type TrackedOutcome } from "./Game.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 interface Followed {
   state: GameState
@@ -121,9 +122,9 @@ export const run = Effect.gen(function*() {
     )
 
   const onState = Effect.fn("Orchestrator.onState")(function*(state: GameState) {
-    report.lastMessageAt = yield* Clock.currentTimeMillis
+    report.lastMessageAt = yield* nowMillis
     yield* upsertGame(state).pipe(Effect.catch((e) => Effect.logWarning("game not stored", e)))
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     let f = followed.get(state.gameId)
     if (f === undefined) {
       f = { state, outcomes: [], revision: "none", sent: undefined, finishedAt: undefined, released: false }
@@ -162,7 +163,7 @@ export const run = Effect.gen(function*() {
       const known = followed.get(state.gameId)
       if (known === undefined || known.state.observedAt < state.observedAt) yield* onState(state)
     }
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     const open = [...followed.values()].filter((f) => !f.released && (f.sent !== undefined || isDue(f.state, now, config.discovery.activateBefore)))
     yield* Effect.forEach(
       open,

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Schema } from "effect"
+import { Duration, Effect, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
@@ -19,6 +19,7 @@ import { Diagnostics } from "../runtime/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import { Micros, Price, Qty } from "../schema/Money.ts"
 import { openAccount, readBalance } from "./Bankroll.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 /** @category schemas */
 export const LegRequest = Schema.Struct({ limit: Price, costPerContract: Micros, available: Qty })
@@ -90,7 +91,7 @@ const DAY = 86_400_000
  */
 export const readExposure = Effect.fn("Risk.readExposure")(function*(account: string, gameId: string) {
   const sql = yield* SqlClient.SqlClient
-  const now = yield* Clock.currentTimeMillis
+  const now = yield* nowMillis
   const dayStart = (Math.floor(now / DAY) * DAY) / 1000
   const balance = yield* readBalance(account)
   const [row] = yield* sql<{
@@ -145,7 +146,7 @@ export const layer = Risk.toLayer(
     const limits = limitsFrom(config)
     return Risk.of({
       Check: Effect.fnUntraced(function*({ payload }) {
-        report.lastMessageAt = yield* Clock.currentTimeMillis
+        report.lastMessageAt = yield* nowMillis
         const exposure = yield* readExposure(config.bankroll.account, payload.gameId)
         const verdict = decide(payload.request, exposure, limits)
         report.details["approved"] = (Number(report.details["approved"] ?? 0)) + (verdict._tag === "Approved" ? 1 : 0)

@@ -10,9 +10,10 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Duration, Effect, Exit, Random } from "effect"
+import { Cause, Duration, Effect, Exit, Random } from "effect"
 import type { Config } from "../runtime/config/AppConfig.ts"
 import { Diagnostics, type NodeKind, type NodeReport } from "../runtime/Diagnostics.ts"
+import { nowMillis } from "../runtime/Time.ts"
 
 /** @category models */
 export interface RestartPolicy {
@@ -79,14 +80,14 @@ export const supervise = <A, E, R>(
     let attempt = 0
     while (true) {
       if (report.status !== "halted") report.status = "running"
-      const started = yield* Clock.currentTimeMillis
+      const started = yield* nowMillis
       const exit = yield* Effect.exit(actor)
       if (Exit.isSuccess(exit)) {
         report.status = "stopped"
         return exit.value
       }
       if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.interrupt
-      const now = yield* Clock.currentTimeMillis
+      const now = yield* nowMillis
       // A run that lasted longer than the longest backoff was healthy: start the backoff over
       if (now - started > Duration.toMillis(options.policy.maxBackoff)) attempt = 0
       report.restarts++

@@ -11,7 +11,8 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
+import { nowMillis } from "./Time.ts"
 
 /** @category models */
 export type NodeKind = "runtime" | "runner" | "orchestrator" | "game" | "singleton" | "service"
@@ -73,11 +74,11 @@ export class Diagnostics extends Context.Service<Diagnostics, {
     Diagnostics,
     Effect.gen(function*() {
       const nodes = new Map<string, NodeReport>()
-      const startedAt = yield* Clock.currentTimeMillis
+      const startedAt = yield* nowMillis
       nodes.set("runtime", blank("runtime", "runtime", undefined, startedAt, "running"))
 
       const register = Effect.fnUntraced(function*(node: { readonly id: string; readonly kind: NodeKind; readonly parent?: string | undefined }) {
-        const now = yield* Clock.currentTimeMillis
+        const now = yield* nowMillis
         const existing = nodes.get(node.id)
         if (existing !== undefined) {
           // Coming back without having stopped cleanly is a restart
@@ -94,7 +95,7 @@ export class Diagnostics extends Context.Service<Diagnostics, {
         return report
       })
 
-      const snapshot = Effect.map(Clock.currentTimeMillis, (now) => {
+      const snapshot = Effect.map(nowMillis, (now) => {
         const children = new Map<string, Array<NodeReport>>()
         // A node whose parent lives on another runner (a game actor whose orchestrator is elsewhere)
         // hangs under this runner

@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Metric } from "effect"
+import { Context, Effect, Layer, Metric } from "effect"
 import { SqlClient } from "effect/sql"
+import { nowMillis } from "../runtime/Time.ts"
 
 /** @category models */
 export interface DeadLetter {
@@ -43,7 +44,7 @@ export class DeadLetters extends Context.Service<DeadLetters, {
       const sql = yield* SqlClient.SqlClient
       const record = Effect.fn("DeadLetters.record")(function*(letter: DeadLetter) {
         yield* Metric.update(Metric.withAttributes(deadLettersTotal, { source: letter.source, reason: letter.reason }), 1)
-        const at = yield* Clock.currentTimeMillis
+        const at = yield* nowMillis
         const payload = letter.payload === undefined ? null : letter.payload.slice(0, MAX_PAYLOAD)
         yield* sql`INSERT INTO dead_letters (source, reason, error, payload, context, created_at)
                    VALUES (${letter.source}, ${letter.reason}, ${letter.error}, ${payload},

@@ -2,11 +2,14 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer } from "effect"
 import { Sharding } from "effect/cluster"
+import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
+import { Alert } from "../../src/actors/Events.ts"
 import { Game } from "../../src/actors/Game.ts"
 import { runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/runtime/config/AppConfig.ts"
 import { Diagnostics } from "../../src/runtime/Diagnostics.ts"
+import { EventBus } from "../../src/services/bus/EventBus.ts"
 import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
 import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { migratedDatabase } from "../support/Runtime.ts"
@@ -32,6 +35,8 @@ const overrides = {
   "discovery.releaseAfter": "10m",
   "supervision.faultInjection": "true",
   "supervision.initialBackoff": "5s",
+  "supervision.crashLoopRestarts": "4",
+  "supervision.crashLoopWindow": "5m",
   "supervision.maxBackoff": "1m"
 }
 
@@ -120,8 +125,25 @@ describe("runtime simulation", () => {
           assert.strictEqual(view.state?.status, "in_progress", "the restarted actor got its state back")
           assert.strictEqual(view.activations, 2)
 
+          // Crashing again and again within a minute is a crash loop: the NHL game is halted for
+          // trading (in the database and the tree) and an alert goes out; the process carries on
+          for (let i = 1; i <= 4; i++) {
+            yield* call(client(NHL.eventId).InjectDefect({ message: `crash-loop drill ${i}` }))
+          }
+          yield* advance(1)
+          const nhl = games(NHL.eventId)!
+          assert.strictEqual(nhl.restarts, 4)
+          assert.strictEqual(nhl.status, "halted")
+          const sql = yield* SqlClient.SqlClient
+          const [halted] = yield* sql<{ trading_halted: boolean; halted_reason: string }>`SELECT trading_halted, halted_reason FROM games WHERE game_id = ${NHL.eventId}`
+          assert.isTrue(halted!.trading_halted)
+          assert.match(halted!.halted_reason, /^crash loop: 4 restarts within/)
+          const alerts = yield* (yield* EventBus).stored(Alert.name)
+          assert.strictEqual(alerts.length, 1)
+          assert.strictEqual(games(NBA1.eventId)!.status, "running", "the other games are untouched")
+
           // EPL ends at +140; it is released 10 minutes later
-          yield* advance(72)
+          yield* advance(70)
           assert.strictEqual(games(EPL.eventId)?.status, "passivated")
           assert.strictEqual(games(NBA2.eventId)?.status, "running")
           assert.strictEqual(games(NBA1.eventId)?.status, "running")

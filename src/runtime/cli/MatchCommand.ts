@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Console, Effect, FileSystem, Option, Result, Schema } from "effect"
+import { Console, Effect, FileSystem, Option, Result, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { gameRefOf } from "../../domain/matching/GameRefs.ts"
 import { matchSlate } from "../../domain/matching/Matcher.ts"
@@ -20,6 +20,7 @@ import type { VenueError } from "../../schema/errors/VenueError.ts"
 import { decodeScoreboard, inferLeague } from "../../services/espn/Scoreboard.ts"
 import { TeamReference } from "../../services/matching/TeamReference.ts"
 import { type Adapted, decodeKalshiListings, decodePolymarketListings } from "../../services/matching/VenueListings.ts"
+import { nowMillis } from "../Time.ts"
 
 /** @category errors */
 export class MatchInputError extends Schema.TaggedError<MatchInputError>()("MatchInputError", {
@@ -65,7 +66,7 @@ export const matchCommand = Command.make(
       const json = yield* readJson(espn)
       const league = inferLeague(json)
       if (league === undefined) return yield* new MatchInputError({ message: `${espn}: not a scoreboard of a league arbees follows` })
-      const observedAt = yield* Clock.currentTimeMillis
+      const observedAt = yield* nowMillis
       const decoded = decodeScoreboard(json, { league, observedAt })
       for (const f of decoded.failures) {
         yield* Console.error(`arbees: ${espn}: game ${f.gameId ?? "?"} skipped: ${f.error.reason.message}`)

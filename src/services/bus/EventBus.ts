@@ -29,7 +29,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Random, Redacted, Result, Schema, type Scope, Tracer } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Random, Redacted, Result, Schema, type Scope, Tracer } from "effect"
 import * as os from "node:os"
 import { AppConfig, type Config } from "../../runtime/config/AppConfig.ts"
 import { BusError, Closed, Encode } from "../../schema/errors/BusError.ts"
@@ -39,6 +39,7 @@ import { backoff } from "./Backoff.ts"
 import * as MemoryStreamLog from "./MemoryStreamLog.ts"
 import * as RedisStreamLog from "./RedisStreamLog.ts"
 import { type Delivery, type StartFrom, type StreamLog, type WireFields, WireFieldsSchema } from "./StreamLog.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 // ---------------------------------------------------------------------------
 // Topics and events
@@ -106,7 +107,7 @@ export const eventId = (...parts: ReadonlyArray<string | number>): EventId => Ev
  */
 export const randomEventId = (prefix: string): Effect.Effect<EventId> =>
   Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     const a = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
     const b = yield* Random.nextIntBetween(0, 2 ** 31 - 1)
     return EventId.make(`${prefix}:${now.toString(36)}-${a.toString(36)}${b.toString(36)}`)
@@ -300,7 +301,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
     const p = yield* Schema.encodeEffect(topic.codec)(event.payload).pipe(
       Effect.mapError((e) => new BusError({ reason: new Encode({ topic: topic.name, message: e.message }) }))
     )
-    const at = event.occurredAt ?? (yield* Clock.currentTimeMillis)
+    const at = event.occurredAt ?? (yield* nowMillis)
     const span = yield* Effect.option(Effect.currentSpan)
     yield* Effect.annotateCurrentSpan({ topic: topic.name, eventId: event.id })
     yield* publishWire({
@@ -427,7 +428,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
 
       let nextClaimAt = 0
       const step = Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
+        const now = yield* nowMillis
         if (now >= nextClaimAt) {
           nextClaimAt = now + Duration.toMillis(settings.claimInterval)
           yield* handleAll(yield* reader.claim(settings.claimMinIdle, batchSize))

@@ -11,8 +11,9 @@
  *
  * @since 0.1.0
  */
-import { Clock, Deferred, Duration, Effect, Exit } from "effect"
+import { Deferred, Duration, Effect, Exit } from "effect"
 import type { Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 interface Entry {
   readonly seq: number
@@ -114,15 +115,15 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
 
       const readNew = (count: number, block: Duration.Duration) =>
         Effect.gen(function*() {
-          const now = yield* Clock.currentTimeMillis
+          const now = yield* nowMillis
           const ready = takeNew(count, now)
           if (ready.length > 0 || Deferred.isDoneUnsafe(unblocked) || Duration.isZero(block)) return ready
           yield* Effect.raceFirst(Deferred.await(stream.signal), Deferred.await(unblocked)).pipe(Effect.timeoutOption(block))
-          return takeNew(count, yield* Clock.currentTimeMillis)
+          return takeNew(count, yield* nowMillis)
         })
 
       const readOwnPending = (cursor: string, count: number) =>
-        Clock.currentTimeMillis.pipe(Effect.map((now) => {
+        nowMillis.pipe(Effect.map((now) => {
           const after = seqOf(cursor)
           const out: Array<Delivery> = []
           for (const p of [...groupOf().pending.values()].sort((a, b) => a.entry.seq - b.entry.seq)) {
@@ -137,7 +138,7 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
         }))
 
       const claim = (minIdle: Duration.Duration, count: number) =>
-        Clock.currentTimeMillis.pipe(Effect.map((now) => {
+        nowMillis.pipe(Effect.map((now) => {
           const idle = Duration.toMillis(minIdle)
           const group = groupOf()
           const out: Array<Delivery> = []

@@ -25,7 +25,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Queue, Result, Schema } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Queue, Result, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
@@ -35,6 +35,7 @@ import { backoff } from "./Backoff.ts"
 import { pruneConsumed } from "./Dedup.ts"
 import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
 import type { WireFields } from "./StreamLog.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** The NOTIFY channel of the insert trigger (migration 0003). @category constants */
 export const CHANNEL = "arbees_outbox"
@@ -156,7 +157,7 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
     const payload = yield* Schema.encodeEffect(topic.codec)(event.payload).pipe(
       Effect.mapError((e) => new BusError({ reason: new Encode({ topic: topic.name, message: e.message }) }))
     )
-    const at = event.occurredAt ?? (yield* Clock.currentTimeMillis)
+    const at = event.occurredAt ?? (yield* nowMillis)
     const span = yield* Effect.option(Effect.currentSpan)
     const traceId = Option.isSome(span) ? span.value.traceId : null
     const spanId = Option.isSome(span) ? span.value.spanId : null
@@ -266,7 +267,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
 
   let lastPrune = 0
   const prune = Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     if (now - lastPrune < 3_600_000) return
     lastPrune = now
     const sql = yield* SqlClient.SqlClient

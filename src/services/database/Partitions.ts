@@ -6,9 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** Time-series tables and which retention setting applies. @category constants */
 export const TIMESERIES_TABLES = [
@@ -34,7 +35,7 @@ export const maintain = Effect.fn("Partitions.maintain")(function*(options: {
   readonly latencyRetentionDays: number
 }) {
   const sql = yield* SqlClient.SqlClient
-  const now = yield* Clock.currentTimeMillis
+  const now = yield* nowMillis
   const dropped: Record<string, number> = {}
   for (const { table, retention } of TIMESERIES_TABLES) {
     const keep = options[retention]

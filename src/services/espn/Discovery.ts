@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Context, Duration, Effect, Layer, Option, PubSub, Ref, Stream } from "effect"
+import { Cause, Context, Duration, Effect, Layer, Option, PubSub, Ref, Stream } from "effect"
 import type { EspnError } from "../../schema/errors/EspnError.ts"
 import { type GameState, isFinished, isLive, isStale } from "../../schema/GameState.ts"
 import type { GameId } from "../../schema/Ids.ts"
@@ -27,6 +27,7 @@ import { AppConfig } from "../../runtime/config/AppConfig.ts"
 import { EspnClient } from "./EspnClient.ts"
 import type { GameSummary } from "./Summary.ts"
 import { espnDateOf, type ScoreboardDates } from "./Urls.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -93,7 +94,7 @@ export const discover = Effect.fn("Discovery.discover")(function*(
   concurrency = 4
 ) {
   const client = yield* EspnClient
-  const now = yield* Clock.currentTimeMillis
+  const now = yield* nowMillis
   const window = Duration.toMillis(Duration.fromInputUnsafe(lookahead))
   const results = yield* Effect.forEach(
     leagues,
@@ -176,7 +177,7 @@ const make = Effect.fnUntraced(function*(options: DiscoveryOptions) {
   const changes = yield* PubSub.unbounded<GameState>()
 
   const pollLeague = Effect.fnUntraced(function*(league: League) {
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     const board = yield* Effect.result(client.scoreboard(league, discoveryDates(now, lookahead)))
     if (board._tag === "Success") {
       const previous = yield* Ref.get(followed)
@@ -210,7 +211,7 @@ const make = Effect.fnUntraced(function*(options: DiscoveryOptions) {
   yield* Effect.forEach(options.leagues, (league) => Effect.forkScoped(loop(league), { startImmediately: true }), { discard: true })
 
   const games = Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
+    const now = yield* nowMillis
     return [...(yield* Ref.get(followed)).values()].map((state) => ({
       state,
       stale: isStale(state, now, staleAfter),
@@ -228,7 +229,7 @@ const make = Effect.fnUntraced(function*(options: DiscoveryOptions) {
           const summary = yield* Effect.option(client.summary(league, gameId))
           // A failure is already logged, counted and dead-lettered by the client: keep the pace (slow if none yet)
           if (Option.isNone(summary)) return [[], wait > 0 ? wait : intervals.pregame]
-          const now = yield* Clock.currentTimeMillis
+          const now = yield* nowMillis
           const delay = gamePollDelay(summary.value.game, now, intervals)
           return [[summary.value], Option.getOrElse(delay, (): number | "done" => "done")]
         })

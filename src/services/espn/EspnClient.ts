@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Cause, Clock, Context, Duration, Effect, Exit, Layer, Option, Result, Schedule, Schema, Semaphore, Stream } from "effect"
+import { Cause, Context, Duration, Effect, Exit, Layer, Option, Result, Schedule, Schema, Semaphore, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import { CircuitBreaker } from "effect/persistence"
 import { EspnError } from "../../schema/errors/EspnError.ts"
@@ -33,6 +33,7 @@ import { decodeError, decodeScoreboard, sampleOf, type ScoreboardDecoded } from 
 import * as SingleFlight from "./SingleFlight.ts"
 import { decodeSummary, type GameSummary } from "./Summary.ts"
 import { type Endpoint, hostOf, type ScoreboardDates, scoreboardUrl, summaryUrl } from "./Urls.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** @category models */
 export interface EspnClientOptions {
@@ -201,13 +202,13 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
       )
     }
     return Effect.gen(function*() {
-      const started = yield* Clock.currentTimeMillis
+      const started = yield* nowMillis
       const exit = yield* attempt(url, operation).pipe(
         Effect.retry({ schedule: retrySchedule, times: options.retries, while: isTransient }),
         Effect.flatMap(parse),
         breaker.execute({ key: hostOf(url), classify }),
         Effect.catchTag("CircuitBreakerError", (e) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.flatMap(nowMillis, (now) =>
             fail(
               e.reason._tag === "CircuitOpen"
                 ? new CircuitOpen({ host: e.reason.key, retryAt: now + Duration.toMillis(e.reason.retryAfter) })
@@ -218,7 +219,7 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
           )),
         Effect.exit
       )
-      const observedAt = yield* Clock.currentTimeMillis
+      const observedAt = yield* nowMillis
       const outcome = Exit.isSuccess(exit) ? "ok" : Option.match(Cause.findErrorOption(exit.cause), { onNone: () => "defect", onSome: (e) => e.reason._tag })
       yield* Metrics.recordRequest(endpoint, league, outcome, observedAt - started)
       if (Exit.isFailure(exit)) {

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import { HttpClient } from "effect/http"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
 import { Decode, Unauthorized } from "../../schema/errors/Reasons.ts"
@@ -35,6 +35,7 @@ import {
   KalshiSeriesListResponse,
   KalshiSeriesResponse
 } from "./KalshiSchemas.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** Query filter vocabulary (the object `status` differs: `open` ↔ `active`). @category models */
 export type KalshiStatusFilter = "unopened" | "open" | "paused" | "closed" | "settled"
@@ -105,7 +106,7 @@ export class KalshiClient extends Context.Service<KalshiClient, {
           limiter.penalize("read", Duration.toMillis(config.rateLimitPause))
         ),
         sign: credentials === undefined ? undefined : (method, path) =>
-          Effect.map(Clock.currentTimeMillis, (now) => ({ ...authHeaders(credentials, now, method, path) }))
+          Effect.map(nowMillis, (now) => ({ ...authHeaders(credentials, now, method, path) }))
       }
       const http = yield* makeVenueHttp(httpConfig)
 

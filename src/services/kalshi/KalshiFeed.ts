@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
@@ -20,6 +20,7 @@ import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/Ven
 import { authHeaders, type KalshiCredentials } from "./KalshiAuth.ts"
 import { KalshiBookStream, type KalshiSideChannel } from "./KalshiBookStream.ts"
 import { kalshiCredentials } from "./KalshiClient.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** @category models */
 export interface KalshiFeedConfig {
@@ -55,7 +56,7 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
           {
             name: "kalshi",
             url: config.wsUrl,
-            headers: Effect.map(Clock.currentTimeMillis, (now) => ({ ...authHeaders(credentials, now, "GET", wsPath) })),
+            headers: Effect.map(nowMillis, (now) => ({ ...authHeaders(credentials, now, "GET", wsPath) })),
             silence: config.silence,
             checkEvery: config.checkEvery,
             reconnectInitial: config.reconnectInitial,
@@ -75,7 +76,7 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
 
       const feed: VenueFeed = {
         platform: "kalshi",
-        add: (keys) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.andThen(Effect.sync(() => stream.add(keys, now)), flush)),
+        add: (keys) => Effect.flatMap(nowMillis, (now) => Effect.andThen(Effect.sync(() => stream.add(keys, now)), flush)),
         remove: (keys) => Effect.andThen(Effect.sync(() => stream.remove(keys)), flush),
         read: (key, outcome, out) => {
           const book = stream.books.get(key)

@@ -5,9 +5,10 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Ref } from "effect"
+import { Context, Duration, Effect, Layer, Ref } from "effect"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
 import { makeBucket, penalize, reserve, type TokenBucket } from "./TokenBucket.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** @category models */
 export type RequestClass = "read" | "write"
@@ -30,13 +31,13 @@ export class KalshiRateLimiter extends Context.Service<KalshiRateLimiter, {
   /** Buckets with the given limits. */
   static readonly make = (limits: RateLimits) =>
     Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
+      const now = yield* nowMillis
       const buckets = yield* Ref.make<Record<RequestClass, TokenBucket>>({
         read: makeBucket(limits.readTokensPerSecond * limits.burstSeconds, limits.readTokensPerSecond, now),
         write: makeBucket(limits.writeTokensPerSecond * limits.burstSeconds, limits.writeTokensPerSecond, now)
       })
       const acquire = Effect.fnUntraced(function*(kind: RequestClass, cost: number) {
-        const at = yield* Clock.currentTimeMillis
+        const at = yield* nowMillis
         const wait = yield* Ref.modify(buckets, (all) => {
           const { bucket, waitMillis } = reserve(all[kind], cost, at)
           return [waitMillis, { ...all, [kind]: bucket }]
@@ -44,7 +45,7 @@ export class KalshiRateLimiter extends Context.Service<KalshiRateLimiter, {
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
       })
       const penalizeClass = Effect.fnUntraced(function*(kind: RequestClass, millis: number) {
-        const at = yield* Clock.currentTimeMillis
+        const at = yield* nowMillis
         yield* Ref.update(buckets, (all) => ({ ...all, [kind]: penalize(all[kind], millis, at) }))
       })
       return KalshiRateLimiter.of({ acquire, penalize: penalizeClass })

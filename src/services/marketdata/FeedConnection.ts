@@ -21,6 +21,7 @@
  */
 import { Clock, Duration, Effect, Metric, Random } from "effect"
 import * as Socket from "effect/socket/Socket"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** The synchronous protocol side of a connection. @category models */
 export interface FeedSession {
@@ -128,7 +129,7 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
       )
       const reader = yield* socket.reader
       const w = yield* socket.writer
-      const openedAt = yield* Clock.currentTimeMillis
+      const openedAt = yield* nowMillis
       state.connected = true
       state.lastSeen = openedAt
       state.connects++
@@ -151,7 +152,7 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
       const watchdog = Effect.gen(function*() {
         while (true) {
           yield* Effect.sleep(config.checkEvery)
-          const now = yield* Clock.currentTimeMillis
+          const now = yield* nowMillis
           const quiet = now - state.lastSeen
           if (quiet > silenceMillis) return yield* Effect.fail(new Silent(quiet))
           if (session.tick !== undefined) yield* session.tick(now)
@@ -162,7 +163,7 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
       const readLoop = Effect.gen(function*() {
         while (true) {
           const batch = yield* reader.pull
-          const now = yield* Clock.currentTimeMillis
+          const now = yield* nowMillis
           state.lastSeen = now
           for (let i = 0; i < batch.length; i++) {
             const frame = batch[i]!
@@ -188,9 +189,9 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
       let delay = Duration.toMillis(config.reconnectInitial)
       const max = Duration.toMillis(config.reconnectMax)
       while (true) {
-        const started = yield* Clock.currentTimeMillis
+        const started = yield* nowMillis
         const exit = yield* Effect.exit(session1)
-        const ended = yield* Clock.currentTimeMillis
+        const ended = yield* nowMillis
         if (exit._tag === "Failure") {
           const error = exit.cause.reasons[0]
           const silent = error?._tag === "Fail" && error.error instanceof Silent

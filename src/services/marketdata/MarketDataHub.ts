@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Queue, type Scope } from "effect"
+import { Context, Effect, Layer, Queue, type Scope } from "effect"
 import { emptyTop } from "../../domain/book/BookState.ts"
 import type { BookLevel, TopOfBook } from "../../schema/Book.ts"
 import type { OutcomeRef } from "../../schema/Market.ts"
@@ -32,6 +32,7 @@ import { PolymarketClient } from "../polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../polymarket/PolymarketFeed.ts"
 import type { ConnectionStatus } from "./FeedConnection.ts"
 import type { BookView, VenueFeed } from "./VenueFeed.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** One outcome's top of book as a consumer receives it. @category models */
 export interface BookUpdate {
@@ -193,7 +194,7 @@ export class MarketDataHub extends Context.Service<MarketDataHub, {
           updates: queue,
           latest,
           ageMillis: (o) =>
-            Effect.flatMap(latest(o), (u) => (u === undefined || !u.live ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (now) => Math.max(0, now - u.top.asOf)))),
+            Effect.flatMap(latest(o), (u) => (u === undefined || !u.live ? Effect.succeed(undefined) : Effect.map(nowMillis, (now) => Math.max(0, now - u.top.asOf)))),
           depth: (o, side, maxLevels) =>
             Effect.sync(() => {
               const levels: Array<BookLevel> = []

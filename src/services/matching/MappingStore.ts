@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import type { GameRef } from "../../domain/matching/Inputs.ts"
 import type { GameMatch, Unmatched, VenueMatch } from "../../domain/matching/Matcher.ts"
@@ -17,6 +17,7 @@ import { QueryFailed, StorageError } from "../../schema/errors/StorageError.ts"
 import type { OutcomeMeaning } from "../../schema/Market.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import { leagues } from "../../schema/Sport.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** An active mapping as stored. @category models */
 export interface StoredMapping {
@@ -100,7 +101,7 @@ export class MappingStore extends Context.Service<MappingStore, {
         })
 
       const save = Effect.fn("MappingStore.save")(function*(matches: ReadonlyArray<GameMatch>, platforms: ReadonlyArray<Platform>) {
-        const at = yield* Clock.currentTimeMillis
+        const at = yield* nowMillis
         let upserted = 0
         let deactivated = 0
         for (const m of matches) {

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Exit, Layer, Scope } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { tokenTop, walkToken } from "../../domain/book/TokenBook.ts"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
@@ -24,6 +24,7 @@ import type { ClobBook } from "./ClobSchemas.ts"
 import { PolymarketBookStream } from "./PolymarketBookStream.ts"
 import { PolymarketClient } from "./PolymarketClient.ts"
 import type { PolyBook } from "./PolymarketWsSchemas.ts"
+import { nowMillis } from "../../runtime/Time.ts"
 
 /** @category models */
 export interface PolymarketFeedConfig {
@@ -78,7 +79,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
           if (assets.length === 0) return Effect.void
           return client.books(assets).pipe(
             Effect.flatMap((books) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.flatMap(nowMillis, (now) =>
                 Effect.sync(() => {
                   const got = new Set<string>()
                   for (const book of books) {
@@ -89,7 +90,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
                 }))
             ),
             Effect.catch((error) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.flatMap(nowMillis, (now) =>
                 Effect.andThen(
                   Effect.sync(() => {
                     for (const a of assets) shard.stream.resyncFailed(a, now)
@@ -135,7 +136,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
       })
 
       const add = Effect.fnUntraced(function*(keys: ReadonlyArray<string>) {
-        const now = yield* Clock.currentTimeMillis
+        const now = yield* nowMillis
         const touched = new Set<Shard>()
         for (const asset of keys) {
           if (shardOf.has(asset)) continue

@@ -5,13 +5,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Console, Effect } from "effect"
+import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import { DeadLetters } from "../../../services/DeadLetters.ts"
 import { decodeScoreboard } from "../../../services/espn/Scoreboard.ts"
 import { configured } from "../Configured.ts"
 import { leagueFlag, leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
+import { nowMillis } from "../../Time.ts"
 
 /** @category commands */
 export const espnScoreboardCommand = Command.make(
@@ -24,7 +25,7 @@ export const espnScoreboardCommand = Command.make(
     Effect.gen(function*() {
       const json = yield* readJson(file)
       const which = yield* leagueOf(file, json, league)
-      const observedAt = yield* Clock.currentTimeMillis
+      const observedAt = yield* nowMillis
       const { failures, games } = decodeScoreboard(json, { league: which, observedAt })
       if (games.length === 0 && failures.length === 1 && failures[0]!.gameId === undefined) {
         const reason = failures[0]!.error.reason

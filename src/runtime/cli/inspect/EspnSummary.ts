@@ -7,13 +7,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Console, Effect, Result } from "effect"
+import { Console, Effect, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { DeadLetters } from "../../../services/DeadLetters.ts"
 import { decodeSummary, type GameSummary, type PlayState } from "../../../services/espn/Summary.ts"
 import { configured } from "../Configured.ts"
 import { leagueFlag, leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
+import { nowMillis } from "../../Time.ts"
 
 /** The line printed for a play: what a model reads, flat. @category formatting */
 export const playLine = (play: PlayState) => {
@@ -61,7 +62,7 @@ export const espnSummaryCommand = Command.make(
     Effect.gen(function*() {
       const json = yield* readJson(file)
       const which = yield* leagueOf(file, json, league)
-      const observedAt = yield* Clock.currentTimeMillis
+      const observedAt = yield* nowMillis
       const decoded = decodeSummary(json, { league: which, observedAt })
       if (Result.isFailure(decoded)) {
         const reason = decoded.failure.reason
