@@ -2,10 +2,13 @@
  * The game entity's protocol: one entity per live game, keyed by ESPN game id.
  *
  * - `Track` (persisted): start following the game with these market mappings. Sent by the
- *   orchestrator shortly before the start and whenever the mappings change; its primary key is
- *   the game and the mapping revision, so a redelivery is a no-op.
- * - `Update` (volatile): the game's newest state from ESPN. Losing one is harmless: the next poll
- *   carries a newer one.
+ *   orchestrator shortly before the start, whenever the mappings change, and whenever an `Update`
+ *   reveals an activation that has not been tracked (after a passivation, a rebuild or a shard
+ *   move); its primary key is the game, the mapping revision and that attempt, so a redelivery is a
+ *   no-op.
+ * - `Update` (volatile): the game's newest state from ESPN, re-sent every discovery interval, which
+ *   also keeps the actor resident. Losing one is harmless: the next carries a newer one. The reply
+ *   says which mapping revision the actor trades on.
  * - `Release` (persisted): the game is over and settled; stop trading, unsubscribe, passivate.
  * - `Inspect` (volatile, runs beside other messages): the actor's view, for diagnostics and tests.
  * - `InjectDefect` (volatile): an operator drill that crashes the actor, honoured only when
@@ -53,13 +56,19 @@ export const Track = Rpc.make("Track", {
     state: GameState,
     outcomes: Schema.Array(TrackedOutcome),
     /** Changes whenever the mapped outcomes change */
-    revision: Schema.String
+    revision: Schema.String,
+    /** Increases each time the same revision must be delivered to a new activation */
+    attempt: Schema.Int
   },
-  primaryKey: (p) => `${p.state.gameId}:track:${p.revision}`
+  primaryKey: (p) => `${p.state.gameId}:track:${p.revision}:${p.attempt}`
 }).annotate(ClusterSchema.Persisted, true)
 
 /** @category messages */
-export const Update = Rpc.make("Update", { payload: { state: GameState } })
+export const Update = Rpc.make("Update", {
+  payload: { state: GameState },
+  /** The mapping revision this activation trades on; absent until it is tracked */
+  success: Schema.Struct({ revision: Schema.optionalKey(Schema.String) })
+})
 
 /** @category messages */
 export const Release = Rpc.make("Release", {

@@ -109,7 +109,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       let prior: Prior | undefined
       let model: ModelView | undefined
       let outcomes: ReadonlyArray<TrackedOutcome> = []
-      let tracking = false
+      let revision: string | undefined
       let halted = false
       let signals = 0
       const tops = new Map<string, BookUpdate>()
@@ -391,16 +391,15 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               yield* touched
               outcomes = payload.outcomes
               report.details["outcomes"] = outcomes.length
-              if (!tracking) {
-                tracking = true
-                // Stay resident until released, whatever the message rate
-                yield* Entity.keepAlive(true).pipe(Effect.provideService(Entity.CurrentAddress, address))
-              }
+              revision = payload.revision
               yield* resubscribe()
               yield* onState(payload.state)
             })
           )),
-        Update: ({ payload }) => guarded(lock.withPermits(1)(Effect.andThen(touched, onState(payload.state)))),
+        Update: ({ payload }) =>
+          guarded(lock.withPermits(1)(Effect.andThen(touched, onState(payload.state)))).pipe(
+            Effect.as(revision === undefined ? {} : { revision })
+          ),
         Release: ({ payload }) =>
           lock.withPermits(1)(
             Effect.gen(function*() {
@@ -410,7 +409,6 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               outcomes = []
               report.status = "passivated"
               report.details["released"] = payload.reason
-              yield* Entity.keepAlive(false).pipe(Effect.provideService(Entity.CurrentAddress, address))
             })
           ),
         Inspect: () => Effect.sync(view),
@@ -425,6 +423,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       })
     }),
     {
+      // The orchestrator's Update every discovery interval keeps a tracked actor resident; a released
+      // one hears nothing more and passivates after this
       maxIdleTime: "10 minutes",
       defectRetryPolicy: defectRetryPolicy(config.supervision.initialBackoff, config.supervision.maxBackoff)
     }

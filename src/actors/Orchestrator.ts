@@ -40,6 +40,8 @@ interface Followed {
   revision: string
   /** The revision the actor was last sent, if any */
   sent: string | undefined
+  /** Bumped when an activation turns out not to be tracked, so the same revision is delivered again */
+  attempt: number
   finishedAt: number | undefined
   released: boolean
 }
@@ -117,8 +119,23 @@ export const run = Effect.gen(function*() {
     )
 
   const track = (f: Followed) =>
-    send(f.state.gameId, "track the game", games(f.state.gameId).Track({ state: f.state, outcomes: f.outcomes, revision: f.revision })).pipe(
+    send(f.state.gameId, "track the game", games(f.state.gameId).Track({ state: f.state, outcomes: f.outcomes, revision: f.revision, attempt: f.attempt })).pipe(
       Effect.tap(() => Effect.sync(() => void (f.sent = f.revision)))
+    )
+
+  /** Sends the latest state; an actor that answers with another revision (a fresh activation) is re-tracked. */
+  const update = (f: Followed) =>
+    games(f.state.gameId).Update({ state: f.state }).pipe(
+      Effect.timeout(config.shutdown.stepTimeout),
+      Effect.flatMap((reply) =>
+        reply.revision === f.sent
+          ? Effect.void
+          : Effect.gen(function*() {
+            f.attempt++
+            yield* track(f)
+          })
+      ),
+      Effect.catchCause((cause) => Effect.logWarning("could not update the game", cause).pipe(Effect.annotateLogs({ gameId: f.state.gameId })))
     )
 
   const onState = Effect.fn("Orchestrator.onState")(function*(state: GameState) {
@@ -127,12 +144,12 @@ export const run = Effect.gen(function*() {
     const now = yield* nowMillis
     let f = followed.get(state.gameId)
     if (f === undefined) {
-      f = { state, outcomes: [], revision: "none", sent: undefined, finishedAt: undefined, released: false }
+      f = { state, outcomes: [], revision: "none", sent: undefined, attempt: 0, finishedAt: undefined, released: false }
       followed.set(state.gameId, f)
     }
     f.state = state
     if (isFinished(state) && f.finishedAt === undefined) f.finishedAt = now
-    if (f.sent !== undefined) yield* send(state.gameId, "update the game", games(state.gameId).Update({ state }))
+    if (f.sent !== undefined) yield* update(f)
     else if (isDue(state, now, config.discovery.activateBefore)) yield* track(f)
     report.details["games"] = followed.size
   })
@@ -170,7 +187,7 @@ export const run = Effect.gen(function*() {
       (f) =>
         Effect.gen(function*() {
           if (f.sent !== f.revision) yield* track(f)
-          else yield* send(f.state.gameId, "update the game", games(f.state.gameId).Update({ state: f.state }))
+          else yield* update(f)
           if (f.finishedAt !== undefined && now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter)) {
             yield* send(f.state.gameId, "release the game", games(f.state.gameId).Release({ gameId: f.state.gameId, reason: `final ${f.state.detail}` }))
             f.released = true

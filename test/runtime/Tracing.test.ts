@@ -79,6 +79,7 @@ layer(runtime, { excludeTestServices: true, timeout: "60 seconds" })("tracing", 
       yield* games(ids.game).Track({
         state: lateGame(now),
         revision: "r1",
+        attempt: 0,
         outcomes: [{
           outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
           meaning: "home_win",
