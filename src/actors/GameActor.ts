@@ -35,9 +35,9 @@ import { estimate } from "../domain/winprob/WinProb.ts"
 import { AppConfig } from "../runtime/config/AppConfig.ts"
 import { Diagnostics } from "../runtime/Diagnostics.ts"
 import type { TopOfBook } from "../schema/Book.ts"
-import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
+import { type GameState, isFinished, isLive, sameMoment } from "../schema/GameState.ts"
 import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
-import type { OutcomeRef } from "../schema/Market.ts"
+import { outcomeKey } from "../schema/Market.ts"
 import * as Money from "../schema/Money.ts"
 import { hasDraw } from "../schema/Sport.ts"
 import { probability } from "../schema/Probability.ts"
@@ -51,8 +51,6 @@ import { Risk, RISK_ID, type Verdict } from "./Risk.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
 import { nowMillis } from "../runtime/Time.ts"
 
-const outcomeKey = (o: OutcomeRef) => `${o.platform}|${o.marketId}|${o.outcomeId}`
-
 /** @category metrics */
 export const messagesTotal = Metric.counter("arbees_actor_messages_total", { description: "Messages handled by game actors, by kind" })
 
@@ -63,13 +61,6 @@ export const tickToDecision = Metric.histogram("arbees_tick_to_decision_ms", {
 })
 
 const countMessage = (kind: string) => Metric.update(Metric.withAttributes(messagesTotal, { kind }), 1)
-
-/** Two states describe the same moment of the game (only the observation time differs). */
-const sameMoment = (a: GameState, b: GameState): boolean => {
-  const { observedAt: _a, ...x } = a
-  const { observedAt: _b, ...y } = b
-  return JSON.stringify(x) === JSON.stringify(y)
-}
 
 /** Restart policy for defects: jittered exponential from `initialBackoff`, capped at `maxBackoff`. @category supervision */
 export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Duration) =>

@@ -183,3 +183,10 @@ export const isLive = (s: Pick<GameState, "status">): boolean =>
 /** Whether the state is older than `maxAgeMillis` at `now`. Stale data never trades. @category predicates */
 export const isStale = (s: Pick<GameState, "observedAt">, now: number, maxAgeMillis: number): boolean =>
   now - s.observedAt > maxAgeMillis
+
+/** Two states describe the same moment of the game (only the observation time differs). @category predicates */
+export const sameMoment = (a: GameState, b: GameState): boolean => {
+  const { observedAt: _a, ...x } = a
+  const { observedAt: _b, ...y } = b
+  return JSON.stringify(x) === JSON.stringify(y)
+}

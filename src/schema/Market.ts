@@ -21,6 +21,9 @@ export const OutcomeRef = Schema.Struct({
 })
 export type OutcomeRef = typeof OutcomeRef.Type
 
+/** A map key for an outcome. @category keys */
+export const outcomeKey = (o: OutcomeRef): string => `${o.platform}|${o.marketId}|${o.outcomeId}`
+
 /** What an outcome means for the game it is mapped to. @category schemas */
 export const OutcomeMeaning = Schema.Literals(["home_win", "away_win", "draw", "not_home_win", "not_away_win", "other"])
 export type OutcomeMeaning = typeof OutcomeMeaning.Type

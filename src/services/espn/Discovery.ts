@@ -20,7 +20,7 @@
  */
 import { Cause, Context, Duration, Effect, Layer, Option, PubSub, Ref, Stream } from "effect"
 import type { EspnError } from "../../schema/errors/EspnError.ts"
-import { type GameState, isFinished, isLive, isStale } from "../../schema/GameState.ts"
+import { type GameState, isFinished, isLive, isStale, sameMoment } from "../../schema/GameState.ts"
 import type { GameId } from "../../schema/Ids.ts"
 import type { League } from "../../schema/Sport.ts"
 import { AppConfig } from "../../runtime/config/AppConfig.ts"
@@ -130,13 +130,6 @@ export interface DiscoveryOptions {
 }
 
 const millis = (d: Duration.Input) => Duration.toMillis(Duration.fromInputUnsafe(d))
-
-/** Two states describe the same moment of the game (only the observation time differs). */
-const sameMoment = (a: GameState, b: GameState): boolean => {
-  const { observedAt: _a, ...x } = a
-  const { observedAt: _b, ...y } = b
-  return JSON.stringify(x) === JSON.stringify(y)
-}
 
 /** @category services */
 export class Discovery extends Context.Service<Discovery, {

@@ -19,7 +19,7 @@
 import { Context, Effect, Layer, Queue, type Scope } from "effect"
 import { emptyTop } from "../../domain/book/BookState.ts"
 import type { BookLevel, TopOfBook } from "../../schema/Book.ts"
-import type { OutcomeRef } from "../../schema/Market.ts"
+import { outcomeKey, type OutcomeRef } from "../../schema/Market.ts"
 import type { Price, Qty } from "../../schema/Money.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import type { HttpClient } from "effect/http"
@@ -75,7 +75,6 @@ interface Entry {
   askSize: number
 }
 
-const outcomeKey = (o: OutcomeRef) => `${o.platform}|${o.marketId}|${o.outcomeId}`
 /** The venue feed's key for an outcome's book: the Kalshi market ticker, the Polymarket token id. */
 const feedKey = (o: OutcomeRef) => (o.platform === "kalshi" ? o.marketId : o.outcomeId)
 
