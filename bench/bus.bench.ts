@@ -5,7 +5,7 @@
  * rate (one transaction per event) and relay rate.
  */
 import { Effect, Layer, Schema } from "effect"
-import { AppConfig } from "../src/runtime/config/AppConfig.ts"
+import { AppConfig } from "../src/services/config/AppConfig.ts"
 import { migrate } from "../src/services/database/Migrations.ts"
 import { DeadLetters } from "../src/services/DeadLetters.ts"
 import { EventBus, eventId, topic } from "../src/services/bus/EventBus.ts"

@@ -6,8 +6,8 @@
  * Usage: `node scripts/config-reference.ts > /tmp/ref.md`, or `--write` to update README.md.
  */
 import { readFileSync, writeFileSync } from "node:fs"
-import { envName, flatten, resolve } from "../src/runtime/config/ConfigLoader.ts"
-import { spec } from "../src/runtime/config/ConfigSpec.ts"
+import { envName, flatten, resolve } from "../src/services/config/ConfigLoader.ts"
+import { spec } from "../src/services/config/ConfigSpec.ts"
 
 export const referenceTable = (): string => {
   const result = resolve(spec, { env: {}, flags: [] })

@@ -4,9 +4,11 @@
  * - Time and randomness are read only through Effect's `Clock` and `Random`, so simulations under
  *   `TestClock` replay exactly. `Date.now()`, `new Date()`, `Math.random()`, `performance.now()`
  *   and `crypto.randomUUID()` are banned in `src/` and `migrations/`, except in `src/runtime/WallClock.ts`.
- * - Time in milliseconds is read through `src/runtime/Time.ts` (`nowMillis`, whole milliseconds).
+ * - Time in milliseconds is read through `src/services/Time.ts` (`nowMillis`, whole milliseconds).
  * - Output goes through the Effect logger or `Console`, never `console.*`.
  * - Money is never parsed or rounded as a float: no `parseFloat` or `toFixed` in `src/`.
+ * - Layers: `schema` ← `domain` ← `services` ← `actors` ← `runtime`. A module never imports
+ *   from a layer above its own.
  *
  * Run with `npm run lint`; `test/lint.test.ts` runs the same check inside `npm test`.
  */
@@ -28,11 +30,29 @@ const rules: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp; re
   { name: "no-math-random", pattern: /\bMath\.random\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
   { name: "no-performance-now", pattern: /\bperformance\.now\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
   { name: "no-random-uuid", pattern: /\brandomUUID\s*\(/, allow: (f) => f === ALLOWED_CLOCK_MODULE },
-  // Whole milliseconds: a test clock can stand between two (see src/runtime/Time.ts)
-  { name: "no-raw-clock-millis", pattern: /\bClock\.currentTimeMillis\b/, allow: (f) => f === "src/runtime/Time.ts" },
+  // Whole milliseconds: a test clock can stand between two (see src/services/Time.ts)
+  { name: "no-raw-clock-millis", pattern: /\bClock\.currentTimeMillis\b/, allow: (f) => f === "src/services/Time.ts" },
   { name: "no-console", pattern: /\bconsole\.(log|error|warn|info|debug)\s*\(/ },
   { name: "no-float-money", pattern: /\b(parseFloat|toFixed)\s*\(/ }
 ]
+
+const LAYERS = ["schema", "domain", "services", "actors", "runtime"] as const
+const layerOf = (file: string): number => LAYERS.indexOf(file.split("/")[1] as (typeof LAYERS)[number])
+
+/** The layer an import reaches above the importing file's own, if any. */
+const importAbove = (file: string, code: string): string | undefined => {
+  const own = layerOf(file)
+  if (own < 0) return undefined
+  const match = /^\s*(?:import|export)\b[^"']*["'](\.{1,2}\/[^"']+)["']/.exec(code)
+  if (match === null) return undefined
+  const parts = file.split("/").slice(0, -1)
+  for (const segment of match[1]!.split("/")) {
+    if (segment === "..") parts.pop()
+    else if (segment !== ".") parts.push(segment)
+  }
+  const target = layerOf(parts.join("/"))
+  return target > own ? LAYERS[target] : undefined
+}
 
 const walk = (dir: string): Array<string> => {
   const out: Array<string> = []
@@ -63,6 +83,9 @@ export const lint = (root: string): Array<Violation> => {
           if (rule.pattern.test(code) && !(rule.allow?.(file) ?? false)) {
             violations.push({ file, line: index + 1, rule: rule.name, text: text.trim() })
           }
+        }
+        if (file.startsWith("src/") && importAbove(file, code) !== undefined) {
+          violations.push({ file, line: index + 1, rule: "no-upward-import", text: text.trim() })
         }
       })
     }

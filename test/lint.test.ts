@@ -27,4 +27,15 @@ describe("project lint", () => {
       "src/bad.ts:7:no-raw-clock-millis"
     ])
   })
+
+  it("catches an import from a higher layer and allows one from a lower layer", () => {
+    const root = mkdtempSync(join(tmpdir(), "arbees-lint-"))
+    mkdirSync(join(root, "src/services/bus"), { recursive: true })
+    writeFileSync(
+      join(root, "src/services/bus/Thing.ts"),
+      ['import { a } from "../../runtime/App.ts"', 'import { b } from "../../schema/Money.ts"', 'export { c } from "../../actors/Risk.ts"', 'import { d } from "../Time.ts"'].join("\n")
+    )
+    const rules = lint(root).map((v) => `${v.file}:${v.line}:${v.rule}`)
+    assert.deepStrictEqual(rules, ["src/services/bus/Thing.ts:1:no-upward-import", "src/services/bus/Thing.ts:3:no-upward-import"])
+  })
 })

@@ -14,12 +14,12 @@ import { Effect, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient, SqlSchema } from "effect/sql"
-import { AppConfig } from "../runtime/config/AppConfig.ts"
-import { Diagnostics } from "../runtime/Diagnostics.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { Diagnostics } from "../services/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import { Micros, MicrosFromBigInt } from "../schema/Money.ts"
 import { LedgerKind } from "../schema/Trading.ts"
-import { nowMillis } from "../runtime/Time.ts"
+import { nowMillis } from "../services/Time.ts"
 
 /** @category schemas */
 export const Bucket = Schema.Literals(["available", "piggybank"])

@@ -24,15 +24,15 @@ import { Singleton } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import { gameRefOf } from "../domain/matching/GameRefs.ts"
 import type { GameMatch, VenueMatch } from "../domain/matching/Matcher.ts"
-import { AppConfig } from "../runtime/config/AppConfig.ts"
-import { Diagnostics } from "../runtime/Diagnostics.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { Diagnostics } from "../services/Diagnostics.ts"
 import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
 import type { MarketId, OutcomeId } from "../schema/Ids.ts"
 import { Discovery } from "../services/espn/Discovery.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { Game, type TrackedOutcome } from "./Game.ts"
-import { nowMillis } from "../runtime/Time.ts"
+import { nowMillis } from "../services/Time.ts"
 
 interface Followed {
   state: GameState

@@ -14,12 +14,12 @@ import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
 import { decide, type Exposure, type Limits } from "../domain/risk/RiskGate.ts"
-import { AppConfig, type Config } from "../runtime/config/AppConfig.ts"
-import { Diagnostics } from "../runtime/Diagnostics.ts"
+import { AppConfig, type Config } from "../services/config/AppConfig.ts"
+import { Diagnostics } from "../services/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import { Micros, Price, Qty } from "../schema/Money.ts"
 import { openAccount, readBalance } from "./Bankroll.ts"
-import { nowMillis } from "../runtime/Time.ts"
+import { nowMillis } from "../services/Time.ts"
 
 /** @category schemas */
 export const LegRequest = Schema.Struct({ limit: Price, costPerContract: Micros, available: Qty })

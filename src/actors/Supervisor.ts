@@ -11,9 +11,10 @@
  * @since 0.1.0
  */
 import { Cause, Duration, Effect, Exit, Random } from "effect"
-import type { Config } from "../runtime/config/AppConfig.ts"
-import { Diagnostics, type NodeKind, type NodeReport } from "../runtime/Diagnostics.ts"
-import { nowMillis } from "../runtime/Time.ts"
+import type { Config } from "../services/config/AppConfig.ts"
+import { backoffMillis } from "../services/Backoff.ts"
+import { Diagnostics, type NodeKind, type NodeReport } from "../services/Diagnostics.ts"
+import { nowMillis } from "../services/Time.ts"
 
 /** @category models */
 export interface RestartPolicy {
@@ -25,19 +26,6 @@ export interface RestartPolicy {
 
 /** @category constructors */
 export const policyFromConfig = (config: Config): RestartPolicy => config.supervision
-
-/**
- * The delay before restart number `attempt` (0-based): `initial × 2^attempt`, jittered by a factor
- * in [0.8, 1.2) from `random01`, capped at `max`.
- *
- * @category policy
- */
-export const backoffMillis = (policy: RestartPolicy, attempt: number, random01: number): number => {
-  const initial = Duration.toMillis(policy.initialBackoff)
-  const max = Duration.toMillis(policy.maxBackoff)
-  const base = initial * 2 ** Math.min(attempt, 30)
-  return Math.round(Math.min(max, base * (0.8 + 0.4 * random01)))
-}
 
 /**
  * Records a restart at `now` and says whether it completes a crash loop (exactly once per loop:
@@ -106,7 +94,7 @@ export const supervise = <A, E, R>(
       } else if (report.status !== "halted") {
         report.status = "backing_off"
       }
-      const delay = backoffMillis(options.policy, attempt, yield* Random.next)
+      const delay = backoffMillis(options.policy.initialBackoff, options.policy.maxBackoff, attempt + 1, yield* Random.next)
       attempt++
       yield* Effect.sleep(Duration.millis(delay))
     }

@@ -17,8 +17,8 @@ import { PrometheusMetrics } from "effect/observability"
 import * as fs from "node:fs"
 import { createServer } from "node:http"
 import * as nodePath from "node:path"
-import { AppConfig } from "./config/AppConfig.ts"
-import { Diagnostics, formatTree } from "./Diagnostics.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { Diagnostics, formatTree } from "../services/Diagnostics.ts"
 
 /** Where a running instance advertises its admin address. @category files */
 export const adminFile = (dataDir: string): string => nodePath.join(nodePath.resolve(dataDir), "admin.json")

@@ -17,7 +17,7 @@ import { ConfigProvider, Duration, Effect, Layer, Option } from "effect"
 import { RunnerAddress, type ShardingConfig, SingleRunner } from "effect/cluster"
 import { Database } from "../services/database/Database.ts"
 import { StorageError, Unavailable } from "../schema/errors/StorageError.ts"
-import { AppConfig, type Config } from "./config/AppConfig.ts"
+import { AppConfig, type Config } from "../services/config/AppConfig.ts"
 
 /** The sharding settings we rely on, from our own configuration. @category config */
 export const shardingConfig = (config: Config): Partial<ShardingConfig.ShardingConfig["Service"]> => ({

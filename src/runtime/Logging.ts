@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Layer, Logger, type LogLevel, References } from "effect"
-import type { Config } from "./config/AppConfig.ts"
+import type { Config } from "../services/config/AppConfig.ts"
 
 const levels: Record<Config["log"]["level"], LogLevel.LogLevel> = {
   all: "All",

@@ -11,7 +11,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, Redacted } from "effect"
 import { OtlpMetrics, OtlpSerialization, OtlpTracer } from "effect/observability"
-import { AppConfig } from "./config/AppConfig.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
 
 /** `k1=v1,k2=v2` (the OTEL_EXPORTER_OTLP_HEADERS format) → a header record. @category parsing */
 export const parseHeaders = (text: string): Record<string, string> => {

@@ -10,7 +10,7 @@
  */
 import { Context, Effect, Layer, Metric } from "effect"
 import { SqlClient } from "effect/sql"
-import { nowMillis } from "../runtime/Time.ts"
+import { nowMillis } from "./Time.ts"
 
 /** @category models */
 export interface DeadLetter {

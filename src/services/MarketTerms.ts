@@ -14,7 +14,7 @@
 import { Cache, Context, Effect, Layer } from "effect"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
 import { kalshiFeeSchedule } from "../domain/fees/KalshiFees.ts"
-import { AppConfig } from "../runtime/config/AppConfig.ts"
+import { AppConfig } from "./config/AppConfig.ts"
 import type { Platform } from "../schema/Platform.ts"
 import { KalshiClient } from "./kalshi/KalshiClient.ts"
 import { PolymarketClient } from "./polymarket/PolymarketClient.ts"

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Ref } from "effect"
 import { TestClock } from "effect/testing"
-import { backoffMillis, type RestartPolicy, supervise } from "../../src/actors/Supervisor.ts"
-import { Diagnostics } from "../../src/runtime/Diagnostics.ts"
+import { type RestartPolicy, supervise } from "../../src/actors/Supervisor.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
 
 const policy: RestartPolicy = {
   initialBackoff: Duration.millis(200),
@@ -10,18 +10,6 @@ const policy: RestartPolicy = {
   crashLoopRestarts: 3,
   crashLoopWindow: Duration.seconds(60)
 }
-
-describe("backoffMillis", () => {
-  it("doubles from the initial delay, jitters by ±20% and caps at the maximum", () => {
-    assert.strictEqual(backoffMillis(policy, 0, 0.5), 200)
-    assert.strictEqual(backoffMillis(policy, 1, 0.5), 400)
-    assert.strictEqual(backoffMillis(policy, 3, 0.5), 1_600)
-    assert.strictEqual(backoffMillis(policy, 0, 0), 160)
-    assert.strictEqual(backoffMillis(policy, 0, 0.999), 240)
-    assert.strictEqual(backoffMillis(policy, 20, 0.5), 30_000)
-    assert.strictEqual(backoffMillis(policy, 1000, 0.999), 30_000)
-  })
-})
 
 describe("supervise", () => {
   it.effect("restarts a defect with backoff, records it, and escalates a crash loop once", () =>

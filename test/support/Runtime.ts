@@ -5,8 +5,8 @@
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Layer } from "effect"
 import * as Cluster from "../../src/runtime/Cluster.ts"
-import { AppConfig } from "../../src/runtime/config/AppConfig.ts"
-import { Diagnostics } from "../../src/runtime/Diagnostics.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import { migrate } from "../../src/services/database/Migrations.ts"
 import * as TestDatabase from "./TestDatabase.ts"
 

@@ -5,8 +5,8 @@
  */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { AppConfig } from "../config/AppConfig.ts"
-import { type Entry, formatSource } from "../config/ConfigLoader.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
+import { type Entry, formatSource } from "../../services/config/ConfigLoader.ts"
 import { configured } from "./Configured.ts"
 
 const show = (value: unknown): string =>

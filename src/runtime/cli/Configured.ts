@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { Effect, Layer } from "effect"
-import { AppConfig } from "../config/AppConfig.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
 import * as Logging from "../Logging.ts"
-import type { CliInputs } from "../config/AppConfig.ts"
+import type { CliInputs } from "../../services/config/AppConfig.ts"
 import { cliInputs } from "./Root.ts"
 
 /**

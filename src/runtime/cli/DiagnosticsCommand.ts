@@ -10,7 +10,7 @@ import { Command, Flag } from "effect/cli"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import * as fs from "node:fs"
 import { adminFile } from "../AdminServer.ts"
-import { AppConfig } from "../config/AppConfig.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
 import { configured } from "./Configured.ts"
 
 /** @category errors */

@@ -27,7 +27,7 @@ import type { Prior } from "../../domain/winprob/prior/Prior.ts"
 import { noPrior, priorFromOdds, priorFromRating } from "../../domain/winprob/prior/Priors.ts"
 import { inferLeague } from "../../services/espn/Scoreboard.ts"
 import { decodeSummary, type GameSummary } from "../../services/espn/Summary.ts"
-import { AppConfig } from "../config/AppConfig.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
 import { configured } from "./Configured.ts"
 
 /** @category errors */

@@ -20,7 +20,7 @@ import type { VenueError } from "../../schema/errors/VenueError.ts"
 import { decodeScoreboard, inferLeague } from "../../services/espn/Scoreboard.ts"
 import { TeamReference } from "../../services/matching/TeamReference.ts"
 import { type Adapted, decodeKalshiListings, decodePolymarketListings } from "../../services/matching/VenueListings.ts"
-import { nowMillis } from "../Time.ts"
+import { nowMillis } from "../../services/Time.ts"
 
 /** @category errors */
 export class MatchInputError extends Schema.TaggedError<MatchInputError>()("MatchInputError", {

@@ -9,8 +9,8 @@
  */
 import { Effect, Option } from "effect"
 import { Command, Flag, GlobalFlag } from "effect/cli"
-import type { FlagValue } from "../config/ConfigLoader.ts"
-import type { CliInputs } from "../config/AppConfig.ts"
+import type { FlagValue } from "../../services/config/ConfigLoader.ts"
+import type { CliInputs } from "../../services/config/AppConfig.ts"
 
 /** @category flags */
 export const sharedFlags = {

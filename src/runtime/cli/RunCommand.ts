@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { run } from "../App.ts"
-import type { CliInputs } from "../config/AppConfig.ts"
+import type { CliInputs } from "../../services/config/AppConfig.ts"
 import { configuredFrom } from "./Configured.ts"
 import { cliInputs } from "./Root.ts"
 

@@ -31,15 +31,15 @@
  */
 import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Metric, Option, Random, Redacted, Result, Schema, type Scope, Tracer } from "effect"
 import * as os from "node:os"
-import { AppConfig, type Config } from "../../runtime/config/AppConfig.ts"
+import { AppConfig, type Config } from "../config/AppConfig.ts"
 import { BusError, Closed, Encode } from "../../schema/errors/BusError.ts"
 import { EventId } from "../../schema/Ids.ts"
 import { DeadLetters } from "../DeadLetters.ts"
-import { backoff } from "./Backoff.ts"
+import { backoff } from "../Backoff.ts"
 import * as MemoryStreamLog from "./MemoryStreamLog.ts"
 import * as RedisStreamLog from "./RedisStreamLog.ts"
 import { type Delivery, type StartFrom, type StreamLog, type WireFields, WireFieldsSchema } from "./StreamLog.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 // ---------------------------------------------------------------------------
 // Topics and events

@@ -13,7 +13,7 @@
  */
 import { Deferred, Duration, Effect, Exit } from "effect"
 import type { Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 interface Entry {
   readonly seq: number

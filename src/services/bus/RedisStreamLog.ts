@@ -19,7 +19,7 @@ import { Duration, Effect, Metric, Random, Redacted, Schema, type Scope } from "
 import { Redis, type RedisOptions as IORedisOptions } from "ioredis"
 import { BusError } from "../../schema/errors/BusError.ts"
 import { Timeout, Transport } from "../../schema/errors/Reasons.ts"
-import { backoffMillis } from "./Backoff.ts"
+import { backoffMillis } from "../Backoff.ts"
 import { type Delivery, fieldsFromFlat, flattenFields, type StartFrom, type StreamLog, type StreamReader, type WireFields } from "./StreamLog.ts"
 
 /** @category models */

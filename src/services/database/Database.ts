@@ -17,7 +17,7 @@ import type { SqlClient } from "effect/sql"
 import * as fs from "node:fs"
 import * as nodePath from "node:path"
 import { StorageError, Unavailable } from "../../schema/errors/StorageError.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 
 /** @category models */
 export interface DatabaseInfo {

@@ -8,8 +8,8 @@
  */
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { AppConfig } from "../config/AppConfig.ts"
+import { nowMillis } from "../Time.ts"
 
 /** Time-series tables and which retention setting applies. @category constants */
 export const TIMESERIES_TABLES = [

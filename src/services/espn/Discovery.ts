@@ -23,11 +23,11 @@ import type { EspnError } from "../../schema/errors/EspnError.ts"
 import { type GameState, isFinished, isLive, isStale, sameMoment } from "../../schema/GameState.ts"
 import type { GameId } from "../../schema/Ids.ts"
 import type { League } from "../../schema/Sport.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import { EspnClient } from "./EspnClient.ts"
 import type { GameSummary } from "./Summary.ts"
 import { espnDateOf, type ScoreboardDates } from "./Urls.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 const DAY = 24 * 60 * 60 * 1000
 

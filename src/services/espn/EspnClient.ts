@@ -26,14 +26,14 @@ import { EspnError } from "../../schema/errors/EspnError.ts"
 import { CircuitOpen, HttpStatus, Timeout, Transport } from "../../schema/errors/Reasons.ts"
 import type { GameId } from "../../schema/Ids.ts"
 import type { League } from "../../schema/Sport.ts"
-import { AppConfig, type Config } from "../../runtime/config/AppConfig.ts"
+import { AppConfig, type Config } from "../config/AppConfig.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import * as Metrics from "./Metrics.ts"
 import { decodeError, decodeScoreboard, sampleOf, type ScoreboardDecoded } from "./Scoreboard.ts"
 import * as SingleFlight from "./SingleFlight.ts"
 import { decodeSummary, type GameSummary } from "./Summary.ts"
 import { type Endpoint, hostOf, type ScoreboardDates, scoreboardUrl, summaryUrl } from "./Urls.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** @category models */
 export interface EspnClientOptions {

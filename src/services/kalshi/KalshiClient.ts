@@ -14,7 +14,7 @@
  */
 import { Context, Duration, Effect, Layer } from "effect"
 import { HttpClient } from "effect/http"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import { Decode, Unauthorized } from "../../schema/errors/Reasons.ts"
 import { VenueError } from "../../schema/errors/VenueError.ts"
 import { DeadLetters } from "../DeadLetters.ts"
@@ -35,7 +35,7 @@ import {
   KalshiSeriesListResponse,
   KalshiSeriesResponse
 } from "./KalshiSchemas.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** Query filter vocabulary (the object `status` differs: `open` ↔ `active`). @category models */
 export type KalshiStatusFilter = "unopened" | "open" | "paused" | "closed" | "settled"

@@ -11,7 +11,7 @@
 import { Context, Duration, Effect, Layer } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
@@ -20,7 +20,7 @@ import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/Ven
 import { authHeaders, type KalshiCredentials } from "./KalshiAuth.ts"
 import { KalshiBookStream, type KalshiSideChannel } from "./KalshiBookStream.ts"
 import { kalshiCredentials } from "./KalshiClient.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** @category models */
 export interface KalshiFeedConfig {

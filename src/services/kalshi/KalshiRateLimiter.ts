@@ -6,9 +6,9 @@
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Layer, Ref } from "effect"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import { makeBucket, penalize, reserve, type TokenBucket } from "./TokenBucket.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** @category models */
 export type RequestClass = "read" | "write"

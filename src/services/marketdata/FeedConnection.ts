@@ -21,7 +21,7 @@
  */
 import { Clock, Duration, Effect, Metric, Random } from "effect"
 import * as Socket from "effect/socket/Socket"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** The synchronous protocol side of a connection. @category models */
 export interface FeedSession {

@@ -24,7 +24,7 @@ import type { Price, Qty } from "../../schema/Money.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import type { HttpClient } from "effect/http"
 import type * as Socket from "effect/socket/Socket"
-import type { AppConfig } from "../../runtime/config/AppConfig.ts"
+import type { AppConfig } from "../config/AppConfig.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
 import type { DeadLetters } from "../DeadLetters.ts"
 import { KalshiFeed } from "../kalshi/KalshiFeed.ts"
@@ -32,7 +32,7 @@ import { PolymarketClient } from "../polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../polymarket/PolymarketFeed.ts"
 import type { ConnectionStatus } from "./FeedConnection.ts"
 import type { BookView, VenueFeed } from "./VenueFeed.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** One outcome's top of book as a consumer receives it. @category models */
 export interface BookUpdate {

@@ -17,7 +17,7 @@ import { QueryFailed, StorageError } from "../../schema/errors/StorageError.ts"
 import type { OutcomeMeaning } from "../../schema/Market.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import { leagues } from "../../schema/Sport.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** An active mapping as stored. @category models */
 export interface StoredMapping {

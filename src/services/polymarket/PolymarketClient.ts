@@ -19,7 +19,7 @@ import {
   polymarketFeeScheduleFromBps,
   type PolymarketNonRoutable
 } from "../../domain/fees/PolymarketFees.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
 import type { Price } from "../../schema/Money.ts"
 import { DeadLetters } from "../DeadLetters.ts"

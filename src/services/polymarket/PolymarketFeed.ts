@@ -15,7 +15,7 @@
 import { Context, Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { tokenTop, walkToken } from "../../domain/book/TokenBook.ts"
-import { AppConfig } from "../../runtime/config/AppConfig.ts"
+import { AppConfig } from "../config/AppConfig.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
@@ -24,7 +24,7 @@ import type { ClobBook } from "./ClobSchemas.ts"
 import { PolymarketBookStream } from "./PolymarketBookStream.ts"
 import { PolymarketClient } from "./PolymarketClient.ts"
 import type { PolyBook } from "./PolymarketWsSchemas.ts"
-import { nowMillis } from "../../runtime/Time.ts"
+import { nowMillis } from "../Time.ts"
 
 /** @category models */
 export interface PolymarketFeedConfig {

@@ -12,7 +12,7 @@ import { decodeScoreboard } from "../../../services/espn/Scoreboard.ts"
 import { configured } from "../Configured.ts"
 import { leagueFlag, leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
-import { nowMillis } from "../../Time.ts"
+import { nowMillis } from "../../../services/Time.ts"
 
 /** @category commands */
 export const espnScoreboardCommand = Command.make(

@@ -14,7 +14,7 @@ import { decodeSummary, type GameSummary, type PlayState } from "../../../servic
 import { configured } from "../Configured.ts"
 import { leagueFlag, leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
-import { nowMillis } from "../../Time.ts"
+import { nowMillis } from "../../../services/Time.ts"
 
 /** The line printed for a play: what a model reads, flat. @category formatting */
 export const playLine = (play: PlayState) => {

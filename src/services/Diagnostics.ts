@@ -68,7 +68,7 @@ export class Diagnostics extends Context.Service<Diagnostics, {
   readonly remove: (id: string) => Effect.Effect<void>
   /** The whole tree, rooted at the runtime node. */
   readonly snapshot: Effect.Effect<TreeNode>
-}>()("arbees/runtime/Diagnostics") {
+}>()("arbees/services/Diagnostics") {
   /** An empty registry with the `runtime` root node. */
   static readonly layer: Layer.Layer<Diagnostics> = Layer.effect(
     Diagnostics,

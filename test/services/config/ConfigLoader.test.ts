@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Redacted, Result } from "effect"
-import { envName, formatProblem, resolve } from "../../../src/runtime/config/ConfigLoader.ts"
-import { spec } from "../../../src/runtime/config/ConfigSpec.ts"
+import { envName, formatProblem, resolve } from "../../../src/services/config/ConfigLoader.ts"
+import { spec } from "../../../src/services/config/ConfigSpec.ts"
 import * as Money from "../../../src/schema/Money.ts"
 
 const ok = <A, E>(r: Result.Result<A, E>): A => {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration } from "effect"
 import * as fc from "fast-check"
-import { backoffMillis } from "../../../src/services/bus/Backoff.ts"
+import { backoffMillis } from "../../src/services/Backoff.ts"
 
 const base = Duration.millis(100)
 const max = Duration.seconds(5)

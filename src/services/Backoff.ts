@@ -1,7 +1,7 @@
 /**
- * The one backoff the bus uses (Redis reconnects, consumer retries, the outbox relay): exponential
- * from `base`, capped at `max`, with jitter between half and all of the delay so that many
- * consumers recovering from the same outage do not retry in lockstep.
+ * The one backoff formula arbees uses (actor restarts, Redis reconnects, consumer retries, the
+ * outbox relay): exponential from `base`, capped at `max`, with jitter between half and all of the
+ * delay so that many actors or consumers recovering from the same outage do not retry in lockstep.
  *
  * @since 0.1.0
  */

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Diagnostics, formatTree } from "../../src/runtime/Diagnostics.ts"
+import { Diagnostics, formatTree } from "../../src/services/Diagnostics.ts"
 
 describe("Diagnostics", () => {
   it.effect("builds the tree with ages from the Clock and counts unclean re-registrations as restarts", () =>
