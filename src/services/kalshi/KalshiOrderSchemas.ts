@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { MicrosFromDollars, PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
+import { MicrosFromDollars, PriceFromDollars, QtyDeltaFromString, QtyFromString } from "../../schema/Money.ts"
 
 const opt = Schema.optionalKey
 const optNull = <S extends Schema.Top>(s: S) => Schema.optionalKey(Schema.NullOr(s))
@@ -86,7 +86,7 @@ export const GetFillsResponse = Schema.Struct({ fills: Schema.Array(KalshiFill),
 /** One market position: `position_fp` is signed, YES positive and NO negative. @category schemas */
 export const KalshiMarketPosition = Schema.Struct({
   ticker: Schema.String,
-  position_fp: Schema.String
+  position_fp: QtyDeltaFromString
 })
 /** @category schemas */
 export const GetPositionsResponse = Schema.Struct({
