@@ -20,6 +20,7 @@ import { Effect, Layer } from "effect"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
+import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
 import { EventBus } from "../services/bus/EventBus.ts"
@@ -32,6 +33,7 @@ import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
 import { MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
+import { Notifier } from "../services/notify/Notifier.ts"
 import { ListingsSource } from "../services/matching/ListingsSource.ts"
 import { MappingStore } from "../services/matching/MappingStore.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
@@ -79,7 +81,14 @@ export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.l
 )
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
-export const Actors = Layer.mergeAll(BankrollActor.layer, RiskActor.layer, ExecutionActor.layer, GameActor.layer, Orchestrator.layer)
+export const Actors = Layer.mergeAll(
+  BankrollActor.layer,
+  RiskActor.layer,
+  ExecutionActor.layer,
+  GameActor.layer,
+  Orchestrator.layer,
+  Notifications.layer.pipe(Layer.provide(Notifier.layer))
+)
 
 /** This process's node in the supervision tree: the parent of its actors. @category layers */
 export const RunnerNode = Layer.effectDiscard(
