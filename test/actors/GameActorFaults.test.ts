@@ -72,7 +72,7 @@ const stateAt = (secondsRemaining: number, observedAt: number): GameState => {
   }
 }
 
-layer(runtime, { excludeTestServices: true, timeout: "120 seconds" })("game actor under bus faults", (it) => {
+layer(runtime, { excludeTestServices: true, timeout: "180 seconds" })("game actor under bus faults", (it) => {
   it.effect("decides on every state while Redis is stalled; the states reach the stream in order afterwards; stale states are dropped", () =>
     Effect.gen(function*() {
       const bus = yield* EventBus
@@ -81,7 +81,7 @@ layer(runtime, { excludeTestServices: true, timeout: "120 seconds" })("game acto
       const t0 = Date.now()
       yield* upsertGame(stateAt(2000, t0))
       yield* games.Track({ state: stateAt(2000, t0), revision: "r1", attempt: 0, outcomes: [] })
-      yield* eventually("the first state on the stream", bus.stored("game.state"), (s) => s.length === 1, "10 seconds")
+      yield* eventually("the first state on the stream", bus.stored("game.state"), (s) => s.length === 1, "60 seconds")
 
       proxy.freeze()
       const started = Date.now()
@@ -97,7 +97,7 @@ layer(runtime, { excludeTestServices: true, timeout: "120 seconds" })("game acto
       assert.strictEqual((yield* games.Inspect()).state?.secondsRemaining, 1400)
 
       proxy.thaw()
-      const stored = yield* eventually("every state on the stream", bus.stored("game.state"), (s) => s.length >= 11, "30 seconds")
+      const stored = yield* eventually("every state on the stream", bus.stored("game.state"), (s) => s.length >= 11, "60 seconds")
       const remaining = stored.map((e) => (JSON.parse(e.payload!) as { state: GameState }).state.secondsRemaining)
       assert.deepStrictEqual(remaining, [2000, 1940, 1880, 1820, 1760, 1700, 1640, 1580, 1520, 1460, 1400])
       const rows = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM game_states WHERE game_id = ${GAME}`
