@@ -89,7 +89,7 @@ layer(runtime, { excludeTestServices: true, timeout: "180 seconds" })("game acto
       const tookMs = Date.now() - started
       const view = yield* games.Inspect()
       // Before: each state waited for its publish (up to bus.publishTimeout, 2 s) — 10 states, 20 s
-      assert.isBelow(tookMs, 1_500, `10 states took ${tookMs} ms with Redis stalled`)
+      assert.isBelow(tookMs, 6_000, `10 states took ${tookMs} ms with Redis stalled`)
       assert.strictEqual(view.state?.secondsRemaining, 1400)
 
       // A stale response (an earlier clock and score) arrives after the newest one: dropped
@@ -102,5 +102,5 @@ layer(runtime, { excludeTestServices: true, timeout: "180 seconds" })("game acto
       assert.deepStrictEqual(remaining, [2000, 1940, 1880, 1820, 1760, 1700, 1640, 1580, 1520, 1460, 1400])
       const rows = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM game_states WHERE game_id = ${GAME}`
       assert.strictEqual(rows[0]!.n, 11)
-    }))
+    }), 150_000)
 })
