@@ -70,6 +70,30 @@ describe("arbees CLI", () => {
       assert.strictEqual(result.stdout, "")
     }))
 
+  it.live("a zero interval or a duration without a unit is refused at start-up with one line", () =>
+    Effect.gen(function*() {
+      const zero = yield* run(["run"], { ARBEES_DISCOVERY_INTERVAL: "0ms" })
+      assert.strictEqual(zero.code, 1)
+      assert.deepStrictEqual(lines(zero.stderr), [
+        `arbees: invalid configuration: discovery.interval (env ARBEES_DISCOVERY_INTERVAL): expected a duration with a unit from 100ms to 1d, such as 30s, 500ms, 5m or 6h, was "0ms"`
+      ])
+      const bare = yield* run(["run", "--set", "espn.timeout=5"])
+      assert.strictEqual(bare.code, 1)
+      assert.deepStrictEqual(lines(bare.stderr), [
+        `arbees: invalid configuration: espn.timeout (flag --set espn.timeout): expected a duration with a unit from 100ms to 10m, such as 30s, 500ms, 5m or 6h, was "5"`
+      ])
+    }))
+
+  it.live("config --help shows every bounded key's range", () =>
+    Effect.gen(function*() {
+      const help = yield* run(["config", "--help"])
+      assert.strictEqual(help.code, 0)
+      assert.match(help.stdout, /Durations need a unit \(ms, s, m, h, d\)/)
+      assert.match(help.stdout, /discovery\.interval\s+100ms to 1d\n/)
+      assert.match(help.stdout, /espn\.timeout\s+100ms to 10m\n/)
+      assert.match(help.stdout, /admin\.port\s+0 to 65535\n/)
+    }))
+
   it.live("refuses live mode unless it is authorised separately", () =>
     Effect.gen(function*() {
       const result = yield* run(["--mode", "live", "config"])
