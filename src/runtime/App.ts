@@ -20,9 +20,11 @@ import { Effect, Layer } from "effect"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
+import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
 import { EventBus } from "../services/bus/EventBus.ts"
+import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DeadLetters } from "../services/DeadLetters.ts"
 import { EspnClient, optionsFrom } from "../services/espn/EspnClient.ts"
@@ -34,6 +36,7 @@ import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
 import { MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
+import { Notifier } from "../services/notify/Notifier.ts"
 import { ListingsSource } from "../services/matching/ListingsSource.ts"
 import { MappingStore } from "../services/matching/MappingStore.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
@@ -57,12 +60,13 @@ export const MigratedDatabase = Partitions.layer.pipe(
 )
 
 /**
- * The bus: the outbox relay publishes money events written in transactions; everything closes
+ * The bus: the outbox relay publishes events written in transactions, the fan-out publishes
+ * observation events (prices) without holding their publisher; everything closes
  * after the actors (they are built later), so their last events still go out.
  *
  * @category layers
  */
-export const Bus = Outbox.layer.pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
+export const Bus = Layer.mergeAll(Outbox.layer, Fanout.layer).pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
 
 /** Game↔market matching on the venues' listings, persisted to `market_mappings`. @category layers */
 export const Matching = MarketDiscovery.layer.pipe(
@@ -97,7 +101,14 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
 export const ExternalSystems = externalSystemsWith(LiveTransport)
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
-export const Actors = Layer.mergeAll(BankrollActor.layer, RiskActor.layer, ExecutionActor.layer, GameActor.layer, Orchestrator.layer)
+export const Actors = Layer.mergeAll(
+  BankrollActor.layer,
+  RiskActor.layer,
+  ExecutionActor.layer,
+  GameActor.layer,
+  Orchestrator.layer,
+  Notifications.layer.pipe(Layer.provide(Notifier.layer))
+)
 
 /** This process's node in the supervision tree: the parent of its actors. @category layers */
 export const RunnerNode = Layer.effectDiscard(

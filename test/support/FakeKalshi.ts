@@ -36,6 +36,8 @@ type Book = Record<Side, Map<number, number>>
 const dollars = (micros: number) => formatScaled(micros, 6, 4)
 const count = (micros: number) => formatScaled(micros, 6, 2)
 const levels = (side: Map<number, number>) => [...side].sort((a, b) => a[0] - b[0]).map(([p, q]) => [dollars(p), count(q)])
+/** A WebSocket snapshot side: `null` when empty. */
+const wsLevels = (side: Map<number, number>) => (side.size === 0 ? null : levels(side))
 
 /** A market in the current (fixed-point) shape, built on the recorded market fixture. */
 const market = (ticker: string, eventTicker: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => {
@@ -298,7 +300,8 @@ export class FakeKalshi extends FakeVenue {
       type: "orderbook_snapshot",
       sid: sub.sid,
       seq: sub.seq,
-      msg: { market_ticker: ticker, market_id: "9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1", yes_dollars_fp: levels(book.yes), no_dollars_fp: levels(book.no) }
+      // An empty side is `null`, as the official SDK's schema allows
+      msg: { market_ticker: ticker, market_id: "9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1", yes_dollars_fp: wsLevels(book.yes), no_dollars_fp: wsLevels(book.no) }
     })
   }
 
