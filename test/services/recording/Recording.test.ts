@@ -89,7 +89,7 @@ describe("recording", () => {
         close: () => {},
         send: (d: unknown) => void sent.push(d)
       }
-      const ws = recordingWebSocket(() => fake, recorder, clock)("wss://venue/ws")
+      const ws = recordingWebSocket(() => fake as never, recorder, clock)("wss://venue/ws")
       listeners.get("open")!({})
       ws.send("{\"cmd\":\"subscribe\"}")
       listeners.get("message")!({ data: "{\"type\":\"orderbook_snapshot\"}" })
