@@ -25,6 +25,7 @@ import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
 import { EventBus } from "../services/bus/EventBus.ts"
+import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DeadLetters } from "../services/DeadLetters.ts"
 import { EspnClient } from "../services/espn/EspnClient.ts"
@@ -59,12 +60,13 @@ export const MigratedDatabase = Partitions.layer.pipe(
 )
 
 /**
- * The bus: the outbox relay publishes money events written in transactions; everything closes
+ * The bus: the outbox relay publishes events written in transactions, the fan-out publishes
+ * observation events (prices) without holding their publisher; everything closes
  * after the actors (they are built later), so their last events still go out.
  *
  * @category layers
  */
-export const Bus = Outbox.layer.pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
+export const Bus = Layer.mergeAll(Outbox.layer, Fanout.layer).pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
 
 /** Game↔market matching on the venues' listings, persisted to `market_mappings`. @category layers */
 export const Matching = MarketDiscovery.layer.pipe(

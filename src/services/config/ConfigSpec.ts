@@ -133,7 +133,7 @@ export const spec = {
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
     socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
-    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a game state that reaches its actor longer than this after ESPN answered blocks model-edge trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
@@ -231,10 +231,10 @@ export const spec = {
     slippageBuffer: S.setting(S.ratio, ratio("0.005"), "price buffer applied to exit limits")
   },
   paper: {
-    latency: S.setting(S.duration, Duration.millis(500), "simulated order latency before the book is re-checked"),
-    takerFillRate: S.setting(S.ratio, ratio("0.85"), "probability a marketable paper order fills"),
-    slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
-    seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
+    latency: S.setting(S.duration, Duration.millis(500), "simulated order latency; the order then meets the book as it stands"),
+    jitter: S.setting(S.duration, Duration.millis(100), "latency jitter: each order's delay is latency ± up to this, drawn from the seeded Random"),
+    takeShare: S.setting(S.ratio, ratio("0.85"), "share of each visible book level a paper taker may take (others race for the rest)"),
+    seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper venue (latency jitter)")
   },
   supervision: {
     initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
