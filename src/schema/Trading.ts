@@ -127,7 +127,7 @@ export const Position = Schema.Struct({
 export type Position = typeof Position.Type
 
 /** @category schemas */
-export const LedgerKind = Schema.Literals(["deposit", "withdrawal", "trade", "fee", "settlement", "adjustment", "piggybank"])
+export const LedgerKind = Schema.Literals(["deposit", "withdrawal", "trade", "fee", "settlement", "adjustment", "piggybank", "reserve", "release", "sale"])
 export type LedgerKind = typeof LedgerKind.Type
 
 /** One append-only bankroll movement. The balance is the sum of the entries. @category schemas */

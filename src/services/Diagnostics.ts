@@ -18,7 +18,7 @@ import { nowMillis } from "./Time.ts"
 export type NodeKind = "runtime" | "runner" | "orchestrator" | "game" | "singleton" | "service"
 
 /** @category models */
-export type NodeStatus = "starting" | "running" | "backing_off" | "halted" | "passivated" | "stopped"
+export type NodeStatus = "starting" | "running" | "degraded" | "backing_off" | "halted" | "passivated" | "stopped"
 
 /** What an actor reports about itself. @category models */
 export interface NodeReport {

@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { Duration } from "effect"
+import { KINDS as NOTIFY_KINDS } from "../../domain/notify/Digest.ts"
 import * as Money from "../../schema/Money.ts"
 import { League, Sport } from "../../schema/Sport.ts"
 import * as S from "./Setting.ts"
@@ -132,7 +133,7 @@ export const spec = {
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
     socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
-    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a game state that reaches its actor longer than this after ESPN answered blocks model-edge trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),
@@ -230,10 +231,10 @@ export const spec = {
     slippageBuffer: S.setting(S.ratio, ratio("0.005"), "price buffer applied to exit limits")
   },
   paper: {
-    latency: S.setting(S.duration, Duration.millis(500), "simulated order latency before the book is re-checked"),
-    takerFillRate: S.setting(S.ratio, ratio("0.85"), "probability a marketable paper order fills"),
-    slippage: S.setting(S.price, px("0.01"), "mean adverse slippage per contract"),
-    seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper fill model")
+    latency: S.setting(S.duration, Duration.millis(500), "simulated order latency; the order then meets the book as it stands"),
+    jitter: S.setting(S.duration, Duration.millis(100), "latency jitter: each order's delay is latency ± up to this, drawn from the seeded Random"),
+    takeShare: S.setting(S.ratio, ratio("0.85"), "share of each visible book level a paper taker may take (others race for the rest)"),
+    seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper venue (latency jitter)")
   },
   supervision: {
     initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
@@ -241,6 +242,32 @@ export const spec = {
     crashLoopRestarts: S.setting(S.int(1, 1000), 5, "restarts within crashLoopWindow that count as a crash loop (the game is halted)"),
     crashLoopWindow: S.setting(S.duration, seconds(60), "window for crash-loop detection"),
     faultInjection: S.setting(S.bool, false, "accept operator-injected actor defects (for supervision drills and tests only)")
+  },
+  notify: {
+    interval: S.setting(S.duration, seconds(30), "a notification channel sends at most one message per interval; a burst becomes one summary"),
+    retries: S.setting(S.int(0, 10), 3, "retries of a failed notification delivery, with jittered exponential backoff"),
+    retryBase: S.setting(S.duration, Duration.millis(500), "first retry delay of a notification delivery (doubles, jittered)"),
+    timeout: S.setting(S.duration, seconds(10), "per-request timeout of a notification delivery"),
+    bufferSize: S.setting(S.int(1, 1_000_000), 10_000, "notifications a channel holds between deliveries; beyond it the oldest are dropped and counted"),
+    maxLines: S.setting(S.int(0, 1000), 20, "notification lines listed in one summary message (the rest are counted)"),
+    webhook: {
+      url: S.optional(S.secret, "generic webhook URL: receives a JSON POST {source, text, count, byKind, dropped}", { secret: true }),
+      kinds: S.setting(S.listOf(NOTIFY_KINDS), NOTIFY_KINDS, "notification kinds sent to the webhook")
+    },
+    slack: {
+      url: S.optional(S.secret, "Slack incoming-webhook URL", { secret: true }),
+      kinds: S.setting(S.listOf(NOTIFY_KINDS), NOTIFY_KINDS, "notification kinds sent to Slack")
+    },
+    discord: {
+      url: S.optional(S.secret, "Discord webhook URL", { secret: true }),
+      kinds: S.setting(S.listOf(NOTIFY_KINDS), NOTIFY_KINDS, "notification kinds sent to Discord")
+    },
+    telegram: {
+      token: S.optional(S.secret, "Telegram bot token (with telegram.chatId)", { secret: true }),
+      chatId: S.optional(S.nonEmptyText, "Telegram chat id the bot posts to"),
+      apiUrl: S.setting(S.url, "https://api.telegram.org", "Telegram Bot API base URL"),
+      kinds: S.setting(S.listOf(NOTIFY_KINDS), NOTIFY_KINDS, "notification kinds sent to Telegram")
+    }
   },
   cluster: {
     runnerHost: S.optional(S.nonEmptyText, "this runner's address for multi-process clustering; unset runs one process"),
