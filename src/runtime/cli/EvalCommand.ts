@@ -1,6 +1,6 @@
 /**
- * `arbees eval winprob`: measures the win-probability models offline and prints JSON. The
- * declaration only; the implementation (`handlers/Eval.ts`) loads when the command runs.
+ * `arbees eval winprob`: measures the win-probability models offline. The declaration only; the
+ * implementation (`handlers/Eval.ts`) loads when the command runs.
  *
  * @since 0.1.0
  */
@@ -23,6 +23,17 @@ export const winprobEvalCommand = Command.make(
       Flag.withDescription("an NFL (profb) or NCAAB (pntsprd) spread file; repeatable"),
       Flag.atLeast(0)
     ),
+    corpus: Flag.Directory("corpus", { mustExist: true }).pipe(
+      Flag.withDescription("a corpus directory built by scripts/winprob-corpus.ts"),
+      Flag.optional
+    ),
+    season: Flag.Int("season").pipe(Flag.withDescription("only games of this season (with --corpus); repeatable"), Flag.atLeast(0)),
+    league: Flag.String("league").pipe(Flag.withDescription("only games of this league (with --corpus); repeatable"), Flag.atLeast(0)),
+    fit: Flag.Boolean("fit").pipe(
+      Flag.withDescription("fit the calibration layer on the selected corpus games and print it (training seasons only)"),
+      Flag.withDefault(false)
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("JSON even on a terminal"), Flag.withDefault(false)),
     files: Argument.File("file", { mustExist: true }).pipe(
       Argument.withDescription("more ESPN summaries, as after --summary"),
       Argument.atLeast(0)
