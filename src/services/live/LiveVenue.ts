@@ -46,7 +46,7 @@ export interface VenueAccount {
   readonly positions: Effect.Effect<ReadonlyArray<AccountPosition>, OrderError>
   /** Cash available to trade */
   readonly balance: Effect.Effect<Micros, OrderError>
-  /** Emits the epoch ms of every reconnect of the private channel (not the first connect) */
+  /** Emits the epoch ms whenever the venue should be reconciled: every reconnect of the private channel (not the first connect), a failed settlement */
   readonly reconnects: Stream.Stream<number>
 }
 
