@@ -11,9 +11,10 @@ import * as fs from "node:fs"
 import * as nodePath from "node:path"
 import { fileURLToPath } from "node:url"
 
-/** Where the built dashboard is: beside the compiled runtime, or `dist/ui` from the source tree. */
+/** Where the built dashboard is: beside the bundle (`dist/main.js` or a chunk), or `dist/ui` from the source tree. */
 export const uiDirectory = (): string | undefined =>
-  [fileURLToPath(new URL("../../ui/", import.meta.url)), nodePath.resolve("dist/ui")].find((dir) => fs.existsSync(nodePath.join(dir, "index.html")))
+  [new URL("./ui/", import.meta.url), new URL("../ui/", import.meta.url)].map((u) => fileURLToPath(u)).concat(nodePath.resolve("dist/ui"))
+    .find((dir) => fs.existsSync(nodePath.join(dir, "index.html")))
 
 const files = [
   { route: "/", file: "index.html", type: "text/html; charset=utf-8" },
