@@ -302,7 +302,7 @@ export const size = (legs: ReadonlyArray<SizingLeg>, threshold: Threshold, limit
       legs.every((l) => minimum <= l.contractRoom) && withinMoney(sized) && evaluate(threshold, minimum, sized).clears
     if (!ok) {
       if (q > 0) return drop("VENUE_MINIMUM", `${Money.formatQty(q as Money.Qty)} is under the venue minimum of ${Money.formatQty(minimum as Money.Qty)}, which is outside a limit or the threshold`)
-      if (!fits(step)) return drop("SIZE_ZERO", "the balance and limits leave no contract to trade")
+      if (!(step <= upper && fits(step))) return drop("SIZE_ZERO", "the balance and limits leave no contract to trade")
       return drop("BELOW_THRESHOLD", "no size within the limits clears the threshold after exact fees")
     }
     q = minimum
