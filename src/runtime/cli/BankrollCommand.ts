@@ -1,46 +1,16 @@
 /**
  * `arbees bankroll`: the account's balances (balance, reserved, available, piggybank, equity,
- * peak, trough, the day's P&L), the ledger check (balance = Σ ledger) and the last postings.
+ * peak, trough, the day's P&L), the ledger check (balance = Σ ledger) and the last postings. The
+ * declaration only; the implementation (`handlers/Bankroll.ts`) loads when the command runs.
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { ledgerCheck, openAccount, readBalance, recentPostings } from "../../actors/Bankroll.ts"
-import { AppConfig } from "../../services/config/AppConfig.ts"
-import { Database } from "../../services/database/Database.ts"
-import { migrate } from "../../services/database/Migrations.ts"
-import * as Money from "../../schema/Money.ts"
-import { configured } from "./Configured.ts"
+import { lazy } from "./Lazy.ts"
 
 /** @category commands */
 export const bankrollCommand = Command.make(
   "bankroll",
   { last: Flag.Int("last").pipe(Flag.withDescription("how many postings to show"), Flag.withDefault(20)) },
-  ({ last }) =>
-    Effect.gen(function*() {
-      const { config } = yield* AppConfig
-      const account = config.bankroll.account
-      yield* migrate()
-      yield* openAccount(account, config.bankroll.initial)
-      const b = yield* readBalance(account)
-      const check = yield* ledgerCheck(account)
-      const postings = yield* recentPostings(account, last)
-      const $ = (m: number) => Money.formatDollars(m as Money.Micros)
-      yield* Console.log(JSON.stringify({
-        account,
-        balance: $(b.balance),
-        reserved: $(b.reserved),
-        available: $(b.available),
-        piggybank: $(b.piggybank),
-        equity: $(b.equity),
-        peak: $(b.peak),
-        trough: $(b.trough),
-        dailyPnl: $(b.dailyPnl),
-        ledgerCheck: check.ok ? "ok" : "FAILED",
-        ledgerBalance: $(check.ledgerBalance),
-        postings: postings.map((p) => ({ id: p.id, at: new Date(p.at).toISOString(), kind: p.kind, bucket: p.bucket, amount: $(p.amount), reference: p.reference }))
-      }, null, 2))
-      if (!check.ok) return yield* Effect.fail(new Error(`ledger check failed for ${account}: balance ${$(check.balance)} vs ledger ${$(check.ledgerBalance)}`))
-    }).pipe(Effect.provide(Database.layer), Effect.provide(configured({ stderr: true })))
+  ({ last }) => lazy(() => import("./handlers/Bankroll.ts"), (m) => m.show(last))
 ).pipe(Command.withDescription("Print the bankroll's balances, the ledger check and the last postings"))
