@@ -236,6 +236,11 @@ export const spec = {
     takeShare: S.setting(S.ratio, ratio("0.85"), "share of each visible book level a paper taker may take (others race for the rest)"),
     seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper venue (latency jitter)")
   },
+  recording: {
+    segmentBytes: S.setting(S.int(4_096, 2 ** 40), 16 * 1024 * 1024, "compressed bytes after which a recording segment is closed and the next begun"),
+    segmentDuration: S.setting(S.duration, minutes(10), "receive time after which a recording segment is closed and the next begun"),
+    maxBytes: S.setting(S.int(65_536, 2 ** 50), 2 * 1024 * 1024 * 1024, "disk budget of a recording; the oldest segments are deleted beyond it")
+  },
   supervision: {
     initialBackoff: S.setting(S.duration, Duration.millis(200), "first restart delay of a crashed actor (then doubling, jittered)"),
     maxBackoff: S.setting(S.duration, seconds(30), "longest restart delay"),
