@@ -22,9 +22,9 @@ import * as nodePath from "node:path"
 import * as ConsoleApi from "./api/ConsoleApi.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics, formatTree } from "../services/Diagnostics.ts"
+import { adminFile } from "./AdminFile.ts"
 
-/** Where a running instance advertises its admin address. @category files */
-export const adminFile = (dataDir: string): string => nodePath.join(nodePath.resolve(dataDir), "admin.json")
+export { adminFile } from "./AdminFile.ts"
 
 const routes = Layer.mergeAll(
   HttpRouter.add("GET", "/healthz", HttpServerResponse.text("ok\n")),
