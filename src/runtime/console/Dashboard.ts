@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url"
 /** Where the built dashboard is: beside the bundle (`dist/main.js` or a chunk), or `dist/ui` from the source tree. */
 export const uiDirectory = (): string | undefined =>
   [new URL("./ui/", import.meta.url), new URL("../ui/", import.meta.url)].map((u) => fileURLToPath(u)).concat(nodePath.resolve("dist/ui"))
-    .find((dir) => fs.existsSync(nodePath.join(dir, "index.html")))
+    .find((dir) => fs.existsSync(nodePath.join(dir, "app.js")))
 
 const files = [
   { route: "/", file: "index.html", type: "text/html; charset=utf-8" },
