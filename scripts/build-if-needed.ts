@@ -23,3 +23,9 @@ if (built === 0 || sources > built || newest("src") > newest("dist")) {
   process.stdout.write("building dist/ ...\n")
   execFileSync(process.execPath, ["scripts/build.ts"], { stdio: "inherit" })
 }
+// The dashboard bundle (scripts/build-ui.ts)
+const ui = existsSync("dist/ui/app.js") ? statSync("dist/ui/app.js").mtimeMs : 0
+if (ui === 0 || newest("src/runtime/console/ui") > ui) {
+  process.stdout.write("building dist/ui/ ...\n")
+  execFileSync(process.execPath, ["scripts/build-ui.ts"], { stdio: "inherit" })
+}

@@ -6,6 +6,7 @@
  *   supervision tree is degraded, halted or backing off; 503 with the reasons otherwise.
  * - `GET /diagnostics`: the live supervision tree as JSON; `?pretty` for the readable tree.
  * - `GET /metrics`: every metric in the Prometheus text format.
+ * - `/`: the dashboard (`console/ui/`, built into `dist/ui`).
  * - `/api/...`: the operator's API (`api/ConsoleApi.ts`), its OpenAPI document at
  *   `/api/openapi.json` and docs at `/api/docs`.
  *
@@ -26,6 +27,7 @@ import * as fs from "node:fs"
 import { SqlClient } from "effect/sql"
 import * as nodePath from "node:path"
 import * as ConsoleApi from "./api/ConsoleApi.ts"
+import * as Dashboard from "./console/Dashboard.ts"
 import { AppConfig, AppConfigError, ConfigInvalid } from "../services/config/AppConfig.ts"
 import { Diagnostics, formatTree, type TreeNode } from "../services/Diagnostics.ts"
 import { adminFile } from "./AdminFile.ts"
@@ -87,7 +89,8 @@ const routes = Layer.mergeAll(
     })
   ),
   PrometheusMetrics.layerHttp({ path: "/metrics" }),
-  ConsoleApi.layer
+  ConsoleApi.layer,
+  Dashboard.layer
 )
 
 /** Records the bound address for `arbees diagnostics`, and removes it on shutdown. */

@@ -182,14 +182,16 @@ export const spec = {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
   },
   signals: {
-    modelEdgeEnabled: S.setting(S.bool, true, "emit model-edge signals (they also need a pre-game prior)"),
-    arbitrageEnabled: S.setting(S.bool, true, "emit cross-venue arbitrage signals"),
     minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
     minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
     expiry: S.setting(S.duration, seconds(10), "a signal not acted on within this is dropped"),
     tradeInOvertime: S.setting(S.bool, false, "allow model-edge signals in overtime"),
     requirePrior: S.setting(S.bool, true, "refuse model-edge signals when the model has no pre-game prior")
+  },
+  strategies: {
+    enabled: S.setting(S.names, ["model_edge", "arbitrage"], "strategies to run, by name (built-in: model_edge, arbitrage, lagging_market; user strategies once registered)"),
+    params: S.setting(S.jsonObject, {}, "each enabled strategy's parameters, by name, validated by its own Schema (lagging_market: minJump, windowMillis, maxHoldMillis, catchUpTolerance, minEdge)")
   },
   risk: {
     kellyFraction: S.setting(S.ratio, ratio("0.25"), "fraction of the Kelly stake to bet"),

@@ -40,6 +40,7 @@ const expectedTables = [
   "game_states",
   "games",
   "latency_metrics",
+  "live_order_ids",
   "market_mappings",
   "market_prices",
   "markets",
@@ -48,10 +49,12 @@ const expectedTables = [
   "plays",
   "position_closes",
   "positions",
+  "reconciliation_differences",
   "signals",
   "trading_state",
   "trading_state_changes",
-  "venue_health"
+  "venue_health",
+  "venue_reconciliation"
 ]
 
 /** Runs `effect` and returns the Postgres error reason tag it failed with, or "ok". */
