@@ -16,11 +16,14 @@
  */
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiError, HttpApiGroup, HttpApiScalar, HttpApiSchema, OpenApi } from "effect/http-api"
+import { readTradingState, setTradingState } from "../../actors/Risk.ts"
+import type { TradingState } from "../../domain/risk/Rules.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { formatSource } from "../../services/config/ConfigLoader.ts"
 import { EventFeed, type FeedEvent } from "../../services/console/EventFeed.ts"
 import * as Read from "../../services/console/ReadModel.ts"
 import { Diagnostics } from "../../services/Diagnostics.ts"
+import { nowMillis } from "../../services/Time.ts"
 
 const Limit = Schema.optional(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1_000 })))
 const Filter = {
@@ -39,6 +42,26 @@ export const GameDetail = Schema.Struct({
 
 /** @category schemas */
 export const BankrollDetail = Schema.Struct({ bankroll: Read.BankrollView, ledger: Schema.Array(Read.LedgerRow) })
+
+/** The global trading state and who set it, why and when. @category schemas */
+export const TradingStateView = Schema.Struct({
+  state: Schema.Literals(["ACTIVE", "REDUCING", "HALTED"]),
+  reason: Schema.String,
+  changedBy: Schema.String,
+  at: Schema.Finite
+})
+
+/** Why an operator changes the trading state, and who they are. @category schemas */
+export const TradingChange = Schema.Struct({
+  reason: Schema.NonEmptyString.check(Schema.isMaxLength(500)),
+  by: Schema.optional(Schema.NonEmptyString.check(Schema.isMaxLength(100)))
+})
+
+/** Too many actions in the last minute. @category errors */
+export class TooManyActions extends Schema.Error<TooManyActions>("arbees/api/TooManyActions")({
+  _tag: Schema.tag("TooManyActions"),
+  message: Schema.String
+}, { description: "Too many actions in the last minute", httpApiStatus: 429 }) {}
 
 /** @category schemas */
 export const ConfigEntry = Schema.Struct({
@@ -92,12 +115,29 @@ const SystemGroup = HttpApiGroup.make("system")
   )
   .annotate(OpenApi.Description, "The supervision tree, the effective configuration (secrets masked) and the live event stream")
 
+const ControlGroup = HttpApiGroup.make("control")
+  .add(HttpApiEndpoint.get("state", "/api/trading", { success: TradingStateView }))
+  .add(
+    HttpApiEndpoint.post("set", "/api/trading/:action", {
+      params: { action: Schema.Literals(["halt", "reduce", "resume"]) },
+      payload: TradingChange,
+      success: TradingStateView,
+      error: TooManyActions
+    })
+  )
+  .annotate(
+    OpenApi.Description,
+    "The global trading state: halt (nothing new, resting orders cancelled by the risk singleton), reduce (exits only) or resume. " +
+      "Actions need the admin token (Authorization: Bearer) and are rate-limited; each change is recorded with who and why."
+  )
+
 /** @category api */
 export class ConsoleApi extends HttpApi.make("arbees")
   .add(GamesGroup)
   .add(TradingGroup)
   .add(MoneyGroup)
   .add(SystemGroup)
+  .add(ControlGroup)
   .annotate(OpenApi.Title, "arbees operator API")
   .annotate(OpenApi.Description, "Read the trading runtime's state and follow it live. Money is integer micro-dollars.")
 {}
@@ -184,6 +224,28 @@ const SystemLive = HttpApiBuilder.group(ConsoleApi, "system", (h) =>
         }))
       })))
 
+/** At most this many actions a minute, across clients: a runaway script cannot flap trading. */
+const ACTIONS_PER_MINUTE = 30
+
+const ControlLive = HttpApiBuilder.group(ConsoleApi, "control", (h) =>
+  Effect.gen(function*() {
+    const recent: Array<number> = []
+    const state: Record<"halt" | "reduce" | "resume", TradingState> = { halt: "HALTED", reduce: "REDUCING", resume: "ACTIVE" }
+    return h.handle("state", () => storage(readTradingState()))
+      .handle("set", ({ params, payload }) =>
+        Effect.gen(function*() {
+          const now = yield* nowMillis
+          while (recent.length > 0 && now - recent[0]! > 60_000) recent.shift()
+          if (recent.length >= ACTIONS_PER_MINUTE) return yield* new TooManyActions({ message: `at most ${ACTIONS_PER_MINUTE} actions a minute` })
+          recent.push(now)
+          const changed = yield* storage(setTradingState(state[params.action], payload.reason, `api:${payload.by ?? "operator"}`))
+          yield* Effect.logWarning("trading state changed").pipe(
+            Effect.annotateLogs({ state: changed.state, reason: changed.reason, by: changed.changedBy })
+          )
+          return changed
+        }))
+  }))
+
 /**
  * The API's routes, the OpenAPI document and the docs page, for the admin server's router.
  *
@@ -192,4 +254,4 @@ const SystemLive = HttpApiBuilder.group(ConsoleApi, "system", (h) =>
 export const layer = Layer.mergeAll(
   HttpApiBuilder.layer(ConsoleApi, { openapiPath: "/api/openapi.json" }),
   HttpApiScalar.layer(ConsoleApi, { path: "/api/docs" })
-).pipe(Layer.provide(Layer.mergeAll(GamesLive, TradingLive, MoneyLive, SystemLive)))
+).pipe(Layer.provide(Layer.mergeAll(GamesLive, TradingLive, MoneyLive, SystemLive, ControlLive)))

@@ -8,7 +8,7 @@ import { NodeServices } from "@effect/platform-node"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
-import { HttpClient, HttpRouter, HttpServer } from "effect/http"
+import { HttpClient, HttpClientRequest, HttpRouter, HttpServer } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { SqlClient } from "effect/sql"
 import { Alert } from "../../../src/actors/Events.ts"
@@ -116,7 +116,9 @@ describe("operator API", () => {
           "/api/pnl",
           "/api/positions",
           "/api/signals",
-          "/api/stream"
+          "/api/stream",
+          "/api/trading",
+          "/api/trading/{action}"
         ])
         const client = yield* HttpApiClient.make(ConsoleApi.ConsoleApi)
         const games = yield* client.games.list({ query: {} })
@@ -147,6 +149,15 @@ describe("operator API", () => {
         const config = yield* client.system.config()
         const keyId = config.find((e) => e.key === "kalshi.keyId")!
         assert.deepStrictEqual([keyId.value, keyId.secret], ["<redacted>", true])
+        assert.strictEqual((yield* client.control.state()).state, "ACTIVE")
+        const halted = yield* client.control.set({ params: { action: "halt" }, payload: { reason: "drill", by: "alice" } })
+        assert.deepStrictEqual([halted.state, halted.reason, halted.changedBy], ["HALTED", "drill", "api:alice"])
+        assert.strictEqual((yield* client.control.state()).state, "HALTED")
+        // The server refuses an action without a reason (the typed client would not even send it)
+        const empty = yield* http.execute(HttpClientRequest.post("/api/trading/resume").pipe(HttpClientRequest.bodyJsonUnsafe({ reason: "" })))
+        assert.strictEqual(empty.status, 400)
+        assert.strictEqual((yield* client.control.state()).state, "HALTED")
+        assert.strictEqual((yield* client.control.set({ params: { action: "resume" }, payload: { reason: "drill over" } })).state, "ACTIVE")
         const tree: any = yield* client.system.diagnostics()
         assert.strictEqual(tree.id, "runtime")
         // No response carries the secret, whatever the endpoint

@@ -127,8 +127,22 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
           const csv = fs.readFileSync((await (await download).path())!, "utf8")
           assert.strictEqual(csv.split("\n")[0], "createdAt,signalId,gameId,kind,edgePct,modelProb,status,denialReason")
           assert.include(csv, "s-1,401772994,model_edge,2.5000,0.61,denied,STALE_DATA")
+          // Halt from the header, then resume: each recorded with who and why
+          page.on("dialog", (dialog) => void dialog.accept(dialog.message().startsWith("Reason") ? "operator drill" : ""))
+          await page.getByTestId("trading-state").getByText("ACTIVE").waitFor()
+          await page.getByTestId("halt").click()
+          await page.getByTestId("trading-state").getByText("HALTED").waitFor()
+          await page.getByTestId("resume").click()
+          await page.getByTestId("trading-state").getByText("ACTIVE").waitFor()
           assert.deepStrictEqual(errors, [])
         })
+        const sql = yield* SqlClient.SqlClient
+        const changes = yield* sql<{ state: string; reason: string; changed_by: string }>`
+          SELECT state, reason, changed_by FROM trading_state_changes ORDER BY changed_at, state`
+        assert.deepStrictEqual(changes.map((c) => [c.state, c.reason, c.changed_by]).filter((c) => c[2] === "api:dashboard"), [
+          ["HALTED", "operator drill", "api:dashboard"],
+          ["ACTIVE", "operator drill", "api:dashboard"]
+        ])
       })))
 
     it.effect("updates live from the stream", () =>

@@ -332,6 +332,50 @@ const TableView = (props: { readonly table: TableName }) => {
   )
 }
 
+interface TradingView {
+  state: "ACTIVE" | "REDUCING" | "HALTED"
+  reason: string
+  changedBy: string
+  at: number
+}
+
+/** The trading state and the halt / reduce / resume buttons; actions carry the admin token. */
+const TradingControl = () => {
+  const { data } = useLive(() => getJson<TradingView>("/api/trading"), [])
+  const [shown, setShown] = useState<TradingView | undefined>(undefined)
+  const [problem, setProblem] = useState<string | undefined>(undefined)
+  const current = shown ?? data
+  const act = async (action: "halt" | "reduce" | "resume") => {
+    const reason = window.prompt(`Reason to ${action} trading:`)
+    if (reason === null || reason.trim() === "") return
+    const token = sessionStorage.getItem("arbees.token") ?? window.prompt("Admin token (admin.token), if one is configured:") ?? ""
+    const response = await fetch(`/api/trading/${action}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token === "" ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ reason: reason.trim(), by: "dashboard" })
+    })
+    if (response.ok) {
+      if (token !== "") sessionStorage.setItem("arbees.token", token)
+      setShown((await response.json()) as TradingView)
+      setProblem(undefined)
+    } else {
+      if (response.status === 401 || response.status === 403) sessionStorage.removeItem("arbees.token")
+      setProblem(`${action} refused: HTTP ${response.status} ${await response.text()}`)
+    }
+  }
+  if (current === undefined) return null
+  const tone = current.state === "ACTIVE" ? "good" : "bad"
+  return (
+    <div class="control">
+      <span class={`badge ${tone}`} data-testid="trading-state" title={`${current.reason} (${current.changedBy}, ${time(current.at)})`}>{current.state}</span>
+      {current.state !== "HALTED" && <button class="danger" data-testid="halt" onClick={() => void act("halt")}>Halt</button>}
+      {current.state === "ACTIVE" && <button data-testid="reduce" onClick={() => void act("reduce")}>Reduce</button>}
+      {current.state !== "ACTIVE" && <button data-testid="resume" onClick={() => void act("resume")}>Resume</button>}
+      {problem !== undefined && <span class="bad">{problem}</span>}
+    </div>
+  )
+}
+
 const App = () => {
   const [route, setRoute] = useState(parseRoute(location.hash))
   useEffect(() => {
@@ -348,6 +392,7 @@ const App = () => {
           {tab("#/", "Overview", route.view === "overview")}
           {(["signals", "orders", "positions", "ledger"] as const).map((t) => tab(`#/${t}`, t[0]!.toUpperCase() + t.slice(1), route.view === "table" && route.table === t))}
         </nav>
+        <TradingControl />
       </header>
       <main>
         {route.view === "overview" ? <Overview /> : route.view === "game" ? <GameView gameId={route.gameId} /> : <TableView table={route.table} />}
