@@ -35,6 +35,7 @@ const expectedTables = [
   "bankroll_ledger",
   "bankroll_reservations",
   "bus_consumed",
+  "bus_stream_marks",
   "dead_letters",
   "fills",
   "game_states",
