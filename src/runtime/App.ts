@@ -39,6 +39,8 @@ import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { TeamReference } from "../services/matching/TeamReference.ts"
 import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
+import * as HubPaperMarket from "../services/venue/HubPaperMarket.ts"
+import * as PaperVenue from "../services/venue/PaperVenue.ts"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
 import * as Partitions from "../services/database/Partitions.ts"
@@ -78,15 +80,19 @@ export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.l
   Layer.provide(NodeWS.layerWebSocketConstructor)
 )
 
+/** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
+export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provide(PaperVenue.layer), Layer.provide(HubPaperMarket.layer))
+
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(
   BankrollActor.layer,
   RiskActor.layer,
   ExecutionActor.layer,
+  ExecutionActor.upkeep,
   GameActor.layer,
   Orchestrator.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
-)
+).pipe(Layer.provide(OrderEntry))
 
 /** This process's node in the supervision tree: the parent of its actors. @category layers */
 export const RunnerNode = Layer.effectDiscard(

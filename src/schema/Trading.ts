@@ -58,6 +58,7 @@ export type TimeInForce = typeof TimeInForce.Type
  */
 export const OrderStatus = Schema.Literals([
   "pending_submit",
+  "acknowledged",
   "submitted",
   "unknown",
   "resting",
@@ -65,6 +66,7 @@ export const OrderStatus = Schema.Literals([
   "filled",
   "canceled",
   "rejected",
+  "expired",
   "denied"
 ])
 export type OrderStatus = typeof OrderStatus.Type
