@@ -1,9 +1,10 @@
 /**
  * The events the actors publish on the bus.
  *
- * Game-state and price events are fan-out for observers (dashboards, recorders): they are
- * published directly and may be lost with a crash, like the ticks they describe. Events that
- * matter for money (orders) go through the outbox, in the transaction of the state change.
+ * Game states, signals and alerts go through the outbox, in the transaction of the row they
+ * describe, so a slow or absent Redis delays them and never the actor, and none is lost. Price
+ * events are observations: they go through the conflating fan-out (`Fanout.ts`), where a newer
+ * top of book of an outcome replaces one still waiting for the bus. Orders go through the outbox.
  *
  * @since 0.1.0
  */

@@ -26,6 +26,7 @@ import { Cause, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Sche
 import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
+import { isBehind } from "../domain/game/Progress.ts"
 import { findArbitrage } from "../domain/signals/Arbitrage.ts"
 import { findModelEdges } from "../domain/signals/ModelEdge.ts"
 import type { Quote } from "../domain/signals/Quote.ts"
@@ -42,7 +43,10 @@ import * as Money from "../schema/Money.ts"
 import { hasDraw } from "../schema/Sport.ts"
 import { probability } from "../schema/Probability.ts"
 import type { Signal } from "../schema/Trading.ts"
-import { EventBus, eventId } from "../services/bus/EventBus.ts"
+import { eventId } from "../services/bus/EventBus.ts"
+import { Fanout } from "../services/bus/Fanout.ts"
+import { Outbox } from "../services/bus/Outbox.ts"
+import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } from "./Events.ts"
 import { Execution, EXECUTION_ID } from "./Execution.ts"
@@ -58,6 +62,16 @@ export const messagesTotal = Metric.counter("arbees_actor_messages_total", { des
 export const tickToDecision = Metric.histogram("arbees_tick_to_decision_ms", {
   description: "Milliseconds from a tick (book update or game-state change) reaching a game actor to its trading decision",
   boundaries: Metric.exponentialBoundaries({ start: 0.25, factor: 2, count: 16 })
+})
+
+/** Game states dropped because ESPN's content placed them before the last accepted one. @category metrics */
+export const staleStatesTotal = Metric.counter("arbees_game_states_stale_total", {
+  description: "Game states dropped because they were behind the last accepted state (score, clock, status): a stale ESPN response"
+})
+
+/** Game states that reached their actor later than `staleness.maxFeedLatency` (no model-edge trading on them). @category metrics */
+export const lateStatesTotal = Metric.counter("arbees_game_states_late_total", {
+  description: "Game states that reached their actor more than staleness.maxFeedLatency after they were observed"
 })
 
 const countMessage = (kind: string) => Metric.update(Metric.withAttributes(messagesTotal, { kind }), 1)
@@ -83,8 +97,17 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const gameId = address.entityId
       const diagnostics = yield* Diagnostics
       const hub = yield* MarketDataHub
-      const bus = yield* EventBus
       const sql = yield* SqlClient.SqlClient
+      const outbox = yield* Outbox
+      const fanout = yield* Fanout
+      // Records and events leave through here: an unreachable database or bus never holds a decision
+      const writes = yield* WriteBehind.make({
+        name: "game",
+        capacity: 10_000,
+        retryBase: config.bus.reconnectBase,
+        retryMax: config.bus.reconnectMax,
+        drainTimeout: config.shutdown.stepTimeout
+      })
       const risk = (yield* Risk.client)(RISK_ID)
       const execution = (yield* Execution.client)(EXECUTION_ID)
       const activationScope = yield* Effect.scope
@@ -97,6 +120,9 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
 
       // Actor state: rebuilt on every activation from the persisted Track and the next Update
       let state: GameState | undefined
+      // The state reached this actor later than `staleness.maxFeedLatency`: no model-edge trading on it
+      let stateLate = false
+      let staleDropped = 0
       let prior: Prior | undefined
       let model: ModelView | undefined
       let outcomes: ReadonlyArray<TrackedOutcome> = []
@@ -112,11 +138,13 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         halted = true
         report.status = "halted"
         const at = yield* nowMillis
-        yield* sql`UPDATE games SET trading_halted = true, halted_reason = ${reason}, updated_at = to_timestamp(${at / 1000}) WHERE game_id = ${gameId}`.pipe(
-          Effect.catch((e) => Effect.logError("could not persist the halt", e))
-        )
-        yield* bus.publish(Alert, { id: eventId("alert", gameId, at), key: gameId, payload: { source: `game:${gameId}`, gameId, message: reason, at } }).pipe(
-          Effect.catch((e) => Effect.logError("could not publish the alert", e))
+        yield* writes.enqueue(
+          "halt",
+          sql.withTransaction(
+            sql`UPDATE games SET trading_halted = true, halted_reason = ${reason}, updated_at = to_timestamp(${at / 1000}) WHERE game_id = ${gameId}`.pipe(
+              Effect.andThen(outbox.append(Alert, { id: eventId("alert", gameId, at), key: gameId, payload: { source: `game:${gameId}`, gameId, message: reason, at } }))
+            )
+          )
         )
         yield* Effect.logError("game halted for trading").pipe(Effect.annotateLogs({ gameId, reason }))
       })
@@ -177,17 +205,18 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
 
       const recordSignal = Effect.fn("GameActor.recordSignal")(function*(signal: Signal, verdict: Verdict) {
         const denial = verdict._tag === "Denied" ? `${verdict.denial.code}: ${verdict.denial.message}` : null
-        yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
+        const insert = sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
                    VALUES (${signal.signalId}, to_timestamp(${signal.createdAt / 1000}), ${signal.kind}, ${signal.gameId},
                            ${JSON.stringify(signal.legs)}::jsonb, ${Math.max(-100, Math.min(100, signal.edgeBps / 100))},
                            ${signal.modelProbability ?? null}, ${verdict._tag === "Approved" ? "accepted" : "denied"}, ${denial},
                            to_timestamp(${signal.expiresAt / 1000}))
-                   ON CONFLICT DO NOTHING`.pipe(Effect.catch((e) => Effect.logWarning("signal not recorded", e)))
-        yield* bus.publish(SignalDecided, {
+                   ON CONFLICT DO NOTHING`
+        const event = outbox.append(SignalDecided, {
           id: eventId("signal", signal.signalId),
           key: gameId,
           payload: { signal, verdict: verdict._tag === "Approved" ? "approved" : "denied", ...(denial === null ? {} : { reason: denial }) }
-        }).pipe(Effect.catch((e) => Effect.logWarning("signal not published", e)))
+        })
+        yield* writes.enqueue("signal", sql.withTransaction(Effect.andThen(insert, event)))
       })
 
       /** Risk check, then the orders of an approved signal (both legs of an arbitrage at once). */
@@ -260,7 +289,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         }
 
         const inOvertime = state.overtime && !config.signals.tradeInOvertime
-        if (config.signals.modelEdgeEnabled && model !== undefined && isLive(state) && !inOvertime) {
+        if (config.signals.modelEdgeEnabled && model !== undefined && isLive(state) && !inOvertime && !stateLate) {
           const [edge] = findModelEdges(current, model, {
             minEdge: config.signals.minModelEdge,
             minPrice: config.risk.minBuyPrice,
@@ -300,26 +329,41 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         return model
       })
 
-      const persistState = (next: GameState) =>
-        sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob, state)
+      /** The state row and its event, in one transaction, queued behind the decision. */
+      const persistState = (next: GameState, view: ModelView) =>
+        writes.enqueue(
+          "state",
+          sql.withTransaction(
+            sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob, state)
             VALUES (${gameId}, to_timestamp(${next.observedAt / 1000}), ${next.status}, ${next.period}, ${next.secondsRemaining ?? null},
-                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${model?.home ?? null}, ${model?.draw ?? null},
+                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw},
                     ${JSON.stringify(next)}::jsonb)
-            ON CONFLICT DO NOTHING`.pipe(Effect.catch((e) => Effect.logWarning("game state not persisted", e)))
+            ON CONFLICT DO NOTHING`.pipe(
+              Effect.andThen(outbox.append(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, occurredAt: next.observedAt, payload: { state: next, model: view } }))
+            )
+          )
+        )
 
       const onState = Effect.fn("GameActor.onState")(function*(next: GameState) {
         const receivedAt = yield* nowMillis
         yield* countMessage("state")
+        // A stale ESPN response (an earlier score or clock) never moves the game backwards
+        if (state !== undefined && (isBehind(next, state) || (sameMoment(state, next) && next.observedAt < state.observedAt))) {
+          staleDropped++
+          report.details["staleStatesDropped"] = staleDropped
+          yield* Metric.update(staleStatesTotal, 1)
+          yield* Effect.logDebug("stale game state dropped").pipe(Effect.annotateLogs({ gameId, detail: next.detail, accepted: state.detail }))
+          return
+        }
+        stateLate = receivedAt - next.observedAt > Duration.toMillis(config.staleness.maxFeedLatency)
+        if (stateLate) yield* Metric.update(lateStatesTotal, 1)
         report.espnUpdatedAt = next.observedAt
         report.details["status"] = next.status
         const changed = state === undefined || !sameMoment(state, next)
         state = next
         if (!changed) return
         const view = yield* runModel(next)
-        yield* persistState(next)
-        yield* bus.publish(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, payload: { state: next, model: view } }).pipe(
-          Effect.catch((e) => Effect.logWarning("game state not published", e))
-        )
+        yield* persistState(next, view)
         yield* evaluate("state", receivedAt)
       })
 
@@ -329,9 +373,11 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         tops.set(outcomeKey(update.top.outcome), update)
         report.bookUpdatedAt = update.top.asOf
         report.mailboxDepth = subscription === undefined ? 0 : yield* Queue.size(subscription.books.updates)
-        yield* bus.publish(PriceChanged, { id: eventId("px", gameId, Hash.string(outcomeKey(update.top.outcome)).toString(36), update.top.epoch, update.top.asOf), key: gameId, payload: { gameId, top: update.top as TopOfBook } }).pipe(
-          Effect.catch((e) => Effect.logWarning("price not published", e))
-        )
+        yield* fanout.offer(PriceChanged, outcomeKey(update.top.outcome), {
+          id: eventId("px", gameId, Hash.string(outcomeKey(update.top.outcome)).toString(36), update.top.epoch, update.top.asOf),
+          key: gameId,
+          payload: { gameId, top: update.top as TopOfBook }
+        })
         if (update.live) yield* evaluate("book", receivedAt)
       })
 

@@ -4,6 +4,8 @@
  * - `GET /healthz`: the process is up.
  * - `GET /diagnostics`: the live supervision tree as JSON; `?pretty` for the readable tree.
  * - `GET /metrics`: every metric in the Prometheus text format.
+ * - `/api/...`: the operator's API (`api/ConsoleApi.ts`), its OpenAPI document at
+ *   `/api/openapi.json` and docs at `/api/docs`.
  *
  * The bound address is written to `<dataDir>/admin.json`, so `arbees diagnostics` finds the
  * running instance even when the port was chosen by the OS.
@@ -17,6 +19,7 @@ import { PrometheusMetrics } from "effect/observability"
 import * as fs from "node:fs"
 import { createServer } from "node:http"
 import * as nodePath from "node:path"
+import * as ConsoleApi from "./api/ConsoleApi.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics, formatTree } from "../services/Diagnostics.ts"
 
@@ -36,7 +39,8 @@ const routes = Layer.mergeAll(
       return pretty ? HttpServerResponse.text(formatTree(tree) + "\n") : HttpServerResponse.jsonUnsafe(tree)
     })
   ),
-  PrometheusMetrics.layerHttp({ path: "/metrics" })
+  PrometheusMetrics.layerHttp({ path: "/metrics" }),
+  ConsoleApi.layer
 )
 
 /** Records the bound address for `arbees diagnostics`, and removes it on shutdown. */

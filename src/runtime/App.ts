@@ -18,12 +18,14 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { Effect, Layer } from "effect"
 import * as BankrollActor from "../actors/Bankroll.ts"
+import * as Events from "../actors/Events.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
 import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
 import { EventBus } from "../services/bus/EventBus.ts"
+import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DeadLetters } from "../services/DeadLetters.ts"
 import { EspnClient } from "../services/espn/EspnClient.ts"
@@ -31,6 +33,8 @@ import { KalshiClient } from "../services/kalshi/KalshiClient.ts"
 import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
 import { MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
+import { EventFeed } from "../services/console/EventFeed.ts"
+import { ReadModel } from "../services/console/ReadModel.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { Notifier } from "../services/notify/Notifier.ts"
 import { ListingsSource } from "../services/matching/ListingsSource.ts"
@@ -58,12 +62,13 @@ export const MigratedDatabase = Partitions.layer.pipe(
 )
 
 /**
- * The bus: the outbox relay publishes money events written in transactions; everything closes
+ * The bus: the outbox relay publishes events written in transactions, the fan-out publishes
+ * observation events (prices) without holding their publisher; everything closes
  * after the actors (they are built later), so their last events still go out.
  *
  * @category layers
  */
-export const Bus = Outbox.layer.pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
+export const Bus = Layer.mergeAll(Outbox.layer, Fanout.layer).pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
 
 /** Game↔market matching on the venues' listings, persisted to `market_mappings`. @category layers */
 export const Matching = MarketDiscovery.layer.pipe(
@@ -106,6 +111,10 @@ export const RunnerNode = Layer.effectDiscard(
   })
 )
 
+/** The actors on the cluster, over the given external systems. */
+const actorsOn = <A extends MarketDataHub | EspnClient, E, R>(external: Layer.Layer<A, E, R>) =>
+  Actors.pipe(Layer.provideMerge(Cluster.layer), Layer.provideMerge(RunnerNode), Layer.provideMerge(external))
+
 /**
  * The actors on the cluster, over the given external systems (the real ones in `run`, simulated
  * ones in tests), with the bus.
@@ -113,16 +122,24 @@ export const RunnerNode = Layer.effectDiscard(
  * @category layers
  */
 export const runtimeWith = <A extends MarketDataHub | EspnClient, E, R>(external: Layer.Layer<A, E, R>) =>
-  Actors.pipe(
-    Layer.provideMerge(Cluster.layer),
-    Layer.provideMerge(RunnerNode),
-    Layer.provideMerge(external),
-    Layer.provideMerge(Bus)
-  )
+  actorsOn(external).pipe(Layer.provideMerge(Bus))
 
-/** The whole runtime. @category layers */
-export const RuntimeLayer = runtimeWith(ExternalSystems).pipe(
+/** What the operator's console reads: the record, and the live events of these topics. @category layers */
+export const ConsoleServices = Layer.mergeAll(
+  ReadModel.layer,
+  EventFeed.layer([Events.GameStateChanged, Events.PriceChanged, Events.SignalDecided, Events.OrderRecorded, Events.Alert])
+)
+
+/**
+ * The whole runtime. The admin server (with the console API) sits above the bus, so its live
+ * stream closes before the bus does, and below the actors, so it answers while they drain.
+ *
+ * @category layers
+ */
+export const RuntimeLayer = actorsOn(ExternalSystems).pipe(
   Layer.provideMerge(AdminServer.layer),
+  Layer.provideMerge(ConsoleServices),
+  Layer.provideMerge(Bus),
   Layer.provideMerge(Telemetry.layer),
   Layer.provideMerge(Diagnostics.layer),
   Layer.provideMerge(MigratedDatabase)

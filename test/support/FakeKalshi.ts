@@ -20,6 +20,7 @@ import type { IncomingMessage } from "node:http"
 import type { WebSocket } from "ws"
 import { signingMessage, verifySignature } from "../../src/services/kalshi/KalshiAuth.ts"
 import { formatScaled, parseScaled } from "../../src/schema/Money.ts"
+import { KalshiOrderDesk } from "./FakeKalshiOrders.ts"
 import { FakeVenue, type FakeRequest, type FakeResponse, json } from "./FakeVenue.ts"
 
 const FIXTURES = "/work/shared/fixtures"
@@ -36,6 +37,8 @@ type Book = Record<Side, Map<number, number>>
 const dollars = (micros: number) => formatScaled(micros, 6, 4)
 const count = (micros: number) => formatScaled(micros, 6, 2)
 const levels = (side: Map<number, number>) => [...side].sort((a, b) => a[0] - b[0]).map(([p, q]) => [dollars(p), count(q)])
+/** A WebSocket snapshot side: `null` when empty. */
+const wsLevels = (side: Map<number, number>) => (side.size === 0 ? null : levels(side))
 
 /** A market in the current (fixed-point) shape, built on the recorded market fixture. */
 const market = (ticker: string, eventTicker: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => {
@@ -58,6 +61,8 @@ export interface FakeKalshiOptions {
   readonly pageSize?: number | undefined
   /** Heartbeat ping interval; 0 disables */
   readonly pingMillis?: number | undefined
+  /** Mount order entry and the private channels (`FakeKalshiOrders.ts`) */
+  readonly orders?: boolean | undefined
 }
 
 export class FakeKalshi extends FakeVenue {
@@ -75,10 +80,21 @@ export class FakeKalshi extends FakeVenue {
   private nextSid = 1
   private pingTimer: ReturnType<typeof setInterval> | undefined
 
+  /** Order entry, when mounted */
+  readonly desk: KalshiOrderDesk | undefined
+
   constructor(options: FakeKalshiOptions = {}) {
     super()
     this.options = options
     this.seed()
+    this.desk = options.orders === true ? new KalshiOrderDesk() : undefined
+    if (this.desk !== undefined) {
+      this.desk.push = (channel, type, msg) => {
+        for (const sub of this.subscriptions.values()) {
+          if (sub.channel === channel) this.send(sub.ws, { type, sid: sub.sid, msg })
+        }
+      }
+    }
   }
 
   protected wsPath(): string {
@@ -149,6 +165,10 @@ export class FakeKalshi extends FakeVenue {
       const start = Number(r.query.get("cursor") || "0")
       const next = start + size
       return { items: items.slice(start, next), cursor: next < items.length ? String(next) : "" }
+    }
+    if (path.startsWith("/portfolio") && this.desk !== undefined) {
+      if (!this.verifyRest(r)) return json({ error: { code: "unauthorized", message: "authentication required" } }, 401)
+      return this.desk.route(r, path)
     }
     if (path === "/series") return json({ series: [...this.series.values()] })
     let m = /^\/series\/([^/]+)$/.exec(path)
@@ -253,7 +273,8 @@ export class FakeKalshi extends FakeVenue {
     const tickers = (params["market_tickers"] as Array<string> | undefined) ?? (params["market_ticker"] === undefined ? [] : [params["market_ticker"] as string])
     if (cmd === "subscribe") {
       for (const channel of (params["channels"] as Array<string> | undefined) ?? []) {
-        if (!["orderbook_delta", "ticker", "trade"].includes(channel)) {
+        const privateChannel = this.desk !== undefined && (channel === "fill" || channel === "user_orders")
+        if (!privateChannel && !["orderbook_delta", "ticker", "trade"].includes(channel)) {
           this.send(ws, { id, type: "error", msg: { code: 8, msg: "Unknown channel name" } })
           continue
         }
@@ -262,7 +283,7 @@ export class FakeKalshi extends FakeVenue {
         this.subscriptions.set(sid, sub)
         this.send(ws, { id, type: "subscribed", msg: { channel, sid } })
         if (channel === "orderbook_delta") for (const t of tickers) this.snapshot(sub, t)
-        else this.replayChannel(sub)
+        else if (!privateChannel) this.replayChannel(sub)
       }
     } else if (cmd === "update_subscription") {
       const sid = (params["sids"] as Array<number> | undefined)?.[0] ?? (params["sid"] as number | undefined)
@@ -298,7 +319,8 @@ export class FakeKalshi extends FakeVenue {
       type: "orderbook_snapshot",
       sid: sub.sid,
       seq: sub.seq,
-      msg: { market_ticker: ticker, market_id: "9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1", yes_dollars_fp: levels(book.yes), no_dollars_fp: levels(book.no) }
+      // An empty side is `null`, as the official SDK's schema allows
+      msg: { market_ticker: ticker, market_id: "9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1", yes_dollars_fp: wsLevels(book.yes), no_dollars_fp: wsLevels(book.no) }
     })
   }
 

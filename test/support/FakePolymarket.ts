@@ -41,6 +41,17 @@ interface ServerBook {
 
 const text = (micros: number) => formatScaled(micros, 6, 0)
 
+/** Edge shapes the real venue sends and the official schemas accept (PROTOCOLS §5.1). */
+export interface PriceChangeOptions {
+  readonly wrongBest?: { bid: string; ask: string }
+  readonly lowercaseSide?: boolean
+  readonly nullHash?: boolean
+  readonly omitTimestamp?: boolean
+  /** The entry states no size (only the venue's best bid/ask) */
+  readonly omitSize?: boolean
+  readonly timestamp?: string
+}
+
 export interface FakePolymarketOptions {
   /** Assets per connection that get snapshots (the venue's limit is 500) */
   readonly maxAssets?: number | undefined
@@ -136,7 +147,7 @@ export class FakePolymarket extends FakeVenue {
     const book = this.books.get(asset)!
     if (book.recorded !== undefined) {
       const { event_type, ...rest } = book.recorded
-      return ws ? book.recorded : rest
+      return ws ? book.recorded : this.restFields(rest, book)
     }
     const body = {
       market: book.market,
@@ -147,7 +158,23 @@ export class FakePolymarket extends FakeVenue {
       asks: [...book.asks].sort((a, b) => b[0] - a[0]).map(([p, s]) => ({ price: text(p), size: text(s) })),
       tick_size: book.tickSize
     }
-    return ws ? { ...body, event_type: "book" } : body
+    return ws ? { ...body, event_type: "book", min_order_size: "5", last_trade_price: "" } : this.restFields(body, book)
+  }
+
+  /**
+   * REST `/book` always carries `min_order_size`, `tick_size`, `neg_risk` and `last_trade_price`,
+   * which is `null` before the first trade (PROTOCOLS §5.1; the official client requires them).
+   */
+  private restFields(body: Record<string, unknown>, book: ServerBook): Record<string, unknown> {
+    const last = body["last_trade_price"]
+    return {
+      ...body,
+      hash: body["hash"] ?? "0000000000000000000000000000000000000000",
+      min_order_size: body["min_order_size"] || "5",
+      tick_size: body["tick_size"] || book.tickSize,
+      neg_risk: body["neg_risk"] ?? false,
+      last_trade_price: typeof last === "string" && last !== "" ? last : null
+    }
   }
 
   // -------------------------------------------------------------------------
@@ -215,10 +242,11 @@ export class FakePolymarket extends FakeVenue {
     else book[side].set(price, size)
   }
 
+  /** The venue's best bid/ask; an empty side is `""`, as the real venue writes it (PROTOCOLS §5.1). */
   private best(book: ServerBook): { bid: string; ask: string } {
     const bids = [...book.bids.keys()]
     const asks = [...book.asks.keys()]
-    return { bid: bids.length === 0 ? "0" : text(Math.max(...bids)), ask: asks.length === 0 ? "1" : text(Math.min(...asks)) }
+    return { bid: bids.length === 0 ? "" : text(Math.max(...bids)), ask: asks.length === 0 ? "" : text(Math.min(...asks)) }
   }
 
   private subscribersOf(asset: string): Array<WebSocket> {
@@ -229,29 +257,40 @@ export class FakePolymarket extends FakeVenue {
    * Changes a level to an absolute size and streams the `price_change` (current schema) with the
    * venue's best bid/ask after it, or `wrongBest` to break the invariant.
    */
-  priceChange(asset: string, side: "BUY" | "SELL", price: string, size: string, options: { readonly wrongBest?: { bid: string; ask: string } } = {}): void {
+  priceChange(asset: string, side: "BUY" | "SELL", price: string, size: string, options: PriceChangeOptions = {}): void {
     const book = this.books.get(asset)!
     this.setLevel(book, side === "BUY" ? "bids" : "asks", parseScaled(price)!, parseScaled(size)!)
     if (this.stalled) return
     const best = options.wrongBest ?? this.best(book)
-    const message = {
-      market: book.market,
-      price_changes: [{ asset_id: asset, price, size, side, hash: "1111111111111111111111111111111111111111", best_bid: best.bid, best_ask: best.ask }],
-      timestamp: "1790658700000",
-      event_type: "price_change"
+    const entry: Record<string, unknown> = {
+      asset_id: asset,
+      price,
+      size,
+      side: options.lowercaseSide === true ? side.toLowerCase() : side,
+      hash: options.nullHash === true ? null : "1111111111111111111111111111111111111111",
+      best_bid: best.bid,
+      best_ask: best.ask
     }
+    if (options.omitSize === true) delete entry["size"]
+    const message: Record<string, unknown> = { market: book.market, price_changes: [entry], timestamp: options.timestamp ?? "1790658700000", event_type: "price_change" }
+    if (options.omitTimestamp === true) delete message["timestamp"]
+    for (const ws of this.subscribersOf(asset)) this.send(ws, message)
+  }
+
+  /** Any message to the asset's subscribers (the rare event types and edge shapes). */
+  sendTo(asset: string, message: unknown): void {
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
   }
 
   /** A tick-size change (the recorded shape), optionally followed later by `sendBook`. */
-  tickSizeChange(asset: string, newTick: string): void {
+  tickSizeChange(asset: string, newTick: string, options: { readonly withoutOld?: boolean } = {}): void {
     const book = this.books.get(asset)!
     const old = book.tickSize
     book.tickSize = newTick
     book.recorded = undefined
-    for (const ws of this.subscribersOf(asset)) {
-      this.send(ws, { event_type: "tick_size_change", asset_id: asset, market: book.market, old_tick_size: old, new_tick_size: newTick, timestamp: "1790658700001" })
-    }
+    const message: Record<string, unknown> = { event_type: "tick_size_change", asset_id: asset, market: book.market, old_tick_size: old, new_tick_size: newTick, timestamp: "1790658700001" }
+    if (options.withoutOld === true) delete message["old_tick_size"]
+    for (const ws of this.subscribersOf(asset)) this.send(ws, message)
   }
 
   /** A fresh `book` snapshot to the asset's subscribers (as after a trade). */

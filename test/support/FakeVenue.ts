@@ -1,7 +1,7 @@
 /**
  * The plumbing both fake venues share: an HTTP server and a WebSocket server (the `ws` package) on
  * 127.0.0.1 at an ephemeral port, a log of every request, scripted failures (the next N responses
- * answer with a given status and body: 429s, 500s, malformed JSON), and a way to drop or silence
+ * answer with a given status and body: 429s, 500s, malformed JSON, or no answer at all), and a way to drop or silence
  * every socket.
  */
 import { Effect, type Scope } from "effect"
@@ -22,6 +22,8 @@ export interface FakeResponse {
   /** A value to serialise, or raw text (malformed payloads) */
   readonly body?: unknown
   readonly raw?: string
+  /** Never answer (the request was read): a client sees a timeout */
+  readonly hang?: boolean
 }
 
 export const json = (body: unknown, status = 200): FakeResponse => ({ status, body })
@@ -130,6 +132,7 @@ export abstract class FakeVenue {
         response = this.route(request)
       }
       response ??= json({ error: { code: "not_found", message: `no route ${request.method} ${request.path}` } }, 404)
+      if (response.hang === true) return
       res.writeHead(response.status, { "content-type": "application/json" })
       res.end(response.raw ?? JSON.stringify(response.body ?? {}))
     })

@@ -9,7 +9,7 @@ import * as fc from "fast-check"
 export const awkwardValues: ReadonlyArray<unknown> = [
   undefined, null, "", "0", "1", "0.5", "0.4300", "1.0000", "0.301", "1.01", "-0.5", "0.1234567", "13.00", "-54.00", "72612.49", "-3", "1000",
   "abc", "1e3", "1790658674035", "17906586740351234567", 0, 1, 42, 100, 101, -1, 1.5, 2 ** 53, 1669149841000, true, [], {},
-  "yes", "no", "maybe", "BUY", "SELL", "buy", "orderbook_delta", "orderbook_snapshot", "price_change", "book",
+  "yes", "no", "maybe", "BUY", "SELL", "buy", "sell", "Buy", "orderbook_delta", "orderbook_snapshot", "price_change", "book",
   [["0.5", "1.00"]], [["0.5", "1.00", "x"]], [[50, 1]], [["0.5", 1]], [["0.5"]], [null], [["2.0", "1"]],
   [{ price: "0.5", size: "1" }], [{ price: "0.5" }], [{ asset_id: "1", price: "0.5", size: "1", side: "BUY" }]
 ]

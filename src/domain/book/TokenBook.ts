@@ -4,8 +4,8 @@
  * Built from a `book` snapshot (or REST `/book`) and patched by `price_change`, whose size is the
  * new *absolute* size of the level (`"0"` removes it). Every change carries the venue's own best
  * bid and best ask after it; {@link matchesVenueBest} checks our book against them, and a mismatch
- * drops the book. A `tick_size_change` starts a new book epoch: the book is dropped until the next
- * snapshot, and changes in between are ignored.
+ * drops the book. A `tick_size_change` keeps a live book whose levels sit on the new grid and drops
+ * one that does not until the next snapshot.
  *
  * A crossed book (best bid ≥ best ask) is dropped the same way; a dropped book is never read.
  *
@@ -113,12 +113,41 @@ export const settleTokenChanges = (book: TokenBook, venueBestBid: number, venueB
   return undefined
 }
 
-/** A `tick_size_change`: a new book epoch; the book is dropped until the next snapshot. @category mutations */
-export const applyTickSizeChange = (book: TokenBook, newTickSize: number, now: number): InvalidReason => {
-  invalidateToken(book)
+/** Whether every resting level of `levels` is a multiple of `tick` (0 = no grid known). */
+const onGrid = (levels: PriceLevels, tick: number): boolean => {
+  if (tick <= 0) return true
+  let ok = true
+  levels.walk(Number.MAX_SAFE_INTEGER, (price) => {
+    if (price % tick !== 0) ok = false
+    return ok
+  })
+  return ok
+}
+
+/**
+ * A `tick_size_change`. The levels are absolute sizes at exact prices, so a live book whose levels
+ * all sit on the new grid stays live (a notice is not a reason to go blind); one with a level off
+ * the new grid is dropped ("TickSizeChange") until the next snapshot.
+ *
+ * @category mutations
+ */
+export const applyTickSizeChange = (book: TokenBook, newTickSize: number, now: number): InvalidReason | undefined => {
   book.tickSize = newTickSize
+  if (book.status !== "live") return undefined
   book.asOf = now
+  if (onGrid(book.bids, newTickSize) && onGrid(book.asks, newTickSize)) return undefined
+  invalidateToken(book)
   return "TickSizeChange"
+}
+
+/**
+ * Marks the book as confirmed at `now` without changing a level (a message about this asset that
+ * states no level, or a validation against the venue that agreed).
+ *
+ * @category mutations
+ */
+export const touchToken = (book: TokenBook, now: number): void => {
+  if (book.status === "live") book.asOf = now
 }
 
 /** The top of book, written into `out`; a non-live book has no levels. @category accessors */

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Micros, Price, Qty } from "../../schema/Money.ts"
-import { kalshiFee, type KalshiFeeSchedule } from "./KalshiFees.ts"
+import { kalshiFee, type KalshiFeeSchedule, kalshiTakerFeeLevels } from "./KalshiFees.ts"
 import { polymarketFee, type PolymarketFeeSchedule } from "./PolymarketFees.ts"
 
 /** @category models */
@@ -14,3 +14,16 @@ export type FeeSchedule = KalshiFeeSchedule | PolymarketFeeSchedule
 /** The fee for one order of `count` at `price`, taking liquidity or making it. @category fees */
 export const orderFee = (schedule: FeeSchedule, role: "taker" | "maker", count: Qty, price: Price): Micros =>
   schedule._tag === "KalshiFeeSchedule" ? kalshiFee(schedule, role, count, price) : polymarketFee(schedule, role, count, price)
+
+/**
+ * The taker fee of one order that sweeps `levels`: Kalshi ceils the order's exact total to the
+ * cent once; Polymarket charges each level's fill separately, each floored.
+ *
+ * @category fees
+ */
+export const takerFeeAcross = (schedule: FeeSchedule, levels: ReadonlyArray<{ readonly price: Price; readonly count: Qty }>): Micros => {
+  if (schedule._tag === "KalshiFeeSchedule") return kalshiTakerFeeLevels(schedule, levels)
+  let total = 0
+  for (const l of levels) total += polymarketFee(schedule, "taker", l.count, l.price)
+  return total as Micros
+}

@@ -95,6 +95,21 @@ const toMicros = (cents: bigint): Micros => {
 }
 
 /**
+ * The taker fee of one order that sweeps several price levels: the exact sum over the levels,
+ * ceiled to the cent once for the order.
+ *
+ * @category fees
+ */
+export const kalshiTakerFeeLevels = (schedule: KalshiFeeSchedule, levels: ReadonlyArray<{ readonly price: Price; readonly count: Qty }>): Micros => {
+  let numerator = 0n
+  for (const l of levels) {
+    if (l.count === 0 || l.price === 0) continue
+    numerator += BigInt(schedule.multiplier) * TAKER * BigInt(l.count) * BigInt(l.price) * (MILLION - BigInt(l.price))
+  }
+  return toMicros((numerator + CENTS_DENOMINATOR - 1n) / CENTS_DENOMINATOR)
+}
+
+/**
  * The taker fee of one order of `count` contracts at `price`, ceiled to the cent, in micros.
  *
  * @category fees

@@ -133,7 +133,7 @@ export const spec = {
     book: S.setting(S.duration, seconds(30), "an order book older than this blocks trading"),
     model: S.setting(S.duration, seconds(30), "a model output older than this blocks trading"),
     socketSilence: S.setting(S.duration, seconds(30), "an open socket silent this long is reconnected"),
-    maxFeedLatency: S.setting(S.duration, seconds(5), "a feed message older than this on arrival blocks trading on it")
+    maxFeedLatency: S.setting(S.duration, seconds(5), "a game state that reaches its actor longer than this after ESPN answered blocks model-edge trading on it")
   },
   kalshi: {
     restUrl: S.setting(S.url, "https://external-api.kalshi.com/trade-api/v2", "Kalshi REST base"),

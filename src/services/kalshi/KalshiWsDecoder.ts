@@ -94,9 +94,10 @@ const readLevels = (u: unknown, into: LevelBuffer, price: (u: unknown) => number
 
 /** One outcome's snapshot side: the first present variant wins, every present one must be valid. */
 const readSide = (msg: Record<string, unknown>, fp: string, dollarsInt: string, cents: string, into: LevelBuffer): boolean => {
-  const a = msg[fp]
-  const b = msg[dollarsInt]
-  const c = msg[cents]
+  // `null` is an empty side, like an absent key (the Schemas' `ArrayOrNull`)
+  const a = msg[fp] ?? undefined
+  const b = msg[dollarsInt] ?? undefined
+  const c = msg[cents] ?? undefined
   into.count = 0
   if (a !== undefined && !readLevels(a, into, dollarPrice, countQty)) return false
   if (b !== undefined && !readLevels(b, a === undefined ? into : scratch, dollarPrice, contractsQty)) return false

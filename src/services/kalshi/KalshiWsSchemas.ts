@@ -28,6 +28,7 @@ import {
   QtyFromContracts,
   QtyFromString
 } from "../../schema/Money.ts"
+import { ArrayOrNull } from "../marketdata/Wire.ts"
 import { withLegacy } from "./KalshiSchemas.ts"
 
 const opt = Schema.optionalKey
@@ -63,12 +64,13 @@ export const KalshiSnapshotMessage = Schema.Struct({
   seq: Schema.Int,
   msg: Schema.Struct({
     market_ticker: Ticker,
-    yes_dollars_fp: opt(Schema.Array(LevelFp)),
-    no_dollars_fp: opt(Schema.Array(LevelFp)),
-    yes_dollars: opt(Schema.Array(LevelDollarsInt)),
-    no_dollars: opt(Schema.Array(LevelDollarsInt)),
-    yes: opt(Schema.Array(LevelCents)),
-    no: opt(Schema.Array(LevelCents))
+    // A side may be absent or `null` when empty
+    yes_dollars_fp: ArrayOrNull(LevelFp),
+    no_dollars_fp: ArrayOrNull(LevelFp),
+    yes_dollars: ArrayOrNull(LevelDollarsInt),
+    no_dollars: ArrayOrNull(LevelDollarsInt),
+    yes: ArrayOrNull(LevelCents),
+    no: ArrayOrNull(LevelCents)
   })
 }).pipe(
   Schema.decodeTo(

@@ -37,3 +37,15 @@ export const millis = (u: unknown): number => {
   const ms = Number(u)
   return Number.isSafeInteger(ms) ? ms : -1
 }
+
+/** {@link dollarPrice} of a `Blankable` field: `BLANK` when absent, `null` or `""`. @category parsing */
+export const BLANK = -2
+
+/** A `Blankable(PriceFromDollars)`: the price, {@link BLANK}, or -1 when invalid. @category parsing */
+export const blankablePrice = (u: unknown): number => (u === undefined || u === null || u === "" ? BLANK : dollarPrice(u))
+
+/** A `Blankable(QtyFromString)`: the size, {@link BLANK}, or -1 when invalid. @category parsing */
+export const blankableQty = (u: unknown): number => (u === undefined || u === null || u === "" ? BLANK : countQty(u))
+
+/** An optional `MillisString`: the epoch ms, {@link BLANK} when absent, or -1 when invalid. @category parsing */
+export const optionalMillis = (u: unknown): number => (u === undefined ? BLANK : millis(u))

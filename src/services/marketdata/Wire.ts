@@ -111,3 +111,14 @@ export const MillisString = Schema.Union([Schema.Number, Schema.String]).check(
  */
 export const ArrayOrNull = <S extends Schema.Top>(item: S) =>
   Schema.optionalKey(Schema.NullOr(Schema.Array(item)))
+
+/**
+ * An optional field the venue may send as absent, `null` or `""` (Polymarket's spelling of "no
+ * value"): all three decode as `null`; anything else must be a valid `item`.
+ *
+ * @category schemas
+ */
+export const Blankable = <S extends Schema.Top>(item: S) => Schema.optionalKey(Schema.Union([Schema.Null, Schema.Literal(""), item]))
+
+/** The value of a {@link Blankable} field, `undefined` when blank. @category accessors */
+export const unblank = <A>(value: A | null | "" | undefined): A | undefined => (value === null || value === "" ? undefined : value)

@@ -3,14 +3,15 @@
  *
  * A book lists bids ascending and asks descending, so the best of each is the LAST element; sizes
  * are absolute. Prices are exact sub-cent decimals (`"0.999"`); newer books add `tick_size`,
- * `min_order_size`, `neg_risk` and `last_trade_price`, all optional here.
+ * `min_order_size`, `neg_risk` and `last_trade_price` (`null` before the first trade), all
+ * optional here.
  *
  * @since 0.1.0
  */
 import { Schema, SchemaTransformation } from "effect"
 import { ConditionId, TokenId } from "../../schema/Ids.ts"
 import { PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
-import { IsoMillis, MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
+import { Blankable, IsoMillis, MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
 import { PriceNumber } from "./GammaSchemas.ts"
 
 const opt = Schema.optionalKey
@@ -28,13 +29,14 @@ export const ClobBook = Schema.Struct({
   market: Schema.String,
   asset_id: TokenId,
   timestamp: MillisString,
-  hash: opt(Schema.String),
+  hash: opt(Schema.NullOr(Schema.String)),
   bids: Schema.Array(ClobLevel),
   asks: Schema.Array(ClobLevel),
-  tick_size: opt(PriceFromDollars),
-  min_order_size: opt(QtyFromString),
-  neg_risk: opt(Schema.Boolean),
-  last_trade_price: opt(PriceFromDollars)
+  // Cosmetic here: absent, `null` or `""` is "none" (`last_trade_price` is `null` before a trade)
+  tick_size: Blankable(PriceFromDollars),
+  min_order_size: Blankable(QtyFromString),
+  neg_risk: opt(Schema.NullOr(Schema.Boolean)),
+  last_trade_price: Blankable(PriceFromDollars)
 })
 export type ClobBook = typeof ClobBook.Type
 

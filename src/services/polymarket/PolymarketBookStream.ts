@@ -14,8 +14,11 @@
  *   message); otherwise the book is dropped and resynced from REST.
  * - During a REST resync the asset's changes are buffered; the REST book is applied and the buffer
  *   replayed from its timestamp on (absolute sizes make a replay idempotent), then checked again.
- * - `tick_size_change` starts a new epoch: the book is dropped and changes are ignored until the
- *   next snapshot (a `book`, or REST if none comes within the snapshot timeout).
+ * - `tick_size_change` sets the new grid; a live book whose levels all sit on it stays live, one with
+ *   a level off it is resynced from REST.
+ * - Only book messages touch books. A `book`, `price_change` or `tick_size_change` that does not
+ *   decode resyncs the assets it names (all, when it names none); a trade print, a resolution or any
+ *   other message that does not decode is dead-lettered and changes no book.
  * - A frame that is not valid JSON may have carried any asset's change: every book is resynced.
  *
  * @since 0.1.0
@@ -26,7 +29,8 @@ import {
   applyTokenSnapshot,
   invalidateToken,
   settleTokenChanges,
-  TokenBook
+  TokenBook,
+  touchToken
 } from "../../domain/book/TokenBook.ts"
 import { formatScaled } from "../../schema/Money.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
@@ -202,8 +206,8 @@ export class PolymarketBookStream {
     let last: Buffered | undefined
     if (reason === undefined) {
       for (const change of buffered) {
-        if (change.ts < rest.timestamp) continue
-        applyTokenLevel(book, change.side, change.price, change.size, now)
+        if (change.ts >= 0 && change.ts < rest.timestamp) continue
+        if (change.size >= 0) applyTokenLevel(book, change.side, change.price, change.size, now)
         last = change
       }
       reason = last === undefined ? settleTokenChanges(book, -1, -1) : settleTokenChanges(book, last.bestBid, last.bestAsk)
@@ -251,10 +255,12 @@ export class PolymarketBookStream {
       case "tick_size_change": {
         const book = this.books.get(m.assetId)
         if (book === undefined) return
-        applyTickSizeChange(book, (m.value as PolyTickSizeChange).new_tick_size, now)
-        this.resyncing.delete(m.assetId)
-        this.requestedAt.set(m.assetId, now)
+        const reason = applyTickSizeChange(book, (m.value as PolyTickSizeChange).new_tick_size, now)
         this.events.onBook(book)
+        if (reason !== undefined) {
+          this.events.onProblem({ reason, message: `${m.assetId} has levels off the new tick`, market: m.assetId })
+          this.startResync(m.assetId)
+        }
         return
       }
       case "last_trade_price":
@@ -270,9 +276,10 @@ export class PolymarketBookStream {
       case "invalid": {
         this.events.onProblem({ reason: "Decode", message: m.error, payload: text, market: m.assetId || undefined })
         // Whatever this message changed is lost: resync the assets it names, or all if none
+        if (!BOOK_EVENTS.has(m.eventType)) return
         const named = mentionedAssets(o).filter((a) => this.books.has(a))
         if (named.length > 0) for (const a of named) this.startResync(a)
-        else if (m.eventType === "price_change" || m.eventType === "book" || m.eventType === "") this.resyncAll()
+        else this.resyncAll()
         return
       }
     }
@@ -299,7 +306,12 @@ export class PolymarketBookStream {
           continue
         }
       }
-      if (applyTokenLevel(book, side, c.prices[i]!, c.sizes[i]!, now) !== undefined) continue
+      const size = c.sizes[i]!
+      if (size < 0) {
+        // No new size stated: nothing to apply, but the venue's best bid/ask is still checked
+        if (book.status !== "live") continue
+        touchToken(book, now)
+      } else if (applyTokenLevel(book, side, c.prices[i]!, size, now) !== undefined) continue
       const at = books.indexOf(book)
       if (at === -1) {
         books.push(book)
@@ -376,6 +388,9 @@ export class PolymarketBookStream {
     }
   }
 }
+
+/** Event types that can change a book; "" = not even an event type, so it may have been one. */
+const BOOK_EVENTS = new Set(["book", "price_change", "tick_size_change", ""])
 
 /** Asset ids a raw message names (top level and inside `price_changes`). */
 const mentionedAssets = (o: unknown): Array<string> => {

@@ -25,6 +25,7 @@ import { PolymarketBookStream } from "./PolymarketBookStream.ts"
 import { PolymarketClient } from "./PolymarketClient.ts"
 import type { PolyBook } from "./PolymarketWsSchemas.ts"
 import { nowMillis } from "../Time.ts"
+import { unblank } from "../marketdata/Wire.ts"
 
 /** @category models */
 export interface PolymarketFeedConfig {
@@ -52,7 +53,7 @@ export const polyBookFromRest = (book: ClobBook): PolyBook => ({
   timestamp: book.timestamp,
   bids: book.bids.map((l) => [l.price, l.size] as const),
   asks: book.asks.map((l) => [l.price, l.size] as const),
-  tickSize: book.tick_size ?? 0
+  tickSize: unblank(book.tick_size) ?? 0
 })
 
 /** @category services */

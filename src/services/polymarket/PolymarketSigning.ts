@@ -21,7 +21,7 @@
  */
 import { createHmac } from "node:crypto"
 import { Effect, Redacted } from "effect"
-import { type Hex, isAddress, isHex } from "viem"
+import { type Hex, hashTypedData, isAddress, isHex } from "viem"
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts"
 
 /** Polygon mainnet. @category constants */
@@ -124,6 +124,15 @@ export const orderTypedData = (order: UnsignedOrder, version: OrderVersion, exch
     builder: order.builder
   }
 })
+
+/**
+ * The order's EIP-712 hash: the id the CLOB gives the order (`orderID`), known before it is sent,
+ * so an order whose answer was lost can still be looked up.
+ *
+ * @category signing
+ */
+export const orderHash = (order: UnsignedOrder, version: OrderVersion, negRisk: boolean, chainId: number = POLYGON_CHAIN_ID): Hex =>
+  hashTypedData(orderTypedData(order, version, exchangeFor(version, negRisk), chainId))
 
 /** The L1 typed data for one timestamp (seconds) and nonce. @category signing */
 export const clobAuthTypedData = (address: Hex, timestampSeconds: number, nonce: number, chainId: number = POLYGON_CHAIN_ID) => ({

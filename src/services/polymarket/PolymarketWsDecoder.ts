@@ -10,7 +10,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { countQty, dollarPrice, isObject, millis } from "../marketdata/FastDecode.ts"
+import { BLANK, blankablePrice, blankableQty, countQty, dollarPrice, isObject, optionalMillis } from "../marketdata/FastDecode.ts"
+import { ONE } from "../../schema/Money.ts"
 import { LevelBuffer } from "../marketdata/LevelBuffer.ts"
 import {
   PolyBestBidAsk,
@@ -88,6 +89,7 @@ export class PolyMessage {
   eventType = ""
   assetId = ""
   market = ""
+  /** Epoch ms, -1 when the message did not state it */
   timestamp = 0
   readonly bids = new LevelBuffer()
   readonly asks = new LevelBuffer()
@@ -113,25 +115,22 @@ const readLevels = (u: unknown, into: LevelBuffer): boolean => {
   return true
 }
 
-const optionalString = (u: unknown) => u === undefined || typeof u === "string"
+/** `opt(NullOr(String))` */
+const optionalText = (u: unknown) => u === undefined || u === null || typeof u === "string"
 
 const fastBook = (o: Record<string, unknown>, m: PolyMessage): boolean => {
   const asset = o["asset_id"]
   const market = o["market"]
   if (typeof asset !== "string" || asset.length === 0 || typeof market !== "string") return false
-  const ts = millis(o["timestamp"])
-  if (ts < 0 || !optionalString(o["hash"])) return false
-  let tick = 0
-  if (o["tick_size"] !== undefined) {
-    tick = dollarPrice(o["tick_size"])
-    if (tick < 0) return false
-  }
-  if (o["last_trade_price"] !== undefined && dollarPrice(o["last_trade_price"]) < 0) return false
+  const ts = optionalMillis(o["timestamp"])
+  if (ts === -1 || !optionalText(o["hash"])) return false
+  const tick = blankablePrice(o["tick_size"])
+  if (tick === -1 || blankablePrice(o["last_trade_price"]) === -1 || blankableQty(o["min_order_size"]) === -1) return false
   if (!readLevels(o["bids"], m.bids) || !readLevels(o["asks"], m.asks)) return false
   m.assetId = asset
   m.market = market
-  m.timestamp = ts
-  m.tickSize = tick
+  m.timestamp = ts === BLANK ? -1 : ts
+  m.tickSize = tick === BLANK ? 0 : tick
   return true
 }
 
@@ -139,8 +138,8 @@ const fastPriceChange = (o: Record<string, unknown>, m: PolyMessage): boolean =>
   const market = o["market"]
   const list = o["price_changes"]
   if (typeof market !== "string" || !Array.isArray(list)) return false
-  const ts = millis(o["timestamp"])
-  if (ts < 0) return false
+  const ts = optionalMillis(o["timestamp"])
+  if (ts === -1) return false
   const changes = m.changes
   changes.count = 0
   for (let i = 0; i < list.length; i++) {
@@ -148,24 +147,28 @@ const fastPriceChange = (o: Record<string, unknown>, m: PolyMessage): boolean =>
     if (!isObject(c)) return false
     const asset = c["asset_id"]
     const side = c["side"]
-    if (typeof asset !== "string" || asset.length === 0 || (side !== "BUY" && side !== "SELL")) return false
+    if (typeof asset !== "string" || asset.length === 0) return false
+    const bid = side === "BUY" || side === "buy"
+    if (!bid && side !== "SELL" && side !== "sell") return false
     const price = dollarPrice(c["price"])
-    const size = countQty(c["size"])
-    if (price < 0 || size < 0 || !optionalString(c["hash"])) return false
-    let bestBid = -1
-    let bestAsk = -1
-    if (c["best_bid"] !== undefined) {
-      bestBid = dollarPrice(c["best_bid"])
-      if (bestBid < 0) return false
-    }
-    if (c["best_ask"] !== undefined) {
-      bestAsk = dollarPrice(c["best_ask"])
-      if (bestAsk < 0) return false
-    }
-    changes.push(asset, side === "BUY" ? 0 : 1, price, size, bestBid, bestAsk)
+    const size = blankableQty(c["size"])
+    if (price < 0 || size === -1 || !optionalText(c["hash"])) return false
+    const rawBid = c["best_bid"]
+    const rawAsk = c["best_ask"]
+    const bestBid = blankablePrice(rawBid)
+    const bestAsk = blankablePrice(rawAsk)
+    if (bestBid === -1 || bestAsk === -1) return false
+    changes.push(
+      asset,
+      bid ? 0 : 1,
+      price,
+      size === BLANK ? -1 : size,
+      bestBid === BLANK ? (rawBid === "" ? 0 : -1) : bestBid,
+      bestAsk === BLANK ? (rawAsk === "" ? ONE : -1) : bestAsk
+    )
   }
   m.market = market
-  m.timestamp = ts
+  m.timestamp = ts === BLANK ? -1 : ts
   return true
 }
 

@@ -10,6 +10,12 @@
  * - `tick_size_change`: a new book epoch.
  * - `last_trade_price`, `best_bid_ask`, `new_market`, `market_resolved`.
  *
+ * Decoding is strict where meaning is at stake (prices, sizes, ids, sides) and tolerant where it is
+ * not: an optional decimal sent as absent, `null` or `""` (the venue's spelling of "none") is
+ * absent, `""` best bid/ask means that side is empty, `side` is case-insensitive, `hash` may be
+ * `null`, `timestamp` may be missing (-1), a `price_change` entry may omit `size` (no level change
+ * is stated, -1), and `market_resolved` may omit its winner.
+ *
  * Asset ids are checked as non-empty strings here: the stream only acts on assets it subscribed
  * (already valid `TokenId`s), so anything else is ignored rather than re-validated per message.
  *
@@ -19,16 +25,20 @@
  *
  * @since 0.1.0
  */
-import { Schema, SchemaGetter } from "effect"
-import { PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
-import { MillisString } from "../marketdata/Wire.ts"
+import { Schema, SchemaGetter, SchemaTransformation } from "effect"
+import { ONE, PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
+import { Blankable, MillisString, unblank } from "../marketdata/Wire.ts"
 
 const opt = Schema.optionalKey
 const Asset = Schema.NonEmptyString
 
 const Level = Schema.Struct({ price: PriceFromDollars, size: QtyFromString })
+const Hash = opt(Schema.NullOr(Schema.String))
+/** A message timestamp; -1 when the venue left it out. */
+const Timestamp = opt(MillisString)
+const tsOf = (ts: number | undefined) => ts ?? -1
 
-/** A normalised snapshot. `tickSize` 0 = not stated. @category models */
+/** A normalised snapshot. `tickSize` 0 = not stated; `timestamp` -1 = not stated. @category models */
 export interface PolyBook {
   readonly assetId: string
   readonly market: string
@@ -45,12 +55,13 @@ export const PolyBookMessage = Schema.Struct({
   event_type: Schema.Literal("book"),
   asset_id: Asset,
   market: Schema.String,
-  timestamp: MillisString,
-  hash: opt(Schema.String),
+  timestamp: Timestamp,
+  hash: Hash,
   bids: Schema.Array(Level),
   asks: Schema.Array(Level),
-  tick_size: opt(PriceFromDollars),
-  last_trade_price: opt(PriceFromDollars)
+  tick_size: Blankable(PriceFromDollars),
+  last_trade_price: Blankable(PriceFromDollars),
+  min_order_size: Blankable(QtyFromString)
 }).pipe(
   Schema.decodeTo(
     Schema.toType(Schema.Struct({ assetId: Schema.String, market: Schema.String, timestamp: Schema.Number, bids: Pairs, asks: Pairs, tickSize: Schema.Number })),
@@ -58,17 +69,22 @@ export const PolyBookMessage = Schema.Struct({
       decode: SchemaGetter.transform((m): PolyBook => ({
         assetId: m.asset_id,
         market: m.market,
-        timestamp: m.timestamp,
+        timestamp: tsOf(m.timestamp),
         bids: m.bids.map((l) => [l.price, l.size] as const),
         asks: m.asks.map((l) => [l.price, l.size] as const),
-        tickSize: m.tick_size ?? 0
+        tickSize: unblank(m.tick_size) ?? 0
       })),
       encode: SchemaGetter.forbiddenEncoding
     }
   )
 )
 
-/** One level change. Best bid/ask are `-1` when the message does not state them. @category models */
+/**
+ * One level change. `size` -1: the entry states no new size (only the venue's best bid/ask). Best
+ * bid/ask are `-1` when not stated; an empty side is best bid `0` / best ask `ONE`.
+ *
+ * @category models
+ */
 export interface PolyChange {
   readonly assetId: string
   readonly side: "bid" | "ask"
@@ -85,22 +101,28 @@ export interface PolyPriceChange {
   readonly changes: ReadonlyArray<PolyChange>
 }
 
-const Side = Schema.Literals(["BUY", "SELL"])
-const sideOf = (side: "BUY" | "SELL") => (side === "BUY" ? "bid" as const : "ask" as const)
+/** The venue writes `BUY`/`SELL`; the official schemas accept lower case too. */
+const Side = Schema.Literals(["BUY", "SELL", "buy", "sell"])
+type Side = typeof Side.Type
+const sideOf = (side: Side) => (side === "BUY" || side === "buy" ? "bid" as const : "ask" as const)
+/** `""` best bid = the bid side is empty (`0`); absent or `null` = not stated (`-1`). */
+const bestBidOf = (v: number | null | "" | undefined) => (v === "" ? 0 : v ?? -1)
+/** `""` best ask = the ask side is empty (`ONE`); absent or `null` = not stated (`-1`). */
+const bestAskOf = (v: number | null | "" | undefined) => (v === "" ? ONE : v ?? -1)
 
 /** The current `price_change` shape (since 2025-09-15), raw. @category schemas */
 export const PolyPriceChangeCurrent = Schema.Struct({
   event_type: Schema.Literal("price_change"),
   market: Schema.String,
-  timestamp: MillisString,
+  timestamp: Timestamp,
   price_changes: Schema.Array(Schema.Struct({
     asset_id: Asset,
     price: PriceFromDollars,
-    size: QtyFromString,
+    size: Blankable(QtyFromString),
     side: Side,
-    hash: opt(Schema.String),
-    best_bid: opt(PriceFromDollars),
-    best_ask: opt(PriceFromDollars)
+    hash: Hash,
+    best_bid: Blankable(PriceFromDollars),
+    best_ask: Blankable(PriceFromDollars)
   }))
 })
 
@@ -108,8 +130,8 @@ const LegacyNested = Schema.Struct({
   event_type: Schema.Literal("price_change"),
   asset_id: Asset,
   market: Schema.String,
-  timestamp: MillisString,
-  hash: opt(Schema.String),
+  timestamp: Timestamp,
+  hash: Hash,
   changes: Schema.Array(Schema.Struct({ price: PriceFromDollars, size: QtyFromString, side: Side }))
 })
 
@@ -117,8 +139,8 @@ const LegacyFlat = Schema.Struct({
   event_type: Schema.Literal("price_change"),
   asset_id: Asset,
   market: Schema.String,
-  timestamp: MillisString,
-  hash: opt(Schema.String),
+  timestamp: Timestamp,
+  hash: Hash,
   price: PriceFromDollars,
   size: QtyFromString,
   side: Side
@@ -145,8 +167,15 @@ export const PolyPriceChangeCurrentMessage = PolyPriceChangeCurrent.pipe(
     {
       decode: SchemaGetter.transform((m): PolyPriceChange => ({
         market: m.market,
-        timestamp: m.timestamp,
-        changes: m.price_changes.map((c) => ({ assetId: c.asset_id, side: sideOf(c.side), price: c.price, size: c.size, bestBid: c.best_bid ?? -1, bestAsk: c.best_ask ?? -1 }))
+        timestamp: tsOf(m.timestamp),
+        changes: m.price_changes.map((c) => ({
+          assetId: c.asset_id,
+          side: sideOf(c.side),
+          price: c.price,
+          size: unblank(c.size) ?? -1,
+          bestBid: bestBidOf(c.best_bid),
+          bestAsk: bestAskOf(c.best_ask)
+        }))
       })),
       encode: SchemaGetter.forbiddenEncoding
     }
@@ -163,7 +192,7 @@ export const PolyPriceChangeMessage = Schema.Union([
   LegacyNested.pipe(Schema.decodeTo(NormalChange, {
     decode: SchemaGetter.transform((m): PolyPriceChange => ({
       market: m.market,
-      timestamp: m.timestamp,
+      timestamp: tsOf(m.timestamp),
       changes: m.changes.map((c) => ({ assetId: m.asset_id, side: sideOf(c.side), price: c.price, size: c.size, bestBid: -1, bestAsk: -1 }))
     })),
     encode: SchemaGetter.forbiddenEncoding
@@ -171,7 +200,7 @@ export const PolyPriceChangeMessage = Schema.Union([
   LegacyFlat.pipe(Schema.decodeTo(NormalChange, {
     decode: SchemaGetter.transform((m): PolyPriceChange => ({
       market: m.market,
-      timestamp: m.timestamp,
+      timestamp: tsOf(m.timestamp),
       changes: [{ assetId: m.asset_id, side: sideOf(m.side), price: m.price, size: m.size, bestBid: -1, bestAsk: -1 }]
     })),
     encode: SchemaGetter.forbiddenEncoding
@@ -183,9 +212,9 @@ export const PolyTickSizeChange = Schema.Struct({
   event_type: Schema.Literal("tick_size_change"),
   asset_id: Asset,
   market: Schema.String,
-  old_tick_size: PriceFromDollars,
+  old_tick_size: Blankable(PriceFromDollars),
   new_tick_size: PriceFromDollars,
-  timestamp: MillisString
+  timestamp: Timestamp
 })
 export type PolyTickSizeChange = typeof PolyTickSizeChange.Type
 
@@ -195,11 +224,11 @@ export const PolyLastTradePrice = Schema.Struct({
   asset_id: Asset,
   market: Schema.String,
   price: PriceFromDollars,
-  size: QtyFromString,
+  size: Blankable(QtyFromString),
   side: Side,
-  fee_rate_bps: opt(Schema.String),
-  timestamp: MillisString,
-  transaction_hash: opt(Schema.String)
+  fee_rate_bps: opt(Schema.NullOr(Schema.String)),
+  timestamp: Timestamp,
+  transaction_hash: opt(Schema.NullOr(Schema.String))
 })
 export type PolyLastTradePrice = typeof PolyLastTradePrice.Type
 
@@ -208,10 +237,10 @@ export const PolyBestBidAsk = Schema.Struct({
   event_type: Schema.Literal("best_bid_ask"),
   asset_id: Asset,
   market: Schema.String,
-  best_bid: PriceFromDollars,
-  best_ask: PriceFromDollars,
-  spread: opt(PriceFromDollars),
-  timestamp: MillisString
+  best_bid: Blankable(PriceFromDollars),
+  best_ask: Blankable(PriceFromDollars),
+  spread: Blankable(PriceFromDollars),
+  timestamp: Timestamp
 })
 
 /** `new_market` (custom feature). @category schemas */
@@ -221,8 +250,8 @@ export const PolyNewMarket = Schema.Struct({
   assets_ids: Schema.Array(Asset),
   question: opt(Schema.String),
   slug: opt(Schema.String),
-  outcomes: opt(Schema.Array(Schema.String)),
-  timestamp: MillisString
+  outcomes: opt(Schema.NullOr(Schema.Array(Schema.String))),
+  timestamp: Timestamp
 })
 
 /** `market_resolved` (custom feature). @category schemas */
@@ -230,11 +259,16 @@ export const PolyMarketResolved = Schema.Struct({
   event_type: Schema.Literal("market_resolved"),
   market: Schema.String,
   assets_ids: Schema.Array(Asset),
-  winning_asset_id: Asset,
-  winning_outcome: Schema.String,
-  timestamp: MillisString
+  winning_asset_id: opt(Schema.NullOr(Schema.String)),
+  winning_outcome: opt(Schema.NullOr(Schema.String)),
+  timestamp: Timestamp
 })
 export type PolyMarketResolved = typeof PolyMarketResolved.Type
+
+/** Unix seconds (a digit string or a number) as epoch milliseconds. */
+const SecondsAsMillis = MillisString.pipe(
+  Schema.decodeTo(Schema.Number, SchemaTransformation.transform<number, number>({ decode: (s) => s * 1000, encode: (ms) => Math.floor(ms / 1000) }))
+)
 
 // ---------------------------------------------------------------------------
 // User channel (`/ws/user`): decoded for completeness; order entry reads these later
@@ -268,7 +302,8 @@ export const PolyUserTrade = Schema.Struct({
   price: PriceFromDollars,
   fee_rate_bps: opt(Schema.String),
   status: Schema.String,
-  match_time: MillisString,
+  /** Unix SECONDS on the wire (PROTOCOLS §5.1), decoded to epoch milliseconds */
+  match_time: SecondsAsMillis,
   outcome: opt(Schema.String),
   trader_side: opt(Schema.Literals(["TAKER", "MAKER"])),
   maker_orders: Schema.Array(Schema.Struct({

@@ -92,18 +92,20 @@ describe("TokenBook", () => {
     assert.strictEqual(applyTokenSnapshot(crossed, side([500_000], [1]), side([400_000], [1]), 0, 0), "Crossed")
   })
 
-  it("a tick-size change drops the book until the next snapshot, which starts a new epoch", () => {
+  it("a tick-size change keeps a book whose levels sit on the new grid and drops one that does not", () => {
     const { book } = fromFixture("polymarket-ws-book.json")
     assert.strictEqual(book.epoch, 1)
-    assert.strictEqual(applyTickSizeChange(book, 1_000, 2_000), "TickSizeChange")
-    assert.strictEqual(applyTokenLevel(book, "bid", 131_000, 5, 2_001), "NotLive")
+    const before = tokenTop(book, emptyTop())
+    assert.strictEqual(applyTickSizeChange(book, 1_000, 2_000), undefined) // 0.01 → 0.001: every level is on it
+    assert.deepStrictEqual([book.status, book.tickSize, book.asOf, book.epoch], ["live", 1_000, 2_000, 1])
+    assert.deepStrictEqual(tokenTop(book, emptyTop()), before)
+    assert.strictEqual(applyTokenLevel(book, "bid", 131_000, 5, 2_001), undefined)
+    assert.strictEqual(applyTickSizeChange(book, 100_000, 2_500), "TickSizeChange") // 0.131 is off a 0.1 grid
+    assert.strictEqual(book.status, "awaiting_snapshot")
     assert.deepStrictEqual(tokenTop(book, emptyTop()), emptyTop())
-    assert.strictEqual(book.tickSize, 1_000)
-    applyTokenSnapshot(book, side([131_000], [5_000_000]), side([132_000], [1_000_000]), 0, 3_000)
-    assert.strictEqual(book.status, "live")
-    assert.strictEqual(book.epoch, 2)
-    assert.strictEqual(book.tickSize, 1_000)
-    assert.strictEqual(book.bids.length, 1) // nothing from the old epoch survives
+    assert.strictEqual(applyTokenLevel(book, "bid", 200_000, 5, 2_600), "NotLive")
+    applyTokenSnapshot(book, side([100_000], [5_000_000]), side([200_000], [1_000_000]), 0, 3_000)
+    assert.deepStrictEqual([book.status, book.epoch, book.tickSize, book.bids.length], ["live", 2, 100_000, 1])
   })
 
   it("absolute updates are idempotent: replaying any suffix of changes after a snapshot gives the same book", () =>

@@ -90,33 +90,32 @@ describe("PolymarketBookStream", () => {
     assert.strictEqual(h.top(STREAM).bid, 300_000)
   })
 
-  it("a tick-size change drops the book and ignores changes until the next snapshot", () => {
+  it("a tick-size change keeps a book on the new grid live, and resyncs one with levels off it", () => {
     const h = live()
     h.stream.onFrame(JSON.stringify({ event_type: "tick_size_change", asset_id: STREAM, market: "0x28", old_tick_size: "0.01", new_tick_size: "0.001", timestamp: "1790658700001" }), 2)
-    assert.strictEqual(h.stream.books.get(STREAM)!.status, "awaiting_snapshot")
-    assert.strictEqual(h.stream.books.get(STREAM)!.tickSize, 1_000)
-    h.stream.onFrame(change(STREAM, "BUY", "0.3005", "10", "0.3005", "0.397"), 3)
-    assert.deepStrictEqual(h.top(STREAM), emptyTop())
+    assert.deepStrictEqual([h.stream.books.get(STREAM)!.status, h.stream.books.get(STREAM)!.tickSize, h.stream.books.get(STREAM)!.epoch], ["live", 1_000, 1])
+    h.stream.onFrame(change(STREAM, "BUY", "0.305", "10", "0.305", "0.397"), 3)
+    assert.deepStrictEqual(h.top(STREAM), { bid: 305_000, bidSize: 10_000_000, ask: 397_000, askSize: 100_090_000 })
     assert.deepStrictEqual(h.problems, [])
-    assert.deepStrictEqual(h.stream.takeResyncs(), [])
-    h.stream.onFrame(JSON.stringify({ ...head[0], tick_size: "0.001" }), 4)
-    assert.strictEqual(h.stream.books.get(STREAM)!.status, "live")
-    assert.strictEqual(h.stream.books.get(STREAM)!.epoch, 2)
-    assert.strictEqual(h.top(STREAM).bid, 300_000)
+    // Without old_tick_size, as the official schema allows; a 0.1 grid leaves 0.305 off it
+    h.stream.onFrame(JSON.stringify({ event_type: "tick_size_change", asset_id: STREAM, market: "0x28", new_tick_size: "0.1" }), 4)
+    assert.deepStrictEqual(h.problems.map((p) => p.reason), ["TickSizeChange"])
+    assert.deepStrictEqual(h.stream.takeResyncs(), [STREAM])
+    assert.deepStrictEqual(h.top(STREAM), emptyTop())
   })
 
   it("a book still without a snapshot after the timeout is resynced from REST", () => {
     const h = live()
-    h.stream.onFrame(JSON.stringify({ event_type: "tick_size_change", asset_id: STREAM, market: "0x28", old_tick_size: "0.01", new_tick_size: "0.001", timestamp: "1" }), 100)
+    h.stream.add(["9"], 100)
     h.stream.overdue(5_000, 10_000)
     assert.deepStrictEqual(h.stream.takeResyncs(), [])
     h.stream.overdue(10_100, 10_000)
-    assert.deepStrictEqual(h.stream.takeResyncs(), [STREAM])
-    h.stream.resyncFailed(STREAM, 10_200)
+    assert.deepStrictEqual(h.stream.takeResyncs(), ["9"])
+    h.stream.resyncFailed("9", 10_200)
     h.stream.overdue(15_000, 10_000)
     assert.deepStrictEqual(h.stream.takeResyncs(), [])
     h.stream.overdue(20_200, 10_000)
-    assert.deepStrictEqual(h.stream.takeResyncs(), [STREAM])
+    assert.deepStrictEqual(h.stream.takeResyncs(), ["9"])
   })
 
   it("a frame that is not JSON may have carried any change: every book is resynced", () => {

@@ -66,19 +66,17 @@ describe("Polymarket feed against the fake venue", () => {
         assert.isTrue(seen.filter((u) => u.live).every((u) => u.top.epoch === 1 || u.top.epoch === 2))
       }))
 
-    it.effect("a tick-size change drops the book until the next snapshot; changes in between are ignored", () =>
+    it.effect("a tick-size change keeps a book on the new grid live; sub-cent changes then apply", () =>
       Effect.gen(function*() {
         const outcome = token(BOOK_2026, "0x02330ccbfc1a90b7330ed35f27fadb01b64f5e523bfaaa5329ff0da249f836c1")
         const { fake, next, sub } = yield* setup([outcome], {}, { snapshotTimeout: Duration.seconds(30) })
         yield* next((u) => u.live, "a live book")
         fake.tickSizeChange(BOOK_2026, "0.001")
-        yield* next((u) => !u.live, "the book dropped at the new tick size")
         fake.priceChange(BOOK_2026, "BUY", "0.135", "50") // a sub-cent level at the new tick
-        yield* Effect.sleep("100 millis")
-        assert.isFalse((yield* sub.latest(outcome))!.live)
-        fake.sendBook(BOOK_2026)
-        const all = yield* next((u) => u.live && u.top.epoch === 2, "the next snapshot")
-        assert.deepStrictEqual(top(all.at(-1)!), [135_000, 50_000_000, 140_000, 189_000_000] as Array<unknown>)
+        const all = yield* next((u) => u.live && u.top.bid?.price === 135_000, "the sub-cent change")
+        assert.isTrue(all.slice(all.findIndex((u) => u.live)).every((u) => u.live)) // never dropped once live
+        assert.deepStrictEqual(top((yield* sub.latest(outcome))!), [135_000, 50_000_000, 140_000, 189_000_000] as Array<unknown>)
+        assert.strictEqual((yield* sub.latest(outcome))!.top.epoch, 1)
         assert.strictEqual(fake.requestsTo("/books").length, 0)
       }))
 

@@ -102,7 +102,7 @@ describe("Polymarket WS fixtures decode", () => {
     const cancel = Schema.decodeUnknownSync(PolyUserOrder)(fixture("polymarket-ws-user-order-cancel-2024.json"))
     assert.deepStrictEqual([cancel.type, cancel.status], ["CANCELLATION", "CANCELED"])
     const trade = Schema.decodeUnknownSync(PolyUserTrade)(fixture("polymarket-ws-user-trade-2024.json"))
-    assert.deepStrictEqual([trade.status, trade.price, trade.maker_orders[0]!.matched_amount, trade.match_time], ["CONFIRMED", 489_000, 5_000_000, 1726043102])
+    assert.deepStrictEqual([trade.status, trade.price, trade.maker_orders[0]!.matched_amount, trade.match_time], ["CONFIRMED", 489_000, 5_000_000, 1726043102_000]) // seconds on the wire
     const closed = Schema.decodeUnknownSync(ClobMarket)(fixture("polymarket-clob-market-closed.json"))
     assert.deepStrictEqual([closed.closed, closed.minimum_tick_size, closed.tokens.map((t) => t.winner)], [true, 10_000, [true, false]])
     assert.strictEqual(closed.game_start_time, Date.UTC(2026, 4, 8, 20, 0, 0))
@@ -110,6 +110,41 @@ describe("Polymarket WS fixtures decode", () => {
     assert.deepStrictEqual([old.neg_risk, old.minimum_tick_size, old.game_start_time], [true, 1_000, null])
     const tags = Schema.decodeUnknownSync(GammaTagsResponse)(fixture("polymarket-gamma-tags.json"))
     assert.deepStrictEqual(tags.map((t) => t.id)[0], "101259")
+  })
+
+  it("absent decimals: \"\" best bid/ask is an empty side, null/absent is unstated; blank sizes, lower-case sides, null hashes", () => {
+    const message = {
+      event_type: "price_change",
+      market: "0x",
+      price_changes: [
+        { asset_id: "1", price: "0.5", size: "0", side: "sell", hash: null, best_bid: "0.4", best_ask: "" },
+        { asset_id: "2", price: "0.5", side: "buy", best_bid: "", best_ask: null },
+        { asset_id: "3", price: "0.6", size: "", side: "BUY", best_bid: null, best_ask: "0.7" }
+      ]
+    }
+    decodePolyMessage(message, m)
+    assert.strictEqual(m.kind, "price_change", m.error)
+    assert.strictEqual(m.timestamp, -1)
+    assert.deepStrictEqual(changes(m), [["1", 1, 500_000, 0, 400_000, 1_000_000], ["2", 0, 500_000, -1, 0, -1], ["3", 0, 600_000, -1, -1, 700_000]])
+    const schema = Schema.decodeUnknownSync(PolyPriceChangeCurrentMessage)(message)
+    assert.deepStrictEqual(schema.changes.map((c) => [c.size, c.bestBid, c.bestAsk]), [[0, 400_000, 1_000_000], [-1, 0, -1], [-1, -1, 700_000]])
+    decodePolyMessage({ event_type: "book", asset_id: "1", market: "0x", hash: null, bids: [], asks: [{ price: "0.6", size: "3" }], tick_size: "", last_trade_price: "", min_order_size: "" }, m)
+    assert.deepStrictEqual([m.kind, m.tickSize, m.timestamp, m.asks.count], ["book", 0, -1, 1])
+    decodePolyMessage({ event_type: "last_trade_price", asset_id: "1", market: "0x", price: "0.5", size: "", side: "sell", fee_rate_bps: "", timestamp: "1" }, m)
+    assert.strictEqual(m.kind, "last_trade_price", m.error)
+    decodePolyMessage({ event_type: "tick_size_change", asset_id: "1", market: "0x", new_tick_size: "0.001" }, m)
+    assert.deepStrictEqual([m.kind, (m.value as PolyTickSizeChange).new_tick_size], ["tick_size_change", 1_000])
+    decodePolyMessage({ event_type: "market_resolved", market: "0x", assets_ids: ["1", "2"], timestamp: "1" }, m)
+    assert.strictEqual(m.kind, "market_resolved", m.error)
+    decodePolyMessage({ event_type: "best_bid_ask", asset_id: "1", market: "0x", best_bid: "", best_ask: "0.5", spread: "" }, m)
+    assert.strictEqual(m.kind, "best_bid_ask", m.error)
+    // Meaning stays strict: a blank price or new tick, a mixed-case side, a non-numeric size
+    for (const bad of [
+      { event_type: "price_change", market: "0x", price_changes: [{ asset_id: "1", price: "", size: "1", side: "BUY" }] },
+      { event_type: "price_change", market: "0x", price_changes: [{ asset_id: "1", price: "0.5", size: "1", side: "Buy" }] },
+      { event_type: "price_change", market: "0x", price_changes: [{ asset_id: "1", price: "0.5", size: "x", side: "BUY" }] },
+      { event_type: "tick_size_change", asset_id: "1", market: "0x", new_tick_size: "" }
+    ]) assert.strictEqual(decodePolyMessage(bad, m).kind, "invalid", JSON.stringify(bad))
   })
 
   it("malformed messages are invalid with the Schema's reason", () => {
@@ -126,8 +161,8 @@ describe("Polymarket WS fixtures decode", () => {
 // ---------------------------------------------------------------------------
 
 const head = fixture("polymarket-ws-market-stream-2026-head.json")
-const changePaths = ["event_type", "market", "timestamp", "price_changes", "price_changes.0", "price_changes.0.asset_id", "price_changes.0.price", "price_changes.0.size", "price_changes.0.side", "price_changes.0.hash", "price_changes.0.best_bid", "price_changes.1.best_ask", "price_changes.1.size", "price_changes.2"]
-const bookPaths = ["event_type", "asset_id", "market", "timestamp", "hash", "tick_size", "last_trade_price", "bids", "asks", "bids.0", "bids.0.price", "asks.3.size", "bids.23.price", "asks.30"]
+const changePaths = ["event_type", "market", "timestamp", "price_changes", "price_changes.0", "price_changes.0.asset_id", "price_changes.0.price", "price_changes.0.size", "price_changes.0.side", "price_changes.0.hash", "price_changes.0.best_bid", "price_changes.0.best_ask", "price_changes.1.best_ask", "price_changes.1.best_bid", "price_changes.1.side", "price_changes.1.size", "price_changes.2"]
+const bookPaths = ["event_type", "asset_id", "market", "timestamp", "hash", "tick_size", "last_trade_price", "min_order_size", "bids", "asks", "bids.0", "bids.0.price", "asks.3.size", "bids.23.price", "asks.30"]
 
 
 describe("PolymarketWsDecoder agrees with PolymarketWsSchemas", () => {

@@ -1,0 +1,130 @@
+/**
+ * An ordered write-behind queue: an actor hands over a database write and goes on deciding; one
+ * fiber runs the writes in the order they were handed over, each retried with backoff while the
+ * database is unreachable, so an outage delays what is recorded but never stops the actor that
+ * records it (and nothing is reordered). Writes must be idempotent (`ON CONFLICT DO NOTHING`,
+ * outbox event ids): a write whose commit was cut off is run again.
+ *
+ * The queue is bounded: past `capacity` the oldest write is dropped and counted. Closing the scope
+ * runs what is left within `drainTimeout`.
+ *
+ * @since 0.1.0
+ */
+import { Deferred, Duration, Effect, Exit, Fiber, Metric, Queue, Result, type Scope } from "effect"
+import { backoff } from "../Backoff.ts"
+
+/** @category metrics */
+export const deferredTotal = Metric.counter("arbees_writes_deferred_total", {
+  description: "Database writes that failed and were retried later (the database was unreachable)"
+})
+/** @category metrics */
+export const droppedTotal = Metric.counter("arbees_writes_dropped_total", {
+  description: "Queued database writes dropped because the write-behind queue was full, or that failed for a reason other than the database"
+})
+
+/** @category models */
+export interface WriteBehindOptions {
+  /** Names the queue in logs and metrics */
+  readonly name: string
+  readonly capacity: number
+  readonly retryBase: Duration.Duration
+  readonly retryMax: Duration.Duration
+  readonly drainTimeout: Duration.Duration
+}
+
+/** @category models */
+export interface WriteBehind {
+  /** Queues a write; returns at once */
+  readonly enqueue: (label: string, write: Effect.Effect<void, unknown>) => Effect.Effect<void>
+  /** Writes queued and not yet done */
+  readonly pending: () => number
+  /** Whether the last write attempt failed (the database is unreachable) */
+  readonly failing: () => boolean
+}
+
+interface Job {
+  readonly label: string
+  readonly write: Effect.Effect<void, unknown>
+}
+
+/** Whether a write failed because the database was unreachable (worth retrying). */
+const retryable = (e: unknown): boolean => typeof e === "object" && e !== null && "_tag" in e && (e as { _tag: unknown })._tag === "SqlError"
+
+/**
+ * Starts the writer fiber in the current scope.
+ *
+ * @category constructors
+ */
+export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const jobs: Array<Job> = []
+    const wake = yield* Queue.sliding<void>(1)
+    const stopped = Deferred.makeUnsafe<void>()
+    const attributes = { queue: options.name }
+    let failing = false
+
+    const enqueue = (label: string, write: Effect.Effect<void, unknown>) =>
+      Effect.suspend(() => {
+        jobs.push({ label, write })
+        const overflow = jobs.length > options.capacity ? jobs.splice(0, jobs.length - options.capacity).length : 0
+        return (overflow > 0 ? Metric.update(Metric.withAttributes(droppedTotal, attributes), overflow) : Effect.void).pipe(
+          Effect.andThen(Queue.offer(wake, undefined)),
+          Effect.asVoid
+        )
+      })
+
+    /** Runs queued writes in order until the queue is empty or a write fails (it stays first). */
+    const runAll = Effect.gen(function*() {
+      while (jobs.length > 0) {
+        const job = jobs[0]!
+        const result = yield* Effect.result(job.write)
+        if (Result.isFailure(result) && retryable(result.failure)) return result.failure
+        if (Result.isFailure(result)) {
+          yield* Metric.update(Metric.withAttributes(droppedTotal, attributes), 1)
+          yield* Effect.logError("write dropped").pipe(Effect.annotateLogs({ queue: options.name, write: job.label, error: String(result.failure) }))
+        }
+        if (jobs[0] === job) jobs.shift()
+      }
+      return undefined
+    })
+
+    const loop = Effect.gen(function*() {
+      let failures = 0
+      while (true) {
+        const failure = yield* runAll
+        if (failure === undefined) {
+          if (failing) {
+            failing = false
+            yield* Effect.logInfo("deferred writes caught up").pipe(Effect.annotateLogs({ queue: options.name, afterFailures: failures }))
+          }
+          failures = 0
+          yield* Queue.take(wake)
+          continue
+        }
+        failures++
+        failing = true
+        yield* Metric.update(Metric.withAttributes(deferredTotal, attributes), 1)
+        if (failures === 1) {
+          yield* Effect.logWarning("database unreachable; writes deferred").pipe(
+            Effect.annotateLogs({ queue: options.name, pending: jobs.length, error: String(failure) })
+          )
+        }
+        yield* Effect.sleep(yield* backoff(options.retryBase, options.retryMax, failures)).pipe(Effect.raceFirst(Deferred.await(stopped)))
+      }
+    })
+
+    const fiber = yield* Effect.forkScoped(loop)
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        Deferred.doneUnsafe(stopped, Exit.void)
+        yield* Fiber.interrupt(fiber)
+        yield* runAll.pipe(Effect.timeoutOption(options.drainTimeout))
+        if (jobs.length > 0) {
+          yield* Effect.logWarning("writes not done at shutdown").pipe(
+            Effect.annotateLogs({ queue: options.name, pending: jobs.length, drainTimeout: Duration.format(options.drainTimeout) })
+          )
+        }
+      })
+    )
+    return { enqueue, pending: () => jobs.length, failing: () => failing } satisfies WriteBehind
+  })
