@@ -28,6 +28,8 @@ import { OutcomeRef } from "../schema/Market.ts"
 import { Price, Qty } from "../schema/Money.ts"
 import { Action, OrderStatus, TimeInForce } from "../schema/Trading.ts"
 import { type OrderSnapshot, type Venue, type VenueEvent, type VenueOrderState, Venues } from "../services/venue/Venue.ts"
+import { PaperMarket } from "../services/venue/PaperVenue.ts"
+import { checkExits } from "./Positions.ts"
 import * as Trades from "./Trades.ts"
 
 /** @category messages */
@@ -73,6 +75,12 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
   /** Resolves every open order by a status query (start-up and upkeep) */
   readonly reconcile: Effect.Effect<number, StorageError>
   readonly books: Trades.Books
+  /**
+   * What upkeep has to look at: orders of open fate, and open positions. Set at start-up and by
+   * every change that may create work, cleared by a pass that finds none (so an idle runtime does
+   * not query the database every second)
+   */
+  readonly work: { reconcile: boolean; exits: boolean }
 }>()("arbees/actors/ExecutionDriver") {
   static readonly layer: Layer.Layer<ExecutionDriver, never, Venues | AppConfig | Trades.TradesContext> = Layer.effect(
     ExecutionDriver,
@@ -82,10 +90,11 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       const context = yield* Effect.context<Trades.TradesContext>()
       const books: Trades.Books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
       const fibers = yield* FiberSet.make()
+      const work = { reconcile: true, exits: true }
 
       const applySnapshot = (snapshot: OrderSnapshot) =>
         Effect.gen(function*() {
-          for (const fill of snapshot.fills) yield* Trades.applyFill(books, fill)
+          for (const fill of snapshot.fills) if (yield* Trades.applyFill(books, fill)) work.exits = true
           yield* Trades.applyReport(books, snapshot.state.clientOrderId, stateReport(snapshot.state), {
             reason: snapshot.state.reason,
             venueOrderId: snapshot.state.venueOrderId,
@@ -112,6 +121,7 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           const reason = result.failure.reason
           // Only a proven refusal is a rejection; anything we cannot be sure of is unknown
           const report: VenueReport = reason._tag === "OutcomeUnknown" ? { _tag: "Unknown" } : { _tag: "Rejected" }
+          if (report._tag === "Unknown") work.reconcile = true
           const text = reason._tag === "Rejected" ? `${reason.code}: ${reason.message}` : reason._tag
           yield* Trades.applyReport(books, clientOrderId, report, { reason: text })
         }).pipe(Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
@@ -134,12 +144,14 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       const reconcile = Effect.gen(function*() {
         const open = yield* Trades.openOrders.pipe(Effect.mapError(Trades.storage))
         for (const row of open) yield* resolve(row, venues.get(row.outcome.platform))
+        // Resting orders are followed by the event stream; only an unresolved fate needs polling
+        work.reconcile = open.some((o) => o.status === "unknown" || o.status === "pending_submit")
         return open.length
       }).pipe(Effect.provideContext(context))
 
       const onEvent = (event: VenueEvent) =>
         (event._tag === "Filled"
-          ? Effect.asVoid(Trades.applyFill(books, event.fill))
+          ? Effect.map(Trades.applyFill(books, event.fill), (applied) => void (applied && (work.exits = true)))
           : Effect.asVoid(Trades.applyReport(books, event.state.clientOrderId, stateReport(event.state), {
             reason: event.state.reason,
             venueOrderId: event.state.venueOrderId,
@@ -158,7 +170,8 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           Effect.asVoid(FiberSet.run(fibers, place(id).pipe(Effect.catchCause((cause) => Effect.logError("order placement failed", cause))))),
         place,
         reconcile,
-        books
+        books,
+        work
       })
     })
   )
@@ -209,7 +222,18 @@ export const upkeep = Singleton.make(
   "execution-upkeep",
   Effect.gen(function*() {
     const driver = yield* ExecutionDriver
-    yield* driver.reconcile.pipe(
+    const { config } = yield* AppConfig
+    const context = yield* Effect.context<Trades.TradesContext | PaperMarket | AppConfig>()
+    const exits = Effect.suspend(() =>
+      driver.work.exits ? Effect.map(checkExits(driver.place), (checks) => void (driver.work.exits = checks.length > 0)) : Effect.void
+    )
+    yield* exits.pipe(
+      Effect.provideContext(context),
+      Effect.catchCause((cause) => Effect.logError("exit check failed", cause)),
+      Effect.repeat(Schedule.spaced(config.exits.checkInterval)),
+      Effect.forkScoped
+    )
+    yield* Effect.suspend(() => (driver.work.reconcile ? Effect.asVoid(driver.reconcile) : Effect.void)).pipe(
       Effect.catchCause((cause) => Effect.logError("order reconciliation failed", cause)),
       Effect.repeat(Schedule.spaced(RESOLVE_EVERY))
     )

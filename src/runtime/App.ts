@@ -86,7 +86,7 @@ export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.l
 )
 
 /** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
-export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provide(PaperVenue.layer), Layer.provide(HubPaperMarket.layer))
+export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provideMerge(PaperVenue.layer), Layer.provideMerge(HubPaperMarket.layer))
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(

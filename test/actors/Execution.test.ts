@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
+import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
 import * as Trades from "../../src/actors/Trades.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
@@ -22,7 +23,7 @@ const lv = (p: string, s: string) => ({ price: priceOf(p), size: qtyOf(s) })
 const account = "paper"
 
 // Take all the visible size, so the hand calculations stay short; the default share is tested in the venue and fill-model tests
-const h = harness("postgres", { "paper.takeShare": "1" })
+const h = harness("postgres", { "paper.takeShare": "1", "exits.minHold": "0s" })
 
 /** Records an order as risk approved it (with its reservation) and places it. */
 const place = (id: string, outcome: OutcomeRef, action: Action, limit: string, qty: string, tif: TimeInForce = "ioc", reserve?: string) =>
@@ -147,5 +148,96 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       assert.include(t!.statuses, "pending_submit")
       assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
     }))
-})
 
+  it.effect("a stop-loss and a take-profit on NO positions, priced in NO's own price", () =>
+    Effect.gen(function*() {
+      const { market } = h.handle()
+      const driver = yield* ExecutionDriver
+      const sql = yield* SqlClient.SqlClient
+      const stopNo: OutcomeRef = { platform: "kalshi", marketId: "KXNBAGAME-26DEC02LALBOS-LAL" as MarketId, outcomeId: "no" as OutcomeId }
+      const stopYes: OutcomeRef = { ...stopNo, outcomeId: "yes" as OutcomeId }
+      const tpNo: OutcomeRef = { platform: "kalshi", marketId: "KXNBAGAME-26DEC02NYKMIA-MIA" as MarketId, outcomeId: "no" as OutcomeId }
+      for (const o of [stopNo, stopYes, tpNo]) market.setFees(o, kalshiFees)
+      yield* market.setBook(stopNo, { bids: [lv("0.38", "50")], asks: [lv("0.40", "100")] })
+      yield* market.setBook(tpNo, { bids: [lv("0.38", "50")], asks: [lv("0.40", "100")] })
+      // Buy 100 NO @0.40 on each: $40.00 + fee 0.07×100×0.4×0.6 = $1.68
+      yield* place("k-stop-00001", stopNo, "buy", "0.40", "100", "ioc", "41.68")
+      yield* place("k-tp-0000001", tpNo, "buy", "0.40", "100", "ioc", "41.68")
+      const before = yield* balance
+
+      // NO falls to 0.37 bid / 0.39 ask (YES, its complement, shows 0.61/0.63 and looks like a gain)
+      yield* market.setBook(stopNo, { bids: [lv("0.37", "200")], asks: [lv("0.39", "100")] })
+      yield* market.setBook(stopYes, { bids: [lv("0.61", "100")], asks: [lv("0.63", "200")] })
+      // NO rises to 0.43 bid / 0.45 ask on the other
+      yield* market.setBook(tpNo, { bids: [lv("0.43", "200")], asks: [lv("0.45", "100")] })
+      const checks = yield* checkExits(driver.place)
+      const byPosition = Object.fromEntries(checks.map((c) => [c.positionId, c.decision]))
+      assert.deepStrictEqual(byPosition["pos-k-stop-00001"], { _tag: "Exit", reason: "stop_loss", mark: priceOf("0.37"), limit: priceOf("0.365"), quantity: qtyOf("100") })
+      assert.deepStrictEqual(byPosition["pos-k-tp-0000001"], { _tag: "Exit", reason: "take_profit", mark: priceOf("0.43"), limit: priceOf("0.425"), quantity: qtyOf("100") })
+
+      // Stop: 100 @0.37 = 37.00, fee 0.07×100×0.37×0.63 = 1.6317 → 1.64: 37.00 − 40.00 − 1.68 − 1.64 = −6.32
+      // Take-profit: 100 @0.43 = 43.00, fee 0.07×100×0.43×0.57 = 1.7157 → 1.72: 43.00 − 40.00 − 1.68 − 1.72 = −0.40 (fees ate the move)
+      const rows = yield* sql<{ position_id: string; status: string; realized: string; exit_reason: string }>`
+        SELECT position_id, status, realized_pnl_micros::text AS realized, exit_reason FROM positions
+         WHERE position_id IN ('pos-k-stop-00001', 'pos-k-tp-0000001') ORDER BY position_id`
+      assert.deepStrictEqual(rows.map((r) => [r.position_id, r.status, Number(r.realized), r.exit_reason]), [
+        ["pos-k-stop-00001", "closed", dollars("-6.32"), "stop_loss"],
+        ["pos-k-tp-0000001", "closed", dollars("-0.40"), "take_profit"]
+      ])
+      // Cash back: 37.00 − 1.64 + 43.00 − 1.72; no profit, so nothing to the piggybank
+      assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance + dollars("76.64")) as Micros })
+      assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+      // Nothing left to exit
+      assert.deepStrictEqual((yield* checkExits(driver.place)).filter((c) => c.positionId.startsWith("pos-k-stop") || c.positionId.startsWith("pos-k-tp")), [])
+    }))
+
+  it.effect("settlement from the venue's result: Kalshi win, loss and void; Polymarket soccer draw, loss and 50/50", () =>
+    Effect.gen(function*() {
+      const { market } = h.handle()
+      const driver = yield* ExecutionDriver
+      const k = (ticker: string, side: "yes" | "no"): OutcomeRef => ({ platform: "kalshi", marketId: ticker as MarketId, outcomeId: side as OutcomeId })
+      const p = (n: string, token: string): OutcomeRef => ({ platform: "polymarket", marketId: `0x${n.repeat(64)}` as MarketId, outcomeId: token as OutcomeId })
+      const legs: Array<[string, OutcomeRef, string]> = [
+        ["s-kwin-00001", k("KXNHLGAME-26DEC02BOSNYR-BOS", "yes"), "0.60"], // fee 0.07×10×0.6×0.4 = 0.168 → 0.17
+        ["s-kloss-0001", k("KXNHLGAME-26DEC02BOSNYR-NYR", "yes"), "0.60"], // 0.17
+        ["s-kvoid-0001", k("KXNHLGAME-26DEC02TORMTL-TOR", "no"), "0.30"], // 0.07×10×0.3×0.7 = 0.147 → 0.15
+        ["s-pdraw-0001", p("d", "2001"), "0.25"], // 10×0.03×0.25×0.75 = 0.05625
+        ["s-phome-0001", p("e", "3001"), "0.40"], // 10×0.03×0.4×0.6 = 0.072
+        ["s-p5050-0001", p("f", "4001"), "0.50"] // 10×0.03×0.25 = 0.075
+      ]
+      for (const [id, outcome, px] of legs) {
+        market.setFees(outcome, outcome.platform === "kalshi" ? kalshiFees : polyFees)
+        yield* market.setBook(outcome, { bids: [], asks: [lv(px, "10")] })
+        yield* place(id, outcome, "buy", px, "10", "fok", "20")
+      }
+      const before = yield* balance
+      const books = driver.books
+      const settled = [
+        ...(yield* settleMarket(books, "kalshi", "KXNHLGAME-26DEC02BOSNYR-BOS", { _tag: "KalshiResult", result: "yes" })),
+        ...(yield* settleMarket(books, "kalshi", "KXNHLGAME-26DEC02BOSNYR-NYR", { _tag: "KalshiResult", result: "no" })),
+        ...(yield* settleMarket(books, "kalshi", "KXNHLGAME-26DEC02TORMTL-TOR", { _tag: "Void" })),
+        // The draw: the draw market's token wins, the home market's token loses
+        ...(yield* settleMarket(books, "polymarket", `0x${"d".repeat(64)}`, { _tag: "Winner", outcomeId: "2001" })),
+        ...(yield* settleMarket(books, "polymarket", `0x${"e".repeat(64)}`, { _tag: "Winner", outcomeId: "3002" })),
+        ...(yield* settleMarket(books, "polymarket", `0x${"f".repeat(64)}`, { _tag: "Split", payouts: { "4001": priceOf("0.5"), "4002": priceOf("0.5") } }))
+      ]
+      assert.deepStrictEqual(settled.map((s) => s.realized), [
+        dollars("3.83"), // 10.00 − 6.00 − 0.17
+        dollars("-6.17"), // 0 − 6.00 − 0.17
+        dollars("-0.15"), // refunded 3.00 at cost; the fee is lost
+        dollars("7.44375"), // 10.00 − 2.50 − 0.05625
+        dollars("-4.072"), // 0 − 4.00 − 0.072
+        dollars("-0.075") // 5.00 − 5.00 − 0.075
+      ])
+      // Payouts 10 + 3 + 10 + 5 = 28.00 in; piggybank takes half of each profit: 1.915 + 3.721875 = 5.636875
+      const after = yield* balance
+      assert.strictEqual(after.balance - before.balance, dollars("22.363125"))
+      assert.strictEqual(after.piggybank - before.piggybank, dollars("5.636875"))
+      assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+      // Settling again changes nothing
+      assert.deepStrictEqual(yield* settleMarket(books, "kalshi", "KXNHLGAME-26DEC02BOSNYR-BOS", { _tag: "KalshiResult", result: "yes" }), [])
+      const sql = yield* SqlClient.SqlClient
+      const [closes] = yield* sql<{ n: number; total: string }>`SELECT count(*)::int AS n, sum(realized_pnl_micros)::text AS total FROM position_closes WHERE position_id LIKE 'pos-s-%'`
+      assert.deepStrictEqual(closes, { n: 6, total: String(dollars("0.80675")) })
+    }))
+})

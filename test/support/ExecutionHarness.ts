@@ -33,21 +33,23 @@ const lossy = (venue: Venue, lose: Set<string>): Venue => ({
 
 export const harness = (kind: "postgres" | "embedded", overrides: Record<string, string> = {}) => {
   let handle: Harness | undefined
+  let script: ScriptedMarket | undefined
+  const market = Layer.effect(PaperMarket, Effect.map(makeScriptedMarket, (m) => ((script = m.script), m.service)))
   const venues = Layer.effect(
     Venues,
     Effect.gen(function*() {
-      const { script, service } = yield* makeScriptedMarket
       const settings = yield* paperSettings
       const lose = new Set<string>()
-      const make = (p: "kalshi" | "polymarket") => Effect.map(makePaperVenue(p, settings).pipe(Effect.provideService(PaperMarket, service)), (v) => lossy(v, lose))
+      const make = (p: "kalshi" | "polymarket") => Effect.map(makePaperVenue(p, settings), (v) => lossy(v, lose))
       const kalshi = yield* make("kalshi")
       const polymarket = yield* make("polymarket")
-      handle = { market: script, loseNextAnswer: (p) => void lose.add(p) }
+      handle = { market: script!, loseNextAnswer: (p) => void lose.add(p) }
       return Venues.of({ get: (p) => (p === "kalshi" ? kalshi : polymarket) })
     })
   )
   const layer = ExecutionDriver.layer.pipe(
     Layer.provideMerge(venues),
+    Layer.provideMerge(market),
     Layer.provideMerge(Outbox.layerNoRelay),
     Layer.provideMerge(EventBus.layerMemory),
     Layer.provideMerge(DeadLetters.layer),
