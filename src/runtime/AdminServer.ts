@@ -4,6 +4,7 @@
  * - `GET /healthz`: the process is up.
  * - `GET /diagnostics`: the live supervision tree as JSON; `?pretty` for the readable tree.
  * - `GET /metrics`: every metric in the Prometheus text format.
+ * - `/`: the dashboard (`console/ui/`, built into `dist/ui`).
  * - `/api/...`: the operator's API (`api/ConsoleApi.ts`), its OpenAPI document at
  *   `/api/openapi.json` and docs at `/api/docs`.
  *
@@ -20,11 +21,12 @@ import * as fs from "node:fs"
 import { createServer } from "node:http"
 import * as nodePath from "node:path"
 import * as ConsoleApi from "./api/ConsoleApi.ts"
+import * as Dashboard from "./console/Dashboard.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics, formatTree } from "../services/Diagnostics.ts"
+import { adminFile } from "./AdminFile.ts"
 
-/** Where a running instance advertises its admin address. @category files */
-export const adminFile = (dataDir: string): string => nodePath.join(nodePath.resolve(dataDir), "admin.json")
+export { adminFile } from "./AdminFile.ts"
 
 const routes = Layer.mergeAll(
   HttpRouter.add("GET", "/healthz", HttpServerResponse.text("ok\n")),
@@ -40,7 +42,8 @@ const routes = Layer.mergeAll(
     })
   ),
   PrometheusMetrics.layerHttp({ path: "/metrics" }),
-  ConsoleApi.layer
+  ConsoleApi.layer,
+  Dashboard.layer
 )
 
 /** Records the bound address for `arbees diagnostics`, and removes it on shutdown. */

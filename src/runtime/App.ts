@@ -28,7 +28,10 @@ import { EventBus } from "../services/bus/EventBus.ts"
 import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DeadLetters } from "../services/DeadLetters.ts"
-import { EspnClient } from "../services/espn/EspnClient.ts"
+import { EspnClient, optionsFrom } from "../services/espn/EspnClient.ts"
+import { HttpClient } from "effect/http"
+import * as Socket from "effect/socket/Socket"
+import { Recorder, recordingTransport, writerOptions } from "../services/recording/Recorder.ts"
 import { KalshiClient } from "../services/kalshi/KalshiClient.ts"
 import { KalshiFeed } from "../services/kalshi/KalshiFeed.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
@@ -75,15 +78,32 @@ export const Matching = MarketDiscovery.layer.pipe(
   Layer.provide(Layer.mergeAll(ListingsSource.layer, MappingStore.layer, TeamReference.layer))
 )
 
-/** ESPN, Kalshi and Polymarket: clients, live book feeds, the market-data hub and matching. @category layers */
-export const ExternalSystems = Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, EspnClient.layer, Matching).pipe(
-  Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
-  Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
-  Layer.provide(KalshiRateLimiter.layer),
-  Layer.provide(NodeHttpClient.layerUndici),
+/** The ESPN client from the `espn.*` configuration, over the transport below it. @category layers */
+export const Espn = Layer.unwrap(Effect.map(AppConfig, ({ config }) => EspnClient.layerNoDeps(optionsFrom(config))))
+
+/** The machine's HTTP client and WebSocket constructor. @category layers */
+export const LiveTransport = Layer.mergeAll(
+  NodeHttpClient.layerUndici,
   // The `ws` package, not Node's global WebSocket: Kalshi's ping frames must be visible to the watchdog
-  Layer.provide(NodeWS.layerWebSocketConstructor)
+  NodeWS.layerWebSocketConstructor
 )
+
+/**
+ * ESPN, Kalshi and Polymarket: clients, live book feeds, the market-data hub and matching, over a
+ * transport (the machine's, a recording one, or a recording being replayed).
+ *
+ * @category layers
+ */
+export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.HttpClient | Socket.WebSocketConstructor, E, R>) =>
+  Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, Espn, Matching).pipe(
+    Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
+    Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
+    Layer.provide(KalshiRateLimiter.layer),
+    Layer.provide(transport)
+  )
+
+/** ESPN, Kalshi and Polymarket over the machine's transport. @category layers */
+export const ExternalSystems = externalSystemsWith(LiveTransport)
 
 /** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
 export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provideMerge(PaperVenue.layer), Layer.provideMerge(HubPaperMarket.layer))
@@ -131,26 +151,37 @@ export const ConsoleServices = Layer.mergeAll(
 )
 
 /**
- * The whole runtime. The admin server (with the console API) sits above the bus, so its live
- * stream closes before the bus does, and below the actors, so it answers while they drain.
+ * The whole runtime over the given external systems. The admin server (with the console API)
+ * sits above the bus, so its live stream closes before the bus does, and below the actors, so it
+ * answers while they drain.
  *
  * @category layers
  */
-export const RuntimeLayer = actorsOn(ExternalSystems).pipe(
-  Layer.provideMerge(AdminServer.layer),
-  Layer.provideMerge(ConsoleServices),
-  Layer.provideMerge(Bus),
-  Layer.provideMerge(Telemetry.layer),
-  Layer.provideMerge(Diagnostics.layer),
-  Layer.provideMerge(MigratedDatabase)
-)
+export const runtimeLayerWith = <A extends MarketDataHub | EspnClient, E, R>(external: Layer.Layer<A, E, R>) =>
+  actorsOn(external).pipe(
+    Layer.provideMerge(AdminServer.layer),
+    Layer.provideMerge(ConsoleServices),
+    Layer.provideMerge(Bus),
+    Layer.provideMerge(Telemetry.layer),
+    Layer.provideMerge(Diagnostics.layer),
+    Layer.provideMerge(MigratedDatabase)
+  )
+
+/** The whole runtime. @category layers */
+export const RuntimeLayer = runtimeLayerWith(ExternalSystems)
+
+/** The whole runtime, recording every external response and frame into `dir`. @category layers */
+export const recordingRuntime = (dir: string): Runtime =>
+  Layer.unwrap(Effect.map(AppConfig, ({ config }) =>
+    runtimeLayerWith(externalSystemsWith(recordingTransport.pipe(Layer.provide(Layer.merge(LiveTransport, Recorder.layer(writerOptions(config, dir))))))))
+  )
 
 /**
  * Runs until interrupted. Requires the configuration (and the platform services).
  *
  * @category running
  */
-export const run = Effect.gen(function*() {
+export const runWith = (options: { readonly record?: string | undefined } = {}) => Effect.gen(function*() {
   const { config } = yield* AppConfig
   // Refused before anything starts: there is no live order entry to authorise yet
   if (config.mode === "live") {
@@ -158,9 +189,14 @@ export const run = Effect.gen(function*() {
       reason: new LiveNotAuthorized({ message: "mode=live: live order entry is not available in this version; run in paper mode" })
     })
   }
-}).pipe(Effect.andThen(Effect.suspend(() => serve)))
+}).pipe(Effect.andThen(Effect.suspend(() => serve(options.record === undefined ? RuntimeLayer : recordingRuntime(options.record)))))
 
-const serve = Effect.gen(function*() {
+/** Runs until interrupted. @category running */
+export const run = runWith()
+
+type Runtime = Layer.Layer<Layer.Success<typeof RuntimeLayer>, Layer.Error<typeof RuntimeLayer>, Layer.Services<typeof RuntimeLayer>>
+
+const serve = (runtime: Runtime) => Effect.gen(function*() {
   const { config } = yield* AppConfig
   yield* armDeadline(config.shutdown.deadline)
   const database = yield* Database
@@ -178,7 +214,7 @@ const serve = Effect.gen(function*() {
   return yield* Effect.never
 }).pipe(
   Effect.onInterrupt(() => Effect.logInfo("shutdown requested; draining")),
-  Effect.provide(RuntimeLayer),
+  Effect.provide(runtime),
   Effect.ensuring(Effect.logInfo("shutdown complete")),
   Effect.scoped
 )

@@ -4,11 +4,12 @@ import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { sharedDir as fixtures } from "../../services/espn/Fixtures.ts"
 import * as Cli from "../../support/Cli.ts"
+import { runCli } from "../../support/CliInProcess.ts"
 
 const data = join(fixtures, "..", "data")
 const summaries = ["nba-summary-401772994", "nfl-summary-401547417", "mlb-summary-401472463", "nhl-summary-401774292"].map((f) => join(fixtures, `espn-${f}.json`))
 
-const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(["eval", "winprob", ...args]))
+const run = (args: ReadonlyArray<string>) => runCli(["eval", "winprob", ...args])
 
 interface Scores {
   readonly n: number
@@ -73,7 +74,7 @@ describe("arbees eval winprob", () => {
 
   it.live("honours the configured probability bound", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.promise(() => Cli.run(["eval", "winprob", "--set", "model.probabilityBound=0.02", "--summary", summaries[0]!]))
+      const result = yield* runCli(["eval", "winprob", "--set", "model.probabilityBound=0.02", "--summary", summaries[0]!])
       assert.strictEqual(result.code, 0, result.stderr)
       assert.strictEqual((JSON.parse(result.stdout) as { probabilityBound: number }).probabilityBound, 0.02)
     }))
