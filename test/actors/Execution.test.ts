@@ -11,6 +11,9 @@ import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../..
 import type { OutcomeRef } from "../../src/schema/Market.ts"
 import { dollars, type Micros, priceOf, qtyOf } from "../../src/schema/Money.ts"
 import type { Action, TimeInForce } from "../../src/schema/Trading.ts"
+import { Database } from "../../src/services/database/Database.ts"
+import { formatScaled } from "../../src/schema/Money.ts"
+import { cleanEnv, run as runCli } from "../support/Cli.ts"
 import { harness, seedGame } from "../support/ExecutionHarness.ts"
 
 const kalshiFees = kalshiFeeSchedule({ feeType: "quadratic_with_maker_fees", multiplier: 1_000_000 }) as KalshiFeeSchedule
@@ -23,7 +26,7 @@ const lv = (p: string, s: string) => ({ price: priceOf(p), size: qtyOf(s) })
 const account = "paper"
 
 // Take all the visible size, so the hand calculations stay short; the default share is tested in the venue and fill-model tests
-const h = harness("postgres", { "paper.takeShare": "1", "exits.minHold": "0s" })
+const h = harness("postgres", { "paper.takeShare": "1", "exits.minHold": "1ms" })
 
 /** Records an order as risk approved it (with its reservation) and places it. */
 const place = (id: string, outcome: OutcomeRef, action: Action, limit: string, qty: string, tif: TimeInForce = "ioc", reserve?: string) =>
@@ -239,5 +242,36 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       const sql = yield* SqlClient.SqlClient
       const [closes] = yield* sql<{ n: number; total: string }>`SELECT count(*)::int AS n, sum(realized_pnl_micros)::text AS total FROM position_closes WHERE position_id LIKE 'pos-s-%'`
       assert.deepStrictEqual(closes, { n: 6, total: String(dollars("0.80675")) })
+    }))
+
+  it.effect("`arbees orders` and `arbees positions` list every order, fill, position and posting, and the balanced ledger", () =>
+    Effect.gen(function*() {
+      const database = yield* Database
+      const env = cleanEnv({ DATABASE_URL: database.target })
+      const orders = yield* Effect.promise(() => runCli(["orders", "--json"], { env }))
+      assert.strictEqual(orders.code, 0, orders.stderr)
+      const lines = orders.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+      const entry = lines.find((l) => l["list"] === "orders" && l["client_order_id"] === "k-entry-0001")!
+      assert.deepStrictEqual([entry["status"], entry["filled_quantity"], entry["cost_micros"], entry["fees_micros"]], ["canceled", "80000000", "34900000", "1390000"])
+      const fills = lines.filter((l) => l["list"] === "fills" && l["client_order_id"] === "k-entry-0001")
+      assert.deepStrictEqual(fills.map((f) => [f["fill_id"], f["price_micros"], f["quantity"], f["fee_micros"]]), [
+        ["paper-k-entry-0001-1", "430000", "30000000", "520000"],
+        ["paper-k-entry-0001-2", "440000", "50000000", "870000"]
+      ])
+      assert.strictEqual((fills[0]!["realism"] as { latencyMillis: number }).latencyMillis, 20)
+
+      const positions = yield* Effect.promise(() => runCli(["positions", "--json"], { env }))
+      assert.strictEqual(positions.code, 0, positions.stderr)
+      const prows = positions.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+      const win = prows.find((l) => l["list"] === "positions" && l["position_id"] === "pos-s-kwin-00001")!
+      assert.deepStrictEqual([win["status"], win["realized_pnl_micros"], win["settlement_price_micros"]], ["settled", "3830000", "1000000"])
+      const bankroll = prows.find((l) => l["list"] === "bankroll")!
+      assert.strictEqual(bankroll["balanced"], true)
+      const ledger = prows.filter((l) => l["list"] === "ledger")
+      const sum = ledger.filter((l) => l["bucket"] === "available").reduce((n, l) => n + Number(l["amount"]), 0)
+      assert.strictEqual(formatScaled(sum, 6, 2), bankroll["balance"])
+      // The table form prints too
+      const table = yield* Effect.promise(() => runCli(["positions"], { env }))
+      assert.include(table.stdout, "pos-s-kwin-00001")
     }))
 })

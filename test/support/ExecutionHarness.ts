@@ -53,7 +53,7 @@ export const harness = (kind: "postgres" | "embedded", overrides: Record<string,
     Layer.provideMerge(Outbox.layerNoRelay),
     Layer.provideMerge(EventBus.layerMemory),
     Layer.provideMerge(DeadLetters.layer),
-    Layer.provideMerge(actorRuntime(kind, { "paper.latency": "20ms", "paper.jitter": "0ms", "bankroll.initial": "1000", ...overrides }))
+    Layer.provideMerge(actorRuntime(kind, { "paper.latency": "20ms", "paper.jitter": "1ms", "bankroll.initial": "1000", ...overrides }))
   )
   return { layer, handle: () => handle! }
 }
