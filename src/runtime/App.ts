@@ -113,7 +113,6 @@ export const Actors = Layer.mergeAll(
   BankrollActor.layer,
   RiskActor.layer,
   ExecutionActor.layer,
-  ExecutionActor.upkeep,
   GameActor.layer,
   Orchestrator.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
