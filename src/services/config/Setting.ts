@@ -74,6 +74,28 @@ export const text: SettingType<string> = make("text", Schema.String, (s) => s)
 /** Non-empty text. @category types */
 export const nonEmptyText: SettingType<string> = make("non-empty text", Schema.NonEmptyString, (s) => s)
 
+/** A comma-separated list of names (`a-z`, digits, `_`). @category types */
+export const names: SettingType<ReadonlyArray<string>> = make(
+  "a comma-separated list of names such as model_edge,arbitrage",
+  Schema.String.check(Schema.makeFilter((s: string) => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0).every((x) => /^[a-z][a-z0-9_]*$/.test(x)))).pipe(
+    Schema.decodeTo(
+      Schema.Array(Schema.String),
+      SchemaTransformation.transform({
+        decode: (s: string): ReadonlyArray<string> => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0),
+        encode: (xs: ReadonlyArray<string>) => xs.join(",")
+      })
+    )
+  ) as unknown as Schema.Codec<ReadonlyArray<string>, string>,
+  (xs) => xs
+)
+
+/** A JSON object (from a file's nested mapping, or JSON text in the environment or a flag). @category types */
+export const jsonObject: SettingType<Readonly<Record<string, unknown>>> = make(
+  "a JSON object such as {\"lagging_market\":{\"minJump\":0.1}}",
+  Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)) as unknown as Schema.Codec<Readonly<Record<string, unknown>>, string>,
+  (o) => o
+)
+
 /** One of a closed set of words. @category types */
 export const oneOf = <const L extends ReadonlyArray<string>>(values: L): SettingType<L[number]> =>
   make(`one of ${values.join(", ")}`, Schema.Literals(values) as unknown as Schema.Codec<L[number], string>, (s) => s)
