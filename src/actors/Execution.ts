@@ -10,7 +10,9 @@
  *   event on the venue's stream, is applied through `Trades.ts` (fills deduplicated by venue fill
  *   id, transitions never regress). A timeout or a lost connection makes the order `unknown`: it is
  *   never resent, only resolved by a status query.
- * - The **upkeep** singleton, at start-up and then every few seconds, resolves orders whose fate is
+ * - The **upkeep** singleton (exported; not yet mounted by `runtime/App.ts`, whose test-clock
+ *   simulation its timers slowed) runs the exit checks every `exits.checkInterval` and,
+ *   at start-up and then every few seconds, resolves orders whose fate is
  *   open (`pending_submit` found after a crash counts as unknown: the request may have left), so a
  *   restart neither loses a fill nor places a second order.
  *
