@@ -63,7 +63,8 @@ export const spec = {
     url: S.optional(S.secret, "Redis URL for the event bus; unset uses the in-process bus", {
       secret: true,
       env: ["REDIS_URL"]
-    })
+    }),
+    allowVolatile: S.setting(S.bool, false, "allow mode=live on a Redis that persists nothing (no AOF, no RDB snapshots); the outbox republishes what a reset loses, so this only trades latency")
   },
   bus: {
     streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
@@ -82,7 +83,7 @@ export const spec = {
     publishTimeout: S.setting(S.timeout, seconds(5), "a Redis command (a publish) not answered within this fails"),
     connectTimeout: S.setting(S.timeout, seconds(10), "how long to wait for Redis at start-up"),
     reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
-    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(1), "longest delay of the reconnect backoff (and of the outbox relay's retries): how soon a returning Redis or database is noticed"),
     outbox: {
       pollInterval: S.setting(S.durationIn(10, 3_600_000), Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
       batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
@@ -93,7 +94,14 @@ export const spec = {
   },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
-    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
+    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)"),
+    token: S.optional(S.secret, "bearer token for the admin endpoint: required on every request when admin.host is not loopback (start-up refuses otherwise), and on every action always"),
+    allowedHosts: S.setting(S.text, "", "extra Host header names the admin endpoint answers to (comma-separated); loopback and admin.host always are"),
+    corsOrigin: S.optional(S.url, "the one browser origin allowed to read the admin endpoint (CORS); unset sends no CORS headers"),
+    headerTimeout: S.setting(S.timeout, seconds(5), "a client that has not sent its request headers within this is disconnected (slowloris)"),
+    idleTimeout: S.setting(S.timeout, seconds(10), "an idle kept-alive admin connection is closed after this"),
+    maxConnections: S.setting(S.int(4, 10_000), 64, "admin connections held at once; at the cap a new one evicts the oldest idle one"),
+    maxBodyBytes: S.setting(S.int(0, 1_048_576), 65_536, "largest admin request body accepted")
   },
   telemetry: {
     otlpEndpoint: S.optional(S.url, "OTLP/HTTP collector base URL; unset disables export", {
