@@ -63,7 +63,8 @@ export const spec = {
     url: S.optional(S.secret, "Redis URL for the event bus; unset uses the in-process bus", {
       secret: true,
       env: ["REDIS_URL"]
-    })
+    }),
+    allowVolatile: S.setting(S.bool, false, "allow mode=live on a Redis that persists nothing (no AOF, no RDB snapshots); the outbox republishes what a reset loses, so this only trades latency")
   },
   bus: {
     streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
@@ -82,7 +83,7 @@ export const spec = {
     publishTimeout: S.setting(S.timeout, seconds(5), "a Redis command (a publish) not answered within this fails"),
     connectTimeout: S.setting(S.timeout, seconds(10), "how long to wait for Redis at start-up"),
     reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
-    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(1), "longest delay of the reconnect backoff (and of the outbox relay's retries): how soon a returning Redis or database is noticed"),
     outbox: {
       pollInterval: S.setting(S.durationIn(10, 3_600_000), Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
       batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
