@@ -94,7 +94,14 @@ export const spec = {
   },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
-    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
+    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)"),
+    token: S.optional(S.secret, "bearer token for the admin endpoint: required on every request when admin.host is not loopback (start-up refuses otherwise), and on every action always"),
+    allowedHosts: S.setting(S.text, "", "extra Host header names the admin endpoint answers to (comma-separated); loopback and admin.host always are"),
+    corsOrigin: S.optional(S.url, "the one browser origin allowed to read the admin endpoint (CORS); unset sends no CORS headers"),
+    headerTimeout: S.setting(S.timeout, seconds(5), "a client that has not sent its request headers within this is disconnected (slowloris)"),
+    idleTimeout: S.setting(S.timeout, seconds(10), "an idle kept-alive admin connection is closed after this"),
+    maxConnections: S.setting(S.int(4, 10_000), 64, "admin connections held at once; at the cap a new one evicts the oldest idle one"),
+    maxBodyBytes: S.setting(S.int(0, 1_048_576), 65_536, "largest admin request body accepted")
   },
   telemetry: {
     otlpEndpoint: S.optional(S.url, "OTLP/HTTP collector base URL; unset disables export", {
