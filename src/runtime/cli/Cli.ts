@@ -12,12 +12,13 @@ import { matchCommand } from "./MatchCommand.ts"
 import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { recordCommand, runCommand, runProgram } from "./RunCommand.ts"
+import { replayCommand } from "./ReplayCommand.ts"
 
 /** @category commands */
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, recordCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand])
+  Command.withSubcommands([runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand])
 )
 
 /** @category commands */
