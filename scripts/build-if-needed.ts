@@ -18,8 +18,14 @@ const newest = (dir: string): number => {
 }
 
 const built = existsSync("dist/main.js") ? statSync("dist/main.js").mtimeMs : 0
-const sources = Math.max(newest("src"), statSync("package.json").mtimeMs, statSync("tsconfig.json").mtimeMs, statSync("tsconfig.build.json").mtimeMs)
+const sources = Math.max(newest("src"), statSync("package.json").mtimeMs, statSync("tsconfig.json").mtimeMs, statSync("scripts/build.ts").mtimeMs)
 if (built === 0 || sources > built || newest("src") > newest("dist")) {
   process.stdout.write("building dist/ ...\n")
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" })
+  execFileSync(process.execPath, ["scripts/build.ts"], { stdio: "inherit" })
+}
+// The dashboard bundle (scripts/build-ui.ts)
+const ui = existsSync("dist/ui/app.js") ? statSync("dist/ui/app.js").mtimeMs : 0
+if (ui === 0 || newest("src/runtime/console/ui") > ui) {
+  process.stdout.write("building dist/ui/ ...\n")
+  execFileSync(process.execPath, ["scripts/build-ui.ts"], { stdio: "inherit" })
 }

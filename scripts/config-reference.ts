@@ -1,5 +1,6 @@
 /**
- * Prints the configuration reference (every key, its environment variable, default and meaning)
+ * Prints the configuration reference (every key, its environment variable, default, accepted range
+ * and meaning)
  * as a Markdown table, from the spec itself. `README.md` embeds its output between
  * `<!-- config:begin -->` and `<!-- config:end -->`; `test/readme.test.ts` checks they agree.
  *
@@ -17,9 +18,10 @@ export const referenceTable = (): string => {
     const value = defaults.get(key)
     const shown = value === null ? "(unset)" : typeof value === "string" ? value : JSON.stringify(value)
     const env = [envName(key), ...(setting.options.env ?? [])].map((n) => `\`${n}\``).join(", ")
-    return `| \`${key}\` | ${env} | \`${shown}\` | ${setting.description}${setting.options.secret === true ? " (secret)" : ""} |`
+    const range = setting.type.range === undefined ? "" : setting.type.range
+    return `| \`${key}\` | ${env} | \`${shown}\` | ${range} | ${setting.description}${setting.options.secret === true ? " (secret)" : ""} |`
   })
-  return ["| key | environment | default | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n")
+  return ["| key | environment | default | range | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n")
 }
 
 export const BEGIN = "<!-- config:begin -->"

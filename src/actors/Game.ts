@@ -21,7 +21,7 @@ import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { GameState } from "../schema/GameState.ts"
 import { OutcomeMeaning, OutcomeRef } from "../schema/Market.ts"
-import { Price } from "../schema/Money.ts"
+import { Micros, Price, Qty } from "../schema/Money.ts"
 import { ModelView } from "./Events.ts"
 
 /** A fee schedule as a message carries it (see `src/domain/fees`). @category schemas */
@@ -40,11 +40,20 @@ export const FeeTerms = Schema.Union([
 ])
 export type FeeTerms = typeof FeeTerms.Type
 
+/** What a venue accepts for an outcome: ticks, minimum sizes (see `src/domain/risk/Sizing.ts`). @category schemas */
+export const VenueTerms = Schema.Union([
+  Schema.Struct({ _tag: Schema.Literal("kalshi"), fractional: Schema.Boolean, tickSize: Price }),
+  Schema.Struct({ _tag: Schema.Literal("polymarket"), tickSize: Price, minOrderSize: Qty, minNotional: Micros })
+])
+export type VenueTerms = typeof VenueTerms.Type
+
 /** One tradeable outcome of the game. @category schemas */
 export const TrackedOutcome = Schema.Struct({
   outcome: OutcomeRef,
   meaning: OutcomeMeaning,
   fees: FeeTerms,
+  /** The venue's order rules; absent: whole Kalshi contracts, $1 and 5 shares on Polymarket, the tick the book shows */
+  venue: Schema.optionalKey(VenueTerms),
   /** Settlement rules match the other venue's: usable for arbitrage */
   arbEligible: Schema.Boolean
 })

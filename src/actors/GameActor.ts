@@ -27,21 +27,20 @@ import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
 import { isBehind } from "../domain/game/Progress.ts"
-import { findArbitrage } from "../domain/signals/Arbitrage.ts"
-import { findModelEdges } from "../domain/signals/ModelEdge.ts"
-import type { Quote } from "../domain/signals/Quote.ts"
+import { kalshiRules, polymarketRules, type VenueRules } from "../domain/risk/Sizing.ts"
+import type { Holding, Intent, OutcomeBook, StrategyInput } from "../domain/strategy/Strategy.ts"
 import { hasPrior, type Prior } from "../domain/winprob/prior/Prior.ts"
 import { noPrior, priorFromOdds } from "../domain/winprob/prior/Priors.ts"
 import { estimate } from "../domain/winprob/WinProb.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import type { TopOfBook } from "../schema/Book.ts"
-import { type GameState, isFinished, isLive, sameMoment } from "../schema/GameState.ts"
+import { type GameState, isFinished, sameMoment } from "../schema/GameState.ts"
 import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
 import { outcomeKey } from "../schema/Market.ts"
 import * as Money from "../schema/Money.ts"
 import { hasDraw } from "../schema/Sport.ts"
-import { probability } from "../schema/Probability.ts"
+import { priceFromProbability, probability } from "../schema/Probability.ts"
 import type { Signal } from "../schema/Trading.ts"
 import { eventId } from "../services/bus/EventBus.ts"
 import { Fanout } from "../services/bus/Fanout.ts"
@@ -51,7 +50,8 @@ import { type BookSubscription, type BookUpdate, MarketDataHub } from "../servic
 import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } from "./Events.ts"
 import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
-import { Risk, RISK_ID, type Verdict } from "./Risk.ts"
+import { type CheckRequest, Risk, RISK_ID, type Verdict } from "./Risk.ts"
+import { builtins, enable, Strategies } from "./Strategies.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
 import { nowMillis } from "../services/Time.ts"
 
@@ -80,6 +80,9 @@ const countMessage = (kind: string) => Metric.update(Metric.withAttributes(messa
 export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Duration) =>
   Schedule.min([Schedule.exponential(initial), Schedule.spaced(max)]).pipe(Schedule.jittered)
 
+/** Book levels a strategy sees per side. */
+const BOOK_DEPTH = 20
+
 const newSignalId = (gameId: string) =>
   Effect.gen(function*() {
     const now = yield* nowMillis
@@ -91,6 +94,9 @@ const newSignalId = (gameId: string) =>
 export const layer = Layer.unwrap(Effect.gen(function*() {
   const { config } = yield* AppConfig
   const policy = policyFromConfig(config)
+  // The enabled strategies, decoded once: a bad name or parameter stops start-up
+  const registry = yield* Effect.serviceOption(Strategies)
+  const strategies = registry._tag === "Some" ? registry.value.enabled : yield* enable(builtins(config), config)
   return Game.toLayer(
     Effect.gen(function*() {
       const address = yield* Entity.CurrentAddress
@@ -125,6 +131,12 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       let staleDropped = 0
       let prior: Prior | undefined
       let model: ModelView | undefined
+      // When the model was computed and when ESPN's content last changed (staleness at decision time)
+      let modelAt = 0
+      let stateChangedAt = 0
+      // Each strategy's memory and what its approved entries hold
+      const memory = new Map<string, unknown>(strategies.map((s) => [s.definition.name, s.definition.initial]))
+      const holdings = new Map<string, Array<Holding>>()
       let outcomes: ReadonlyArray<TrackedOutcome> = []
       let revision: string | undefined
       let halted = false
@@ -181,21 +193,6 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         report.lastMessageAt = now
       })
 
-      const quotes = (): Array<Quote> =>
-        outcomes.map((o) => {
-          const update = tops.get(outcomeKey(o.outcome))
-          const ask = update?.live === true ? update.top.ask : undefined
-          return {
-            outcome: o.outcome,
-            meaning: o.meaning,
-            ask: ask?.price,
-            askSize: ask?.size ?? (0 as Money.Qty),
-            fees: o.fees as FeeSchedule,
-            asOf: update?.top.asOf ?? 0,
-            arbEligible: o.arbEligible
-          }
-        })
-
       const debounced = (key: string, now: number): boolean => {
         const last = lastSignalAt.get(key)
         if (last !== undefined && now - last < Duration.toMillis(config.signals.debounce)) return true
@@ -203,120 +200,136 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         return false
       }
 
+      /** The decision's event; the signal row itself is written by risk, with its reservation. */
       const recordSignal = Effect.fn("GameActor.recordSignal")(function*(signal: Signal, verdict: Verdict) {
         const denial = verdict._tag === "Denied" ? `${verdict.denial.code}: ${verdict.denial.message}` : null
-        const insert = sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
-                   VALUES (${signal.signalId}, to_timestamp(${signal.createdAt / 1000}), ${signal.kind}, ${signal.gameId},
-                           ${JSON.stringify(signal.legs)}::jsonb, ${Math.max(-100, Math.min(100, signal.edgeBps / 100))},
-                           ${signal.modelProbability ?? null}, ${verdict._tag === "Approved" ? "accepted" : "denied"}, ${denial},
-                           to_timestamp(${signal.expiresAt / 1000}))
-                   ON CONFLICT DO NOTHING`
         const event = outbox.append(SignalDecided, {
           id: eventId("signal", signal.signalId),
           key: gameId,
           payload: { signal, verdict: verdict._tag === "Approved" ? "approved" : "denied", ...(denial === null ? {} : { reason: denial }) }
         })
-        yield* writes.enqueue("signal", sql.withTransaction(Effect.andThen(insert, event)))
+        yield* writes.enqueue("signal", event)
       })
 
-      /** Risk check, then the orders of an approved signal (both legs of an arbitrage at once). */
-      const act = Effect.fn("GameActor.signal")(function*(signal: Signal, request: Parameters<typeof risk.Check>[0]["request"]) {
-        yield* Effect.annotateCurrentSpan({ gameId, signalId: signal.signalId, kind: signal.kind })
+      const venueOf = (o: TrackedOutcome): VenueRules =>
+        o.venue !== undefined ? (o.venue as VenueRules) : o.outcome.platform === "kalshi" ? kalshiRules() : polymarketRules()
+
+      /** The tracked outcomes' books as strategies see them: depth, and age from the feed's liveness. */
+      const booksNow = Effect.fnUntraced(function*() {
+        const books: Array<OutcomeBook> = []
+        for (const o of outcomes) {
+          const latest = subscription === undefined ? undefined : yield* subscription.books.latest(o.outcome)
+          const live = latest?.live === true
+          const asks = live && subscription !== undefined ? yield* subscription.books.depth(o.outcome, "ask", BOOK_DEPTH) : []
+          const bids = live && subscription !== undefined ? yield* subscription.books.depth(o.outcome, "bid", BOOK_DEPTH) : []
+          books.push({ outcome: o.outcome, meaning: o.meaning, fees: o.fees as FeeSchedule, venue: venueOf(o), arbEligible: o.arbEligible, asks, bids, asOf: latest?.top.asOf ?? 0, live })
+        }
+        return books
+      })
+
+      /** Risk check of one intent, then its orders (both legs of an arbitrage at once). */
+      const act = Effect.fn("GameActor.signal")(function*(intent: Intent, current: GameState, now: number) {
+        const signalId = yield* newSignalId(gameId)
+        const first = intent.legs[0]!
+        const topAsks = intent.legs.map((l) => l.book.asks[0]?.price ?? Money.ONE)
+        // Before sizing: the edge at the top of book before fees; risk records the exact one
+        const estimate = intent.threshold._tag === "sets"
+          ? Math.floor((Money.ONE - Money.sum(topAsks)) / 100)
+          : Math.floor((priceFromProbability(probability(Math.min(1, Math.max(0, intent.threshold.probability))), "floor") - topAsks[0]!) / 100)
+        const signal: Signal = {
+          signalId,
+          kind: intent.threshold._tag === "sets" ? "cross_venue_arb" : "model_edge",
+          gameId: GameId.make(gameId),
+          legs: intent.legs.map((l) => ({
+            outcome: l.book.outcome,
+            action: l.action,
+            limit: l.limit,
+            available: Money.sum((l.action === "buy" ? l.book.asks : l.book.bids).filter((x) => (l.action === "buy" ? x.price <= l.limit : x.price >= l.limit)).map((x) => x.size)) as Money.Qty
+          })) as unknown as Signal["legs"],
+          edgeBps: Math.max(-1_000_000, estimate) as Money.Bps,
+          strategy: intent.strategy,
+          reasons: intent.reasons,
+          ...(intent.threshold._tag === "edge" && intent.purpose === "entry" ? { modelProbability: probability(Math.min(1, Math.max(0, intent.threshold.probability))) } : {}),
+          createdAt: now,
+          expiresAt: now + Duration.toMillis(config.signals.expiry)
+        }
+        yield* Effect.annotateCurrentSpan({ gameId, signalId, kind: signal.kind, strategy: intent.strategy })
         signals++
-        const verdict = yield* risk.Check({ signalId: signal.signalId, gameId, request })
-        yield* recordSignal(signal, verdict)
+        const request: CheckRequest = {
+          signal,
+          sport: current.sport,
+          purpose: intent.purpose,
+          legs: intent.legs.map((l) => ({
+            outcome: l.book.outcome,
+            meaning: l.book.meaning,
+            action: l.action,
+            limit: l.limit,
+            asks: l.book.asks,
+            fees: l.book.fees as CheckRequest["legs"][number]["fees"],
+            venue: l.book.venue,
+            bookAsOf: l.book.asOf
+          })),
+          threshold: intent.threshold,
+          ...(intent.desired === undefined ? {} : { desired: intent.desired }),
+          withDraw: hasDraw(current.sport),
+          gameStateChangedAt: stateChangedAt,
+          ...(model === undefined ? {} : { modelAt })
+        }
+        const verdict = yield* risk.Check(request)
+        yield* recordSignal(verdict._tag === "Approved" ? { ...signal, edgeBps: verdict.edgeBps } : signal, verdict)
         if (verdict._tag === "Denied") {
-          yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId: signal.signalId, code: verdict.denial.code }))
+          yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId, strategy: intent.strategy, code: verdict.denial.code }))
           return
         }
+        const held = holdings.get(intent.strategy) ?? []
+        if (intent.purpose === "entry") {
+          holdings.set(intent.strategy, [...held, ...intent.legs.map((l, i) => ({ outcome: l.book.outcome, quantity: verdict.legs[i]!.quantity, entryPrice: verdict.legs[i]!.limit, enteredAt: now }))])
+        } else {
+          holdings.set(intent.strategy, held.filter((h) => outcomeKey(h.outcome) !== outcomeKey(first.book.outcome)))
+        }
         yield* Effect.forEach(
-          signal.legs,
+          intent.legs,
           (leg, i) =>
             execution.Submit({
-              clientOrderId: ClientOrderId.make(`${signal.signalId}-${i}`),
-              signalId: signal.signalId,
+              clientOrderId: ClientOrderId.make(`${signalId}-${i}`),
+              signalId,
               gameId: GameId.make(gameId),
-              outcome: leg.outcome,
+              outcome: leg.book.outcome,
               action: leg.action,
-              limitPrice: leg.limit,
-              quantity: verdict.quantity,
+              limitPrice: verdict.legs[i]!.limit,
+              quantity: verdict.legs[i]!.quantity,
               timeInForce: "ioc"
             }),
           { concurrency: "unbounded", discard: true }
         )
       }, Effect.catchCause((cause) => Effect.logError("signal could not be acted on", cause).pipe(Effect.annotateLogs({ gameId }))))
 
+      /** Runs every enabled strategy on the current state and books; sends their intents on. */
       const evaluate = Effect.fn("GameActor.evaluate")(function*(trigger: "book" | "state", receivedAt: number) {
         yield* Effect.annotateCurrentSpan({ gameId, trigger })
         yield* Effect.addFinalizer(() =>
           Effect.flatMap(nowMillis, (now) => Metric.update(tickToDecision, Math.max(0, now - receivedAt)))
         )
         if (halted || outcomes.length === 0 || state === undefined || isFinished(state)) return
+        const current = state
         const now = yield* nowMillis
-        const maxAgeMillis = Duration.toMillis(config.staleness.book)
-        const current = quotes()
-        const withDraw = hasDraw(state.sport)
-        const bookAge = (q: ReadonlyArray<Quote>) => Math.max(...q.map((x) => now - x.asOf))
-
-        if (config.signals.arbitrageEnabled) {
-          const arb = findArbitrage(current, {
-            withDraw,
-            minProfitPerContract: config.signals.minArbProfit,
-            maxQuantity: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
-            now,
-            maxAgeMillis
-          })
-          if (arb !== undefined && !debounced(`arb|${arb.legs.map((l) => outcomeKey(l.quote.outcome)).join("+")}`, now)) {
-            const signal: Signal = {
-              signalId: yield* newSignalId(gameId),
-              kind: "cross_venue_arb",
-              gameId: GameId.make(gameId),
-              legs: [
-                { outcome: arb.legs[0].quote.outcome, action: "buy", limit: arb.legs[0].quote.ask, available: arb.legs[0].quote.askSize },
-                { outcome: arb.legs[1].quote.outcome, action: "buy", limit: arb.legs[1].quote.ask, available: arb.legs[1].quote.askSize }
-              ],
-              edgeBps: arb.edgeBps,
-              createdAt: now,
-              expiresAt: now + Duration.toMillis(config.signals.expiry)
-            }
-            const perContractFee = (fee: Money.Micros) => Money.mulDiv(fee, Money.ONE, arb.quantity, "ceil")
-            yield* act(signal, {
-              kind: "cross_venue_arb",
-              legs: arb.legs.map((l) => ({ limit: l.quote.ask, costPerContract: (l.quote.ask + perContractFee(l.fee)) as Money.Micros, available: l.quote.askSize })),
-              bookAgeMillis: bookAge(arb.legs.map((l) => l.quote))
-            })
-          }
+        const books = yield* booksNow()
+        const input: Omit<StrategyInput, "holdings"> = {
+          now,
+          gameId,
+          state: current,
+          stateChangedAt,
+          model: model === undefined ? undefined : { home: model.home, draw: model.draw, away: model.away, hasPrior: model.hasPrior, at: modelAt },
+          books
         }
-
-        const inOvertime = state.overtime && !config.signals.tradeInOvertime
-        if (config.signals.modelEdgeEnabled && model !== undefined && isLive(state) && !inOvertime && !stateLate) {
-          const [edge] = findModelEdges(current, model, {
-            minEdge: config.signals.minModelEdge,
-            minPrice: config.risk.minBuyPrice,
-            maxPrice: config.risk.maxBuyPrice,
-            maxQuantity: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
-            now,
-            maxAgeMillis,
-            requirePrior: config.signals.requirePrior
-          })
-          if (edge !== undefined && !debounced(`edge|${outcomeKey(edge.quote.outcome)}`, now)) {
-            const signal: Signal = {
-              signalId: yield* newSignalId(gameId),
-              kind: "model_edge",
-              gameId: GameId.make(gameId),
-              legs: [{ outcome: edge.quote.outcome, action: "buy", limit: edge.quote.ask, available: edge.quote.askSize }],
-              edgeBps: edge.edgeBps,
-              modelProbability: probability(edge.probability),
-              createdAt: now,
-              expiresAt: now + Duration.toMillis(config.signals.expiry)
-            }
-            yield* act(signal, {
-              kind: "model_edge",
-              leg: { limit: edge.quote.ask, costPerContract: edge.costPerContract, available: edge.quote.askSize },
-              probability: edge.probability,
-              bookAgeMillis: now - edge.quote.asOf,
-              gameStateAgeMillis: now - state.observedAt
-            })
+        for (const { definition, params } of strategies) {
+          const result = definition.evaluate(params, { ...input, holdings: holdings.get(definition.name) ?? [] }, memory.get(definition.name))
+          memory.set(definition.name, result.state)
+          for (const intent of result.intents) {
+            // A state that reached us late never feeds a model-based entry
+            if (stateLate && intent.purpose === "entry" && intent.threshold._tag === "edge") continue
+            if (debounced(intent.key, now)) continue
+            yield* act(intent, current, now)
           }
         }
       }, Effect.scoped)
@@ -326,6 +339,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         prior ??= noPrior(next.sport)
         const e = estimate(next, prior, config.model.probabilityBound / 10_000)
         model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource }
+        modelAt = yield* nowMillis
         return model
       })
 
@@ -362,6 +376,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         const changed = state === undefined || !sameMoment(state, next)
         state = next
         if (!changed) return
+        // Age the game state from when ESPN's content changed: a frozen response is not fresh
+        stateChangedAt = next.observedAt
         const view = yield* runModel(next)
         yield* persistState(next, view)
         yield* evaluate("state", receivedAt)

@@ -1,49 +1,80 @@
 /**
- * The risk actor: the singleton every signal passes before an order exists.
+ * The risk actor: the singleton every intent passes before an order exists.
  *
- * A `Check` is a persisted message keyed by the signal id, so a redelivered or replayed check is
- * answered from storage and never decides twice. The actor reads the account's exposure from
- * Postgres (the source of truth: positions, open orders, the ledger, halted games) and applies the
- * pure gate in `src/domain/risk/RiskGate.ts`. Verdicts are answers, not failures: a denial carries
- * its stable code.
+ * A `Check` is a persisted message keyed by the signal id. In ONE transaction, serialised on the
+ * account's bankroll row, it reads the account's state from Postgres (positions, open
+ * reservations, unreserved open orders, closes, venue health, the trading state), applies the
+ * pure rules (`src/domain/risk/Rules.ts`, sizing in `Sizing.ts`), records the signal with its
+ * stable reason code, and on approval reserves the approved money through the bankroll. A
+ * redelivered check finds its signal row and answers the recorded decision. Every decision counts
+ * in `arbees_signals_total{decision,reason}`.
+ *
+ * Also here: the global trading state (ACTIVE / REDUCING / HALTED, persisted; the kill switch
+ * halts), the venue-error pause and the reconciliation gate that execution and live trading set,
+ * and the ledger check at start-up (a failure refuses every trade with `LEDGER_MISMATCH`).
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Schema } from "effect"
+import { Duration, Effect, Metric, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
-import { decide, type Exposure, type Limits } from "../domain/risk/RiskGate.ts"
+import { type Decision, decide, marketKeyOf, outcomeKeyOf, type RiskLimits, type RiskRequest, type RiskState, type TradingState, type VenueState } from "../domain/risk/Rules.ts"
+import type { VenueRules } from "../domain/risk/Sizing.ts"
 import { AppConfig, type Config } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
+import { BookLevel } from "../schema/Book.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
+import { OutcomeMeaning, OutcomeRef } from "../schema/Market.ts"
+import * as Money from "../schema/Money.ts"
 import { Micros, Price, Qty } from "../schema/Money.ts"
-import { openAccount, readBalance } from "./Bankroll.ts"
+import type { Platform } from "../schema/Platform.ts"
+import { Signal } from "../schema/Trading.ts"
+import { ledgerCheck, openAccount, readBalance, reserve } from "./Bankroll.ts"
+import { FeeTerms, VenueTerms } from "./Game.ts"
 import { nowMillis } from "../services/Time.ts"
 
+/** @category metrics */
+export const signalsTotal = Metric.counter("arbees_signals_total", { description: "Risk decisions on signals, by decision and stable reason code" })
+
 /** @category schemas */
-export const LegRequest = Schema.Struct({ limit: Price, costPerContract: Micros, available: Qty })
+export const CheckLeg = Schema.Struct({
+  outcome: OutcomeRef,
+  meaning: OutcomeMeaning,
+  action: Schema.Literals(["buy", "sell"]),
+  limit: Price,
+  asks: Schema.Array(BookLevel),
+  fees: FeeTerms,
+  venue: VenueTerms,
+  bookAsOf: Schema.Int
+})
+
+/** @category schemas */
+export const ThresholdSchema = Schema.Union([
+  Schema.Struct({ _tag: Schema.Literal("sets"), minProfitPerSet: Micros }),
+  Schema.Struct({ _tag: Schema.Literal("edge"), probability: Schema.Finite, minEdge: Money.Bps, kelly: Schema.Boolean })
+])
 
 /** @category schemas */
 export const CheckRequest = Schema.Struct({
-  signalId: Schema.String,
-  gameId: Schema.String,
-  request: Schema.Union([
-    Schema.Struct({ kind: Schema.Literal("cross_venue_arb"), legs: Schema.Array(LegRequest), bookAgeMillis: Schema.Finite }),
-    Schema.Struct({
-      kind: Schema.Literal("model_edge"),
-      leg: LegRequest,
-      probability: Schema.Finite,
-      bookAgeMillis: Schema.Finite,
-      gameStateAgeMillis: Schema.Finite
-    })
-  ])
+  signal: Signal,
+  sport: Schema.String,
+  purpose: Schema.Literals(["entry", "exit"]),
+  legs: Schema.Array(CheckLeg),
+  threshold: ThresholdSchema,
+  desired: Schema.optionalKey(Qty),
+  withDraw: Schema.Boolean,
+  gameStateChangedAt: Schema.Int,
+  modelAt: Schema.optionalKey(Schema.Int)
 })
 export type CheckRequest = typeof CheckRequest.Type
 
 /** @category schemas */
+export const ApprovedLeg = Schema.Struct({ limit: Price, quantity: Qty, amount: Micros })
+
+/** @category schemas */
 export const Verdict = Schema.Union([
-  Schema.Struct({ _tag: Schema.Literal("Approved"), quantity: Qty }),
+  Schema.Struct({ _tag: Schema.Literal("Approved"), quantity: Qty, legs: Schema.Array(ApprovedLeg), edgeBps: Money.Bps }),
   Schema.Struct({ _tag: Schema.Literal("Denied"), denial: Schema.Struct({ code: Schema.String, message: Schema.String }) })
 ])
 export type Verdict = typeof Verdict.Type
@@ -53,7 +84,7 @@ export const Check = Rpc.make("Check", {
   payload: CheckRequest.fields,
   success: Verdict,
   error: StorageError,
-  primaryKey: (p) => p.signalId
+  primaryKey: (p) => p.signal.signalId
 }).annotate(ClusterSchema.Persisted, true)
 
 /** @category entities */
@@ -62,76 +93,277 @@ export const Risk = Entity.make("Risk", [Check])
 /** The one risk entity. @category constants */
 export const RISK_ID = "global"
 
-/** The gate's limits from the configuration. @category config */
-export const limitsFrom = (config: Config): Limits => ({
+/** The rules' limits from the configuration. @category config */
+export const limitsFrom = (config: Config): RiskLimits => ({
   kellyFraction: config.risk.kellyFraction,
   maxPositionFraction: config.risk.maxPositionFraction,
   maxDailyLoss: config.risk.maxDailyLoss,
+  killSwitchDailyLoss: config.execution.killSwitchDailyLoss,
+  maxDrawdown: config.risk.maxDrawdown,
+  consecutiveLossesHalt: config.risk.consecutiveLossesHalt,
+  winCooldownMillis: Duration.toMillis(config.risk.winCooldown),
+  lossCooldownMillis: Duration.toMillis(config.risk.lossCooldown),
   maxGameExposure: config.risk.maxGameExposure,
   maxSportExposure: config.risk.maxSportExposure,
   maxTotalExposure: config.risk.maxTotalExposure,
   maxPositionsPerGame: config.risk.maxPositionsPerGame,
-  maxBookShare: config.risk.maxBookShare,
+  maxContractsPerMarket: (config.execution.maxContractsPerMarket * Money.ONE) as Money.Qty,
+  maxContractsTotal: (config.execution.maxContractsTotal * Money.ONE) as Money.Qty,
   maxOrderNotional: config.execution.maxOrderNotional,
-  maxOrderContracts: config.execution.maxOrderContracts,
+  maxOrderContracts: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
   submitsPerMinute: config.execution.submitsPerMinute,
   submitsPerHour: config.execution.submitsPerHour,
+  maxBookShare: config.risk.maxBookShare,
   minLiquidity: config.risk.minLiquidity,
+  minBuyPrice: config.risk.minBuyPrice,
+  maxBuyPrice: config.risk.maxBuyPrice,
+  allowHedging: config.risk.allowHedging,
   maxBookAgeMillis: Duration.toMillis(config.staleness.book),
-  maxGameStateAgeMillis: Duration.toMillis(config.staleness.gameState)
+  maxGameStateAgeMillis: Duration.toMillis(config.staleness.gameState),
+  maxModelAgeMillis: Duration.toMillis(config.staleness.model)
 })
 
+const storageError = (e: { readonly message?: string | undefined; readonly _tag?: string }) =>
+  e instanceof StorageError ? e : new StorageError({ reason: new QueryFailed({ message: e.message ?? e._tag ?? "query failed" }) })
+
 const OPEN_ORDER = ["pending_submit", "submitted", "unknown", "resting", "partially_filled"]
-const DAY = 86_400_000
+const ts = (ms: number) => ms / 1000
+
+// ---------------------------------------------------------------------------
+// Trading state, venue health
+// ---------------------------------------------------------------------------
+
+/** The persisted global trading state. @category trading state */
+export const readTradingState = Effect.fn("Risk.readTradingState")(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const [row] = yield* sql<{ state: TradingState; reason: string; changed_by: string; at: string }>`
+    SELECT state, reason, changed_by, (extract(epoch FROM changed_at) * 1000)::bigint::text AS at FROM trading_state`.pipe(Effect.mapError(storageError))
+  return { state: row?.state ?? "ACTIVE", reason: row?.reason ?? "", changedBy: row?.changed_by ?? "", at: Number(row?.at ?? 0) }
+})
 
 /**
- * The account's exposure around `gameId`, from Postgres.
+ * Sets the global trading state (`arbees trading halt|reduce|resume`, the admin endpoint, the kill
+ * switch). Every change is kept in `trading_state_changes`.
+ *
+ * @category trading state
+ */
+export const setTradingState = Effect.fn("Risk.setTradingState")(function*(state: TradingState, reason: string, changedBy: string) {
+  const sql = yield* SqlClient.SqlClient
+  const at = yield* nowMillis
+  yield* sql.withTransaction(Effect.gen(function*() {
+    yield* sql`UPDATE trading_state SET state = ${state}, reason = ${reason}, changed_by = ${changedBy}, changed_at = to_timestamp(${ts(at)})`
+    yield* sql`INSERT INTO trading_state_changes (state, reason, changed_by, changed_at) VALUES (${state}, ${reason}, ${changedBy}, to_timestamp(${ts(at)}))`
+  })).pipe(Effect.mapError(storageError))
+  return yield* readTradingState()
+})
+
+/**
+ * A venue order error (execution calls it): after `maxConsecutiveErrors` in a row the venue is
+ * paused for `errorCooldown`.
+ *
+ * @category venue health
+ */
+export const recordVenueError = Effect.fn("Risk.recordVenueError")(function*(platform: Platform) {
+  const sql = yield* SqlClient.SqlClient
+  const { config } = yield* AppConfig
+  const at = yield* nowMillis
+  const until = at + Duration.toMillis(config.execution.errorCooldown)
+  yield* sql`UPDATE venue_health
+                SET consecutive_errors = consecutive_errors + 1,
+                    paused_until = CASE WHEN consecutive_errors + 1 >= ${config.execution.maxConsecutiveErrors} THEN to_timestamp(${ts(until)}) ELSE paused_until END,
+                    updated_at = to_timestamp(${ts(at)})
+              WHERE platform = ${platform}`.pipe(Effect.mapError(storageError))
+})
+
+/** A venue order succeeded: the error streak ends. @category venue health */
+export const recordVenueSuccess = Effect.fn("Risk.recordVenueSuccess")(function*(platform: Platform) {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`UPDATE venue_health SET consecutive_errors = 0 WHERE platform = ${platform} AND consecutive_errors > 0`.pipe(Effect.mapError(storageError))
+})
+
+/** Reconciliation of a venue started or ended (live trading sets it): no new exposure there meanwhile. @category venue health */
+export const setReconciling = Effect.fn("Risk.setReconciling")(function*(platform: Platform, reconciling: boolean) {
+  const sql = yield* SqlClient.SqlClient
+  const at = yield* nowMillis
+  yield* sql`UPDATE venue_health SET reconciling = ${reconciling}, updated_at = to_timestamp(${ts(at)}) WHERE platform = ${platform}`.pipe(Effect.mapError(storageError))
+})
+
+// ---------------------------------------------------------------------------
+// The account's state
+// ---------------------------------------------------------------------------
+
+/**
+ * Everything the rules read, from Postgres. Money at risk is open positions at cost, plus open
+ * reservations, plus open buy orders that have no reservation.
  *
  * @category queries
  */
-export const readExposure = Effect.fn("Risk.readExposure")(function*(account: string, gameId: string) {
+export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: string, gameId: string, sport: string, ledgerOk: boolean) {
   const sql = yield* SqlClient.SqlClient
   const now = yield* nowMillis
-  const dayStart = (Math.floor(now / DAY) * DAY) / 1000
   const balance = yield* readBalance(account)
-  const [row] = yield* sql<{
-    game: string
-    sport: string
-    total: string
-    positions: number
-    pnl: string
-    minute: number
-    hour: number
-    halted: boolean | null
-  }>`
-    WITH g AS (SELECT sport, trading_halted FROM games WHERE game_id = ${gameId}),
-    at_risk AS (
-      SELECT p.game_id, p.cost_basis_micros AS amount FROM positions p WHERE p.status = 'open'
-      UNION ALL
-      SELECT o.game_id, (o.limit_price_micros * (o.quantity - o.filled_quantity) / 1000000) AS amount
-        FROM orders o WHERE o.status IN ${sql.in(OPEN_ORDER)} AND o.action = 'buy'
-    )
-    SELECT
-      coalesce((SELECT sum(amount) FROM at_risk WHERE game_id = ${gameId}), 0)::text AS game,
-      coalesce((SELECT sum(r.amount) FROM at_risk r JOIN games x ON x.game_id = r.game_id WHERE x.sport = (SELECT sport FROM g)), 0)::text AS sport,
-      coalesce((SELECT sum(amount) FROM at_risk), 0)::text AS total,
-      (SELECT count(*)::int FROM positions WHERE game_id = ${gameId} AND status = 'open') AS positions,
-      coalesce((SELECT sum(realized_pnl_micros) FROM positions WHERE closed_at >= to_timestamp(${dayStart})), 0)::text AS pnl,
-      (SELECT count(*)::int FROM orders WHERE created_at >= to_timestamp(${(now - 60_000) / 1000})) AS minute,
-      (SELECT count(*)::int FROM orders WHERE created_at >= to_timestamp(${(now - 3_600_000) / 1000})) AS hour,
-      (SELECT trading_halted FROM g) AS halted`
+  const trading = yield* readTradingState()
+  const atRisk = sql`
+    SELECT p.game_id, g.sport, p.platform, p.market_id, p.outcome_id, p.cost_basis_micros AS amount, p.quantity AS contracts
+      FROM positions p JOIN games g ON g.game_id = p.game_id WHERE p.status = 'open'
+    UNION ALL
+    SELECT r.game_id, r.sport, r.platform, r.market_id, r.outcome_id, r.remaining_micros, r.remaining_contracts
+      FROM bankroll_reservations r WHERE r.account = ${account} AND r.status = 'open'
+    UNION ALL
+    SELECT o.game_id, g.sport, o.platform, o.market_id, o.outcome_id,
+           (o.limit_price_micros * (o.quantity - o.filled_quantity) / 1000000), o.quantity - o.filled_quantity
+      FROM orders o JOIN games g ON g.game_id = o.game_id
+     WHERE o.status IN ${sql.in(OPEN_ORDER)} AND o.action = 'buy'
+       AND NOT EXISTS (SELECT 1 FROM bankroll_reservations r WHERE r.reservation_id = o.client_order_id)`
+  const rows = yield* sql<{ game_id: string; sport: string; platform: Platform; market_id: string; outcome_id: string; amount: string; contracts: string; meaning: string | null }>`
+    SELECT a.game_id, a.sport, a.platform, a.market_id, a.outcome_id, a.amount::text, a.contracts::text,
+           (SELECT m.meaning FROM market_mappings m WHERE m.game_id = a.game_id AND m.platform = a.platform AND m.market_id = a.market_id AND m.outcome_id = a.outcome_id LIMIT 1) AS meaning
+      FROM (${atRisk}) a`
+  const [game] = yield* sql<{ halted: boolean | null }>`SELECT trading_halted AS halted FROM games WHERE game_id = ${gameId}`
+  const closes = yield* sql<{ pnl: string; at: string }>`
+    SELECT realized_pnl_micros::text AS pnl, (extract(epoch FROM closed_at) * 1000)::bigint::text AS at
+      FROM position_closes WHERE game_id = ${gameId} ORDER BY closed_at DESC, position_id DESC LIMIT 100`
+  const venues = yield* sql<{ platform: Platform; paused_until: string | null; reconciling: boolean; minute: number; hour: number }>`
+    SELECT v.platform, CASE WHEN v.paused_until IS NULL THEN NULL ELSE (extract(epoch FROM v.paused_until) * 1000)::bigint::text END AS paused_until, v.reconciling,
+           (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(now - 60_000)})) AS minute,
+           (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(now - 3_600_000)})) AS hour
+      FROM venue_health v`
+
+  let gameExposure = 0, sportExposure = 0, totalExposure = 0, totalContracts = 0
+  const marketContracts = new Map<string, number>()
+  const outcomeExposure = new Map<string, number>()
+  const held = new Map<string, number>()
+  const heldInGame = new Map<string, OutcomeMeaning>()
+  for (const r of rows) {
+    const amount = Number(r.amount)
+    const contracts = Number(r.contracts)
+    const outcome = { platform: r.platform, marketId: r.market_id, outcomeId: r.outcome_id } as OutcomeRef
+    totalExposure += amount
+    totalContracts += contracts
+    if (r.sport === sport) sportExposure += amount
+    if (r.game_id === gameId) {
+      gameExposure += amount
+      heldInGame.set(outcomeKeyOf(outcome), (r.meaning ?? "other") as OutcomeMeaning)
+    }
+    marketContracts.set(marketKeyOf(outcome), (marketContracts.get(marketKeyOf(outcome)) ?? 0) + contracts)
+    outcomeExposure.set(outcomeKeyOf(outcome), (outcomeExposure.get(outcomeKeyOf(outcome)) ?? 0) + amount)
+  }
+  const positions = yield* sql<{ platform: Platform; market_id: string; outcome_id: string; quantity: string }>`
+    SELECT platform, market_id, outcome_id, quantity::text FROM positions WHERE status = 'open' AND game_id = ${gameId}`
+  for (const p of positions) held.set(`${p.platform}|${p.market_id}|${p.outcome_id}`, Number(p.quantity))
+  let consecutiveLosses = 0
+  for (const c of closes) {
+    if (Number(c.pnl) >= 0) break
+    consecutiveLosses++
+  }
+  const last = closes[0]
   return {
-    bankroll: balance.balance,
-    game: Number(row!.game) as Micros,
-    sport: Number(row!.sport) as Micros,
-    total: Number(row!.total) as Micros,
-    openPositionsInGame: row!.positions,
-    dailyPnl: Number(row!.pnl) as Micros,
-    submitsLastMinute: row!.minute,
-    submitsLastHour: row!.hour,
-    gameHalted: row!.halted === true
-  } satisfies Exposure
-}, Effect.mapError((e) => (e instanceof StorageError ? e : new StorageError({ reason: new QueryFailed({ message: e.message }) }))))
+    tradingState: trading.state,
+    ledgerOk,
+    gameHalted: game?.halted === true,
+    available: balance.available,
+    equity: balance.equity,
+    peak: balance.peak,
+    dailyPnl: balance.dailyPnl,
+    gameExposure: gameExposure as Money.Micros,
+    sportExposure: sportExposure as Money.Micros,
+    totalExposure: totalExposure as Money.Micros,
+    marketContracts,
+    totalContracts,
+    outcomeExposure,
+    heldInGame: [...heldInGame].map(([key, meaning]) => ({ key, meaning })),
+    lastClose: last === undefined ? undefined : { pnl: Number(last.pnl) as Money.Micros, at: Number(last.at) },
+    consecutiveLosses,
+    venues: new Map<Platform, VenueState>(venues.map((v) => [v.platform, { submitsLastMinute: v.minute, submitsLastHour: v.hour, pausedUntil: v.paused_until === null ? undefined : Number(v.paused_until), reconciling: v.reconciling }])),
+    held
+  } satisfies RiskState
+}, Effect.mapError(storageError))
+
+/** The wire request as the rules see it. @category conversions */
+export const toRiskRequest = (payload: CheckRequest): RiskRequest => ({
+  purpose: payload.purpose,
+  legs: payload.legs.map((l) => ({
+    outcome: l.outcome,
+    meaning: l.meaning,
+    action: l.action,
+    limit: l.limit,
+    asks: l.asks,
+    fees: l.fees,
+    venue: l.venue as VenueRules,
+    bookAsOf: l.bookAsOf,
+    positionRoom: Number.MAX_SAFE_INTEGER as Money.Micros,
+    contractRoom: Number.MAX_SAFE_INTEGER as Money.Qty
+  })),
+  threshold: payload.threshold,
+  desired: payload.desired,
+  withDraw: payload.withDraw,
+  expiresAt: payload.signal.expiresAt,
+  gameStateChangedAt: payload.gameStateChangedAt,
+  modelAt: payload.modelAt
+})
+
+const verdictOf = (decision: Decision): Verdict =>
+  decision._tag === "Approved"
+    ? { _tag: "Approved", quantity: decision.sizing.quantity, legs: decision.sizing.legs.map((l) => ({ limit: l.limit, quantity: l.quantity, amount: l.amount })), edgeBps: decision.sizing.edgeBps }
+    : { _tag: "Denied", denial: { code: decision.code, message: decision.message } }
+
+/**
+ * Decides one check and records it: in one transaction serialised on the account, the state is
+ * read, the rules applied, the signal written with its reason code and, on approval, the money
+ * reserved. A check already decided answers its recorded decision.
+ *
+ * @category decisions
+ */
+export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: string, payload: CheckRequest, limits: RiskLimits, ledgerOk: boolean) {
+  const sql = yield* SqlClient.SqlClient
+  const signal = payload.signal
+  const result = yield* sql.withTransaction(Effect.gen(function*() {
+    yield* sql`SELECT account FROM bankroll WHERE account = ${account} FOR UPDATE`
+    const [recorded] = yield* sql<{ status: string; reason_code: string | null; denial_reason: string | null }>`
+      SELECT status, reason_code, denial_reason FROM signals WHERE signal_id = ${signal.signalId}`
+    if (recorded !== undefined) {
+      if (recorded.status !== "accepted") return { verdict: { _tag: "Denied", denial: { code: recorded.reason_code ?? "UNKNOWN", message: recorded.denial_reason ?? "" } } as Verdict, fresh: false }
+      const legs = yield* sql<{ amount: string; contracts: string }>`
+        SELECT amount_micros::text AS amount, contracts::text FROM bankroll_reservations WHERE signal_id = ${signal.signalId} ORDER BY reservation_id`
+      const quantity = Number(legs[0]?.contracts ?? payload.desired ?? 0) as Money.Qty
+      return {
+        verdict: { _tag: "Approved", quantity, legs: payload.legs.map((l, i) => ({ limit: l.limit, quantity, amount: Number(legs[i]?.amount ?? 0) as Money.Micros })), edgeBps: signal.edgeBps } as Verdict,
+        fresh: false
+      }
+    }
+    const now = yield* nowMillis
+    const state = yield* readRiskState(account, signal.gameId, payload.sport, ledgerOk)
+    const decision = decide(toRiskRequest(payload), state, limits, now)
+    if (decision._tag === "Denied" && decision.code === "KILL_SWITCH" && state.tradingState !== "HALTED") {
+      yield* setTradingState("HALTED", decision.message, "kill switch")
+    }
+    const approved = decision._tag === "Approved"
+    const edgeBps = approved ? decision.sizing.edgeBps : signal.edgeBps
+    yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, reason_code, strategy, expires_at)
+               VALUES (${signal.signalId}, to_timestamp(${ts(signal.createdAt)}), ${signal.kind}, ${signal.gameId},
+                       ${JSON.stringify(signal.legs)}::jsonb, ${Math.max(-100, Math.min(100, edgeBps / 100))},
+                       ${signal.modelProbability ?? null}, ${approved ? "accepted" : "denied"}, ${approved ? null : decision.message},
+                       ${approved ? "APPROVED" : decision.code}, ${signal.strategy ?? null}, to_timestamp(${ts(signal.expiresAt)}))
+               ON CONFLICT DO NOTHING`
+    if (decision._tag === "Approved" && payload.purpose === "entry") {
+      yield* reserve(account, payload.legs.map((l, i) => ({
+        reservationId: `${signal.signalId}-${i}`,
+        signalId: signal.signalId,
+        gameId: signal.gameId,
+        sport: payload.sport,
+        outcome: l.outcome,
+        amount: decision.sizing.legs[i]!.amount,
+        contracts: decision.sizing.quantity
+      })))
+    }
+    return { verdict: verdictOf(decision), fresh: true }
+  })).pipe(Effect.mapError(storageError))
+  if (result.fresh) {
+    const reason = result.verdict._tag === "Approved" ? "APPROVED" : result.verdict.denial.code
+    yield* Metric.update(Metric.withAttributes(signalsTotal, { decision: result.verdict._tag === "Approved" ? "approved" : "denied", reason }), 1)
+  }
+  return result.verdict
+})
 
 /** @category layers */
 export const layer = Risk.toLayer(
@@ -141,18 +373,21 @@ export const layer = Risk.toLayer(
     const report = yield* diagnostics.register({ id: "singleton:risk", kind: "singleton", parent: "runner" })
     // Risk reads the balance; make sure the account exists whichever actor starts first
     yield* openAccount(config.bankroll.account, config.bankroll.initial).pipe(Effect.orDie)
+    // The ledger check at start-up: a bankroll that disagrees with its ledger is never traded
+    const check = yield* ledgerCheck(config.bankroll.account).pipe(Effect.orDie)
+    report.details["ledgerCheck"] = check
+    if (!check.ok) yield* Effect.logError("bankroll ledger check failed: trading refused").pipe(Effect.annotateLogs({ ...check }))
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
     const limits = limitsFrom(config)
     return Risk.of({
       Check: Effect.fnUntraced(function*({ payload }) {
         report.lastMessageAt = yield* nowMillis
-        const exposure = yield* readExposure(config.bankroll.account, payload.gameId)
-        const verdict = decide(payload.request, exposure, limits)
-        report.details["approved"] = (Number(report.details["approved"] ?? 0)) + (verdict._tag === "Approved" ? 1 : 0)
-        report.details["denied"] = (Number(report.details["denied"] ?? 0)) + (verdict._tag === "Denied" ? 1 : 0)
+        const verdict = yield* decideAndRecord(config.bankroll.account, payload, limits, check.ok)
+        const tag = verdict._tag === "Approved" ? "approved" : "denied"
+        report.details[tag] = (Number(report.details[tag] ?? 0)) + 1
         return verdict
-      }, (effect, { payload }) => Effect.withSpan(effect, "Risk.check", { attributes: { signalId: payload.signalId, gameId: payload.gameId } }))
+      }, (effect, { payload }) => Effect.withSpan(effect, "Risk.check", { attributes: { signalId: payload.signal.signalId, gameId: payload.signal.gameId } }))
     })
   }),
   { maxIdleTime: "1 hour" }

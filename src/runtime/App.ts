@@ -17,6 +17,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
@@ -174,6 +175,22 @@ export const recordingRuntime = (dir: string): Runtime =>
     runtimeLayerWith(externalSystemsWith(recordingTransport.pipe(Layer.provide(Layer.merge(LiveTransport, Recorder.layer(writerOptions(config, dir))))))))
   )
 
+/** Files holding secrets or configuration that other users can read: one warning each. */
+const warnReadableSecrets = Effect.gen(function*() {
+  const { config, entries } = yield* AppConfig
+  const files = new Set<string>()
+  if (config.kalshi.privateKeyFile !== undefined) files.add(config.kalshi.privateKeyFile)
+  for (const e of entries) if (e.source.kind === "file") files.add(e.source.path)
+  for (const file of files) {
+    const mode = yield* Effect.try(() => fs.statSync(file).mode).pipe(Effect.orElseSucceed(() => undefined))
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      yield* Effect.logWarning("a configuration or key file is readable by other users").pipe(
+        Effect.annotateLogs({ file, mode: (mode & 0o777).toString(8), fix: `chmod 600 ${file}` })
+      )
+    }
+  }
+})
+
 /**
  * Runs until interrupted. Requires the configuration (and the platform services).
  *
@@ -187,6 +204,9 @@ export const runWith = (options: { readonly record?: string | undefined } = {}) 
       reason: new LiveNotAuthorized({ message: "mode=live: live order entry is not available in this version; run in paper mode" })
     })
   }
+  // Refused before the database opens: an admin port beyond loopback needs a token
+  yield* AdminServer.checkExposure
+  yield* warnReadableSecrets
 }).pipe(Effect.andThen(Effect.suspend(() => serve(options.record === undefined ? RuntimeLayer : recordingRuntime(options.record)))))
 
 /** Runs until interrupted. @category running */
@@ -213,6 +233,8 @@ const serve = (runtime: Runtime) => Effect.gen(function*() {
 }).pipe(
   Effect.onInterrupt(() => Effect.logInfo("shutdown requested; draining")),
   Effect.provide(runtime),
+  // Our trace ids stay ours: no traceparent/b3 headers on requests to ESPN and the venues
+  Effect.provideService(HttpClient.TracerPropagationEnabled, false),
   Effect.ensuring(Effect.logInfo("shutdown complete")),
   Effect.scoped
 )

@@ -37,8 +37,15 @@ export const Signal = Schema.Struct({
   kind: SignalKind,
   gameId: GameId,
   legs: Schema.NonEmptyArray(SignalLeg),
-  /** Edge after fees, in basis points of the cost */
+  /**
+   * Edge after fees at the size risk approved (or, before sizing, the strategy's estimate at the
+   * top of book), per contract or set, in basis points of the $1 it pays: the one unit for edge
+   */
   edgeBps: Bps,
+  /** The strategy that proposed it */
+  strategy: Schema.optionalKey(Schema.String),
+  /** Why, in words */
+  reasons: Schema.optionalKey(Schema.Array(Schema.String)),
   /** The model's probability for the first leg's outcome (model edges only) */
   modelProbability: Schema.optionalKey(Probability),
   createdAt: Schema.Int,

@@ -33,7 +33,7 @@ const runtime = Layer.unwrap(
       "polymarket.gammaUrl": fake.httpUrl(),
       "discovery.leagues": "nba",
       "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
-      "signals.arbitrageEnabled": "false"
+      "strategies.enabled": "model_edge"
     }).pipe(Layer.orDie)
     const external = Layer.mergeAll(
       MarketDataHub.layerFromConfig,
@@ -98,8 +98,8 @@ layer(runtime, { excludeTestServices: true, timeout: "60 seconds" })("tracing", 
       )
       assert.strictEqual(orders.length, 1)
       assert.strictEqual(orders[0]!.limit_price_micros, "397000")
-      // 80% of the 100.09 contracts showing, whole contracts: 80
-      assert.strictEqual(orders[0]!.quantity, "80000000")
+      // Sized on the depth: the 100-contract order cap binds (100 @ 0.397 plus fees is within the $50 caps)
+      assert.strictEqual(orders[0]!.quantity, "100000000")
 
       // The book update is the root; each cluster hop appears as the client's span and the handler's
       assert.deepStrictEqual(recorder.ancestry("Execution.submit"), [

@@ -61,6 +61,8 @@ export interface FakeKalshiOptions {
   readonly pageSize?: number | undefined
   /** Heartbeat ping interval; 0 disables */
   readonly pingMillis?: number | undefined
+  /** `ok` replies take a `seq` of their own (else they echo the current one) */
+  readonly repliesTakeSeq?: boolean | undefined
   /** Mount order entry and the private channels (`FakeKalshiOrders.ts`) */
   readonly orders?: boolean | undefined
 }
@@ -300,6 +302,8 @@ export class FakeKalshi extends FakeVenue {
       } else {
         for (const t of tickers) sub.tickers.delete(t)
       }
+      // Whether a reply takes a seq of its own is unverified (PROTOCOLS §5.3): the fake does either
+      if (this.options.repliesTakeSeq === true) sub.seq++
       this.send(ws, { id, type: "ok", sid, seq: sub.seq, market_tickers: [...sub.tickers] })
     } else if (cmd === "unsubscribe") {
       for (const sid of (params["sids"] as Array<number> | undefined) ?? []) {

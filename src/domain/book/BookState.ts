@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { ONE } from "../../schema/Money.ts"
 import type { PriceLevels } from "./PriceLevels.ts"
 
 /** @category models */
@@ -30,6 +31,10 @@ export type InvalidReason =
   | "TickSizeChange"
   | "Reconnect"
   | "Overflow"
+  /** A resting level at $0 or $1 (a resting order is strictly inside (0, 1)) */
+  | "OutOfRange"
+  /** A resting level off the market's tick grid */
+  | "OffGrid"
 
 /** The mutable header every book has. @category models */
 export interface BookHeader {
@@ -84,6 +89,24 @@ export const loadSnapshot = (
   if (reason === undefined) book.status = "live"
   else invalidate()
   return reason
+}
+
+/**
+ * Whether a resting level is plausible: strictly inside (0, 1) and, when the tick is known
+ * (`tick` > 0), on its grid. Says why not.
+ *
+ * @category predicates
+ */
+export const implausibleLevel = (price: number, tick: number): "OutOfRange" | "OffGrid" | undefined =>
+  price <= 0 || price >= ONE ? "OutOfRange" : tick > 0 && price % tick !== 0 ? "OffGrid" : undefined
+
+/** The first implausible level of a snapshot side, if any. @category predicates */
+export const implausibleSide = (side: SnapshotSide, tick: number): "OutOfRange" | "OffGrid" | undefined => {
+  for (let i = 0; i < side.count; i++) {
+    const reason = implausibleLevel(side.prices[i]!, tick)
+    if (reason !== undefined) return reason
+  }
+  return undefined
 }
 
 /** Whether two tops show the same prices and sizes. @category predicates */

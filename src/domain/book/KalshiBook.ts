@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { ONE } from "../../schema/Money.ts"
-import { type BookHeader, clearTop, type InvalidReason, loadSnapshot, type SnapshotSide, type Top } from "./BookState.ts"
+import { type BookHeader, clearTop, implausibleLevel, implausibleSide, type InvalidReason, loadSnapshot, type SnapshotSide, type Top } from "./BookState.ts"
 import { NO_PRICE, PriceLevels } from "./PriceLevels.ts"
 
 /** A Kalshi outcome. @category models */
@@ -58,8 +58,16 @@ export const isKalshiCrossed = (book: KalshiBook): boolean => {
  *
  * @category mutations
  */
-export const applyKalshiSnapshot = (book: KalshiBook, yes: SnapshotSide, no: SnapshotSide, now: number): InvalidReason | undefined =>
-  loadSnapshot(book, book.yes, yes, book.no, no, now, () => isKalshiCrossed(book), () => invalidateKalshi(book))
+export const applyKalshiSnapshot = (book: KalshiBook, yes: SnapshotSide, no: SnapshotSide, now: number): InvalidReason | undefined => {
+  // Resting bids strictly inside (0, 1); the tick grid is per market (price_ranges) and not checked here
+  const implausible = implausibleSide(yes, 0) ?? implausibleSide(no, 0)
+  if (implausible !== undefined) {
+    book.epoch++
+    invalidateKalshi(book)
+    return implausible
+  }
+  return loadSnapshot(book, book.yes, yes, book.no, no, now, () => isKalshiCrossed(book), () => invalidateKalshi(book))
+}
 
 /**
  * Applies one `orderbook_delta`: `delta` micro-contracts added at `price` on `side`'s bids.
@@ -76,6 +84,10 @@ export const applyKalshiDelta = (
   now: number
 ): InvalidReason | "NotLive" | undefined => {
   if (book.status !== "live") return "NotLive"
+  if (delta > 0 && implausibleLevel(price, 0) !== undefined) {
+    invalidateKalshi(book)
+    return "OutOfRange"
+  }
   const result = book.bids(side).add(price, delta)
   book.asOf = now
   if (result !== "ok") {

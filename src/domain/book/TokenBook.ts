@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { ONE } from "../../schema/Money.ts"
-import { type BookHeader, clearTop, type InvalidReason, loadSnapshot, type SnapshotSide, type Top } from "./BookState.ts"
+import { type BookHeader, clearTop, implausibleLevel, implausibleSide, type InvalidReason, loadSnapshot, type SnapshotSide, type Top } from "./BookState.ts"
 import { NO_PRICE, PriceLevels } from "./PriceLevels.ts"
 
 /** @category models */
@@ -25,6 +25,8 @@ export class TokenBook implements BookHeader {
   asOf = 0
   /** The minimum price increment in micro-dollars, when known (0 = unknown) */
   tickSize = 0
+  /** The venue timestamp (epoch ms) of the newest snapshot or change applied; -1 = none stated */
+  venueTs = -1
 
   constructor(assetId: string) {
     this.assetId = assetId
@@ -53,6 +55,12 @@ export const isTokenCrossed = (book: TokenBook): boolean => {
  */
 export const applyTokenSnapshot = (book: TokenBook, bids: SnapshotSide, asks: SnapshotSide, tickSize: number, now: number): InvalidReason | undefined => {
   if (tickSize > 0) book.tickSize = tickSize
+  const implausible = implausibleSide(bids, book.tickSize) ?? implausibleSide(asks, book.tickSize)
+  if (implausible !== undefined) {
+    book.epoch++
+    invalidateToken(book)
+    return implausible
+  }
   return loadSnapshot(book, book.bids, bids, book.asks, asks, now, () => isTokenCrossed(book), () => invalidateToken(book))
 }
 
@@ -69,8 +77,14 @@ export const applyTokenLevel = (
   price: number,
   size: number,
   now: number
-): "NotLive" | undefined => {
+): "NotLive" | "OutOfRange" | "OffGrid" | undefined => {
   if (book.status !== "live") return "NotLive"
+  // Removing a level is always plausible; a resting one must be inside (0, 1) and on the grid
+  const implausible = size > 0 ? implausibleLevel(price, book.tickSize) : undefined
+  if (implausible !== undefined) {
+    invalidateToken(book)
+    return implausible
+  }
   ;(side === "bid" ? book.bids : book.asks).set(price, size)
   book.asOf = now
   return undefined

@@ -30,12 +30,15 @@ export type VenueRules =
   | { readonly _tag: "kalshi"; readonly fractional: boolean; readonly tickSize: Money.Price }
   | { readonly _tag: "polymarket"; readonly tickSize: Money.Price; readonly minOrderSize: Money.Qty; readonly minNotional: Money.Micros }
 
-/** Kalshi's default: whole contracts, cent ticks. @category constructors */
-export const kalshiRules = (fractional = false, tickSize: Money.Price = Money.CENT as Money.Price): VenueRules => ({ _tag: "kalshi", fractional, tickSize })
+/** A tick size that is not known: any micro-dollar price (a taker's limit is a price the book showed). @category constants */
+export const ANY_TICK = 1 as Money.Price
 
-/** Polymarket's defaults: $1 marketable minimum, 5 shares, cent ticks. @category constructors */
+/** Kalshi's default: whole contracts. @category constructors */
+export const kalshiRules = (fractional = false, tickSize: Money.Price = ANY_TICK): VenueRules => ({ _tag: "kalshi", fractional, tickSize })
+
+/** Polymarket's defaults: $1 marketable minimum, 5 shares. @category constructors */
 export const polymarketRules = (
-  tickSize: Money.Price = Money.CENT as Money.Price,
+  tickSize: Money.Price = ANY_TICK,
   minOrderSize: Money.Qty = (5 * Money.ONE) as Money.Qty,
   minNotional: Money.Micros = Money.ONE as Money.Micros
 ): VenueRules => ({ _tag: "polymarket", tickSize, minOrderSize, minNotional })
@@ -299,7 +302,7 @@ export const size = (legs: ReadonlyArray<SizingLeg>, threshold: Threshold, limit
       legs.every((l) => minimum <= l.contractRoom) && withinMoney(sized) && evaluate(threshold, minimum, sized).clears
     if (!ok) {
       if (q > 0) return drop("VENUE_MINIMUM", `${Money.formatQty(q as Money.Qty)} is under the venue minimum of ${Money.formatQty(minimum as Money.Qty)}, which is outside a limit or the threshold`)
-      if (!fits(step)) return drop("SIZE_ZERO", "the balance and limits leave no contract to trade")
+      if (!(step <= upper && fits(step))) return drop("SIZE_ZERO", "the balance and limits leave no contract to trade")
       return drop("BELOW_THRESHOLD", "no size within the limits clears the threshold after exact fees")
     }
     q = minimum

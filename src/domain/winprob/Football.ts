@@ -26,8 +26,12 @@
  *
  * **Parameters.** σ = 13.45 NFL (PFR, 1978–2012; Ruscio & Brady refit 13.40 on 2000–19) and 16
  * NCAAF (Sagarin via Winston). Overtime: one 10-minute period (NFL regular season), repeated while
- * tied as an approximation (NFL ties, about 0.3% of games, are not modelled; college overtime is
- * untimed and treated the same way). With no prior, the home edge is 3 points (Winston).
+ * tied as an approximation (NFL ties, about 0.3% of games, are not modelled, nor are the NFL's
+ * first-possession rules). College overtime is untimed and modelled drive by drive
+ * (`CollegeOvertime.ts`). With no prior, the home edge is 3 points (Winston).
+ *
+ * **Unknown time.** A play in progress is never at "time expired": the clock is floored at one
+ * snap (8 s), and a kneel-out leaves a small chance of failure. Only a final game is certain.
  *
  * **Known limits.** Late in a game a score is discrete (a field goal does not help a team down 4);
  * the Gaussian treats EP as a mean shift. The extreme-probability guard caps what reaches trading.
@@ -36,6 +40,7 @@
  */
 import type { FootballContext, GameState, Side } from "../../schema/GameState.ts"
 import { freshOvertime, marginWin } from "./Basketball.ts"
+import { collegeOvertime, freshCollegeOvertime } from "./CollegeOvertime.ts"
 import { lead, memo, settled } from "./Common.ts"
 import { bisect } from "./Distributions.ts"
 import { expectedPoints, kickoffEp } from "./ExpectedPoints.ts"
@@ -62,6 +67,13 @@ export const footballParameters: Record<"nfl" | "ncaaf", FootballParameters> = {
 }
 
 const HALF_SECONDS = 1800
+/**
+ * A live state is never at "no time left": a `0:00` on a play in progress is a glitch or an untimed
+ * down, so at least one snap's worth of time is left to play.
+ */
+const LIVE_FLOOR_SECONDS = 8
+/** A kneel-down is not a mathematical certainty (a botched snap); approximate, unverified. */
+const KNEEL_FAILURE = 5e-4
 const HALF_END_FADE_SECONDS = 120
 const FIELD_GOAL_RANGE_YARDS = 35
 
@@ -107,12 +119,17 @@ export const football = (state: GameState, prior: Prior): WinProbability => {
   const done = settled(state)
   if (done !== undefined) return done
   const params = state.sport === "ncaaf" ? footballParameters.ncaaf : footballParameters.nfl
+  // College overtime is untimed: drives, not the clock, decide it
+  if (state.sport === "ncaaf" && (state.overtime || state.period > 4)) return twoWay(collegeOvertime(state, prior))
   const mu = footballDrift(prior, params)
-  const overtime = freshOvertime(mu, params.sigma, params.overtimeSeconds / params.regulationSeconds)
+  const overtime = state.sport === "ncaaf"
+    ? freshCollegeOvertime(prior, state.startTime)
+    : freshOvertime(mu, params.sigma, params.overtimeSeconds / params.regulationSeconds)
   const L = lead(state)
-  const seconds = state.overtime
+  const shown = state.overtime
     ? Math.min(state.periodSecondsRemaining ?? params.overtimeSeconds, params.overtimeSeconds)
     : Math.min(state.secondsRemaining ?? params.regulationSeconds, params.regulationSeconds)
+  const seconds = state.status === "in_progress" ? Math.max(LIVE_FLOOR_SECONDS, shown) : shown
   // The half comes from the period when there is one: at the end of the second quarter the clock
   // reads 30:00 left but the half is over
   const firstHalf = !state.overtime && (state.period >= 1 ? state.period <= 2 : seconds > HALF_SECONDS)
@@ -124,7 +141,7 @@ export const football = (state: GameState, prior: Prior): WinProbability => {
 
   if (!state.overtime && state.possession !== undefined && fb !== undefined && L * sign(state.possession) > 0) {
     const opponentTimeouts = (state.possession === "home" ? awayTimeouts : homeTimeouts) ?? 3
-    if (canKneelOut(seconds, fb, opponentTimeouts, params)) return twoWay(L > 0 ? 1 : 0)
+    if (canKneelOut(seconds, fb, opponentTimeouts, params)) return twoWay(L > 0 ? 1 - KNEEL_FAILURE : KNEEL_FAILURE)
   }
 
   let effective = seconds

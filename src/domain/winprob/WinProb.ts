@@ -13,6 +13,7 @@
 import type { GameState } from "../../schema/GameState.ts"
 import { hasDraw, type Sport, sportFamily, type SportFamily } from "../../schema/Sport.ts"
 import { baseball } from "./Baseball.ts"
+import { calibrate } from "./Calibration.ts"
 import { basketball } from "./Basketball.ts"
 import { football } from "./Football.ts"
 import { type Guarded, guard, type Outcome } from "./Guard.ts"
@@ -22,6 +23,8 @@ import { hasPrior, type Prior, type PriorSource } from "./prior/Prior.ts"
 import { soccer } from "./Soccer.ts"
 import { tennis } from "./Tennis.ts"
 import type { WinProbability, WinProbabilityModel } from "./WinProbability.ts"
+
+const outcomes = (sport: Sport): ReadonlyArray<Outcome> => (hasDraw(sport) ? ["home", "draw", "away"] : ["home", "away"])
 
 /** The model for each sport family. @category models */
 export const models: Record<SportFamily, WinProbabilityModel> = {
@@ -37,30 +40,47 @@ export const models: Record<SportFamily, WinProbabilityModel> = {
 /** The model for a sport. @category models */
 export const modelFor = (sport: Sport): WinProbabilityModel => models[sportFamily[sport]]
 
-/** P(home), P(draw), P(away) for a state, unguarded. @category models */
-export const winProbability = (state: GameState, prior: Prior): WinProbability => modelFor(state.sport)(state, prior)
+/**
+ * The least probability any possible outcome of an undecided game gets: only a final game is
+ * certain (a model's float underflow or a decided-looking state is not).
+ *
+ * @category parameters
+ */
+export const UNDECIDED_FLOOR = 1e-6
+
+/** P(home), P(draw), P(away) for a state, unguarded; exactly 0 or 1 only once the game is final. @category models */
+export const winProbability = (state: GameState, prior: Prior): WinProbability => {
+  const raw = modelFor(state.sport)(state, prior)
+  return state.status === "final" ? raw : guard(raw, UNDECIDED_FLOOR, outcomes(state.sport)).probability
+}
 
 /** A guarded model estimate, ready for signals. @category models */
 export interface Estimate extends Guarded {
+  /** The in-game model before the calibration layer (`raw` is after it, before the guard) */
+  readonly uncalibrated: WinProbability
   readonly hasPrior: boolean
   readonly priorSource: PriorSource
   readonly priorDetail: string
 }
 
-const outcomes = (sport: Sport): ReadonlyArray<Outcome> => (hasDraw(sport) ? ["home", "draw", "away"] : ["home", "away"])
-
 /**
- * The model's estimate clamped to [bound, 1 − bound] (`model.probabilityBound`), with the tails it
- * clamped and the prior it stands on.
+ * The model's calibrated estimate (`Calibration.ts`), clamped to [bound, 1 − bound]
+ * (`model.probabilityBound`), with the tails it clamped and the prior it stands on.
  *
  * @category models
  */
-export const estimate = (state: GameState, prior: Prior, bound: number): Estimate => ({
-  ...guard(winProbability(state, prior), bound, outcomes(state.sport)),
-  hasPrior: hasPrior(prior),
-  priorSource: prior.source,
-  priorDetail: prior.detail
-})
+export const estimate = (state: GameState, prior: Prior, bound: number): Estimate => {
+  const uncalibrated = winProbability(state, prior)
+  const calibrated = calibrate(state, uncalibrated)
+  const floored = state.status === "final" ? calibrated : guard(calibrated, UNDECIDED_FLOOR, outcomes(state.sport)).probability
+  return {
+    ...guard(floored, bound, outcomes(state.sport)),
+    uncalibrated,
+    hasPrior: hasPrior(prior),
+    priorSource: prior.source,
+    priorDetail: prior.detail
+  }
+}
 
 /**
  * The guarded probabilities with the prior flag, in the shape model-edge detection reads

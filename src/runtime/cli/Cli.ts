@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { bankrollCommand } from "./BankrollCommand.ts"
 import { configCommand } from "./ConfigCommand.ts"
 import { diagnosticsCommand } from "./DiagnosticsCommand.ts"
 import { evalCommand } from "./EvalCommand.ts"
@@ -13,12 +14,13 @@ import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { recordCommand, runCommand, runProgram } from "./RunCommand.ts"
 import { replayCommand } from "./ReplayCommand.ts"
+import { tradingCommand } from "./TradingCommand.ts"
 
 /** @category commands */
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand])
+  Command.withSubcommands([runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand])
 )
 
 /** @category commands */

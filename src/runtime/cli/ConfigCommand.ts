@@ -1,24 +1,23 @@
 /**
- * `arbees config`: the effective configuration, where each value came from, secrets masked.
+ * `arbees config`: the effective configuration, where each value came from, secrets masked. The
+ * declaration (with every bounded key's range in its help); the implementation
+ * (`handlers/Config.ts`) loads when the command runs.
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { AppConfig } from "../../services/config/AppConfig.ts"
-import { type Entry, formatSource } from "../../services/config/ConfigLoader.ts"
-import { configured } from "./Configured.ts"
+import { flatten } from "../../services/config/ConfigLoader.ts"
+import { spec } from "../../services/config/ConfigSpec.ts"
+import { lazy } from "./Lazy.ts"
 
-const show = (value: unknown): string =>
-  value === null ? "(unset)" : typeof value === "string" ? value : JSON.stringify(value)
-
-/** Aligned `KEY  VALUE  SOURCE` rows. @category formatting */
-export const formatTable = (entries: ReadonlyArray<Entry>): string => {
-  const rows = entries.map((e) => [e.key, show(e.value), formatSource(e.source)] as const)
-  const width = (i: 0 | 1) => Math.max(...rows.map((r) => r[i].length), i === 0 ? 3 : 5)
-  const [kw, vw] = [width(0), Math.min(width(1), 60)]
-  const line = (k: string, v: string, s: string) => `${k.padEnd(kw)}  ${v.padEnd(vw)}  ${s}`
-  return [line("KEY", "VALUE", "SOURCE"), ...rows.map(([k, v, s]) => line(k, v, s))].join("\n")
+/** The help's list of ranges: one `key  range` line per bounded key. @category formatting */
+export const rangesHelp = (): string => {
+  const bounded = flatten(spec).flatMap(([key, setting]) => (setting.type.range === undefined ? [] : [[key, setting.type.range] as const]))
+  const width = Math.max(...bounded.map(([key]) => key.length))
+  return [
+    "Durations need a unit (ms, s, m, h, d). Accepted ranges:",
+    ...bounded.map(([key, range]) => `  ${key.padEnd(width)}  ${range}`)
+  ].join("\n")
 }
 
 /** @category commands */
@@ -27,15 +26,5 @@ export const configCommand = Command.make(
   {
     json: Flag.Boolean("json").pipe(Flag.withDescription("one JSON object per key instead of a table"), Flag.withDefault(false))
   },
-  ({ json }) =>
-    Effect.gen(function*() {
-      const { entries } = yield* AppConfig
-      if (json) {
-        for (const e of entries) {
-          yield* Console.log(JSON.stringify({ key: e.key, value: e.value, source: formatSource(e.source), secret: e.secret }))
-        }
-      } else {
-        yield* Console.log(formatTable(entries))
-      }
-    }).pipe(Effect.provide(configured({ stderr: true })))
-).pipe(Command.withDescription("Print the effective configuration and the source of every value; secrets are masked"))
+  (input) => lazy(() => import("./handlers/Config.ts"), (m) => m.showConfig(input))
+).pipe(Command.withDescription(`Print the effective configuration and the source of every value; secrets are masked.\n\n${rangesHelp()}`))

@@ -1,24 +1,13 @@
 /**
- * `arbees migrate`: bring the database schema up to date and exit.
+ * `arbees migrate`: bring the database schema up to date and exit. The declaration only; the
+ * implementation (`handlers/Migrate.ts`) loads when the command runs.
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
-import { Database } from "../../services/database/Database.ts"
-import { migrate } from "../../services/database/Migrations.ts"
-import { configured } from "./Configured.ts"
+import { lazy } from "./Lazy.ts"
 
 /** @category commands */
-export const migrateCommand = Command.make("migrate", {}, () =>
-  Effect.gen(function*() {
-    const database = yield* Database
-    const applied = yield* migrate()
-    yield* Console.log(
-      applied.length === 0
-        ? `schema up to date (${database.kind} ${database.target})`
-        : `applied migrations ${applied.join(", ")} (${database.kind} ${database.target})`
-    )
-  }).pipe(Effect.provide(Database.layer), Effect.provide(configured({ stderr: true })))).pipe(
-    Command.withDescription("Apply pending database migrations (forward-only; re-running is a no-op)")
-  )
+export const migrateCommand = Command.make("migrate", {}, () => lazy(() => import("./handlers/Migrate.ts"), (m) => m.migrateNow)).pipe(
+  Command.withDescription("Apply pending database migrations (forward-only; re-running is a no-op)")
+)

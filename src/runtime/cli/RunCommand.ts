@@ -1,19 +1,19 @@
 /**
  * `arbees run` (also what `arbees` alone does), and `arbees record --out DIR`, which is `run`
- * recording every external response and WebSocket frame into DIR (`run --record DIR` too).
+ * recording every external response and WebSocket frame into DIR (`run --record DIR` too). The
+ * declarations only; the runtime (`handlers/Run.ts`, `App.ts`) loads when the command runs.
  *
  * @since 0.1.0
  */
-import { Effect, Option } from "effect"
+import { type Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { runWith } from "../App.ts"
 import type { CliInputs } from "../../services/config/AppConfig.ts"
-import { configuredFrom } from "./Configured.ts"
+import { lazy } from "./Lazy.ts"
 import { cliInputs } from "./Root.ts"
 
 /** The run program with the configuration from `inputs`. @category commands */
 export const runProgram = <R>(inputs: Effect.Effect<CliInputs, never, R>, record?: string) =>
-  runWith({ record }).pipe(Effect.provide(configuredFrom({ stderr: false }, inputs)))
+  lazy(() => import("./handlers/Run.ts"), (m) => m.runProgram(inputs, record))
 
 /** @category commands */
 export const runCommand = Command.make("run", {

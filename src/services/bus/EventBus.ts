@@ -38,7 +38,16 @@ import { DeadLetters } from "../DeadLetters.ts"
 import { backoff } from "../Backoff.ts"
 import * as MemoryStreamLog from "./MemoryStreamLog.ts"
 import * as RedisStreamLog from "./RedisStreamLog.ts"
-import { type Delivery, type StartFrom, type StreamLog, type WireFields, WireFieldsSchema } from "./StreamLog.ts"
+import {
+  type Appended,
+  type Delivery,
+  type ServerInfo,
+  type StartFrom,
+  type StreamLog,
+  type StreamTail,
+  type WireFields,
+  WireFieldsSchema
+} from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 
 // ---------------------------------------------------------------------------
@@ -151,8 +160,20 @@ export interface StoredEvent {
 export class EventBus extends Context.Service<EventBus, {
   readonly kind: "memory" | "redis"
   readonly publish: <A>(topic: Topic<A>, event: EventInput<A>) => Effect.Effect<void, BusError>
-  /** Publishes an already encoded event (the outbox relay); `fields.p` is the payload JSON */
-  readonly publishWire: (fields: WireFields) => Effect.Effect<void, BusError>
+  /**
+   * Publishes an already encoded event (the outbox relay); `fields.p` is the payload JSON. With
+   * `resolve`, or when an earlier publish of the same event id was not answered, it first looks
+   * for the event among the stream's newest `resolveLookback` entries and does not write it twice.
+   */
+  readonly publishWire: (fields: WireFields, options?: { readonly resolve?: boolean }) => Effect.Effect<Appended, BusError>
+  /** The server's identity and persistence (Redis `run_id`, `appendonly`, `save`) */
+  readonly serverInfo: Effect.Effect<ServerInfo, BusError>
+  /** The newest id a topic's stream ever generated, `undefined` when the stream does not exist */
+  readonly tail: (topic: string) => Effect.Effect<StreamTail, BusError>
+  /** Where a topic's consumer groups stop having acknowledged everything (see `StreamLog.unackedFrom`) */
+  readonly unackedFrom: (topic: string) => Effect.Effect<string | undefined, BusError>
+  /** Calls `listener` whenever the connection to the server comes back; returns the unregistering function */
+  readonly onReconnect: (listener: () => void) => () => void
   readonly subscribe: <A, E, R>(topic: Topic<A>, options: SubscribeOptions<A, E, R>) => Effect.Effect<Subscription, BusError, Scope.Scope | R>
   /** The entries a topic's stream still holds, oldest first */
   readonly stored: (topic: string) => Effect.Effect<ReadonlyArray<StoredEvent>, BusError>
@@ -190,6 +211,22 @@ export class EventBus extends Context.Service<EventBus, {
       yield* Effect.logInfo("event bus on Redis Streams").pipe(
         Effect.annotateLogs({ redis: describeRedisUrl(Redacted.value(url)), streamPrefix: config.bus.streamPrefix })
       )
+      // What survives a Redis restart: with nothing persisted, a restart empties every stream
+      // (the outbox republishes what consumers had not acknowledged, see Outbox.ts)
+      const server = yield* log.serverInfo
+      const volatile = server.appendOnly === false && server.snapshots === ""
+      yield* (volatile ? Effect.logWarning : Effect.logInfo)("Redis persistence").pipe(
+        Effect.annotateLogs({
+          appendonly: server.appendOnly === undefined ? "unknown (CONFIG unavailable)" : server.appendOnly ? "yes" : "no",
+          save: server.snapshots === undefined ? "unknown (CONFIG unavailable)" : server.snapshots === "" ? "(none)" : server.snapshots,
+          persistsNothing: volatile
+        })
+      )
+      if (volatile && config.mode === "live" && !config.redis.allowVolatile) {
+        return yield* new BusError({
+          reason: new Closed({ operation: "connect: Redis persists nothing (appendonly no, save \"\"); enable AOF or snapshots, or set redis.allowVolatile=true for mode=live" })
+        })
+      }
       return yield* make(log, settings)
     })
   )
@@ -218,7 +255,15 @@ export const describeRedisUrl = (url: string): string => {
 export const publishedTotal = Metric.counter("arbees_bus_published_total", { description: "Events the bus accepted, by topic" })
 /** @category metrics */
 export const publishFailuresTotal = Metric.counter("arbees_bus_publish_failures_total", {
-  description: "Publishes the bus did not accept, by topic and reason"
+  description: "Publishes the bus did not accept (known not written), by topic and reason"
+})
+/** @category metrics */
+export const publishUnansweredTotal = Metric.counter("arbees_bus_publish_unanswered_total", {
+  description: "Publishes not answered in time (they may have landed; resolved before they are retried), by topic"
+})
+/** @category metrics */
+export const publishResolvedTotal = Metric.counter("arbees_bus_publish_resolved_total", {
+  description: "Unanswered publishes resolved on retry, by topic and outcome (landed: it had been written; written: it had not, and was written now)"
 })
 /** @category metrics */
 export const consumedTotal = Metric.counter("arbees_bus_consumed_total", { description: "Events handled and acked, by topic and group" })
@@ -271,6 +316,17 @@ export const settingsFrom = (config: Config): BusSettings => ({
 
 const reasonTag = (e: BusError): string => e.reason._tag
 
+/** Entries a resolving publish looks back through for its event id. @category constants */
+export const RESOLVE_LOOKBACK = 2_000
+
+/** Unanswered publishes remembered for resolution; past this the oldest are forgotten. */
+const MAX_UNANSWERED = 10_000
+
+/** A publish that failed before it reached the server (nothing written), as opposed to one not answered. */
+const neverSent = (e: BusError): boolean =>
+  e.reason._tag === "Closed" || e.reason._tag === "Encode" ||
+  (e.reason._tag === "Transport" && /isn't writeable|enableOfflineQueue/i.test(e.reason.message))
+
 /**
  * The bus over a stream log. The bus stops accepting publishes when the scope closes.
  *
@@ -287,13 +343,32 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
   const streamKey = (name: string) => `${settings.prefix}${name}`
   const consumerNumbers = new Map<string, number>()
 
-  const publishWire = (fields: WireFields) =>
+  // Event ids whose last publish was not answered: the next publish of each resolves it first
+  const unanswered = new Set<string>()
+
+  const publishWire = (fields: WireFields, options?: { readonly resolve?: boolean }) =>
     Effect.suspend(() => {
       if (closed) return Effect.fail(new BusError({ reason: new Closed({ operation: "publish" }) }))
-      return Effect.uninterruptible(log.append(streamKey(fields.topic), fields)).pipe(
-        Effect.tap(() => Metric.update(Metric.withAttributes(publishedTotal, { topic: fields.topic }), 1)),
-        Effect.tapError((e) => Metric.update(Metric.withAttributes(publishFailuresTotal, { topic: fields.topic, reason: reasonTag(e) }), 1)),
-        Effect.asVoid
+      const topic = { topic: fields.topic }
+      const resolving = options?.resolve === true || unanswered.has(fields.id)
+      const append: Effect.Effect<Appended, BusError> = resolving
+        ? log.appendOnce(streamKey(fields.topic), fields, RESOLVE_LOOKBACK)
+        : Effect.map(log.append(streamKey(fields.topic), fields), (entryId) => ({ entryId, existed: false }))
+      return Effect.uninterruptible(append).pipe(
+        Effect.tap((appended) =>
+          Effect.gen(function*() {
+            if (unanswered.delete(fields.id)) {
+              yield* Metric.update(Metric.withAttributes(publishResolvedTotal, { ...topic, outcome: appended.existed ? "landed" : "written" }), 1)
+            }
+            if (!appended.existed) yield* Metric.update(Metric.withAttributes(publishedTotal, topic), 1)
+          })
+        ),
+        Effect.tapError((e) => {
+          if (neverSent(e)) return Metric.update(Metric.withAttributes(publishFailuresTotal, { ...topic, reason: reasonTag(e) }), 1)
+          unanswered.add(fields.id)
+          if (unanswered.size > MAX_UNANSWERED) unanswered.delete(unanswered.values().next().value!)
+          return Metric.update(Metric.withAttributes(publishUnansweredTotal, topic), 1)
+        })
       )
     })
 
@@ -304,7 +379,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
     const at = event.occurredAt ?? (yield* nowMillis)
     const span = yield* Effect.option(Effect.currentSpan)
     yield* Effect.annotateCurrentSpan({ topic: topic.name, eventId: event.id })
-    yield* publishWire({
+    return yield* publishWire({
       id: event.id,
       topic: topic.name,
       key: event.key ?? "",
@@ -447,9 +522,10 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
               Effect.annotateLogs({ error: Option.isSome(error) ? error.value.message : "defect", failures })
             )
           }
-          // The group is gone if Redis lost its data: recreate it and carry on
+          // The group is gone if Redis lost its data: recreate it from the start of the stream, which
+          // now holds only what was written since (the outbox republishes what was lost into it)
           if (Option.isSome(error) && error.value.reason._tag === "Transport" && error.value.reason.message.startsWith("NOGROUP")) {
-            yield* log.ensureGroup(stream, group, startFrom).pipe(Effect.ignore)
+            yield* log.ensureGroup(stream, group, "earliest").pipe(Effect.ignore)
           }
           yield* Effect.sleep(yield* backoff(settings.retryBase, settings.retryMax, failures)).pipe(Effect.raceFirst(Deferred.await(stopped)))
         })
@@ -493,5 +569,16 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
       )
     )
 
-  return EventBus.of({ kind: log.kind, publish, publishWire, subscribe, stored, streamKey })
+  return EventBus.of({
+    kind: log.kind,
+    publish: (topic, event) => Effect.asVoid(publish(topic, event)),
+    publishWire,
+    subscribe,
+    stored,
+    streamKey,
+    serverInfo: log.serverInfo,
+    tail: (topic) => log.tail(streamKey(topic)),
+    unackedFrom: (topic) => log.unackedFrom(streamKey(topic)),
+    onReconnect: log.onReady
+  })
 })

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Deferred, Duration, Effect, Exit } from "effect"
-import type { Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
+import type { Appended, Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 
 interface Entry {
@@ -75,6 +75,15 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
       stream.signal = Deferred.makeUnsafe<void>()
       Deferred.doneUnsafe(signal, Exit.void)
       return entryId(seq)
+    })
+
+  const appendOnce = (name: string, fields: WireFields, lookback: number) =>
+    Effect.suspend(() => {
+      const entries = streamOf(name).entries
+      for (let i = entries.length - 1; i >= Math.max(0, entries.length - lookback); i--) {
+        if (entries[i]!.fields["id"] === fields.id) return Effect.succeed<Appended>({ entryId: entryId(entries[i]!.seq), existed: true })
+      }
+      return Effect.map(append(name, fields), (id): Appended => ({ entryId: id, existed: false }))
     })
 
   const ensureGroup = (name: string, group: string, from: StartFrom) =>
@@ -178,5 +187,23 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
   const range = (name: string) =>
     Effect.sync((): ReadonlyArray<Delivery> => streamOf(name).entries.map((e) => ({ entryId: entryId(e.seq), fields: e.fields, deliveries: 0 })))
 
-  return { kind: "memory", append, ensureGroup, reader, range }
+  const tail = (name: string) =>
+    Effect.sync(() => {
+      const stream = streams.get(name)
+      return stream === undefined ? undefined : { lastId: entryId(stream.nextSeq - 1), length: stream.entries.length }
+    })
+
+  return {
+    kind: "memory",
+    append,
+    appendOnce,
+    ensureGroup,
+    reader,
+    range,
+    tail,
+    // The log lives and dies with the process: it never restarts under us
+    serverInfo: Effect.succeed({ runId: "memory", appendOnly: undefined, snapshots: undefined }),
+    unackedFrom: () => Effect.succeed(undefined),
+    onReady: () => () => {}
+  }
 }

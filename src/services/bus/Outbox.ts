@@ -22,6 +22,19 @@
  * **Shutdown.** The relay finishes its batch, then publishes what is left within
  * `bus.outbox.drainTimeout`. Whatever remains is still in the table and goes out after restart.
  *
+ * **Bounded duplicates.** The first pass after start-up and every pass after a failure publish
+ * resolving (`EventBus.publishWire` with `resolve`): an event already in its stream (published by
+ * a relay that died before it marked the row, or by a publish that was not answered) is not
+ * written again. Once one event of the pass proves new, the rest are published plainly (the relay
+ * publishes in order, so nothing after it can have been published).
+ *
+ * **Redis resets.** Each row records the entry id it was published as, and the relay records per
+ * topic where the consumer groups had acknowledged up to (`bus_stream_marks`, refreshed when the
+ * relay is idle). At start-up and whenever the connection comes back, if the server is a new one
+ * (`run_id`) and a topic's stream no longer reaches the last entry we published, every row
+ * published from the older of the two marks on is published again. Rows stay in the table for
+ * `bus.outbox.retention`.
+ *
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
@@ -34,7 +47,7 @@ import { Database } from "../database/Database.ts"
 import { backoff } from "../Backoff.ts"
 import { pruneConsumed } from "./Dedup.ts"
 import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
-import type { WireFields } from "./StreamLog.ts"
+import { compareEntryIds, nextEntryId, type WireFields } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 
 /** The NOTIFY channel of the insert trigger (migration 0003). @category constants */
@@ -75,6 +88,10 @@ export const relayFailuresTotal = Metric.counter("arbees_outbox_relay_failures_t
   description: "Relay passes that failed (bus or database), retried with backoff"
 })
 /** @category metrics */
+export const republishedTotal = Metric.counter("arbees_outbox_republished_total", {
+  description: "Outbox events queued again because the bus server lost them (a Redis reset), by topic"
+})
+/** @category metrics */
 export const pendingGauge = Metric.gauge("arbees_outbox_pending", { description: "Outbox events not yet published" })
 
 const Row = Schema.Struct({
@@ -88,6 +105,9 @@ const Row = Schema.Struct({
   span_id: Schema.NullOr(Schema.String)
 })
 const decodeRows = Schema.decodeUnknownEffect(Schema.Array(Row))
+
+/** How often (at most) the relay refreshes the consumer groups' acknowledgement marks. */
+const MARK_INTERVAL_MS = 5_000
 
 const toFields = (row: typeof Row.Type): WireFields => ({
   id: row.event_id,
@@ -108,6 +128,13 @@ export class Outbox extends Context.Service<Outbox, {
   readonly relayOnce: Effect.Effect<RelayPass, SqlError>
   /** Publishes until nothing is left or `timeout` passes; returns how many were published */
   readonly drain: (timeout: Duration.Input) => Effect.Effect<number, SqlError>
+  /**
+   * Compares the bus server with what the outbox published; if it lost entries (a new server
+   * without them), marks those rows unpublished again. Returns how many were.
+   */
+  readonly reconcile: Effect.Effect<number, SqlError | BusError>
+  /** Records where each topic's consumer groups have acknowledged up to */
+  readonly markAcknowledged: Effect.Effect<void, SqlError | BusError>
 }>()("arbees/services/bus/Outbox") {
   /** Append and relay on demand, no background relay (tests, one-shot commands). */
   static readonly layerNoRelay: Layer.Layer<Outbox, never, SqlClient.SqlClient | EventBus | AppConfig> = Layer.effect(
@@ -178,6 +205,10 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
 
   const anyPending = sql`SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1`.pipe(Effect.map((rows) => rows.length > 0))
 
+  // The first pass, and every pass after a failure, resolves what may already be on the bus
+  let resolveNext = true
+  let lastRunId: string | undefined
+
   const batch = sql.withTransaction(
     Effect.gen(function*() {
       const [lock] = yield* sql<{ readonly locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext('arbees.outbox.relay')) AS locked`
@@ -189,18 +220,25 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
         Effect.flatMap(decodeRows),
         Effect.orDie
       )
-      const published: Array<string> = []
+      const published: Array<{ readonly seq: string; readonly entry_id: string }> = []
       let failure: BusError | undefined
+      let resolving = resolveNext
       for (const row of rows) {
-        const result = yield* Effect.result(bus.publishWire(toFields(row)))
+        const result = yield* Effect.result(bus.publishWire(toFields(row), { resolve: resolving }))
         if (Result.isFailure(result)) {
           failure = result.failure
           break
         }
-        published.push(row.seq)
+        // A new event: nothing after it can have been published
+        if (!result.success.existed) resolving = false
+        published.push({ seq: row.seq, entry_id: result.success.entryId })
       }
+      // Keep resolving while everything proved to be on the bus already
+      resolveNext = failure !== undefined || (resolving && published.length > 0)
       if (published.length > 0) {
-        yield* sql`UPDATE outbox SET published_at = now() WHERE seq IN ${sql.in(published)}`
+        yield* sql`UPDATE outbox SET published_at = now(), entry_id = v.entry_id
+                     FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS v(seq bigint, entry_id text)
+                    WHERE outbox.seq = v.seq`
       }
       return { published: published.length, more: failure === undefined && rows.length === settings.batchSize, skipped: false, failure } satisfies RelayPass
     })
@@ -235,7 +273,60 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
     return total
   })
 
-  return { service: Outbox.of({ append, pending, relayOnce: relayOnce(), drain }), wake } satisfies Made
+  /** `ms-seq` as a comparable row value in SQL. */
+  const entryKey = (column: string) => sql.unsafe(`(split_part(${column}, '-', 1)::numeric, split_part(${column}, '-', 2)::numeric)`)
+  const parts = (id: string) => id.split("-").map((p) => p === "" ? "0" : p)
+
+  const reconcile = Effect.gen(function*() {
+    const info = yield* bus.serverInfo
+    if (info.runId === lastRunId) return 0
+    lastRunId = info.runId
+    const lastPublished = yield* sql<{ topic: string; entry_id: string }>`
+      SELECT DISTINCT ON (topic) topic, entry_id FROM outbox WHERE entry_id IS NOT NULL ORDER BY topic, seq DESC`
+    let requeued = 0
+    for (const { topic, entry_id } of lastPublished) {
+      const found = yield* bus.tail(topic)
+      // A stream recreated empty (a consumer's group, MKSTREAM) kept nothing of what was published
+      const tail = found === undefined || found.length === 0 ? undefined : found
+      if (tail !== undefined && compareEntryIds(tail.lastId, entry_id) >= 0) continue
+      // The stream lost entries: publish again from where its consumers had not acknowledged
+      // everything, or from what the restored stream still has, whichever is older
+      const [mark] = yield* sql<{ unacked_from: string }>`SELECT unacked_from FROM bus_stream_marks WHERE topic = ${topic}`
+      const candidates = [mark?.unacked_from, tail === undefined ? undefined : nextEntryId(tail.lastId)].filter((x): x is string => x !== undefined)
+      const from = candidates.length === 0 ? undefined : candidates.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b))
+      const [ms, seq] = from === undefined ? ["0", "0"] : parts(from)
+      const rows = yield* sql<{ n: number }>`
+        WITH requeued AS (
+          UPDATE outbox SET published_at = NULL, entry_id = NULL
+           WHERE topic = ${topic} AND entry_id IS NOT NULL AND ${entryKey("entry_id")} >= (${ms}::numeric, ${seq}::numeric)
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM requeued`
+      const n = rows[0]?.n ?? 0
+      requeued += n
+      yield* Metric.update(Metric.withAttributes(republishedTotal, { topic }), n)
+      yield* Effect.logWarning("the bus lost published events; publishing them again from the outbox").pipe(
+        Effect.annotateLogs({ topic, republishing: n, streamLastId: tail?.lastId ?? "(no stream)", lastPublished: entry_id, from: from ?? "(all retained)" })
+      )
+    }
+    if (requeued > 0) resolveNext = true
+    return requeued
+  })
+
+  const markAcknowledged = Effect.gen(function*() {
+    if (lastRunId === undefined) return
+    const topics = yield* sql<{ topic: string }>`SELECT DISTINCT topic FROM outbox WHERE entry_id IS NOT NULL`
+    for (const { topic } of topics) {
+      const from = yield* bus.unackedFrom(topic)
+      if (from === undefined) continue
+      yield* sql`INSERT INTO bus_stream_marks (topic, unacked_from, run_id) VALUES (${topic}, ${from}, ${lastRunId})
+                 ON CONFLICT (topic) DO UPDATE SET unacked_from = excluded.unacked_from, run_id = excluded.run_id, updated_at = now()`
+    }
+  })
+
+  return {
+    service: Outbox.of({ append, pending, relayOnce: relayOnce(), drain, reconcile, markAcknowledged }),
+    wake
+  } satisfies Made
 })
 
 /** Forks the relay loop in the current scope; closing the scope stops it and drains the outbox. */
@@ -275,10 +366,40 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
     yield* pruneConsumed(settings.retention)
   }).pipe(Effect.catch((e) => Effect.logWarning("outbox prune failed").pipe(Effect.annotateLogs({ error: e.message }))))
 
+  // The connection came back: look for a reset at once, and publish without waiting out a backoff
+  const bus = yield* EventBus
+  // The in-process bus never outlives the process: there is nothing to reconcile with
+  let reconnected = bus.kind === "redis"
+  const back = yield* Queue.sliding<void>(1)
+  const unregister = bus.onReconnect(() => {
+    reconnected = true
+    Queue.offerUnsafe(back, undefined)
+    Queue.offerUnsafe(wake, undefined)
+  })
+  yield* Effect.addFinalizer(() => Effect.sync(unregister))
+
+  let lastMark = 0
+  const mark = Effect.gen(function*() {
+    const now = yield* nowMillis
+    if (now - lastMark < MARK_INTERVAL_MS) return
+    lastMark = now
+    yield* service.markAcknowledged
+  }).pipe(Effect.catch((e) => Effect.logWarning("could not record the consumers' acknowledgements").pipe(Effect.annotateLogs({ error: e.message }))))
+
   // Failures and defects alike are retried with backoff: the relay never dies quietly
   const loop = Effect.gen(function*() {
     let failures = 0
     while (true) {
+      if (reconnected) {
+        reconnected = false
+        const checked = yield* Effect.exit(service.reconcile)
+        if (Exit.isFailure(checked)) {
+          if (Cause.hasInterruptsOnly(checked.cause)) return
+          yield* Effect.logWarning("could not compare the bus with the outbox; trying again").pipe(Effect.annotateLogs({ error: Cause.pretty(checked.cause) }))
+          // Try again on the next pass
+          reconnected = true
+        }
+      }
       const exit = yield* Effect.exit(service.relayOnce)
       if (Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) return
       const pass = Exit.isSuccess(exit) ? exit.value : undefined
@@ -289,11 +410,13 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
           const error = pass?.failure?.message ?? (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
           yield* Effect.logWarning("outbox relay failed; retrying with backoff").pipe(Effect.annotateLogs({ error, failures }))
         }
-        yield* untilStopped(Effect.sleep(yield* backoff(settings.retryBase, settings.retryMax, failures)))
+        // A reconnect wakes the relay early: the backlog goes out as soon as the bus is back
+        yield* untilStopped(Queue.take(back).pipe(Effect.timeoutOption(yield* backoff(settings.retryBase, settings.retryMax, failures))))
         continue
       }
       failures = 0
       if (!pass.more) {
+        yield* mark
         yield* prune
         yield* untilStopped(Queue.take(wake).pipe(Effect.timeoutOption(settings.pollInterval)))
       }

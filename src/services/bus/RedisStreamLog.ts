@@ -20,7 +20,20 @@ import { Redis, type RedisOptions as IORedisOptions } from "ioredis"
 import { BusError } from "../../schema/errors/BusError.ts"
 import { Timeout, Transport } from "../../schema/errors/Reasons.ts"
 import { backoffMillis } from "../Backoff.ts"
-import { type Delivery, fieldsFromFlat, flattenFields, type StartFrom, type StreamLog, type StreamReader, type WireFields } from "./StreamLog.ts"
+import {
+  type Appended,
+  compareEntryIds,
+  type Delivery,
+  fieldsFromFlat,
+  flattenFields,
+  nextEntryId,
+  type ServerInfo,
+  type StartFrom,
+  type StreamLog,
+  type StreamReader,
+  type StreamTail,
+  type WireFields
+} from "./StreamLog.ts"
 
 /** @category models */
 export interface RedisSettings {
@@ -39,6 +52,27 @@ export interface RedisSettings {
 export const redisConnectionErrors = Metric.counter("arbees_bus_redis_connection_errors_total", {
   description: "Redis connections of the event bus that failed or dropped"
 })
+
+/**
+ * XADD unless the event id (ARGV[2]) is among the newest ARGV[1] entries: atomic, so a publish
+ * that was not answered is resolved (it landed, or it is written now) and never written twice.
+ * ARGV[3] is MAXLEN, the rest the fields.
+ */
+const APPEND_ONCE = `
+local tail = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[1])
+for _, entry in ipairs(tail) do
+  local f = entry[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'id' then
+      if f[i + 1] == ARGV[2] then return {entry[1], 1} end
+      break
+    end
+  end
+end
+local args = {KEYS[1], 'MAXLEN', '~', ARGV[3], '*'}
+for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
+return {redis.call('XADD', unpack(args)), 0}
+`
 
 /** A read that has not answered this long after its block time is a dead socket. */
 const BLOCK_GRACE_MS = 2_000
@@ -147,7 +181,16 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
       return client
     })
 
+  // A publish not answered within the timeout may still be sent (offline queue) or have landed:
+  // the bus retries it with `appendOnce`, which writes it only if it is not there, so however many
+  // attempts a reconnect flushes, the event is in the stream once
   const commands = yield* open("commands", { commandTimeout })
+
+  // Registered after the first connect: every "ready" from here on is a reconnect
+  const readyListeners = new Set<() => void>()
+  commands.on("ready", () => {
+    for (const listener of readyListeners) listener()
+  })
 
   const call = (operation: string, args: ReadonlyArray<string | number>) =>
     Effect.tryPromise({ try: () => commands.call(operation, [...args]), catch: errorOf(operation) })
@@ -155,6 +198,38 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
   const append = (stream: string, fields: WireFields) =>
     call("XADD", [stream, "MAXLEN", "~", settings.maxLen, "*", ...flattenFields(fields as unknown as Record<string, string>)]).pipe(
       Effect.flatMap(decodeReply(Schema.String, "XADD"))
+    )
+
+  const appendOnce = (stream: string, fields: WireFields, lookback: number) =>
+    call("EVAL", [APPEND_ONCE, 1, stream, lookback, fields.id, settings.maxLen, ...flattenFields(fields as unknown as Record<string, string>)]).pipe(
+      Effect.flatMap(decodeReply(Schema.Tuple([Schema.String, Schema.Number]), "XADD")),
+      Effect.map(([entryId, existed]): Appended => ({ entryId, existed: existed === 1 }))
+    )
+
+  const serverInfo = Effect.gen(function*() {
+    const info = yield* call("INFO", ["server"]).pipe(Effect.flatMap(decodeReply(Schema.String, "INFO")))
+    const runId = /run_id:(\w+)/.exec(info)?.[1] ?? "unknown"
+    // CONFIG may be disabled (managed Redis): then persistence is unknown, not absent
+    const config = (key: string) =>
+      call("CONFIG", ["GET", key]).pipe(
+        Effect.flatMap(decodeReply(Schema.Array(Schema.String), "CONFIG")),
+        Effect.map((reply) => reply[1]),
+        Effect.orElseSucceed(() => undefined)
+      )
+    const appendOnly = yield* config("appendonly")
+    const snapshots = yield* config("save")
+    return { runId, appendOnly: appendOnly === undefined ? undefined : appendOnly === "yes", snapshots } satisfies ServerInfo
+  })
+
+  const tail = (stream: string) =>
+    call("XINFO", ["STREAM", stream]).pipe(
+      Effect.flatMap(decodeReply(Schema.Array(Schema.Unknown), "XINFO")),
+      Effect.map((flat): StreamTail => {
+        const info = new Map<unknown, unknown>()
+        for (let i = 0; i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1])
+        return { lastId: String(info.get("last-generated-id")), length: Number(info.get("length")) }
+      }),
+      Effect.catchIf((e) => e.reason._tag === "Transport" && /no such key/i.test(e.reason.message), () => Effect.succeed(undefined))
     )
 
   const ensureGroup = (stream: string, group: string, from: StartFrom) =>
@@ -270,5 +345,37 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
       }
     })
 
-  return { kind: "redis", append, ensureGroup, reader, range } satisfies StreamLog
+  const unackedFrom = (stream: string) =>
+    Effect.gen(function*() {
+      const groups = yield* call("XINFO", ["GROUPS", stream]).pipe(
+        Effect.flatMap(decodeReply(Schema.Array(Schema.Array(Schema.Unknown)), "XINFO")),
+        Effect.catchIf((e) => e.reason._tag === "Transport" && /no such key/i.test(e.reason.message), () => Effect.succeed([]))
+      )
+      let from: string | undefined
+      for (const flat of groups) {
+        const info = new Map<unknown, unknown>()
+        for (let i = 0; i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1])
+        const name = String(info.get("name"))
+        const summary = yield* call("XPENDING", [stream, name]).pipe(Effect.flatMap(decodeReply(PendingSummaryReply, "XPENDING")))
+        const groupFrom = summary[0] > 0 && typeof summary[1] === "string" ? summary[1] : nextEntryId(String(info.get("last-delivered-id")))
+        if (from === undefined || compareEntryIds(groupFrom, from) < 0) from = groupFrom
+      }
+      return from
+    })
+
+  return {
+    kind: "redis",
+    unackedFrom,
+    append,
+    appendOnce,
+    ensureGroup,
+    reader,
+    range,
+    serverInfo,
+    tail,
+    onReady: (listener) => {
+      readyListeners.add(listener)
+      return () => void readyListeners.delete(listener)
+    }
+  } satisfies StreamLog
 })

@@ -99,6 +99,26 @@ export interface StreamReader {
   readonly unblock: Effect.Effect<void>
 }
 
+/** What an idempotent append found. @category models */
+export interface Appended {
+  readonly entryId: string
+  /** The event was already in the stream (an earlier append that was not answered had landed) */
+  readonly existed: boolean
+}
+
+/** The server behind the log and what it keeps across a restart. @category models */
+export interface ServerInfo {
+  /** Changes whenever the server restarts (Redis `run_id`) */
+  readonly runId: string
+  /** Append-only file on */
+  readonly appendOnly: boolean | undefined
+  /** RDB snapshot rules (`save`), empty when snapshots are off */
+  readonly snapshots: string | undefined
+}
+
+/** The newest entry a stream has ever had, or `undefined` when the stream does not exist. @category models */
+export type StreamTail = { readonly lastId: string; readonly length: number } | undefined
+
 /**
  * A log of streams with consumer groups.
  *
@@ -108,10 +128,42 @@ export interface StreamLog {
   readonly kind: "memory" | "redis"
   /** Appends an entry, trimming the stream to about `maxLen`; returns the entry id */
   readonly append: (stream: string, fields: WireFields) => Effect.Effect<string, BusError>
+  /**
+   * Appends unless an entry with the same event id is among the stream's newest `lookback`
+   * entries, in one atomic step: resolves an append that was not answered without writing twice.
+   */
+  readonly appendOnce: (stream: string, fields: WireFields, lookback: number) => Effect.Effect<Appended, BusError>
+  /** The server's identity and persistence settings (`undefined` parts when it will not say) */
+  readonly serverInfo: Effect.Effect<ServerInfo, BusError>
+  /** The last id a stream ever generated and its length, `undefined` when the stream does not exist */
+  readonly tail: (stream: string) => Effect.Effect<StreamTail, BusError>
+  /**
+   * The id from which some consumer group of the stream has not acknowledged everything: its
+   * oldest pending entry, or the successor of its last delivered one. `undefined` without groups.
+   */
+  readonly unackedFrom: (stream: string) => Effect.Effect<string | undefined, BusError>
+  /** Calls `listener` each time the connection comes (back) up; returns the unregistering function */
+  readonly onReady: (listener: () => void) => () => void
   /** Creates the group if it does not exist; an existing group keeps its position */
   readonly ensureGroup: (stream: string, group: string, from: StartFrom) => Effect.Effect<void, BusError>
   /** A reader for `consumer` in `group`; released with the scope */
   readonly reader: (stream: string, group: string, consumer: string) => Effect.Effect<StreamReader, BusError, Scope.Scope>
   /** All entries of a stream, oldest first (diagnostics and tests) */
   readonly range: (stream: string) => Effect.Effect<ReadonlyArray<Delivery>, BusError>
+}
+
+/** Orders two stream entry ids (`ms-seq`). @category encoding */
+export const compareEntryIds = (a: string, b: string): number => {
+  const [am = "0", as = "0"] = a.split("-")
+  const [bm = "0", bs = "0"] = b.split("-")
+  const ms = BigInt(am) - BigInt(bm)
+  if (ms !== 0n) return ms < 0n ? -1 : 1
+  const seq = BigInt(as) - BigInt(bs)
+  return seq === 0n ? 0 : seq < 0n ? -1 : 1
+}
+
+/** The id right after `id` (`ms-seq` → `ms-(seq+1)`). @category encoding */
+export const nextEntryId = (id: string): string => {
+  const [ms = "0", seq = "0"] = id.split("-")
+  return `${ms}-${BigInt(seq) + 1n}`
 }

@@ -101,9 +101,11 @@ export class AppConfig extends Context.Service<AppConfig, {
   /** Every key with its display value and source, for `arbees config` */
   readonly entries: ReadonlyArray<Entry>
 }>()("arbees/runtime/AppConfig") {
-  /** From the command line and the process environment. */
-  static readonly layer = (cli: CliInputs): Layer.Layer<AppConfig, AppConfigError, FileSystem.FileSystem> =>
-    Layer.effect(AppConfig, load(cli, process.env))
+  /** From the command line and the environment (the process's unless given). */
+  static readonly layer = (
+    cli: CliInputs,
+    env: Readonly<Record<string, string | undefined>> = process.env
+  ): Layer.Layer<AppConfig, AppConfigError, FileSystem.FileSystem> => Layer.effect(AppConfig, load(cli, env))
 
   /** Defaults plus `overrides` (`{ "risk.kellyFraction": "0.1" }`), as if passed with `--set`. */
   static readonly layerTest = (overrides: Record<string, string> = {}): Layer.Layer<AppConfig, AppConfigError> => {

@@ -103,6 +103,8 @@ const scalarText = (value: unknown): string | undefined => {
   if (typeof value === "number" && Number.isFinite(value)) return String(value)
   if (typeof value === "boolean") return value ? "true" : "false"
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",")
+  // A mapping under a key whose setting takes an object (strategies.params) arrives as JSON text
+  if (isRecord(value)) return JSON.stringify(value)
   return undefined
 }
 

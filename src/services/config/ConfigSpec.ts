@@ -54,7 +54,7 @@ export const spec = {
       env: ["DATABASE_URL"]
     }),
     poolSize: S.setting(S.int(1, 100), 10, "Postgres connection pool size"),
-    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for the database at start-up"),
+    connectTimeout: S.setting(S.timeout, seconds(10), "how long to wait for the database at start-up"),
     retentionDays: S.setting(S.int(1, 3650), 30, "days of time-series data (prices, states, signals) to keep"),
     latencyRetentionDays: S.setting(S.int(1, 3650), 7, "days of latency metrics to keep"),
     partitionsAheadDays: S.setting(S.int(1, 60), 7, "daily partitions created ahead of time")
@@ -63,36 +63,45 @@ export const spec = {
     url: S.optional(S.secret, "Redis URL for the event bus; unset uses the in-process bus", {
       secret: true,
       env: ["REDIS_URL"]
-    })
+    }),
+    allowVolatile: S.setting(S.bool, false, "allow mode=live on a Redis that persists nothing (no AOF, no RDB snapshots); the outbox republishes what a reset loses, so this only trades latency")
   },
   bus: {
     streamPrefix: S.setting(S.nonEmptyText, "arbees:bus:", "prefix of the Redis stream keys (one stream per topic)"),
     consumer: S.optional(S.nonEmptyText, "this process's consumer name in its groups; unset uses host:pid"),
     maxLen: S.setting(S.int(1, 1_000_000_000), 100_000, "approximate length each stream is trimmed to (XADD MAXLEN ~)"),
     batchSize: S.setting(S.int(1, 10_000), 64, "events a consumer reads per round trip"),
-    block: S.setting(S.duration, Duration.millis(500), "how long a consumer's read waits for new events"),
+    block: S.setting(S.durationIn(10, 60_000), Duration.millis(500), "how long a consumer's read waits for new events"),
     claimMinIdle: S.setting(
       S.duration,
       seconds(30),
       "an event pending this long is taken over by another consumer (its own is presumed dead); keep it above the slowest handler"
     ),
-    claimInterval: S.setting(S.duration, seconds(5), "how often each consumer looks for events to take over"),
+    claimInterval: S.setting(S.interval, seconds(5), "how often each consumer looks for events to take over"),
     maxDeliveries: S.setting(S.int(1, 1000), 10, "an event delivered this many times without an ack becomes a dead letter"),
-    drainTimeout: S.setting(S.duration, seconds(5), "at shutdown a consumer finishes the events it holds within this"),
-    publishTimeout: S.setting(S.duration, seconds(5), "a Redis command (a publish) not answered within this fails"),
-    connectTimeout: S.setting(S.duration, seconds(10), "how long to wait for Redis at start-up"),
+    drainTimeout: S.setting(S.timeout, seconds(5), "at shutdown a consumer finishes the events it holds within this"),
+    publishTimeout: S.setting(S.timeout, seconds(5), "a Redis command (a publish) not answered within this fails"),
+    connectTimeout: S.setting(S.timeout, seconds(10), "how long to wait for Redis at start-up"),
     reconnectBase: S.setting(S.duration, Duration.millis(100), "first delay of the jittered exponential reconnect backoff"),
-    reconnectMax: S.setting(S.duration, seconds(5), "longest delay of the reconnect backoff"),
+    reconnectMax: S.setting(S.duration, seconds(1), "longest delay of the reconnect backoff (and of the outbox relay's retries): how soon a returning Redis or database is noticed"),
     outbox: {
-      pollInterval: S.setting(S.duration, Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
+      pollInterval: S.setting(S.durationIn(10, 3_600_000), Duration.millis(200), "how often the outbox relay looks for unpublished events (a commit also wakes it)"),
       batchSize: S.setting(S.int(1, 10_000), 200, "outbox rows the relay publishes per transaction"),
-      drainTimeout: S.setting(S.duration, seconds(10), "at shutdown the relay publishes what is left within this"),
+      // 1ms is allowed: publish nothing more at shutdown (the rows stay in the outbox for the next start)
+      drainTimeout: S.setting(S.durationIn(1, 10 * 60_000), seconds(10), "at shutdown the relay publishes what is left within this"),
       retention: S.setting(S.duration, Duration.days(7), "published outbox rows older than this are deleted")
     }
   },
   admin: {
     host: S.setting(S.nonEmptyText, "127.0.0.1", "admin HTTP bind address (diagnostics, metrics); loopback by default"),
-    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)")
+    port: S.setting(S.port, 9464, "admin HTTP port (0 picks a free one)"),
+    token: S.optional(S.secret, "bearer token for the admin endpoint: required on every request when admin.host is not loopback (start-up refuses otherwise), and on every action always"),
+    allowedHosts: S.setting(S.text, "", "extra Host header names the admin endpoint answers to (comma-separated); loopback and admin.host always are"),
+    corsOrigin: S.optional(S.url, "the one browser origin allowed to read the admin endpoint (CORS); unset sends no CORS headers"),
+    headerTimeout: S.setting(S.timeout, seconds(5), "a client that has not sent its request headers within this is disconnected (slowloris)"),
+    idleTimeout: S.setting(S.timeout, seconds(10), "an idle kept-alive admin connection is closed after this"),
+    maxConnections: S.setting(S.int(4, 10_000), 64, "admin connections held at once; at the cap a new one evicts the oldest idle one"),
+    maxBodyBytes: S.setting(S.int(0, 1_048_576), 65_536, "largest admin request body accepted")
   },
   telemetry: {
     otlpEndpoint: S.optional(S.url, "OTLP/HTTP collector base URL; unset disables export", {
@@ -105,23 +114,23 @@ export const spec = {
     serviceName: S.setting(S.nonEmptyText, "arbees", "service.name on traces and metrics", { env: ["OTEL_SERVICE_NAME"] })
   },
   shutdown: {
-    deadline: S.setting(S.duration, seconds(30), "the whole shutdown must finish within this"),
-    stepTimeout: S.setting(S.duration, seconds(10), "each shutdown step (drain, flush, close) gets at most this")
+    deadline: S.setting(S.timeout, seconds(30), "the whole shutdown must finish within this"),
+    stepTimeout: S.setting(S.timeout, seconds(10), "each shutdown step (drain, flush, close) gets at most this")
   },
   espn: {
     baseUrl: S.setting(S.url, "https://site.api.espn.com/apis/site/v2/sports", "ESPN site API base"),
-    timeout: S.setting(S.duration, seconds(5), "per-request timeout"),
+    timeout: S.setting(S.timeout, seconds(5), "per-request timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per request, with jittered exponential backoff"),
     retryBase: S.setting(S.duration, Duration.millis(200), "first retry delay; doubles per retry, jittered"),
     breakerFailures: S.setting(S.int(1, 100), 5, "consecutive failures that open the circuit breaker"),
     breakerReset: S.setting(S.duration, seconds(30), "how long the breaker stays open before a probe"),
     concurrency: S.setting(S.int(1, 64), 4, "concurrent ESPN requests"),
-    pollLive: S.setting(S.duration, seconds(2), "poll interval for live games"),
-    pollPregame: S.setting(S.duration, seconds(60), "poll interval for games not yet started")
+    pollLive: S.setting(S.interval, seconds(2), "poll interval for live games"),
+    pollPregame: S.setting(S.interval, seconds(60), "poll interval for games not yet started")
   },
   discovery: {
     leagues: S.setting(S.listOf(League.literals), ["nfl", "ncaaf", "nba", "ncaab", "nhl", "mlb", "mls", "epl"], "leagues to follow"),
-    interval: S.setting(S.duration, seconds(30), "how often discovery and matching run"),
+    interval: S.setting(S.interval, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
     activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
     releaseAfter: S.setting(S.duration, minutes(30), "release (passivate) a game's actor this long after its final whistle, once the venues have settled"),
@@ -145,9 +154,9 @@ export const spec = {
     writeTokensPerSecond: S.setting(S.int(1, 100_000), 100, "write token bucket refill"),
     burstSeconds: S.setting(S.int(1, 60), 3, "seconds of budget a full token bucket holds (the burst)"),
     requestCost: S.setting(S.int(1, 1_000), 10, "tokens one REST request costs"),
-    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout"),
+    timeout: S.setting(S.timeout, seconds(5), "per-request REST timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
-    rateLimitPause: S.setting(S.duration, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
+    rateLimitPause: S.setting(S.timeout, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
     tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels")
   },
   polymarket: {
@@ -159,29 +168,31 @@ export const spec = {
     apiSecret: S.optional(S.secret, "CLOB API secret", { secret: true }),
     apiPassphrase: S.optional(S.secret, "CLOB API passphrase", { secret: true }),
     maxAssetsPerConnection: S.setting(S.int(1, 500), 200, "assets per market WebSocket before sharding"),
-    timeout: S.setting(S.duration, seconds(5), "per-request REST timeout (Gamma and CLOB)"),
+    timeout: S.setting(S.timeout, seconds(5), "per-request REST timeout (Gamma and CLOB)"),
     retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
-    pingInterval: S.setting(S.duration, seconds(10), "text PING interval on the market WebSocket, sent only after subscribing"),
+    pingInterval: S.setting(S.interval, seconds(10), "text PING interval on the market WebSocket, sent only after subscribing"),
     gammaPageSize: S.setting(S.int(1, 500), 100, "events or markets per Gamma page")
   },
   marketdata: {
     reconnectInitial: S.setting(S.duration, Duration.millis(500), "first reconnect delay after a socket drops (doubles, jittered)"),
     reconnectMax: S.setting(S.duration, seconds(30), "longest reconnect delay"),
-    snapshotTimeout: S.setting(S.duration, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
-    watchdogInterval: S.setting(S.duration, seconds(1), "how often each socket's silence watchdog checks")
+    snapshotTimeout: S.setting(S.timeout, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
+    watchdogInterval: S.setting(S.interval, seconds(1), "how often each socket's silence watchdog checks")
   },
   model: {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
   },
   signals: {
-    modelEdgeEnabled: S.setting(S.bool, true, "emit model-edge signals (they also need a pre-game prior)"),
-    arbitrageEnabled: S.setting(S.bool, true, "emit cross-venue arbitrage signals"),
     minModelEdge: S.setting(S.ratio, ratio("0.05"), "model edge after fees needed to trade (probability points); never applied to arbitrage"),
     minArbProfit: S.setting(S.dollars, usd("0.01"), "arbitrage profit per contract after fees, both legs"),
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
     expiry: S.setting(S.duration, seconds(10), "a signal not acted on within this is dropped"),
     tradeInOvertime: S.setting(S.bool, false, "allow model-edge signals in overtime"),
     requirePrior: S.setting(S.bool, true, "refuse model-edge signals when the model has no pre-game prior")
+  },
+  strategies: {
+    enabled: S.setting(S.names, ["model_edge", "arbitrage"], "strategies to run, by name (built-in: model_edge, arbitrage, lagging_market; user strategies once registered)"),
+    params: S.setting(S.jsonObject, {}, "each enabled strategy's parameters, by name, validated by its own Schema (lagging_market: minJump, windowMillis, maxHoldMillis, catchUpTolerance, minEdge)")
   },
   risk: {
     kellyFraction: S.setting(S.ratio, ratio("0.25"), "fraction of the Kelly stake to bet"),
@@ -224,7 +235,7 @@ export const spec = {
       Sport.literals.map((sport) => [sport, S.setting(S.price, px(stopLoss[sport]), `adverse move that stops out a ${sport} position`)])
     ) as Record<Sport, S.Setting<Money.Price>>,
     holdToSettleAbove: S.setting(S.price, px("0.85"), "hold to settlement once the position's mark is above this"),
-    checkInterval: S.setting(S.duration, seconds(1), "how often exits are evaluated"),
+    checkInterval: S.setting(S.interval, seconds(1), "how often exits are evaluated"),
     minHold: S.setting(S.duration, seconds(10), "no exit within this of entry"),
     requireValidBook: S.setting(S.bool, true, "no exit on an empty or absurd book"),
     maxSpread: S.setting(S.price, px("0.50"), "a book wider than this is not valid for exits"),
@@ -232,7 +243,7 @@ export const spec = {
   },
   paper: {
     latency: S.setting(S.duration, Duration.millis(500), "simulated order latency; the order then meets the book as it stands"),
-    jitter: S.setting(S.duration, Duration.millis(100), "latency jitter: each order's delay is latency ± up to this, drawn from the seeded Random"),
+    jitter: S.setting(S.durationIn(0, 60_000), Duration.millis(100), "latency jitter: each order's delay is latency ± up to this, drawn from the seeded Random"),
     takeShare: S.setting(S.ratio, ratio("0.85"), "share of each visible book level a paper taker may take (others race for the rest)"),
     seed: S.setting(S.int(0, 2 ** 31 - 1), 42, "random seed of the paper venue (latency jitter)")
   },
@@ -249,10 +260,10 @@ export const spec = {
     faultInjection: S.setting(S.bool, false, "accept operator-injected actor defects (for supervision drills and tests only)")
   },
   notify: {
-    interval: S.setting(S.duration, seconds(30), "a notification channel sends at most one message per interval; a burst becomes one summary"),
+    interval: S.setting(S.interval, seconds(30), "a notification channel sends at most one message per interval; a burst becomes one summary"),
     retries: S.setting(S.int(0, 10), 3, "retries of a failed notification delivery, with jittered exponential backoff"),
     retryBase: S.setting(S.duration, Duration.millis(500), "first retry delay of a notification delivery (doubles, jittered)"),
-    timeout: S.setting(S.duration, seconds(10), "per-request timeout of a notification delivery"),
+    timeout: S.setting(S.timeout, seconds(10), "per-request timeout of a notification delivery"),
     bufferSize: S.setting(S.int(1, 1_000_000), 10_000, "notifications a channel holds between deliveries; beyond it the oldest are dropped and counted"),
     maxLines: S.setting(S.int(0, 1000), 20, "notification lines listed in one summary message (the rest are counted)"),
     webhook: {

@@ -8,10 +8,10 @@
  * @since 0.1.0
  */
 import { Effect, FileSystem, Path } from "effect"
-import { fileURLToPath } from "node:url"
 import { Migrator, SqlClient } from "effect/sql"
 import { MigrationFailed, StorageError } from "../../schema/errors/StorageError.ts"
 import { splitStatements } from "./SqlScript.ts"
+import { packagePath } from "../PackagePath.ts"
 
 /** The bookkeeping table. @category constants */
 export const MIGRATIONS_TABLE = "arbees_migrations"
@@ -19,7 +19,7 @@ export const MIGRATIONS_TABLE = "arbees_migrations"
 const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/
 
 /** `migrations/` at the package root, from both `src/` (tests) and `dist/` (the build). @category constants */
-export const defaultDirectory: string = fileURLToPath(new URL("../../../migrations/", import.meta.url))
+export const defaultDirectory: string = packagePath(import.meta.url, "migrations/")
 
 /** @category models */
 export interface MigrationFile {

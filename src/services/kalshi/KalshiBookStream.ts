@@ -186,6 +186,7 @@ export class KalshiBookStream {
       }
       case "ok":
       case "unsubscribed":
+        return this.onReply(f.sid, f.seq)
       case "other":
         return
       case "invalid":
@@ -264,6 +265,20 @@ export class KalshiBookStream {
     }
     // The markets stay waiting; `overdue` subscribes them again later
     this.events.onProblem({ reason: "VenueError", message: `error ${code}: ${message}`, payload: text, market: pending?.tickers.join(",") })
+  }
+
+  /**
+   * A command reply (`ok`, `unsubscribed`) carrying the sid's `seq`. The docs do not say whether a
+   * reply takes a number of its own, so both readings are accepted without a false gap: a reply at
+   * the next number took one (the next data frame follows it); a reply at or below the last number
+   * echoes the counter and changes nothing; a reply further ahead proves nothing by itself (the next
+   * data frame will show a real gap).
+   */
+  private onReply(sid: number, seq: number): void {
+    if (sid < 0 || seq < 0) return
+    const sub = this.subs.get(sid)
+    if (sub === undefined) return
+    if (sub.lastSeq < 0 || seq === sub.lastSeq + 1) sub.lastSeq = seq
   }
 
   /** `true` when the frame is in sequence for a sid we hold. */

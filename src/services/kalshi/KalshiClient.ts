@@ -23,6 +23,7 @@ import { authHeaders, type KalshiCredentials, loadCredentials } from "./KalshiAu
 import { KalshiRateLimiter } from "./KalshiRateLimiter.ts"
 import {
   type KalshiEvent,
+  type KalshiEventWire,
   KalshiEventResponse,
   KalshiEventsResponse,
   type KalshiMarket,
@@ -33,7 +34,8 @@ import {
   KalshiOrderbooksResponse,
   type KalshiSeries,
   KalshiSeriesListResponse,
-  KalshiSeriesResponse
+  KalshiSeriesResponse,
+  type Rejected
 } from "./KalshiSchemas.ts"
 import { nowMillis } from "../Time.ts"
 
@@ -131,6 +133,14 @@ export class KalshiClient extends Context.Service<KalshiClient, {
         return yield* new VenueError({ platform: "kalshi", reason: new Decode({ operation, message: `more than ${MAX_PAGES} pages` }) })
       })
 
+      /** Events with their rejected markets dead-lettered and left out (the event itself stays). */
+      const keepEvents = (operation: string, list: ReadonlyArray<KalshiEventWire | Rejected> | undefined) =>
+        Effect.flatMap(http.keep(operation, list), (events) =>
+          Effect.forEach(events, (e): Effect.Effect<KalshiEvent> =>
+            e.markets === undefined
+              ? Effect.succeed(e as KalshiEvent)
+              : Effect.map(http.keep(operation, e.markets), (markets) => ({ ...e, markets }))))
+
       const getSeries = Effect.fn("KalshiClient.getSeries")(function*(seriesTicker: string) {
         const response = yield* http.get("getSeries", `/series/${encodeURIComponent(seriesTicker)}`, {}, KalshiSeriesResponse)
         return response.series
@@ -138,7 +148,7 @@ export class KalshiClient extends Context.Service<KalshiClient, {
 
       const listSeries = Effect.fn("KalshiClient.listSeries")(function*(params: { readonly category?: string; readonly tags?: string } = {}) {
         const response = yield* http.get("listSeries", "/series", { category: params.category, tags: params.tags }, KalshiSeriesListResponse)
-        return response.series ?? []
+        return yield* http.keep("listSeries", response.series)
       })
 
       const listEvents = Effect.fn("KalshiClient.listEvents")(function*(params: ListEventsParams) {
@@ -155,7 +165,7 @@ export class KalshiClient extends Context.Service<KalshiClient, {
               min_close_ts: params.minCloseTs
             },
             KalshiEventsResponse
-          ).pipe(Effect.map((r) => ({ items: r.events ?? [], cursor: r.cursor }))))
+          ).pipe(Effect.flatMap((r) => Effect.map(keepEvents("listEvents", r.events), (items) => ({ items, cursor: r.cursor })))))
       })
 
       const getEvent = Effect.fn("KalshiClient.getEvent")(function*(eventTicker: string, withNestedMarkets = true) {
@@ -165,7 +175,9 @@ export class KalshiClient extends Context.Service<KalshiClient, {
           { with_nested_markets: withNestedMarkets ? "true" : undefined },
           KalshiEventResponse
         )
-        return { event: response.event, markets: response.event.markets ?? response.markets ?? [] }
+        const [event] = yield* keepEvents("getEvent", [response.event])
+        const beside = yield* http.keep("getEvent", response.markets)
+        return { event: event!, markets: event!.markets !== undefined && event!.markets.length > 0 ? event!.markets : beside }
       })
 
       const listMarkets = Effect.fn("KalshiClient.listMarkets")(function*(params: ListMarketsParams) {
@@ -182,7 +194,7 @@ export class KalshiClient extends Context.Service<KalshiClient, {
               tickers: params.tickers === undefined ? undefined : params.tickers.join(",")
             },
             KalshiMarketsResponse
-          ).pipe(Effect.map((r) => ({ items: r.markets ?? [], cursor: r.cursor }))))
+          ).pipe(Effect.flatMap((r) => Effect.map(http.keep("listMarkets", r.markets), (items) => ({ items, cursor: r.cursor })))))
       })
 
       const getMarket = Effect.fn("KalshiClient.getMarket")(function*(ticker: string) {
@@ -200,7 +212,7 @@ export class KalshiClient extends Context.Service<KalshiClient, {
           const batch = tickers.slice(i, i + MAX_BATCH_TICKERS)
           // Repeated `tickers=A&tickers=B`: a comma list silently returns empty books
           const response = yield* http.get("getOrderbooks", "/markets/orderbooks", batch.map((t) => ["tickers", t] as const), KalshiOrderbooksResponse)
-          for (const entry of response.orderbooks ?? []) {
+          for (const entry of yield* http.keep("getOrderbooks", response.orderbooks)) {
             books.set(entry.ticker, { yes: entry.orderbook_fp?.yes_dollars ?? [], no: entry.orderbook_fp?.no_dollars ?? [] })
           }
         }

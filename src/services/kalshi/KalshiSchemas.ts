@@ -17,7 +17,7 @@
 import { Schema, SchemaTransformation } from "effect"
 import { KalshiTicker } from "../../schema/Ids.ts"
 import { MicrosFromDollars, PriceFromCents, PriceFromDollars, QtyFromContracts, QtyFromString } from "../../schema/Money.ts"
-import { ArrayOrNull, IsoMillis, Millionths } from "../marketdata/Wire.ts"
+import { ArrayOrNull, Elements, IsoMillis, Millionths, type Rejected } from "../marketdata/Wire.ts"
 
 const opt = Schema.optionalKey
 const optNull = <S extends Schema.Top>(s: S) => Schema.optionalKey(Schema.NullOr(s))
@@ -66,9 +66,9 @@ export const withLegacy = <const F extends Schema.Struct.Fields, const L extends
  */
 export const KalshiSeries = Schema.Struct({
   ticker: KalshiTicker,
-  title: opt(Schema.String),
-  category: opt(Schema.String),
-  frequency: opt(Schema.String),
+  title: optNull(Schema.String),
+  category: optNull(Schema.String),
+  frequency: optNull(Schema.String),
   tags: optNull(Schema.Array(Schema.String)),
   /** `quadratic`, `quadratic_with_maker_fees`, ...; any string decodes, unknown ones are non-routable */
   fee_type: Schema.String,
@@ -99,11 +99,11 @@ export const KalshiMarket = withLegacy(
   {
     ticker: KalshiTicker,
     event_ticker: KalshiTicker,
-    market_type: opt(Schema.String),
-    title: opt(Schema.String),
-    subtitle: opt(Schema.String),
-    yes_sub_title: opt(Schema.String),
-    no_sub_title: opt(Schema.String),
+    market_type: optNull(Schema.String),
+    title: optNull(Schema.String),
+    subtitle: optNull(Schema.String),
+    yes_sub_title: optNull(Schema.String),
+    no_sub_title: optNull(Schema.String),
     status: Schema.String,
     open_time: optNull(IsoMillis),
     close_time: optNull(IsoMillis),
@@ -121,11 +121,11 @@ export const KalshiMarket = withLegacy(
     volume_24h_fp: opt(QtyFromString),
     open_interest_fp: opt(QtyFromString),
     liquidity_dollars: opt(MicrosFromDollars),
-    result: opt(Schema.String),
+    result: optNull(Schema.String),
     can_close_early: opt(Schema.Boolean),
-    rules_primary: opt(Schema.String),
-    rules_secondary: opt(Schema.String),
-    price_level_structure: opt(Schema.String),
+    rules_primary: optNull(Schema.String),
+    rules_secondary: optNull(Schema.String),
+    price_level_structure: optNull(Schema.String),
     price_ranges: ArrayOrNull(KalshiPriceRange),
     fractional_trading_enabled: opt(Schema.Boolean)
   },
@@ -165,18 +165,23 @@ export type KalshiMarket = typeof KalshiMarket.Type
 export const KalshiEvent = Schema.Struct({
   event_ticker: KalshiTicker,
   series_ticker: KalshiTicker,
-  title: opt(Schema.String),
-  sub_title: opt(Schema.String),
-  category: opt(Schema.String),
+  title: optNull(Schema.String),
+  sub_title: optNull(Schema.String),
+  category: optNull(Schema.String),
   mutually_exclusive: opt(Schema.Boolean),
   strike_date: optNull(IsoMillis),
   strike_period: optNull(Schema.String),
   fee_type_override: optNull(Schema.String),
   fee_multiplier_override: optNull(Millionths),
   last_updated_ts: opt(IsoMillis),
-  markets: ArrayOrNull(KalshiMarket)
+  /** Decoded market by market: a bad one is `Rejected` and dead-lettered by the client */
+  markets: Elements(KalshiMarket, ["ticker"])
 })
-export type KalshiEvent = typeof KalshiEvent.Type
+/** An event as the client returns it: its rejected markets dead-lettered and left out. */
+export type KalshiEvent = Omit<typeof KalshiEvent.Type, "markets"> & { readonly markets?: ReadonlyArray<KalshiMarket> }
+/** An event as decoded, rejected markets still in place. */
+export type KalshiEventWire = typeof KalshiEvent.Type
+export type { Rejected }
 
 // ---------------------------------------------------------------------------
 // Order books
@@ -240,23 +245,24 @@ export const KalshiOrderbookResponse = Schema.Struct({
 
 /** `GET /markets/orderbooks` (repeated `tickers=`): one book per requested ticker. @category schemas */
 export const KalshiOrderbooksResponse = Schema.Struct({
-  orderbooks: ArrayOrNull(Schema.Struct({ ticker: KalshiTicker, orderbook_fp: optNull(KalshiOrderbookFp) }))
+  orderbooks: Elements(Schema.Struct({ ticker: KalshiTicker, orderbook_fp: optNull(KalshiOrderbookFp) }), ["ticker"])
 })
 
 // ---------------------------------------------------------------------------
-// Envelopes
+// Envelopes. List pages decode element by element (`Elements`): a bad element is dead-lettered
+// by the client, and the rest of the page survives.
 // ---------------------------------------------------------------------------
 
 /** `GET /series` (not paginated). @category schemas */
-export const KalshiSeriesListResponse = Schema.Struct({ series: ArrayOrNull(KalshiSeries) })
+export const KalshiSeriesListResponse = Schema.Struct({ series: Elements(KalshiSeries, ["ticker"]) })
 /** `GET /series/{ticker}`. @category schemas */
 export const KalshiSeriesResponse = Schema.Struct({ series: KalshiSeries })
 /** `GET /events` (cursor-paged; `""` ends). @category schemas */
-export const KalshiEventsResponse = Schema.Struct({ events: ArrayOrNull(KalshiEvent), cursor: optNull(Schema.String) })
+export const KalshiEventsResponse = Schema.Struct({ events: Elements(KalshiEvent, ["event_ticker"]), cursor: optNull(Schema.String) })
 /** `GET /events/{ticker}`: the event, and its markets beside it unless nested. @category schemas */
-export const KalshiEventResponse = Schema.Struct({ event: KalshiEvent, markets: ArrayOrNull(KalshiMarket) })
+export const KalshiEventResponse = Schema.Struct({ event: KalshiEvent, markets: Elements(KalshiMarket, ["ticker"]) })
 /** `GET /markets` (cursor-paged; `""` ends). @category schemas */
-export const KalshiMarketsResponse = Schema.Struct({ markets: ArrayOrNull(KalshiMarket), cursor: optNull(Schema.String) })
+export const KalshiMarketsResponse = Schema.Struct({ markets: Elements(KalshiMarket, ["ticker"]), cursor: optNull(Schema.String) })
 /** `GET /markets/{ticker}`. @category schemas */
 export const KalshiMarketResponse = Schema.Struct({ market: KalshiMarket })
 

@@ -105,9 +105,12 @@ const readSide = (msg: Record<string, unknown>, fp: string, dollarsInt: string, 
   return true
 }
 
+/** `sid` and `seq` are positive (`PositiveInt`): a negative seq would skip the sequence check. */
+const positive = (u: unknown): u is number => isInt(u) && u >= 1
+
 const fastSnapshot = (o: Record<string, unknown>, f: KalshiFrame): boolean => {
   const msg = o["msg"]
-  if (!isInt(o["sid"]) || !isInt(o["seq"]) || !isObject(msg)) return false
+  if (!positive(o["sid"]) || !positive(o["seq"]) || !isObject(msg)) return false
   const ticker = msg["market_ticker"]
   if (typeof ticker !== "string" || ticker.length === 0) return false
   if (!readSide(msg, "yes_dollars_fp", "yes_dollars", "yes", f.yes) || !readSide(msg, "no_dollars_fp", "no_dollars", "no", f.no)) return false
@@ -119,7 +122,7 @@ const fastSnapshot = (o: Record<string, unknown>, f: KalshiFrame): boolean => {
 
 const fastDelta = (o: Record<string, unknown>, f: KalshiFrame): boolean => {
   const msg = o["msg"]
-  if (!isInt(o["sid"]) || !isInt(o["seq"]) || !isObject(msg)) return false
+  if (!positive(o["sid"]) || !positive(o["seq"]) || !isObject(msg)) return false
   const ticker = msg["market_ticker"]
   const side = msg["side"]
   if (typeof ticker !== "string" || ticker.length === 0 || (side !== "yes" && side !== "no")) return false

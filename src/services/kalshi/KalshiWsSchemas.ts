@@ -33,6 +33,8 @@ import { withLegacy } from "./KalshiSchemas.ts"
 
 const opt = Schema.optionalKey
 const Ticker = Schema.NonEmptyString
+/** Subscription ids and sequence numbers start at 1; a negative one would skip the gap check. */
+const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 
 // ---------------------------------------------------------------------------
 // Order book
@@ -60,8 +62,8 @@ const Levels = Schema.Array(Schema.Tuple([Schema.Number, Schema.Number]))
  */
 export const KalshiSnapshotMessage = Schema.Struct({
   type: Schema.Literal("orderbook_snapshot"),
-  sid: Schema.Int,
-  seq: Schema.Int,
+  sid: PositiveInt,
+  seq: PositiveInt,
   msg: Schema.Struct({
     market_ticker: Ticker,
     // A side may be absent or `null` when empty
@@ -124,8 +126,8 @@ const DeltaFields = Schema.Struct({
  */
 export const KalshiDeltaMessage = Schema.Struct({
   type: Schema.Literal("orderbook_delta"),
-  sid: Schema.Int,
-  seq: Schema.Int,
+  sid: PositiveInt,
+  seq: PositiveInt,
   msg: DeltaFields
 }).pipe(
   Schema.decodeTo(

@@ -82,6 +82,8 @@ export interface PolymarketVenueConfig {
   readonly pingInterval: Duration.Duration
   /** The intent of an order this process did not place (the order journal) */
   readonly intentOf?: ((clientOrderId: ClientOrderId) => Effect.Effect<PolymarketIntent | undefined>) | undefined
+  /** Persists an order's id before its POST (so a crash cannot lose it); a failure stops the send */
+  readonly beforeSend?: ((intent: PolymarketIntent) => Effect.Effect<void, OrderError>) | undefined
 }
 
 const ORDER_TYPE = { ioc: "FAK", fok: "FOK", gtc: "GTC" } as const
@@ -262,6 +264,7 @@ export const makePolymarketVenue = (config: PolymarketVenueConfig) =>
       const venueOrderId = orderHash(unsigned, signedFor, market.negRisk, signer.chainId) as string as VenueOrderId
       const intent: PolymarketIntent = { clientOrderId: order.clientOrderId, outcome: order.outcome, action: order.action, quantity: amounts.size, timeInForce: order.timeInForce, venueOrderId }
       remember(intent)
+      if (config.beforeSend !== undefined) yield* config.beforeSend(intent)
       const signed = yield* signer.signOrder(unsigned, signedFor, market.negRisk)
       const body = {
         deferExec: false,

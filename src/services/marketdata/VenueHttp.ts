@@ -18,6 +18,7 @@ import type { Platform } from "../../schema/Platform.ts"
 import { Decode, HttpStatus, RateLimited, Timeout, Transport, Unauthorized } from "../../schema/errors/Reasons.ts"
 import { VenueError } from "../../schema/errors/VenueError.ts"
 import { DeadLetters } from "../DeadLetters.ts"
+import { type Rejected, splitElements } from "./Wire.ts"
 
 /** @category models */
 export interface VenueHttpConfig {
@@ -44,6 +45,11 @@ export type WireSchema<A> = Schema.Codec<A, any, never, never>
 export interface VenueHttp {
   readonly get: <A>(operation: string, path: string, params: UrlParams.Input, schema: WireSchema<A>) => Effect.Effect<A, VenueError>
   readonly post: <A>(operation: string, path: string, body: unknown, schema: WireSchema<A>) => Effect.Effect<A, VenueError>
+  /**
+   * The good elements of an `Elements` list from `operation`; each rejected one becomes a dead
+   * letter (reason `Decode`, its id and index in the context) and a log line.
+   */
+  readonly keep: <A>(operation: string, list: ReadonlyArray<A | Rejected> | undefined) => Effect.Effect<Array<A>>
 }
 
 /** @category metrics */
@@ -142,9 +148,28 @@ export const makeVenueHttp = (config: VenueHttpConfig) =>
 
     const url = (path: string) => new URL(path.replace(/^\//, ""), base).toString()
 
+    const keep = <A>(operation: string, list: ReadonlyArray<A | Rejected> | undefined) =>
+      Effect.gen(function*() {
+        const { items, rejected } = splitElements(list)
+        for (const r of rejected) {
+          yield* deadLetters.record({
+            source: config.source,
+            reason: "Decode",
+            error: r.error.slice(0, 1_000),
+            payload: JSON.stringify(r.payload).slice(0, 64 * 1024),
+            context: { operation, index: r.index, ...(r.id === undefined ? {} : { id: r.id }) }
+          })
+          yield* Effect.logWarning("venue list element did not decode; skipped").pipe(
+            Effect.annotateLogs({ platform: config.platform, operation, id: r.id ?? "", error: r.error.slice(0, 300) })
+          )
+        }
+        return items
+      })
+
     const http: VenueHttp = {
       get: (operation, path, params, schema) => run(operation, () => HttpClientRequest.get(url(path), { urlParams: params }), schema),
-      post: (operation, path, body, schema) => run(operation, () => HttpClientRequest.bodyJsonUnsafe(HttpClientRequest.post(url(path)), body), schema)
+      post: (operation, path, body, schema) => run(operation, () => HttpClientRequest.bodyJsonUnsafe(HttpClientRequest.post(url(path)), body), schema),
+      keep
     }
     return http
   })

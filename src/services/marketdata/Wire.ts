@@ -122,3 +122,79 @@ export const Blankable = <S extends Schema.Top>(item: S) => Schema.optionalKey(S
 
 /** The value of a {@link Blankable} field, `undefined` when blank. @category accessors */
 export const unblank = <A>(value: A | null | "" | undefined): A | undefined => (value === null || value === "" ? undefined : value)
+
+/**
+ * An element of a list page that did not decode: kept in place of the element by {@link Elements}
+ * so the rest of the page survives, and dead-lettered by the client that fetched it.
+ *
+ * @category models
+ */
+export class Rejected {
+  readonly _tag = "Rejected"
+  /** Position in the list */
+  readonly index: number
+  /** The Schema's reason, on one line */
+  readonly error: string
+  /** The element as received */
+  readonly payload: unknown
+  /** Its id (ticker, condition id, ...) when it has a readable one */
+  readonly id: string | undefined
+  constructor(index: number, error: string, payload: unknown, id: string | undefined) {
+    this.index = index
+    this.error = error
+    this.payload = payload
+    this.id = id
+  }
+}
+
+/** @category predicates */
+export const isRejected = (u: unknown): u is Rejected => u instanceof Rejected
+
+const idOf = (u: unknown, keys: ReadonlyArray<string>): string | undefined => {
+  if (typeof u !== "object" || u === null) return undefined
+  for (const k of keys) {
+    const v = (u as Record<string, unknown>)[k]
+    if (typeof v === "string" && v.length > 0) return v
+    if (typeof v === "number") return String(v)
+  }
+  return undefined
+}
+
+/**
+ * A list whose elements decode one by one: a good element is its decoded value, a bad one a
+ * {@link Rejected} with the reason (one bad market never hides a league). `null` or absent decodes
+ * as an empty list. `idKeys` name the fields that identify an element in its dead letter.
+ *
+ * @category schemas
+ */
+export const ElementList = <A>(item: Schema.Codec<A, any, never, never>, idKeys: ReadonlyArray<string> = ["id"]) => {
+  const decode = Schema.decodeUnknownResult(item)
+  return Schema.NullOr(Schema.Array(Schema.Unknown)).pipe(
+      Schema.decodeTo(
+        Schema.declare((u): u is ReadonlyArray<A | Rejected> => Array.isArray(u)),
+        SchemaTransformation.transform<ReadonlyArray<A | Rejected>, ReadonlyArray<unknown> | null>({
+          decode: (list) =>
+            (list ?? []).map((u, i) => {
+              const r = decode(u)
+              return r._tag === "Success" ? r.success : new Rejected(i, r.failure.message.replace(/\s*\n\s*/g, " "), u, idOf(u, idKeys))
+            }),
+          encode: (list) => list as ReadonlyArray<unknown>
+        })
+      )
+    )
+}
+
+/** An optional {@link ElementList} field. @category schemas */
+export const Elements = <A>(item: Schema.Codec<A, any, never, never>, idKeys: ReadonlyArray<string> = ["id"]) =>
+  Schema.optionalKey(ElementList(item, idKeys))
+
+/** The decoded elements of an {@link Elements} list, and the rejected ones. @category accessors */
+export const splitElements = <A>(list: ReadonlyArray<A | Rejected> | undefined): { readonly items: Array<A>; readonly rejected: Array<Rejected> } => {
+  const items: Array<A> = []
+  const rejected: Array<Rejected> = []
+  for (const x of list ?? []) {
+    if (x instanceof Rejected) rejected.push(x)
+    else items.push(x)
+  }
+  return { items, rejected }
+}

@@ -5,13 +5,13 @@
  * @since 0.1.0
  */
 import { Context, Effect, FileSystem, Layer, Path, Schema } from "effect"
-import { fileURLToPath } from "node:url"
 import { type TeamFile as TeamFileType, TeamFile, validateLeague } from "../../domain/matching/TeamData.ts"
 import { buildIndex, type TeamIndex } from "../../domain/matching/TeamIndex.ts"
 import { Collision, Invalid, ReferenceDataError, Unreadable } from "../../schema/errors/ReferenceDataError.ts"
+import { packagePath } from "../PackagePath.ts"
 
 /** `data/teams/` at the package root, from both `src/` and `dist/`. @category constants */
-export const defaultTeamDirectory: string = fileURLToPath(new URL("../../../data/teams/", import.meta.url))
+export const defaultTeamDirectory: string = packagePath(import.meta.url, "data/teams/")
 
 const decodeFile = Schema.decodeUnknownEffect(Schema.fromJsonString(TeamFile))
 

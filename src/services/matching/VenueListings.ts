@@ -33,6 +33,7 @@ import { VenueError } from "../../schema/errors/VenueError.ts"
 import type { Platform } from "../../schema/Platform.ts"
 import { sampleOf } from "../espn/Scoreboard.ts"
 import { KalshiEvent, KalshiMarket } from "../kalshi/KalshiSchemas.ts"
+import { splitElements } from "../marketdata/Wire.ts"
 import { GammaEvent, type GammaMarket } from "../polymarket/GammaSchemas.ts"
 
 /** One listing (or one market of a listing) that could not be used. @category models */
@@ -149,6 +150,23 @@ const KalshiMarketsEnvelope = Schema.Struct({ markets: Schema.NullOr(Schema.Arra
 const decodeEventsEnvelope = Schema.decodeUnknownResult(KalshiEventsEnvelope)
 const decodeMarketsEnvelope = Schema.decodeUnknownResult(KalshiMarketsEnvelope)
 
+/** Events with their rejected markets left out, and one failure per rejected market; the event stays. */
+const withoutRejectedMarkets = <E extends { readonly markets?: ReadonlyArray<unknown> }>(
+  events: ReadonlyArray<E>,
+  platform: Platform,
+  operation: string,
+  idOf: (event: E) => string
+) => {
+  const marketFailures: Array<ListingFailure> = []
+  const clean = events.map((e) => {
+    if (e.markets === undefined) return e
+    const { items, rejected } = splitElements(e.markets)
+    for (const r of rejected) marketFailures.push(failure(platform, operation, r.id, `event ${idOf(e)} market ${r.id ?? `#${r.index}`}: ${r.error}`, r.payload))
+    return { ...e, markets: items }
+  })
+  return { clean, marketFailures }
+}
+
 /** Each raw item decoded on its own: the successes, and one failure per item that did not decode. */
 const decodeEach = <A>(
   items: ReadonlyArray<unknown>,
@@ -176,8 +194,9 @@ export const decodeKalshiListings = (json: unknown): Result.Result<Adapted<Kalsh
   if (Result.isSuccess(events)) {
     const each = decodeEach(events.success.events ?? [], decodeKalshiEvent, (raw, message) =>
       failure("kalshi", "kalshiEvent", fieldOf(raw, "event_ticker"), `event ${fieldOf(raw, "event_ticker") ?? "?"}: ${message}`, raw))
-    const adapted = kalshiListingsFromEvents(each.decoded)
-    return Result.succeed({ listings: adapted.listings, failures: [...each.failures, ...adapted.failures] })
+    const { clean, marketFailures } = withoutRejectedMarkets(each.decoded, "kalshi", "kalshiMarket", (e) => e.event_ticker)
+    const adapted = kalshiListingsFromEvents(clean as ReadonlyArray<KalshiEvent>)
+    return Result.succeed({ listings: adapted.listings, failures: [...each.failures, ...marketFailures, ...adapted.failures] })
   }
   const markets = decodeMarketsEnvelope(json)
   if (Result.isSuccess(markets)) {
@@ -297,6 +316,7 @@ export const decodePolymarketListings = (json: unknown): Result.Result<Adapted<P
   }
   const each = decodeEach(envelope.success, decodeGammaEvent, (raw, message) =>
     failure("polymarket", "gammaEvent", fieldOf(raw, "id"), `event ${fieldOf(raw, "id") ?? "?"}: ${message}`, raw))
-  const adapted = polymarketListingsFromEvents(each.decoded)
-  return Result.succeed({ listings: adapted.listings, failures: [...each.failures, ...adapted.failures] })
+  const { clean, marketFailures } = withoutRejectedMarkets(each.decoded, "polymarket", "gammaMarket", (e) => e.id)
+  const adapted = polymarketListingsFromEvents(clean as ReadonlyArray<GammaEvent>)
+  return Result.succeed({ listings: adapted.listings, failures: [...each.failures, ...marketFailures, ...adapted.failures] })
 }

@@ -11,7 +11,7 @@
 import { Schema, SchemaTransformation } from "effect"
 import { ConditionId, TokenId } from "../../schema/Ids.ts"
 import { PriceFromDollars, QtyFromString } from "../../schema/Money.ts"
-import { Blankable, IsoMillis, MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
+import { Blankable, ElementList, IsoMillis, MillisString, ScaledDecimal } from "../marketdata/Wire.ts"
 import { PriceNumber } from "./GammaSchemas.ts"
 
 const opt = Schema.optionalKey
@@ -41,7 +41,7 @@ export const ClobBook = Schema.Struct({
 export type ClobBook = typeof ClobBook.Type
 
 /** `POST /books`: an array of books. @category schemas */
-export const ClobBooksResponse = Schema.Array(ClobBook)
+export const ClobBooksResponse = ElementList(ClobBook, ["asset_id"])
 
 /** `GET /tick-size?token_id=` → `{"minimum_tick_size":0.01}` (a number or a string). @category schemas */
 export const ClobTickSize = Schema.Struct({ minimum_tick_size: Schema.Union([PriceNumber, PriceFromDollars]) })

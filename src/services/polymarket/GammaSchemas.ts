@@ -22,7 +22,7 @@
 import { Schema, SchemaTransformation } from "effect"
 import { ConditionId, TokenId } from "../../schema/Ids.ts"
 import { Price, PriceFromDollars, Qty } from "../../schema/Money.ts"
-import { IsoMillis, LooseTimestampMillis, Millionths, ScaledDecimal } from "../marketdata/Wire.ts"
+import { ElementList, Elements, IsoMillis, LooseTimestampMillis, Millionths, type Rejected, ScaledDecimal } from "../marketdata/Wire.ts"
 
 const opt = Schema.optionalKey
 const optNull = <S extends Schema.Top>(s: S) => Schema.optionalKey(Schema.NullOr(s))
@@ -163,14 +163,23 @@ export const GammaEvent = Schema.Struct({
   startTime: optNull(IsoMillis),
   /** `"NS"` = not started */
   period: optNull(Schema.String),
-  markets: opt(Schema.Array(GammaMarket))
+  /**
+   * Decoded market by market: one with `conditionId` `""`, `null` or the wrong length, or
+   * `outcomes: null` (pending deployment), is `Rejected`, dead-lettered and skipped by the client,
+   * as the official client skips it; the event stays.
+   */
+  markets: Elements(GammaMarket, ["conditionId", "id"])
 })
-export type GammaEvent = typeof GammaEvent.Type
+/** An event as the client returns it: rejected markets dead-lettered and left out. */
+export type GammaEvent = Omit<typeof GammaEvent.Type, "markets"> & { readonly markets?: ReadonlyArray<GammaMarket> }
+/** An event as decoded, rejected markets still in place. */
+export type GammaEventWire = typeof GammaEvent.Type
+export type { Rejected }
 
 /** `GET /tags`: an array. @category schemas */
 export const GammaTagsResponse = Schema.Array(GammaTag)
 
-/** `GET /events`: an array. @category schemas */
-export const GammaEventsResponse = Schema.Array(GammaEvent)
-/** `GET /markets`: an array. @category schemas */
-export const GammaMarketsResponse = Schema.Array(GammaMarket)
+/** `GET /events`: an array, decoded event by event. @category schemas */
+export const GammaEventsResponse = ElementList(GammaEvent, ["id"])
+/** `GET /markets`: an array, decoded market by market. @category schemas */
+export const GammaMarketsResponse = ElementList(GammaMarket, ["conditionId", "id"])

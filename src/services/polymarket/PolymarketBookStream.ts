@@ -14,6 +14,9 @@
  *   message); otherwise the book is dropped and resynced from REST.
  * - During a REST resync the asset's changes are buffered; the REST book is applied and the buffer
  *   replayed from its timestamp on (absolute sizes make a replay idempotent), then checked again.
+ * - Plausibility: a `price_change` older than the book (by the venue's `timestamp`) is ignored and
+ *   reported (`Stale`); a resting level at $0 or $1, or off the tick grid, drops the book
+ *   (`OutOfRange`, `OffGrid`) and resyncs it.
  * - `tick_size_change` sets the new grid; a live book whose levels all sit on it stays live, one with
  *   a level off it is resynced from REST.
  * - Only book messages touch books. A `book`, `price_change` or `tick_size_change` that does not
@@ -32,6 +35,7 @@ import {
   TokenBook,
   touchToken
 } from "../../domain/book/TokenBook.ts"
+import type { InvalidReason } from "../../domain/book/BookState.ts"
 import { formatScaled } from "../../schema/Money.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodePolyMessage, PolyMessage } from "./PolymarketWsDecoder.ts"
@@ -166,7 +170,8 @@ export class PolymarketBookStream {
     }
     if (!this.isConnected) return
     if (!this.subscribedOnce) this.subscribeAll()
-    else this.outbox.push(JSON.stringify({ assets_ids: fresh, operation: "subscribe" }))
+    // As the official clients send it: the custom events and the initial snapshots for the new assets
+    else this.outbox.push(JSON.stringify({ assets_ids: fresh, operation: "subscribe", custom_feature_enabled: true, initial_dump: true }))
   }
 
   remove(assets: ReadonlyArray<string>): void {
@@ -202,15 +207,21 @@ export class PolymarketBookStream {
     this.resyncing.delete(rest.assetId)
     this.requestedAt.delete(rest.assetId)
     const side = (levels: ReadonlyArray<readonly [number, number]>) => ({ prices: levels.map((l) => l[0]), sizes: levels.map((l) => l[1]), count: levels.length })
-    let reason = applyTokenSnapshot(book, side(rest.bids), side(rest.asks), rest.tickSize, now)
+    let reason: InvalidReason | undefined = applyTokenSnapshot(book, side(rest.bids), side(rest.asks), rest.tickSize, now)
+    book.venueTs = rest.timestamp
     let last: Buffered | undefined
     if (reason === undefined) {
       for (const change of buffered) {
         if (change.ts >= 0 && change.ts < rest.timestamp) continue
-        if (change.size >= 0) applyTokenLevel(book, change.side, change.price, change.size, now)
+        const applied = change.size >= 0 ? applyTokenLevel(book, change.side, change.price, change.size, now) : undefined
+        if (applied === "OutOfRange" || applied === "OffGrid") {
+          reason = applied
+          break
+        }
+        if (change.ts > book.venueTs) book.venueTs = change.ts
         last = change
       }
-      reason = last === undefined ? settleTokenChanges(book, -1, -1) : settleTokenChanges(book, last.bestBid, last.bestAsk)
+      if (reason === undefined) reason = last === undefined ? settleTokenChanges(book, -1, -1) : settleTokenChanges(book, last.bestBid, last.bestAsk)
     }
     this.events.onBook(book)
     if (reason !== undefined) {
@@ -306,12 +317,26 @@ export class PolymarketBookStream {
           continue
         }
       }
+      if (m.timestamp >= 0 && m.timestamp < book.venueTs && book.status === "live") {
+        this.events.onProblem({ reason: "Stale", message: `change at ${m.timestamp} is older than the book (${book.venueTs}); ignored`, market: book.assetId })
+        continue
+      }
       const size = c.sizes[i]!
       if (size < 0) {
         // No new size stated: nothing to apply, but the venue's best bid/ask is still checked
         if (book.status !== "live") continue
         touchToken(book, now)
-      } else if (applyTokenLevel(book, side, c.prices[i]!, size, now) !== undefined) continue
+      } else {
+        const applied = applyTokenLevel(book, side, c.prices[i]!, size, now)
+        if (applied === "OutOfRange" || applied === "OffGrid") {
+          this.events.onBook(book)
+          this.events.onProblem({ reason: applied, message: `${book.assetId}: ${side} level at ${formatScaled(c.prices[i]!, 6, 2)} is not a plausible resting price`, market: book.assetId })
+          this.startResync(book.assetId)
+          continue
+        }
+        if (applied !== undefined) continue
+      }
+      if (m.timestamp > book.venueTs) book.venueTs = m.timestamp
       const at = books.indexOf(book)
       if (at === -1) {
         books.push(book)
@@ -343,6 +368,7 @@ export class PolymarketBookStream {
       this.index.add(book)
     }
     const reason = applyTokenSnapshot(book, m.bids, m.asks, m.tickSize, now)
+    book.venueTs = m.timestamp
     this.resyncing.delete(m.assetId)
     this.requestedAt.delete(m.assetId)
     this.events.onBook(book)

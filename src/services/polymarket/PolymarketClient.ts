@@ -2,7 +2,10 @@
  * Polymarket REST client: Gamma (events and markets, e.g. by sports tag) and the public CLOB
  * endpoints (`/book`, `/books`, `/tick-size`, `/fee-rate`).
  *
- * - Gamma pages by `limit`/`offset`; a page shorter than `limit` is the last.
+ * - Gamma pages by `limit`/`offset` until an EMPTY page: Gamma silently clamps `limit` (about 100
+ *   on `/events`), so a page shorter than the limit asked for is not the last.
+ * - List pages decode element by element: a bad event, market or book is dead-lettered and
+ *   skipped (as the official client skips a market pending deployment), never the whole page.
  * - `POST /books` takes at most 500 tokens per request; larger sets are batched.
  * - Decoding, retries, timeouts and dead letters are `VenueHttp`'s.
  * - The market's fee schedule comes from Gamma's `feeSchedule`; {@link PolymarketClient.feeSchedule}
@@ -25,7 +28,8 @@ import type { Price } from "../../schema/Money.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { makeVenueHttp } from "../marketdata/VenueHttp.ts"
 import { type ClobBook, ClobBook as ClobBookSchema, ClobBooksResponse, ClobFeeRate, ClobTickSize } from "./ClobSchemas.ts"
-import { type GammaEvent, GammaEventsResponse, type GammaMarket, GammaMarketsResponse } from "./GammaSchemas.ts"
+import type { Rejected } from "../marketdata/Wire.ts"
+import { type GammaEvent, GammaEventsResponse, type GammaEventWire, type GammaMarket, GammaMarketsResponse } from "./GammaSchemas.ts"
 
 /** @category models */
 export interface GammaQuery {
@@ -82,18 +86,33 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
         ...query.extra
       })
 
-      const paged = Effect.fnUntraced(function*<A>(fetch: (offset: number) => Effect.Effect<ReadonlyArray<A>, VenueError>) {
+      /** Pages by offset until an empty page; each raw page's elements count, rejected ones included. */
+      const paged = Effect.fnUntraced(function*<W, A>(
+        operation: string,
+        fetch: (offset: number) => Effect.Effect<ReadonlyArray<W | Rejected> | null, VenueError>,
+        keep: (operation: string, list: ReadonlyArray<W | Rejected> | null) => Effect.Effect<Array<A>>
+      ) {
         const all: Array<A> = []
+        let offset = 0
         for (let page = 0; page < MAX_PAGES; page++) {
-          const items = yield* fetch(page * config.pageSize)
-          all.push(...items)
-          if (items.length < config.pageSize) return all
+          const raw = yield* fetch(offset)
+          if (raw === null || raw.length === 0) return all
+          all.push(...(yield* keep(operation, raw)))
+          offset += raw.length
         }
         return all
       })
 
+      /** Events with their rejected markets dead-lettered and left out (the event itself stays). */
+      const keepEvents = (operation: string, list: ReadonlyArray<GammaEventWire | Rejected> | null) =>
+        Effect.flatMap(gamma.keep(operation, list ?? []), (events) =>
+          Effect.forEach(events, (e): Effect.Effect<GammaEvent> =>
+            e.markets === undefined
+              ? Effect.succeed(e as GammaEvent)
+              : Effect.map(gamma.keep(operation, e.markets), (markets) => ({ ...e, markets }))))
+
       const events = Effect.fn("PolymarketClient.events")(function*(query: GammaQuery) {
-        return yield* paged((offset) => gamma.get("gammaEvents", "/events", { ...params(query), limit: config.pageSize, offset }, GammaEventsResponse))
+        return yield* paged("gammaEvents", (offset) => gamma.get("gammaEvents", "/events", { ...params(query), limit: config.pageSize, offset }, GammaEventsResponse), keepEvents)
       })
 
       const markets = Effect.fn("PolymarketClient.markets")(function*(query: GammaQuery & { readonly conditionIds?: ReadonlyArray<string>; readonly tokenIds?: ReadonlyArray<string> }) {
@@ -101,13 +120,17 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
           ...(query.conditionIds ?? []).map((id) => ["condition_ids", id] as const),
           ...(query.tokenIds ?? []).map((id) => ["clob_token_ids", id] as const)
         ]
-        return yield* paged((offset) =>
-          gamma.get(
-            "gammaMarkets",
-            "/markets",
-            [...Object.entries({ ...params(query), limit: config.pageSize, offset }), ...repeated],
-            GammaMarketsResponse
-          ))
+        return yield* paged(
+          "gammaMarkets",
+          (offset) =>
+            gamma.get(
+              "gammaMarkets",
+              "/markets",
+              [...Object.entries({ ...params(query), limit: config.pageSize, offset }), ...repeated],
+              GammaMarketsResponse
+            ),
+          (operation, list) => gamma.keep(operation, list ?? [])
+        )
       })
 
       const book = Effect.fn("PolymarketClient.book")(function*(tokenId: string) {
@@ -118,7 +141,7 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
         const all: Array<ClobBook> = []
         for (let i = 0; i < tokenIds.length; i += MAX_BOOKS_PER_REQUEST) {
           const batch = tokenIds.slice(i, i + MAX_BOOKS_PER_REQUEST).map((token_id) => ({ token_id }))
-          all.push(...(yield* clob.post("books", "/books", batch, ClobBooksResponse)))
+          all.push(...(yield* clob.keep("books", yield* clob.post("books", "/books", batch, ClobBooksResponse))))
         }
         return all
       })

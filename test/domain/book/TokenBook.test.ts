@@ -56,6 +56,7 @@ describe("TokenBook", () => {
 
   it("price_change sets absolute sizes; size 0 removes the level", () => {
     const { book } = fromFixture("polymarket-ws-book.json")
+    book.tickSize = 1_000 // a sub-cent grid, so 0.135 is a valid level
     assert.isUndefined(applyTokenLevel(book, "bid", 130_000, 50_000_000, 2_000))
     assert.strictEqual(book.bids.sizeAtPrice(130_000), 50_000_000) // replaced, not added
     assert.isUndefined(applyTokenLevel(book, "bid", 130_000, 0, 2_000))
@@ -67,6 +68,7 @@ describe("TokenBook", () => {
 
   it("drops the book when our best bid/ask disagrees with the venue's", () => {
     const { book } = fromFixture("polymarket-ws-book.json")
+    book.tickSize = 1_000 // a sub-cent grid, so 0.135 is a valid level
     applyTokenLevel(book, "bid", 135_000, 10_000_000, 2_000)
     assert.strictEqual(settleTokenChanges(book, 130_000, 140_000), "BestBidAskMismatch")
     assert.strictEqual(book.status, "awaiting_snapshot")

@@ -88,7 +88,9 @@ describe("football in play", () => {
 
   it("knows a leader with the ball can kneel out the clock", () => {
     const kneel = nfl(20, 17, 80, { possession: "home", football: { down: 1, distance: 10, yardsToEndzone: 60, homeTimeouts: 1, awayTimeouts: 0 } })
-    assert.strictEqual(football(kneel, even).home, 1)
+    // Decided in practice, but only a final game is certain: a botched snap is left possible
+    assert.closeTo(football(kneel, even).home, 1, 1e-3)
+    assert.isBelow(football(kneel, even).home, 1)
     // With three timeouts left the defence stops the clock: not over yet
     const stoppable = nfl(20, 17, 80, { possession: "home", football: { down: 1, distance: 10, yardsToEndzone: 60, homeTimeouts: 1, awayTimeouts: 3 } })
     assert.isBelow(football(stoppable, even).home, 1)

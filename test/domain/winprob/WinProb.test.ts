@@ -45,7 +45,8 @@ describe("winProbability", () => {
       }),
       { numRuns: 300, seed: 6 }
     )
-  })
+    // 600 model calls; the baseball and hockey models solve per call, slow on a loaded machine
+  }, 120_000)
 })
 
 describe("estimate", () => {

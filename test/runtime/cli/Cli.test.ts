@@ -7,10 +7,15 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import * as Cli from "../../support/Cli.ts"
+import { runCli, runCliPromise } from "../../support/CliInProcess.ts"
 import { createDatabase } from "../../support/TestDatabase.ts"
 
-const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}, cwd?: string) =>
-  Effect.promise(() => Cli.run(args, cwd === undefined ? { env: Cli.cleanEnv(env) } : { env: Cli.cleanEnv(env), cwd }))
+// In-process: these tests are about what the commands do, not about the process
+const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, env)
+
+/** Starting `run` as a process on a loaded 2-core machine: PGlite, migrations and the cluster. */
+const RUN_START_MILLIS = 100_000
+const RUN_TEST = { timeout: 2 * RUN_START_MILLIS + 30_000 }
 
 const lines = (text: string) => text.split("\n").filter((l) => l.trim().length > 0)
 
@@ -49,9 +54,9 @@ describe("arbees CLI", () => {
     Effect.gen(function*() {
       const dir = Cli.tempDir()
       writeFileSync(join(dir, "arbees.yaml"), "risk:\n  kellyFraction: 0.1\n  maxGameExposure: 20\n")
-      const result = yield* run(["--config", "arbees.yaml", "config", "--json"], { ARBEES_RISK_MAX_GAME_EXPOSURE: "30" }, dir)
+      const result = yield* run(["--config", join(dir, "arbees.yaml"), "config", "--json"], { ARBEES_RISK_MAX_GAME_EXPOSURE: "30" })
       const entries = lines(result.stdout).map((l) => JSON.parse(l) as { key: string; value: unknown; source: string })
-      assert.deepInclude(entries, { key: "risk.kellyFraction", value: "0.1", source: "file arbees.yaml", secret: false } as never)
+      assert.deepInclude(entries, { key: "risk.kellyFraction", value: "0.1", source: `file ${join(dir, "arbees.yaml")}`, secret: false } as never)
       assert.deepInclude(entries, { key: "risk.maxGameExposure", value: "30.00", source: "env ARBEES_RISK_MAX_GAME_EXPOSURE", secret: false } as never)
     }))
 
@@ -63,6 +68,30 @@ describe("arbees CLI", () => {
         `arbees: invalid configuration: risk.kellyFraction (env ARBEES_RISK_KELLY_FRACTION): expected a ratio from 0 to 1 with at most 4 decimals, such as 0.25, was "lots"`
       ])
       assert.strictEqual(result.stdout, "")
+    }))
+
+  it.live("a zero interval or a duration without a unit is refused at start-up with one line", () =>
+    Effect.gen(function*() {
+      const zero = yield* run(["run"], { ARBEES_DISCOVERY_INTERVAL: "0ms" })
+      assert.strictEqual(zero.code, 1)
+      assert.deepStrictEqual(lines(zero.stderr), [
+        `arbees: invalid configuration: discovery.interval (env ARBEES_DISCOVERY_INTERVAL): expected a duration with a unit from 100ms to 1d, such as 30s, 500ms, 5m or 6h, was "0ms"`
+      ])
+      const bare = yield* run(["run", "--set", "espn.timeout=5"])
+      assert.strictEqual(bare.code, 1)
+      assert.deepStrictEqual(lines(bare.stderr), [
+        `arbees: invalid configuration: espn.timeout (flag --set espn.timeout): expected a duration with a unit from 100ms to 10m, such as 30s, 500ms, 5m or 6h, was "5"`
+      ])
+    }))
+
+  it.live("config --help shows every bounded key's range", () =>
+    Effect.gen(function*() {
+      const help = yield* run(["config", "--help"])
+      assert.strictEqual(help.code, 0)
+      assert.match(help.stdout, /Durations need a unit \(ms, s, m, h, d\)/)
+      assert.match(help.stdout, /discovery\.interval\s+100ms to 1d\n/)
+      assert.match(help.stdout, /espn\.timeout\s+100ms to 10m\n/)
+      assert.match(help.stdout, /admin\.port\s+0 to 65535\n/)
     }))
 
   it.live("refuses live mode unless it is authorised separately", () =>
@@ -87,7 +116,7 @@ describe("arbees CLI", () => {
     Effect.promise(async () => {
       const dir = Cli.tempDir()
       const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
-      await proc.waitFor(/arbees ready/)
+      await proc.waitFor(/arbees ready/, RUN_START_MILLIS)
       proc.child.kill("SIGTERM")
       const result = await proc.exited
       assert.strictEqual(result.code, 0)
@@ -102,12 +131,12 @@ describe("arbees CLI", () => {
       assert.strictEqual(messages[messages.length - 1], "shutdown complete")
       // The embedded database persisted and is reopened (already migrated) on the next start
       const again = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
-      await again.waitFor(/arbees ready/)
+      await again.waitFor(/arbees ready/, RUN_START_MILLIS)
       again.child.kill("SIGINT")
       const second = await again.exited
       assert.strictEqual(second.code, 0)
       assert.notInclude(second.stdout, "migrations applied")
-    }))
+    }), RUN_TEST)
 })
 
 describe("arbees diagnostics and telemetry", () => {
@@ -116,15 +145,15 @@ describe("arbees diagnostics and telemetry", () => {
       const dir = Cli.tempDir()
       const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv(), cwd: dir })
       try {
-        await proc.waitFor(/arbees ready/)
-        const pretty = await Cli.run(["diagnostics", "--pretty"], { env: Cli.cleanEnv(), cwd: dir })
+        await proc.waitFor(/arbees ready/, RUN_START_MILLIS)
+        const pretty = await runCliPromise(["diagnostics", "--pretty"], { ARBEES_DATA_DIR: join(dir, ".arbees") })
         assert.strictEqual(pretty.code, 0, pretty.stderr)
         const lines = pretty.stdout.trimEnd().split("\n")
         assert.match(lines[0]!, /^runtime \[runtime\] running, up /)
         assert.match(pretty.stdout, /└─ runner \[runner\] running/)
         assert.match(pretty.stdout, /orchestrator \[orchestrator\] running/)
         assert.match(pretty.stdout, /singleton:bankroll:paper \[singleton\] running, up [^,]+, restarts 0, last msg/)
-        const json = await Cli.run(["diagnostics"], { env: Cli.cleanEnv(), cwd: dir })
+        const json = await runCliPromise(["diagnostics"], { ARBEES_DATA_DIR: join(dir, ".arbees") })
         const tree = JSON.parse(json.stdout) as { id: string; children: Array<{ id: string; children: Array<{ id: string }> }> }
         assert.strictEqual(tree.id, "runtime")
         assert.includeMembers(tree.children[0]!.children.map((c) => c.id), ["orchestrator", "singleton:bankroll:paper"])
@@ -133,10 +162,10 @@ describe("arbees diagnostics and telemetry", () => {
         assert.strictEqual((await proc.exited).code, 0)
       }
       // Nothing is running any more: one clear line
-      const gone = await Cli.run(["diagnostics"], { env: Cli.cleanEnv({ ARBEES_ADMIN_PORT: "1" }), cwd: dir })
+      const gone = await runCliPromise(["diagnostics"], { ARBEES_ADMIN_PORT: "1", ARBEES_DATA_DIR: join(dir, ".arbees") })
       assert.strictEqual(gone.code, 1)
       assert.match(gone.stderr, /^arbees: no running arbees at http:\/\/127\.0\.0\.1:1/)
-    }))
+    }), RUN_TEST)
 
   it.live("exports traces and metrics over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set", () =>
     Effect.promise(async () => {
@@ -150,7 +179,7 @@ describe("arbees diagnostics and telemetry", () => {
       const { port } = sink.address() as AddressInfo
       const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }) })
       try {
-        await proc.waitFor(/arbees ready/)
+        await proc.waitFor(/arbees ready/, RUN_START_MILLIS)
       } finally {
         // Shutdown flushes the exporters
         proc.child.kill("SIGTERM")
@@ -159,7 +188,7 @@ describe("arbees diagnostics and telemetry", () => {
       }
       assert.include(received, "POST /v1/traces")
       assert.include(received, "POST /v1/metrics")
-    }))
+    }), RUN_TEST)
 })
 
 layer(Reactivity.layer, { excludeTestServices: true })("arbees CLI on Postgres", (it) => {
@@ -183,11 +212,11 @@ layer(Reactivity.layer, { excludeTestServices: true })("arbees CLI on Postgres",
       const url = yield* createDatabase
       yield* Effect.promise(async () => {
         const proc = Cli.start(["run", "--log-format", "json"], { env: Cli.cleanEnv({ DATABASE_URL: url }) })
-        await proc.waitFor(/arbees ready/)
+        await proc.waitFor(/arbees ready/, RUN_START_MILLIS)
         proc.child.kill("SIGTERM")
         const result = await proc.exited
         assert.strictEqual(result.code, 0)
         assert.include(result.stdout, '"database":"postgres"')
       })
-    }))
+    }), RUN_TEST)
 })

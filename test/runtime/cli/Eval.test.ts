@@ -1,14 +1,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { writeFileSync } from "node:fs"
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { sharedDir as fixtures } from "../../services/espn/Fixtures.ts"
 import * as Cli from "../../support/Cli.ts"
+import { runCli } from "../../support/CliInProcess.ts"
 
 const data = join(fixtures, "..", "data")
 const summaries = ["nba-summary-401772994", "nfl-summary-401547417", "mlb-summary-401472463", "nhl-summary-401774292"].map((f) => join(fixtures, `espn-${f}.json`))
 
-const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(["eval", "winprob", ...args]))
+const run = (args: ReadonlyArray<string>) => runCli(["eval", "winprob", ...args])
 
 interface Scores {
   readonly n: number
@@ -73,7 +74,7 @@ describe("arbees eval winprob", () => {
 
   it.live("honours the configured probability bound", () =>
     Effect.gen(function*() {
-      const result = yield* Effect.promise(() => Cli.run(["eval", "winprob", "--set", "model.probabilityBound=0.02", "--summary", summaries[0]!]))
+      const result = yield* runCli(["eval", "winprob", "--set", "model.probabilityBound=0.02", "--summary", summaries[0]!])
       assert.strictEqual(result.code, 0, result.stderr)
       assert.strictEqual((JSON.parse(result.stdout) as { probabilityBound: number }).probabilityBound, 0.02)
     }))
@@ -95,4 +96,36 @@ describe("arbees eval winprob", () => {
       assert.notStrictEqual(unknown.code, 0)
       assert.include(unknown.stderr, `${notSummary}: cannot tell the league`)
     }))
+
+  it.live("scores a corpus per league and phase, with its provenance, and fits the calibration layer", () =>
+    Effect.gen(function*() {
+      // A one-game corpus laid out as scripts/winprob-corpus.ts writes it
+      const dir = Cli.tempDir()
+      mkdirSync(join(dir, "nfl", "2023"), { recursive: true })
+      copyFileSync(summaries[1]!, join(dir, "nfl", "2023", "401547417.json"))
+      const line = { league: "nfl", season: 2023, eventId: "401547417", repository: "fixture", path: "espn-nfl-summary-401547417.json", commit: "0".repeat(40), blob: "0", file: "nfl/2023/401547417.json" }
+      writeFileSync(join(dir, "manifest-fixture.jsonl"), JSON.stringify(line) + "\n")
+      const result = yield* run(["--corpus", dir, "--json"])
+      assert.strictEqual(result.code, 0, result.stderr)
+      const out = JSON.parse(result.stdout) as {
+        corpus: {
+          manifests: ReadonlyArray<string>
+          leagues: ReadonlyArray<{ league: string; games: number; states: number; priors: Record<string, number>; pooled: { states: number; ratio: { value: number } }; phases: ReadonlyArray<{ phase: string }>; certainStates: { ours: number } }>
+        }
+      }
+      assert.deepStrictEqual(out.corpus.manifests, ["manifest-fixture.jsonl"])
+      const [nfl] = out.corpus.leagues
+      assert.strictEqual(nfl!.league, "nfl")
+      assert.strictEqual(nfl!.games, 1)
+      assert.strictEqual(nfl!.pooled.states, 185)
+      assert.deepStrictEqual(nfl!.priors, { none: 1 })
+      assert.deepStrictEqual(nfl!.phases.map((p) => p.phase), ["Q1", "Q2", "Q3", "Q4"])
+      assert.strictEqual(nfl!.certainStates.ours, 0)
+      assert.isTrue(Number.isFinite(nfl!.pooled.ratio.value))
+      const fit = yield* run(["--corpus", dir, "--season", "2023", "--fit"])
+      assert.strictEqual(fit.code, 0, fit.stderr)
+      const fitted = JSON.parse(fit.stdout) as { fit: { seasons: ReadonlyArray<number>; platt: Record<string, { states: number }> } }
+      assert.deepStrictEqual(fitted.fit.seasons, [2023])
+      assert.deepStrictEqual(Object.keys(fitted.fit.platt).sort(), ["nfl:first-half", "nfl:fourth-quarter", "nfl:third-quarter"])
+    }), 120_000)
 })

@@ -4,8 +4,9 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { espnFixtures, fixturePath, scoreboardGames } from "../../services/espn/Fixtures.ts"
 import * as Cli from "../../support/Cli.ts"
+import { runCli } from "../../support/CliInProcess.ts"
 
-const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(args))
+const run = (args: ReadonlyArray<string>) => runCli(args)
 
 const jsonLines = (text: string): Array<Record<string, any>> =>
   text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, any>)

@@ -3,9 +3,10 @@ import { Effect } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Cli from "../../support/Cli.ts"
+import { runCli } from "../../support/CliInProcess.ts"
 import { fixturesDir, labels } from "../../support/MatchingFixtures.ts"
 
-const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(args, { env: Cli.cleanEnv() }))
+const run = (args: ReadonlyArray<string>) => runCli(args)
 const lines = (text: string) => text.split("\n").filter((l) => l.trim().length > 0).map((l) => JSON.parse(l))
 const fixture = (name: string) => `/work/shared/fixtures/${name}`
 const kalshiFile = join(fixturesDir, "kalshi-events.json")

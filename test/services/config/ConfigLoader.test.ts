@@ -61,7 +61,7 @@ describe("layered configuration", () => {
       `invalid configuration: risk.kellyFraction (env ARBEES_RISK_KELLY_FRACTION): expected a ratio from 0 to 1 with at most 4 decimals, such as 0.25, was "abc"`
     )
     const fromFile = problem(resolve(spec, { file: { path: "c.json", contents: { espn: { timeout: "soon" } } }, env: {}, flags: [] }))
-    assert.strictEqual(formatProblem(fromFile), `invalid configuration: espn.timeout (file c.json): expected a duration such as 30s, 500ms, 5m or 6h, was "soon"`)
+    assert.strictEqual(formatProblem(fromFile), `invalid configuration: espn.timeout (file c.json): expected a duration with a unit from 100ms to 10m, such as 30s, 500ms, 5m or 6h, was "soon"`)
   })
 
   it("rejects values out of range and inexact money", () => {

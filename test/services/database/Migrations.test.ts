@@ -35,11 +35,13 @@ const expectedTables = [
   "bankroll_ledger",
   "bankroll_reservations",
   "bus_consumed",
+  "bus_stream_marks",
   "dead_letters",
   "fills",
   "game_states",
   "games",
   "latency_metrics",
+  "live_order_ids",
   "market_mappings",
   "market_prices",
   "markets",
@@ -48,10 +50,12 @@ const expectedTables = [
   "plays",
   "position_closes",
   "positions",
+  "reconciliation_differences",
   "signals",
   "trading_state",
   "trading_state_changes",
-  "venue_health"
+  "venue_health",
+  "venue_reconciliation"
 ]
 
 /** Runs `effect` and returns the Postgres error reason tag it failed with, or "ok". */

@@ -16,6 +16,7 @@ import { collect, testLiveness } from "../../support/Liveness.ts"
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
 const TB = "KXMLBGAME-26OCT072000TBNYY-TB"
+const NYY = "KXMLBGAME-26OCT072000TBNYY-NYY"
 const yes = (ticker: string): OutcomeRef => ({ platform: "kalshi", marketId: ticker, outcomeId: "yes" }) as OutcomeRef
 const log = deadLetterLog()
 
@@ -37,5 +38,23 @@ describe("Kalshi edge shapes through the fake venue", () => {
         assert.strictEqual(fake.snapshotsSent, 1)
         assert.deepStrictEqual(log.letters, [])
       }))
+
+    for (const repliesTakeSeq of [false, true]) {
+      it.effect(`adding a market mid-session: an ok reply ${repliesTakeSeq ? "that takes a seq" : "that echoes the seq"} is no gap`, () =>
+        Effect.gen(function*() {
+          log.letters.length = 0
+          const fake = yield* acquireFake(() => new FakeKalshi({ publicKey, pingMillis: 100, repliesTakeSeq }))
+          const feed = yield* KalshiFeed.make({ wsUrl: fake.wsUrl(), credentials: { keyId: Redacted.make("k"), privateKey }, sideChannels: [], ...testLiveness })
+          const hub = yield* MarketDataHub.make([feed])
+          const first = collect(yield* hub.subscribe([yes(TB)]))
+          yield* first.next((u) => u.live, "the first book")
+          const second = collect(yield* hub.subscribe([yes(NYY)]))
+          yield* second.next((u) => u.live, "the added book")
+          fake.delta(TB, "yes", "0.4300", "2.00")
+          yield* first.next((u) => u.top.bid?.price === 430_000, "a delta after the reply")
+          assert.deepStrictEqual(fake.commands.map((c) => c.cmd), ["subscribe", "update_subscription"])
+          assert.deepStrictEqual(log.letters, [])
+        }))
+    }
   })
 })

@@ -5,10 +5,12 @@ import {
   KalshiEvent,
   KalshiMarket,
   KalshiMarketResponse,
+  KalshiMarketsResponse,
   KalshiOrderbookResponse,
   KalshiOrderbooksResponse,
   KalshiSeries
 } from "../../../src/services/kalshi/KalshiSchemas.ts"
+import { splitElements } from "../../../src/services/marketdata/Wire.ts"
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(`/work/shared/fixtures/${name}`, "utf8"))
 const decode = <A>(schema: Schema.Codec<A, any, never, never>, input: unknown): A => Schema.decodeUnknownSync(schema)(input)
@@ -65,8 +67,17 @@ describe("Kalshi REST schemas", () => {
 
   it("decodes the batch order book envelope", () => {
     const r = decode(KalshiOrderbooksResponse, { orderbooks: [{ ticker: "KXA-1", orderbook_fp: { yes_dollars: [["0.4200", "13.00"]], no_dollars: [] } }] })
-    assert.deepStrictEqual<unknown>(r.orderbooks?.[0]?.orderbook_fp?.yes_dollars, [[420_000, 13_000_000]])
-    assert.deepStrictEqual(decode(KalshiOrderbooksResponse, { orderbooks: null }).orderbooks, null)
+    assert.deepStrictEqual<unknown>(splitElements(r.orderbooks).items[0]?.orderbook_fp?.yes_dollars, [[420_000, 13_000_000]])
+    assert.deepStrictEqual(decode(KalshiOrderbooksResponse, { orderbooks: null }).orderbooks, [])
+  })
+
+  it("list pages decode element by element: a bad element is Rejected with its reason, the rest decode; title null is fine", () => {
+    const good = { ticker: "KXNFLGAME-25DEC14DALCAR-DAL", event_ticker: "KXNFLGAME-25DEC14DALCAR", status: "active", title: null, yes_sub_title: null }
+    const r = decode(KalshiMarketsResponse, { markets: [good, { ...good, ticker: "not a ticker!" }, { ...good, status: 7 }], cursor: "" })
+    const { items, rejected } = splitElements(r.markets)
+    assert.deepStrictEqual(items.map((m) => [m.ticker, m.title]), [["KXNFLGAME-25DEC14DALCAR-DAL", null]])
+    assert.deepStrictEqual(rejected.map((x) => [x.index, x.id]), [[1, "not a ticker!"], [2, "KXNFLGAME-25DEC14DALCAR-DAL"]])
+    assert.isTrue(rejected.every((x) => x.error.length > 0 && !x.error.includes("\n")))
   })
 
   it("reads series fee parameters and event overrides exactly", () => {

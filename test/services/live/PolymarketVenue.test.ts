@@ -38,7 +38,7 @@ const setup = (prepare: (fake: FakePolymarketClob) => void = () => {}) =>
       dataUrl: fake.httpUrl(),
       signer,
       // The fake's first signature check warms up ethers; give the POST room on a busy machine
-      timeout: Duration.millis(1_500),
+      timeout: Duration.millis(2_500),
       retries: 2,
       writesPerSecond: 100,
       silence: Duration.seconds(5),

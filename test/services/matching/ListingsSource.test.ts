@@ -104,7 +104,7 @@ describe("ListingsSource against the fake venues", () => {
         assert.deepStrictEqual(listings, polymarketListings().filter((l) => l.tagSlugs.includes("nba")))
         assert.strictEqual(listings.length, 13)
         const pages = gammaFake.requestsTo("/events")
-        assert.deepStrictEqual(pages.map((r) => r.query.get("offset")), ["0", "20", "40", "60", "80", "100"])
+        assert.deepStrictEqual(pages.map((r) => r.query.get("offset")), ["0", "20", "40", "60", "80", "100", "113"]) // until an empty page
         for (const r of pages) assert.deepStrictEqual([r.query.get("tag_slug"), r.query.get("closed"), r.query.get("limit")], ["nba", "false", "20"])
         // College football has three candidate tag slugs: each is asked, each event kept once
         const before = gammaFake.requestsTo("/events").length
@@ -157,7 +157,7 @@ describe("ListingsSource against the fake venues", () => {
           const fibers = yield* Effect.forEach([1, 2, 3, 4, 5], () => Effect.forkChild(discovery.discover(nba)))
           const reports = yield* Effect.forEach(fibers, Fiber.join)
           assert.strictEqual(kalshiFake.requestsTo("/events").length, 3)
-          assert.strictEqual(gammaFake.requestsTo("/events").length, 6)
+          assert.strictEqual(gammaFake.requestsTo("/events").length, 7)
           const report = reports[0]!
           const both = report.games.filter((g) => g.kalshi._tag === "Matched" && g.polymarket._tag === "Matched").map((g) => g.game.gameId)
           assert.deepStrictEqual(both, ["401736810", "401736811", "401737902", "401736812", "401736813", "401737912", "401772993"])
@@ -186,22 +186,50 @@ describe("ListingsSource against the fake venues", () => {
         }).pipe(Effect.provide(Discovery))
       }))
 
-    it.effect("a Kalshi page that does not decode leaves Kalshi unmatched and Polymarket working", () =>
+    it.effect("a Kalshi market that does not decode is dead-lettered alone; its league still matches", () =>
       Effect.gen(function*() {
         const { source } = yield* setup({
           kalshi: (events) => {
             events.find((e) => e.event_ticker === "KXNBAGAME-24DEC15BOSWAS").markets[0].yes_bid_dollars = "0.45.1"
           }
         })
-        // The client decodes a page as a whole: one bad event fails the league's fetch
-        const failed = yield* Effect.flip(source.kalshi("nba"))
-        assert.strictEqual(failed.reason._tag, "Decode")
-        assert.isAtLeast((yield* deadLetters("kalshi.rest")).length, 1)
+        // The page decodes element by element: only the bad market is left out
+        const listings = yield* source.kalshi("nba")
+        assert.strictEqual(listings.length, 11)
+        assert.strictEqual(listings.find((l) => l.eventTicker === "KXNBAGAME-24DEC15BOSWAS")!.markets.length, 1)
+        const letters = yield* deadLetters("kalshi.rest")
+        assert.deepStrictEqual(letters.map((l) => [l.reason, (l.context as unknown as { operation: string }).operation]), [["Decode", "listEvents"]])
+        assert.include(letters[0]!.error, "0.45.1")
         const Discovery = MarketDiscovery.layerWith({ ttl: "60 seconds", failureTtl: "5 seconds" }).pipe(Layer.provide(Layer.succeed(ListingsSource, source)))
         const report = yield* Effect.flatMap(MarketDiscovery, (d) => d.discover(nba)).pipe(Effect.provide(Discovery))
         const knicks = report.games.find((g) => g.game.gameId === "401737902")!
-        assert.strictEqual(knicks.kalshi._tag === "Unmatched" && knicks.kalshi.reason, "no_listing")
+        assert.strictEqual(knicks.kalshi._tag, "Matched")
         assert.strictEqual(knicks.polymarket._tag, "Matched")
+      }))
+
+    it.effect("Kalshi /events whose markets (and events) have title: null still match the NFL slate", () =>
+      Effect.gen(function*() {
+        const nfl = espnGames().filter((g) => g.league === "nfl")
+        const matchedKalshi = (edit?: (events: Array<any>) => void) =>
+          Effect.gen(function*() {
+            const { source } = yield* setup(edit === undefined ? {} : { kalshi: edit })
+            const Discovery = MarketDiscovery.layerWith({ ttl: "60 seconds", failureTtl: "5 seconds" }).pipe(Layer.provide(Layer.succeed(ListingsSource, source)))
+            const report = yield* Effect.flatMap(MarketDiscovery, (d) => d.discover(nfl)).pipe(Effect.provide(Discovery))
+            const legs = (yield* source.kalshi("nfl")).reduce((n, l) => n + l.markets.length, 0)
+            return { matched: report.games.filter((g) => g.kalshi._tag === "Matched").map((g) => g.game.gameId), legs }
+          }).pipe(Effect.scoped)
+        const intact = yield* matchedKalshi()
+        const nulled = yield* matchedKalshi((events) => {
+          for (const e of events) {
+            if (e.series_ticker !== "KXNFLGAME") continue
+            e.title = null
+            for (const m of e.markets) Object.assign(m, { title: null, subtitle: null, yes_sub_title: null, no_sub_title: null })
+          }
+        })
+        console.log(`title:null NFL slate: ${nulled.legs} Kalshi legs decoded, ${nulled.matched.length} of ${nfl.length} ESPN games matched on Kalshi (${intact.matched.length} with titles)`)
+        assert.isAbove(intact.matched.length, 0)
+        assert.strictEqual(nulled.legs, intact.legs)
+        assert.deepStrictEqual(nulled.matched, intact.matched)
       }))
   })
 })

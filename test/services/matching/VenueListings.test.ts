@@ -63,25 +63,26 @@ describe("Kalshi listings", () => {
     assert.strictEqual(fromMarkets.listings[0]!.title, "Kansas City at Cleveland Winner?")
   })
 
-  it("one malformed event is one failure; the others still decode", () => {
+  it("one malformed event is one failure, one malformed market is one failure; the others still decode", () => {
     const json = kalshiEvents()
-    json.events[0].markets[0].yes_bid_dollars = "0.45x" // not a price
+    json.events[0].markets[0].yes_bid_dollars = "0.45x" // not a price: that market alone is left out
     delete json.events[1].series_ticker
     json.events[2].markets = null // fetched without nested markets
     json.events[3].markets[1].event_ticker = "KXNFLGAME-24DEC15OTHER" // filed under another event
     const { failures, listings } = ok(decodeKalshiListings(json))
     assert.deepStrictEqual(summary(failures), [
-      { platform: "kalshi", id: "KXNFLGAME-24DEC15KCCLE", operation: "kalshiEvent" },
       { platform: "kalshi", id: "KXNFLGAME-24DEC15CINTEN", operation: "kalshiEvent" },
+      { platform: "kalshi", id: "KXNFLGAME-24DEC15KCCLE-KC", operation: "kalshiMarket" },
       { platform: "kalshi", id: "KXNFLGAME-24DEC15WASNO", operation: "kalshiEvent" },
       { platform: "kalshi", id: "KXNFLGAME-24DEC15BALNYG-NYG", operation: "kalshiMarket" }
     ])
-    assert.include(failures[0]!.error.reason.message, "yes_bid_dollars")
+    assert.include(failures[1]!.error.reason.message, "yes_bid_dollars")
     assert.include(failures[2]!.error.reason.message, "with_nested_markets=true")
-    assert.strictEqual(listings.length, 100)
+    assert.strictEqual(listings.length, 101)
+    assert.deepStrictEqual(listings[0]!.markets.map((m) => m.ticker), ["KXNFLGAME-24DEC15KCCLE-CLE"])
     // The event whose market was misfiled keeps its own market only
-    assert.deepStrictEqual(listings[0]!.markets.map((m) => m.ticker), ["KXNFLGAME-24DEC15BALNYG-BAL"])
-    assert.deepStrictEqual(failures[0]!.payload, json.events[0])
+    assert.deepStrictEqual(listings.find((l) => l.eventTicker === "KXNFLGAME-24DEC15BALNYG")!.markets.map((m) => m.ticker), ["KXNFLGAME-24DEC15BALNYG-BAL"])
+    assert.deepStrictEqual(failures[1]!.payload, json.events[0].markets[0])
   })
 
   it("a payload that is neither /events nor /markets is refused as a whole", () => {
@@ -152,7 +153,7 @@ describe("Polymarket listings", () => {
     json[7].markets[0].outcomes = ["Bears", "Lions"] // a real array, as Gamma sometimes sends
     const { failures, listings } = ok(decodePolymarketListings(json))
     assert.deepStrictEqual(summary(failures), [
-      { platform: "polymarket", id: json[4].id, operation: "gammaEvent" },
+      { platform: "polymarket", id: json[4].markets[0].conditionId, operation: "gammaMarket" }, // the Schema rejects that market alone
       { platform: "polymarket", id: json[0].markets[1].conditionId, operation: "gammaMarket" },
       { platform: "polymarket", id: json[1].markets[0].conditionId, operation: "gammaMarket" },
       { platform: "polymarket", id: json[2].id, operation: "gammaEvent" },
@@ -160,7 +161,7 @@ describe("Polymarket listings", () => {
       { platform: "polymarket", id: json[5].id, operation: "gammaEvent" }
     ])
     assert.match(failures[2]!.error.reason.message, /2 outcomes but 1 token ids/)
-    assert.strictEqual(listings.length, 107)
+    assert.strictEqual(listings.length, 108) // the event whose one market failed keeps the others
     assert.deepStrictEqual(listings[0]!.markets.map((m) => m.sportsMarketType), ["moneyline", "totals"])
     assert.deepStrictEqual(listings[1]!.markets.map((m) => m.sportsMarketType), ["spreads", "totals"])
     const v2 = listings.find((l) => l.id === json[6].id)!

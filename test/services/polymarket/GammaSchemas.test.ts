@@ -2,14 +2,39 @@ import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { ClobBook, ClobFeeRate, ClobTickSize } from "../../../src/services/polymarket/ClobSchemas.ts"
+import { splitElements } from "../../../src/services/marketdata/Wire.ts"
 import { GammaEventsResponse, GammaMarket } from "../../../src/services/polymarket/GammaSchemas.ts"
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(`/work/shared/fixtures/${name}`, "utf8"))
 const decode = <A>(schema: Schema.Codec<A, any, never, never>, input: unknown): A => Schema.decodeUnknownSync(schema)(input)
+/** The decoded events, each with its decoded markets (every fixture element decodes). */
+const splitEvents = (list: typeof GammaEventsResponse.Type) => {
+  const { items, rejected } = splitElements(list)
+  assert.deepStrictEqual(rejected, [])
+  return items.map((e) => {
+    const markets = splitElements(e.markets)
+    assert.deepStrictEqual(markets.rejected, [])
+    return { ...e, markets: markets.items }
+  })
+}
 
 describe("Gamma schemas", () => {
+  it("a market pending deployment (conditionId \"\", null or 31 bytes; outcomes null) is rejected alone; its event and the page decode", () => {
+    const [base] = fixture("polymarket-gamma-events-sports-mlp-2026-08.json") as Array<any>
+    const good = base.markets[0]
+    const bad = [{ ...good, conditionId: "" }, { ...good, conditionId: null }, { ...good, conditionId: good.conditionId.slice(0, 64) }, { ...good, outcomes: null }]
+    const page = decode(GammaEventsResponse, [{ ...base, markets: [good, ...bad] }, { id: [] }, { ...base, id: "e2" }])
+    const events = splitElements(page)
+    assert.deepStrictEqual(events.items.map((e) => e.id), [base.id, "e2"])
+    assert.deepStrictEqual(events.rejected.map((r) => [r.index, r.id]), [[1, undefined]])
+    const markets = splitElements(events.items[0]!.markets)
+    assert.deepStrictEqual(markets.items.map((m) => m.conditionId), [good.conditionId])
+    assert.deepStrictEqual(markets.rejected.map((r) => r.index), [1, 2, 3, 4])
+  })
+
+
   it("decode the sports event: teams, game id, dates, nested markets with JSON-string fields and fee schedule", () => {
-    const [event] = decode(GammaEventsResponse, fixture("polymarket-gamma-events-sports-mlp-2026-08.json"))
+    const [event] = splitEvents(decode(GammaEventsResponse, fixture("polymarket-gamma-events-sports-mlp-2026-08.json")))
     assert.strictEqual(event!.id, "835109")
     assert.strictEqual(event!.gameId, "287011684") // an integer on the event
     assert.strictEqual(event!.eventDate, "2026-08-14")
@@ -37,7 +62,7 @@ describe("Gamma schemas", () => {
   })
 
   it("decode the neg-risk politics event", () => {
-    const [event] = decode(GammaEventsResponse, fixture("polymarket-gamma-events-politics-negrisk.json"))
+    const [event] = splitEvents(decode(GammaEventsResponse, fixture("polymarket-gamma-events-politics-negrisk.json")))
     assert.isTrue(event!.negRisk)
     assert.isTrue(event!.negRiskAugmented)
     assert.strictEqual(event!.markets!.length, 2)

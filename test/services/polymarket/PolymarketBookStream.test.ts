@@ -55,7 +55,7 @@ describe("PolymarketBookStream", () => {
     assert.deepStrictEqual(h.stream.takeOutbox().map((m) => JSON.parse(m)), [{ assets_ids: ["1", "2"], type: "market", custom_feature_enabled: true }])
     h.stream.add(["3"], 0)
     h.stream.remove(["1"])
-    assert.deepStrictEqual(h.stream.takeOutbox().map((m) => JSON.parse(m)), [{ assets_ids: ["3"], operation: "subscribe" }, { assets_ids: ["1"], operation: "unsubscribe" }])
+    assert.deepStrictEqual(h.stream.takeOutbox().map((m) => JSON.parse(m)), [{ assets_ids: ["3"], operation: "subscribe", custom_feature_enabled: true, initial_dump: true }, { assets_ids: ["1"], operation: "unsubscribe" }])
     h.stream.disconnected()
     h.stream.connected(10)
     assert.deepStrictEqual(h.stream.takeOutbox().map((m) => JSON.parse(m).assets_ids), [["2", "3"]])

@@ -9,7 +9,7 @@ import { FakePolymarket, type FakePolymarketOptions } from "../../support/FakePo
 // Dead letters are counted and logged here; their database path is covered by the Kalshi client tests
 const Infra = Layer.mergeAll(DeadLetters.layerLog, NodeHttpClient.layerUndici)
 
-const setup = (options: FakePolymarketOptions = {}) =>
+const setup = (options: FakePolymarketOptions = {}, clientPageSize?: number) =>
   Effect.gen(function*() {
     const fake = yield* acquireFake(() => new FakePolymarket(options))
     const client = yield* PolymarketClient.make({
@@ -17,7 +17,7 @@ const setup = (options: FakePolymarketOptions = {}) =>
       clobUrl: fake.httpUrl(),
       timeout: Duration.seconds(2),
       retries: 2,
-      pageSize: options.pageSize ?? 100,
+      pageSize: clientPageSize ?? options.pageSize ?? 100,
       backoff: Duration.millis(10)
     })
     return { fake, client }
@@ -33,6 +33,23 @@ describe("PolymarketClient against the fake venue", () => {
         assert.deepStrictEqual(sports[0]!.markets!.map((m) => m.sportsMarketType), ["moneyline", "soccer_team_to_advance"])
         const pages = fake.requestsTo("/events")
         assert.deepStrictEqual(pages.map((r) => [r.query.get("tag_id"), r.query.get("offset"), r.query.get("active")]), [["1", "0", "true"], ["1", "1", "true"]])
+      }))
+
+    it.effect("Gamma clamps limit silently: paging goes on until an empty page, not a short one", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup({ pageSize: 2 }, 100) // asks for 100, gets at most 2
+        const all = yield* client.markets({})
+        assert.strictEqual(all.length, 7)
+        assert.deepStrictEqual(fake.requestsTo("/markets").map((r) => r.query.get("offset")), ["0", "2", "4", "6", "7"])
+      }))
+
+    it.effect("a Gamma market pending deployment is dead-lettered and skipped; the page is kept", () =>
+      Effect.gen(function*() {
+        const { client, fake } = yield* setup()
+        fake.gammaMarkets[0] = { ...fake.gammaMarkets[0], conditionId: "" }
+        fake.gammaMarkets[1] = { ...fake.gammaMarkets[1], outcomes: null }
+        const all = yield* client.markets({})
+        assert.strictEqual(all.length, 5)
       }))
 
     it.effect("lists markets, narrowed by repeated condition_ids", () =>

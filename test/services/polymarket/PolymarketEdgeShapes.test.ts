@@ -71,11 +71,11 @@ describe("Polymarket edge shapes through the fake venue", () => {
         const { fake, latest } = yield* setup
         fake.sendTo(BOOK_2026, { event_type: "last_trade_price", asset_id: BOOK_2026, market: MARKET, price: "abc", size: "5", side: "BUY", timestamp: "1790658700000" })
         fake.sendTo(BOOK_2026, { event_type: "market_resolved", market: MARKET, assets_ids: [BOOK_2026], winning_asset_id: 7 })
-        fake.priceChange(BOOK_2026, "BUY", "0.131", "9")
+        fake.priceChange(BOOK_2026, "BUY", "0.13", "9")
         yield* Effect.sleep("300 millis")
         assert.deepStrictEqual(log.letters.map((l) => [l.source, l.reason]), [["polymarket.ws", "Decode"], ["polymarket.ws", "Decode"]])
         const u = yield* latest
-        assert.deepStrictEqual([u.live, u.top.epoch, u.top.bid?.price], [true, 1, 131_000])
+        assert.deepStrictEqual([u.live, u.top.epoch, u.top.bid?.price, u.top.bid?.size], [true, 1, 130_000, 9_000_000])
         assert.strictEqual(fake.requestsTo("/books").length, 0)
       }))
 

@@ -5,43 +5,36 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
-import { Argument, Command } from "effect/cli"
+import { Console, Effect, type Option } from "effect"
+import type { League } from "../../../schema/Sport.ts"
 import { DeadLetters } from "../../../services/DeadLetters.ts"
 import { decodeScoreboard } from "../../../services/espn/Scoreboard.ts"
 import { configured } from "../Configured.ts"
-import { leagueFlag, leagueOf } from "./Espn.ts"
+import { leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
 import { nowMillis } from "../../../services/Time.ts"
 
-/** @category commands */
-export const espnScoreboardCommand = Command.make(
-  "espn-scoreboard",
-  {
-    file: Argument.String("FILE").pipe(Argument.withDescription("a saved ESPN scoreboard (JSON)")),
-    league: leagueFlag
-  },
-  ({ file, league }) =>
-    Effect.gen(function*() {
-      const json = yield* readJson(file)
-      const which = yield* leagueOf(file, json, league)
-      const observedAt = yield* nowMillis
-      const { failures, games } = decodeScoreboard(json, { league: which, observedAt })
-      if (games.length === 0 && failures.length === 1 && failures[0]!.gameId === undefined) {
-        const reason = failures[0]!.error.reason
-        return yield* new InspectError({ message: `${file}: ${reason._tag === "Decode" ? reason.message : reason._tag}` })
-      }
-      for (const game of games) yield* Console.log(JSON.stringify(game))
-      const deadLetters = yield* DeadLetters
-      for (const failure of failures) {
-        const reason = failure.error.reason
-        yield* deadLetters.record({
-          source: "espn.scoreboard",
-          reason: reason._tag,
-          error: reason._tag === "Decode" ? reason.message : reason._tag,
-          context: { file, ...(failure.gameId === undefined ? {} : { gameId: failure.gameId }) }
-        })
-      }
-      yield* Effect.logInfo("scoreboard decoded").pipe(Effect.annotateLogs({ file, league: which, games: games.length, failures: failures.length }))
-    }).pipe(Effect.provide(DeadLetters.layerLog), Effect.provide(configured({ stderr: true })))
-).pipe(Command.withDescription("Decode a saved ESPN scoreboard and print one normalised game state per line (JSON)"))
+/** `arbees inspect espn-scoreboard`. @category commands */
+export const inspectScoreboard = ({ file, league }: { readonly file: string; readonly league: Option.Option<League> }) =>
+  Effect.gen(function*() {
+    const json = yield* readJson(file)
+    const which = yield* leagueOf(file, json, league)
+    const observedAt = yield* nowMillis
+    const { failures, games } = decodeScoreboard(json, { league: which, observedAt })
+    if (games.length === 0 && failures.length === 1 && failures[0]!.gameId === undefined) {
+      const reason = failures[0]!.error.reason
+      return yield* new InspectError({ message: `${file}: ${reason._tag === "Decode" ? reason.message : reason._tag}` })
+    }
+    for (const game of games) yield* Console.log(JSON.stringify(game))
+    const deadLetters = yield* DeadLetters
+    for (const failure of failures) {
+      const reason = failure.error.reason
+      yield* deadLetters.record({
+        source: "espn.scoreboard",
+        reason: reason._tag,
+        error: reason._tag === "Decode" ? reason.message : reason._tag,
+        context: { file, ...(failure.gameId === undefined ? {} : { gameId: failure.gameId }) }
+      })
+    }
+    yield* Effect.logInfo("scoreboard decoded").pipe(Effect.annotateLogs({ file, league: which, games: games.length, failures: failures.length }))
+  }).pipe(Effect.provide(DeadLetters.layerLog), Effect.provide(configured({ stderr: true })))

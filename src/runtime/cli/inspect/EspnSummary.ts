@@ -7,12 +7,12 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect, Result } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Console, Effect, type Option, Result } from "effect"
+import type { League } from "../../../schema/Sport.ts"
 import { DeadLetters } from "../../../services/DeadLetters.ts"
 import { decodeSummary, type GameSummary, type PlayState } from "../../../services/espn/Summary.ts"
 import { configured } from "../Configured.ts"
-import { leagueFlag, leagueOf } from "./Espn.ts"
+import { leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
 import { nowMillis } from "../../../services/Time.ts"
 
@@ -50,41 +50,33 @@ export const gameLine = (summary: GameSummary) => ({
   ...(summary.pregameOdds === undefined ? {} : { pregameOdds: summary.pregameOdds })
 })
 
-/** @category commands */
-export const espnSummaryCommand = Command.make(
-  "espn-summary",
-  {
-    file: Argument.String("FILE").pipe(Argument.withDescription("a saved ESPN game summary (JSON)")),
-    league: leagueFlag,
-    full: Flag.Boolean("full").pipe(Flag.withDescription("print each play's whole normalised state"), Flag.withDefault(false))
-  },
-  ({ file, full, league }) =>
-    Effect.gen(function*() {
-      const json = yield* readJson(file)
-      const which = yield* leagueOf(file, json, league)
-      const observedAt = yield* nowMillis
-      const decoded = decodeSummary(json, { league: which, observedAt })
-      if (Result.isFailure(decoded)) {
-        const reason = decoded.failure.reason
-        return yield* new InspectError({ message: `${file}: ${reason._tag === "Decode" ? reason.message : reason._tag}` })
-      }
-      const summary = decoded.success
-      yield* Console.log(JSON.stringify(gameLine(summary)))
-      for (const play of summary.plays) {
-        yield* Console.log(JSON.stringify(full ? { kind: "play", ...play } : playLine(play)))
-      }
-      const deadLetters = yield* DeadLetters
-      for (const failure of summary.failures) {
-        const reason = failure.error.reason
-        yield* deadLetters.record({
-          source: "espn.summary",
-          reason: reason._tag,
-          error: reason._tag === "Decode" ? reason.message : reason._tag,
-          context: { file, gameId: summary.game.gameId, ...(failure.playId === undefined ? {} : { playId: failure.playId }) }
-        })
-      }
-      yield* Effect.logInfo("summary decoded").pipe(
-        Effect.annotateLogs({ file, league: which, plays: summary.plays.length, failures: summary.failures.length, ...summary.winProbability })
-      )
-    }).pipe(Effect.provide(DeadLetters.layerLog), Effect.provide(configured({ stderr: true })))
-).pipe(Command.withDescription("Decode a saved ESPN game summary: the game, then one line per play with ESPN's win probability (JSON)"))
+/** `arbees inspect espn-summary`. @category commands */
+export const inspectSummary = ({ file, full, league }: { readonly file: string; readonly full: boolean; readonly league: Option.Option<League> }) =>
+  Effect.gen(function*() {
+    const json = yield* readJson(file)
+    const which = yield* leagueOf(file, json, league)
+    const observedAt = yield* nowMillis
+    const decoded = decodeSummary(json, { league: which, observedAt })
+    if (Result.isFailure(decoded)) {
+      const reason = decoded.failure.reason
+      return yield* new InspectError({ message: `${file}: ${reason._tag === "Decode" ? reason.message : reason._tag}` })
+    }
+    const summary = decoded.success
+    yield* Console.log(JSON.stringify(gameLine(summary)))
+    for (const play of summary.plays) {
+      yield* Console.log(JSON.stringify(full ? { kind: "play", ...play } : playLine(play)))
+    }
+    const deadLetters = yield* DeadLetters
+    for (const failure of summary.failures) {
+      const reason = failure.error.reason
+      yield* deadLetters.record({
+        source: "espn.summary",
+        reason: reason._tag,
+        error: reason._tag === "Decode" ? reason.message : reason._tag,
+        context: { file, gameId: summary.game.gameId, ...(failure.playId === undefined ? {} : { playId: failure.playId }) }
+      })
+    }
+    yield* Effect.logInfo("summary decoded").pipe(
+      Effect.annotateLogs({ file, league: which, plays: summary.plays.length, failures: summary.failures.length, ...summary.winProbability })
+    )
+  }).pipe(Effect.provide(DeadLetters.layerLog), Effect.provide(configured({ stderr: true })))

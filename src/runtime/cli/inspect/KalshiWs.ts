@@ -7,7 +7,6 @@
  *
  * @since 0.1.0
  */
-import { Command, Argument } from "effect/cli"
 import { emptyTop } from "../../../domain/book/BookState.ts"
 import { kalshiTop } from "../../../domain/book/KalshiBook.ts"
 import { KalshiBookStream } from "../../../services/kalshi/KalshiBookStream.ts"
@@ -39,9 +38,5 @@ export const inspectKalshi = (messages: ReadonlyArray<string>): Array<string> =>
   return out
 }
 
-/** @category commands */
-export const kalshiWsCommand = Command.make(
-  "kalshi-ws",
-  { file: Argument.File("FILE", { mustExist: true }).pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Kalshi WebSocket messages")) },
-  ({ file }) => runInspect(file, inspectKalshi)
-).pipe(Command.withDescription("Replay raw Kalshi WebSocket messages through the order-book code; print each touched market's top of book"))
+/** `arbees inspect kalshi-ws`. @category commands */
+export const inspectKalshiFile = ({ file }: { readonly file: string }) => runInspect(file, inspectKalshi)

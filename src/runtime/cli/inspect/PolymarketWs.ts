@@ -8,7 +8,6 @@
  *
  * @since 0.1.0
  */
-import { Argument, Command } from "effect/cli"
 import { emptyTop } from "../../../domain/book/BookState.ts"
 import { tokenTop } from "../../../domain/book/TokenBook.ts"
 import type { StreamProblem } from "../../../services/marketdata/StreamProblem.ts"
@@ -40,9 +39,5 @@ export const inspectPolymarket = (messages: ReadonlyArray<string>): Array<string
   return out
 }
 
-/** @category commands */
-export const polymarketWsCommand = Command.make(
-  "polymarket-ws",
-  { file: Argument.File("FILE", { mustExist: true }).pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Polymarket market-channel messages")) },
-  ({ file }) => runInspect(file, inspectPolymarket)
-).pipe(Command.withDescription("Replay raw Polymarket market-channel messages through the order-book code; print each touched asset's top of book"))
+/** `arbees inspect polymarket-ws`. @category commands */
+export const inspectPolymarketFile = ({ file }: { readonly file: string }) => runInspect(file, inspectPolymarket)

@@ -70,7 +70,7 @@ describe("inspect polymarket-ws", () => {
     const asset = book.asset_id as string
     const out = parse(inspectPolymarket([
       JSON.stringify(book),
-      JSON.stringify({ event_type: "price_change", market: book.market, timestamp: "1", price_changes: [{ asset_id: asset, price: "0.305", size: "10", side: "BUY", best_bid: "0.31", best_ask: "0.397" }] }),
+      JSON.stringify({ event_type: "price_change", market: book.market, timestamp: "1790658700000", price_changes: [{ asset_id: asset, price: "0.305", size: "10", side: "BUY", best_bid: "0.31", best_ask: "0.397" }] }),
       JSON.stringify([book]),
       JSON.stringify({ event_type: "tick_size_change", asset_id: asset, market: book.market, old_tick_size: "0.01", new_tick_size: "0.001", timestamp: "2" }),
       '[{"event_type": "book"',

@@ -3,8 +3,9 @@ import { Effect } from "effect"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Cli from "../../../support/Cli.ts"
+import { runCli } from "../../../support/CliInProcess.ts"
 
-const run = (args: ReadonlyArray<string>) => Effect.promise(() => Cli.run(args))
+const run = (args: ReadonlyArray<string>) => runCli(args)
 const jsonLines = (text: string) => text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
 const FIXTURES = "/work/shared/fixtures"
 

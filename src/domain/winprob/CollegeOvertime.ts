@@ -1,0 +1,244 @@
+/**
+ * College-football overtime: untimed, alternating possessions from the opponent's 25, so the clock
+ * (ESPN stamps every overtime play `0:00`) says nothing and the game is decided by drives.
+ *
+ * **Rules (NCAA).** In each period both teams get one possession, the same team first; the order
+ * alternates between periods. Through the 2020 season a touchdown may be followed by a kick in
+ * periods 1–2, a two-point try is required from period 3, and from period 5 each team runs one
+ * two-point play (the "shootout"). From 2021 the two-point try is required from period 2 and the
+ * shootout starts in period 3. The era is read from the game's start time.
+ *
+ * **Drive outcomes.** A possession ends in a touchdown, a field goal or nothing. P(TD) is logistic in
+ * the yards to the end zone, with penalties for later downs and long distance; a field goal is tried
+ * on 85% of the drives that do not score a touchdown, and made with a logistic in the kick length.
+ * At 1st & 10 from the 25 that is TD 0.47, FG 0.31, nothing 0.22 (approximate, unverified: college
+ * overtime possessions score a touchdown about half the time). A team that needs a touchdown goes for
+ * it on fourth down, turning part of its field-goal mass into touchdowns. The pre-game prior shifts
+ * each side's touchdown logit by a share of the prior's logit (a strong favourite scores more).
+ *
+ * **The state.** Which possession of the period is under way comes from the play sequence
+ * (`football.overtimeFirst`/`overtimeTurn`, `Sequence.ts`); without it, a tied score means the
+ * first possession and a trailing side with the ball means the second. Only a finished game is
+ * certain.
+ *
+ * @since 0.1.0
+ */
+import type { GameState, Side } from "../../schema/GameState.ts"
+import { lead } from "./Common.ts"
+import { homeShare, type Prior } from "./prior/Prior.ts"
+
+/** @category models */
+export interface CollegeOvertimeParameters {
+  /** logit P(TD) of a possession at 1st & 10 from the 25 */
+  readonly touchdownLogit: number
+  /** Added to the TD logit per yard closer than the 25 */
+  readonly perYard: number
+  /** Subtracted from the TD logit per down after the first */
+  readonly perDown: number
+  /** Subtracted per yard to go beyond 10 */
+  readonly perDistance: number
+  /** Share of non-touchdown drives that end in a field-goal try */
+  readonly fieldGoalTry: number
+  /** Field-goal make: logit = a − b·(kick yards) */
+  readonly fieldGoalA: number
+  readonly fieldGoalB: number
+  /** Extra-point kick and two-point conversion rates */
+  readonly kick: number
+  readonly twoPoint: number
+  /** Share of the field-goal mass a team that needs a touchdown turns into touchdowns */
+  readonly goForIt: number
+  /** Share of the prior's logit added to the home TD logit (and taken from the away one) */
+  readonly strength: number
+}
+
+/** @category parameters */
+export const collegeOvertimeParameters: CollegeOvertimeParameters = {
+  touchdownLogit: -0.12,
+  perYard: 0.0685,
+  perDown: 0.45,
+  perDistance: 0.06,
+  fieldGoalTry: 0.85,
+  fieldGoalA: 5.6,
+  fieldGoalB: 0.105,
+  kick: 0.96,
+  twoPoint: 0.45,
+  goForIt: 0.3,
+  strength: 0.3
+}
+
+/** A possession's outcome. @category models */
+export interface Drive {
+  readonly touchdown: number
+  readonly fieldGoal: number
+  readonly none: number
+}
+
+const logistic = (x: number): number => 1 / (1 + Math.exp(-x))
+const logit = (p: number): number => Math.log(p / (1 - p))
+
+/** The era's rules: from which period a two-point try is required, and when the shootout starts. @category models */
+export interface OvertimeRules {
+  readonly twoPointFrom: number
+  readonly shootoutFrom: number
+}
+
+/** @category parameters */
+export const rulesFor = (startTime: number): OvertimeRules =>
+  startTime >= RULES_2021 ? { twoPointFrom: 2, shootoutFrom: 3 } : { twoPointFrom: 3, shootoutFrom: 5 }
+
+/** The 2021 rules took effect with that season (before its first game). */
+const RULES_2021 = Date.UTC(2021, 6, 1)
+
+/**
+ * The outcome of a possession from `yards` to the end zone at `down` and `distance`, for an offense
+ * whose TD logit is shifted by `shift`.
+ *
+ * @category kernels
+ */
+export const drive = (yards: number, down: number, distance: number, shift: number, p: CollegeOvertimeParameters = collegeOvertimeParameters): Drive => {
+  const x = p.touchdownLogit + p.perYard * (25 - yards) - p.perDown * (down - 1) - p.perDistance * Math.max(0, distance - 10) + shift
+  const touchdown = logistic(x)
+  const make = logistic(p.fieldGoalA - p.fieldGoalB * (yards + 17 + 3))
+  const fieldGoal = (1 - touchdown) * p.fieldGoalTry * make
+  return { touchdown, fieldGoal, none: 1 - touchdown - fieldGoal }
+}
+
+const other = (side: Side): Side => (side === "home" ? "away" : "home")
+
+/** The touchdown-logit shift of each side's offense from the prior. */
+const shiftOf = (side: Side, prior: Prior, p: CollegeOvertimeParameters): number => {
+  const share = Math.min(0.99, Math.max(0.01, homeShare(prior)))
+  const s = p.strength * logit(share) / 2
+  return side === "home" ? s : -s
+}
+
+class Solver {
+  private readonly memo = new Map<string, number>()
+  readonly rules: OvertimeRules
+  readonly prior: Prior
+  readonly p: CollegeOvertimeParameters
+  constructor(rules: OvertimeRules, prior: Prior, p: CollegeOvertimeParameters) {
+    this.rules = rules
+    this.prior = prior
+    this.p = p
+  }
+
+  fresh(side: Side): Drive {
+    return drive(25, 1, 10, shiftOf(side, this.prior, this.p), this.p)
+  }
+
+  kickAllowed(period: number): boolean {
+    return period < this.rules.twoPointFrom
+  }
+
+  /** P(the first team of `period` wins), tied at its start. */
+  first(period: number, first: Side): number {
+    if (period >= this.rules.shootoutFrom) return 0.5
+    const key = `${period}:${first}`
+    const hit = this.memo.get(key)
+    if (hit !== undefined) return hit
+    const value = this.firstPossession(period, first, 0, this.fresh(first))
+    this.memo.set(key, value)
+    return value
+  }
+
+  /** P(the first team wins) when the period ends level: the next period starts with the other team first. */
+  tieValue(period: number, first: Side): number {
+    return 1 - this.first(period + 1, other(first))
+  }
+
+  /** P(F wins) during F's possession at margin `m` (F − S), with F's drive `d`. */
+  firstPossession(period: number, first: Side, m: number, d: Drive): number {
+    const second = other(first)
+    const s = this.fresh(second)
+    const afterTouchdown = this.kickAllowed(period)
+      ? this.p.kick * this.secondPossession(period, first, m + 7, s) + (1 - this.p.kick) * this.secondPossession(period, first, m + 6, s)
+      : this.p.twoPoint * this.secondPossession(period, first, m + 8, s) + (1 - this.p.twoPoint) * this.secondPossession(period, first, m + 6, s)
+    return d.touchdown * afterTouchdown + d.fieldGoal * this.secondPossession(period, first, m + 3, s) + d.none * this.secondPossession(period, first, m, s)
+  }
+
+  /** P(F wins) during S's possession at margin `m` (F − S), with S's drive `d`. */
+  secondPossession(period: number, first: Side, m: number, d: Drive): number {
+    const tie = this.tieValue(period, first)
+    if (m < 0) return 0
+    if (m === 0) return d.none * tie
+    if (m <= 3) return d.none + (m === 3 ? d.fieldGoal * tie : 0)
+    if (m > 8) return 1
+    const touchdown = d.touchdown + this.p.goForIt * d.fieldGoal
+    // After S's touchdown S trails by m − 6 (negative: leads)
+    const behind = m - 6
+    let afterTouchdown: number
+    if (behind < 0) afterTouchdown = 0
+    else if (behind === 0) {
+      const score = this.kickAllowed(period) ? this.p.kick : this.p.twoPoint
+      afterTouchdown = (1 - score) * tie
+    } else if (behind === 1) {
+      const kickToTie = this.kickAllowed(period) ? (1 - this.p.kick) + this.p.kick * tie : 1
+      const goForTwo = 1 - this.p.twoPoint
+      afterTouchdown = Math.min(kickToTie, goForTwo)
+    } else afterTouchdown = (1 - this.p.twoPoint) + this.p.twoPoint * tie
+    return (1 - touchdown) + touchdown * afterTouchdown
+  }
+
+  /** The two-point shootout: P(F wins) at margin `m` in `turn`. */
+  shootout(m: number, turn: "first" | "second"): number {
+    const t = this.p.twoPoint
+    if (turn === "first") return 0.5
+    if (m > 0) return (1 - t) + t * 0.5
+    if (m === 0) return (1 - t) * 0.5
+    return 0
+  }
+}
+
+/**
+ * P(home wins) from an overtime state of a college game (period 5 or later).
+ *
+ * @category models
+ */
+export const collegeOvertime = (state: GameState, prior: Prior, p: CollegeOvertimeParameters = collegeOvertimeParameters): number => {
+  const solver = new Solver(rulesFor(state.startTime), prior, p)
+  const period = Math.max(1, state.period - 4)
+  const L = lead(state)
+  const fb = state.football
+  const offense = state.possession
+  // Which possession is under way: from the sequence when known, else from the score
+  let first: Side | undefined = fb?.overtimeFirst
+  let turn = fb?.overtimeTurn
+  if (first === undefined || turn === undefined) {
+    if (L !== 0) {
+      const trailing: Side = L > 0 ? "away" : "home"
+      first = other(trailing)
+      turn = "second"
+    } else if (offense !== undefined) {
+      first = offense
+      turn = "first"
+    } else {
+      // Tied with no one on offense: the start of a period, either team first
+      const w = (side: Side) => (side === "home" ? solver.first(period, "home") : 1 - solver.first(period, "away"))
+      return (w("home") + w("away")) / 2
+    }
+  }
+  const m = first === "home" ? L : -L
+  if (turn === "done") {
+    // Both possessions are over: level goes to the next period, otherwise the leader has won
+    const pDone = m === 0 ? (period >= solver.rules.shootoutFrom ? 0.5 : solver.tieValue(period, first)) : m > 0 ? 1 : 0
+    return first === "home" ? pDone : 1 - pDone
+  }
+  const offenseSide: Side = turn === "first" ? first : other(first)
+  const scrimmage = offense === offenseSide && fb?.down !== undefined && fb.yardsToEndzone !== undefined
+  let pFirst: number
+  if (period >= solver.rules.shootoutFrom) pFirst = solver.shootout(m, turn)
+  else {
+    const d = scrimmage
+      ? drive(fb!.yardsToEndzone!, fb!.down!, fb!.distance ?? 10, shiftOf(offenseSide, prior, p), p)
+      : solver.fresh(offenseSide)
+    pFirst = turn === "first" ? solver.firstPossession(period, first, m, d) : solver.secondPossession(period, first, m, d)
+  }
+  return first === "home" ? pFirst : 1 - pFirst
+}
+
+/** P(home wins) a college overtime that starts level, either team first with equal chance. @category models */
+export const freshCollegeOvertime = (prior: Prior, startTime: number, p: CollegeOvertimeParameters = collegeOvertimeParameters): number => {
+  const solver = new Solver(rulesFor(startTime), prior, p)
+  return (solver.first(1, "home") + 1 - solver.first(1, "away")) / 2
+}

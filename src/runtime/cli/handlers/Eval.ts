@@ -1,0 +1,254 @@
+/**
+ * The implementation of `arbees eval winprob` (declared in `EvalCommand.ts`): measures the win-probability models offline and prints JSON.
+ *
+ * - `--summary FILE` (repeatable; extra file arguments are summaries too): ESPN game summaries,
+ *   decoded by the ESPN summary decoder and replayed play by play through our model, scored against
+ *   ESPN's own probability on the same states (`domain/winprob/eval/SummaryEval.ts`).
+ * - `--soccer DIR`: the international results and goal minutes (`intl_results.csv`,
+ *   `intl_goalscorers.csv`); Brier at minutes 0/30/45/60/75/85 for the state-only Poisson and for
+ *   our model with the Elo prior (`SoccerEval.ts`).
+ * - `--spreads FILE` (repeatable): the NFL or NCAAB spread files; Brier and log loss of the
+ *   pre-game prior (`SpreadsEval.ts`).
+ * - `--corpus DIR`: a corpus built by `scripts/winprob-corpus.ts` (its `manifest*.jsonl` say where
+ *   every game came from); `--season`/`--league` select games. Per league and phase: our Brier and
+ *   ESPN's with bootstrap intervals over games, tail reliability, calibration error and certain
+ *   states (`CorpusEval.ts`). Games with no usable line get a walk-forward Elo prior from the
+ *   corpus's earlier results (`prior/TeamElo.ts`). `--fit` instead fits the calibration layer on
+ *   the selected seasons and prints its parameters (never select a reserved season).
+ *   A table on a terminal; JSON with `--json` or when the output is not a terminal.
+ *
+ * Deterministic (fixed seeds, no clock in the output) and offline. The probability bound is the
+ * configured `model.probabilityBound`. Any input that cannot be read or decoded fails the command
+ * with a message naming the file; rows or plays that fail inside a readable file are counted and
+ * listed in the output.
+ *
+ * @since 0.1.0
+ */
+import { Console, Effect, FileSystem, Option, Path, Result, Schema } from "effect"
+import { fitPlatt } from "../../../domain/winprob/Calibration.ts"
+import { type CorpusGame, evaluateCorpus, formatTable, trainingForecasts } from "../../../domain/winprob/eval/CorpusEval.ts"
+import { decodeCsv } from "../../../domain/winprob/eval/Csv.ts"
+import { evaluateSoccer, SoccerGoal, soccerGoalColumns, SoccerResult, soccerResultColumns } from "../../../domain/winprob/eval/SoccerEval.ts"
+import { decodeSpreadFile, evaluateSpreads } from "../../../domain/winprob/eval/SpreadsEval.ts"
+import { evaluateSummaries, type GameReplay } from "../../../domain/winprob/eval/SummaryEval.ts"
+import type { Prior } from "../../../domain/winprob/prior/Prior.ts"
+import { noPrior, priorFromOdds, priorFromRating } from "../../../domain/winprob/prior/Priors.ts"
+import { eloGamePrior, type TeamResult, walkForwardElo } from "../../../domain/winprob/prior/TeamElo.ts"
+import { inferLeague } from "../../../services/espn/Scoreboard.ts"
+import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.ts"
+import { AppConfig } from "../../../services/config/AppConfig.ts"
+import { configured } from "../Configured.ts"
+
+/** @category errors */
+export class EvalInputError extends Schema.TaggedError<EvalInputError>()("EvalInputError", {
+  file: Schema.String,
+  message: Schema.String
+}) {}
+
+const fail = (file: string, message: string) => new EvalInputError({ file, message: `${file}: ${message}` })
+
+const readText = Effect.fnUntraced(function*(file: string) {
+  const fs = yield* FileSystem.FileSystem
+  return yield* fs.readFileString(file).pipe(Effect.mapError((e) => fail(file, `cannot read: ${e.message}`)))
+})
+
+const parseJson = (file: string, text: string) =>
+  Effect.try({ try: () => JSON.parse(text) as unknown, catch: (e) => fail(file, `not JSON: ${e instanceof Error ? e.message : String(e)}`) })
+
+/** The prior a summary carries: its pre-game odds, else ESPN's predictor, else none (flagged). @category priors */
+export const summaryPrior = (summary: GameSummary): Prior => {
+  const sport = summary.game.sport
+  if (summary.pregameOdds !== undefined) {
+    const prior = priorFromOdds(sport, summary.pregameOdds)
+    if (prior.source !== "none") return prior
+  }
+  if (summary.predictor !== undefined) return priorFromRating(summary.predictor.homeWinProbability, "ESPN matchup predictor")
+  return noPrior(sport)
+}
+
+const loadSummary = (file: string) =>
+  Effect.gen(function*() {
+    const json = yield* parseJson(file, yield* readText(file))
+    const league = inferLeague(json)
+    if (league === undefined) return yield* fail(file, "cannot tell the league: header.league.slug is missing or not a league arbees follows")
+    const decoded = decodeSummary(json, { league, observedAt: 0 })
+    if (Result.isFailure(decoded)) return yield* fail(file, `not a decodable ESPN summary: ${decoded.failure.message}`)
+    const summary = decoded.success
+    if (summary.game.result === undefined) return yield* fail(file, `game ${summary.game.gameId} has no final result to score against (status ${summary.game.status})`)
+    const replay: GameReplay = { label: file, plays: summary.plays, result: summary.game.result, prior: summaryPrior(summary) }
+    return {
+      replay,
+      decoding: {
+        file,
+        plays: summary.plays.length,
+        playFailures: summary.failures.length,
+        espnProbabilities: summary.winProbability
+      }
+    }
+  })
+
+const loadSoccer = (dir: string) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const resultsFile = path.join(dir, "intl_results.csv")
+    const goalsFile = path.join(dir, "intl_goalscorers.csv")
+    const results = decodeCsv(yield* readText(resultsFile), soccerResultColumns, SoccerResult)
+    if (Result.isFailure(results)) return yield* fail(resultsFile, results.failure)
+    const goals = decodeCsv(yield* readText(goalsFile), soccerGoalColumns, SoccerGoal)
+    if (Result.isFailure(goals)) return yield* fail(goalsFile, goals.failure)
+    return {
+      rejectedRows: { [resultsFile]: results.success.rejected, [goalsFile]: goals.success.rejected },
+      ...evaluateSoccer(results.success.rows, goals.success.rows)
+    }
+  })
+
+const loadSpreads = (file: string) =>
+  Effect.gen(function*() {
+    const decoded = decodeSpreadFile(yield* readText(file))
+    if (Result.isFailure(decoded)) return yield* fail(file, decoded.failure)
+    return { file, ...evaluateSpreads(decoded.success) }
+  })
+
+/** One line of a corpus manifest (`scripts/winprob-corpus.ts`). */
+const ManifestLine = Schema.Struct({
+  league: Schema.String,
+  season: Schema.Int,
+  eventId: Schema.String,
+  repository: Schema.String,
+  path: Schema.String,
+  commit: Schema.String,
+  file: Schema.String
+})
+type ManifestLine = typeof ManifestLine.Type
+const decodeManifestLine = Schema.decodeUnknownResult(Schema.fromJsonString(ManifestLine))
+
+/** A finished game's teams and score, read from the summary header for the Elo prior. */
+const teamResult = (line: ManifestLine, json: unknown): TeamResult | undefined => {
+  const competition = (json as { header?: { competitions?: Array<{ date?: string; neutralSite?: boolean; competitors?: Array<{ id?: string; homeAway?: string; score?: unknown }> }> } })
+    .header?.competitions?.[0]
+  const home = competition?.competitors?.find((c) => c.homeAway === "home")
+  const away = competition?.competitors?.find((c) => c.homeAway === "away")
+  const startTime = Date.parse(competition?.date ?? "")
+  const homeScore = Number(home?.score)
+  const awayScore = Number(away?.score)
+  if (home?.id === undefined || away?.id === undefined || !Number.isFinite(startTime) || !Number.isFinite(homeScore) || !Number.isFinite(awayScore)) return undefined
+  return { eventId: line.eventId, season: line.season, startTime, home: home.id, away: away.id, homeScore, awayScore, ...(competition?.neutralSite === true ? { neutral: true } : {}) }
+}
+
+const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const names = (yield* fs.readDirectory(dir).pipe(Effect.mapError((e) => fail(dir, `cannot read: ${e.message}`))))
+      .filter((n) => n.startsWith("manifest") && n.endsWith(".jsonl"))
+      .sort()
+    if (names.length === 0) return yield* fail(dir, "no manifest*.jsonl: build the corpus with scripts/winprob-corpus.ts")
+    const lines: Array<ManifestLine> = []
+    const rejected: Array<string> = []
+    for (const name of names) {
+      for (const raw of (yield* readText(path.join(dir, name))).split("\n")) {
+        if (raw.trim() === "") continue
+        const decoded = decodeManifestLine(raw)
+        if (Result.isSuccess(decoded)) lines.push(decoded.success)
+        else rejected.push(`${name}: ${decoded.failure.message}`)
+      }
+    }
+    // Every game's result feeds the walk-forward Elo; only the selected games are evaluated
+    const results: Array<TeamResult> = []
+    const selected: Array<{ line: ManifestLine; json: unknown }> = []
+    for (const line of lines) {
+      const file = path.join(dir, line.file)
+      const json = yield* parseJson(file, yield* readText(file))
+      const result = teamResult(line, json)
+      if (result !== undefined) results.push(result)
+      if ((seasons.length === 0 || seasons.includes(line.season)) && (leagues.length === 0 || leagues.includes(line.league))) selected.push({ line, json })
+    }
+    const elo = walkForwardElo(results)
+    const games: Array<CorpusGame> = []
+    const skipped: Record<string, number> = {}
+    const skip = (why: string) => {
+      skipped[why] = (skipped[why] ?? 0) + 1
+    }
+    for (const { line, json } of selected) {
+      const league = inferLeague(json)
+      if (league === undefined) {
+        skip("league unknown")
+        continue
+      }
+      const decoded = decodeSummary(json, { league, observedAt: 0 })
+      if (Result.isFailure(decoded)) {
+        skip("not a decodable summary")
+        continue
+      }
+      const summary = decoded.success
+      if (summary.game.result === undefined) {
+        skip("no final result")
+        continue
+      }
+      if (summary.plays.length === 0) {
+        skip("no plays")
+        continue
+      }
+      const fromSummary = summaryPrior(summary)
+      const rated = elo.get(line.eventId)
+      const prior = fromSummary.source === "none" && rated !== undefined && rated.ratedResults > 0 ? eloGamePrior(rated) : fromSummary
+      games.push({ league: line.league, season: line.season, eventId: line.eventId, plays: summary.plays, result: summary.game.result, prior })
+    }
+    return { games, manifests: names, manifestRejected: rejected, skipped, ratedResults: results.length }
+  })
+
+/** Floats to 6 decimals, so the JSON is readable and stable. */
+const rounded = (_key: string, value: unknown): unknown =>
+  typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value) ? Math.round(value * 1e6) / 1e6 : value
+
+/** What `arbees eval winprob` was given. @category models */
+export interface WinprobInput {
+  readonly summary: ReadonlyArray<string>
+  readonly soccer: Option.Option<string>
+  readonly spreads: ReadonlyArray<string>
+  readonly corpus: Option.Option<string>
+  readonly season: ReadonlyArray<number>
+  readonly league: ReadonlyArray<string>
+  readonly fit: boolean
+  readonly json: boolean
+  readonly files: ReadonlyArray<string>
+}
+
+/** `arbees eval winprob`. @category commands */
+export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit, json, files }: WinprobInput) =>
+  Effect.gen(function*() {
+    const summaries = [...summary, ...files]
+    if (summaries.length === 0 && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None") {
+      return yield* new EvalInputError({ file: "", message: "nothing to evaluate: give --summary FILE, --soccer DIR, --spreads FILE or --corpus DIR" })
+    }
+    const table = !json && process.stdout.isTTY === true
+    const { config } = yield* AppConfig
+    const bound = config.model.probabilityBound / 10_000
+    const report: Record<string, unknown> = { probabilityBound: bound }
+    if (summaries.length > 0) {
+      const loaded = yield* Effect.forEach(summaries, loadSummary)
+      report["summary"] = {
+        decoding: loaded.map((l) => l.decoding),
+        ...evaluateSummaries(loaded.map((l) => l.replay), bound)
+      }
+    }
+    if (soccer._tag === "Some") report["soccer"] = yield* loadSoccer(soccer.value)
+    if (spreads.length > 0) report["spreads"] = yield* Effect.forEach(spreads, loadSpreads)
+    if (corpus._tag === "Some") {
+      const loaded = yield* loadCorpus(corpus.value, season, league)
+      const { games, ...provenance } = loaded
+      if (fit) {
+        const fitted: Record<string, unknown> = {}
+        for (const [key, forecasts] of trainingForecasts(games)) fitted[key] = { states: forecasts.length, ...fitPlatt(forecasts) }
+        report["fit"] = { seasons: [...new Set(games.map((g) => g.season))].sort(), games: games.length, platt: fitted, ...provenance }
+      } else {
+        const leagues = evaluateCorpus(games)
+        report["corpus"] = { leagues, ...provenance }
+        if (table) {
+          yield* Console.log(formatTable(leagues))
+          return
+        }
+      }
+    }
+    yield* Console.log(JSON.stringify(report, rounded, 2))
+  }).pipe(Effect.provide(configured({ stderr: true })))

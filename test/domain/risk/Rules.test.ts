@@ -1,0 +1,170 @@
+import { assert, describe, it } from "@effect/vitest"
+import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../../src/domain/fees/KalshiFees.ts"
+import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
+import { decide, reasonCodes, type RequestLeg, type RiskLimits, type RiskRequest, type RiskState } from "../../../src/domain/risk/Rules.ts"
+import { kalshiRules, polymarketRules } from "../../../src/domain/risk/Sizing.ts"
+import type { MarketId, OutcomeId } from "../../../src/schema/Ids.ts"
+import * as Money from "../../../src/schema/Money.ts"
+
+const $ = Money.dollars
+const NOW = 1_800_000_000_000
+
+export const limits: RiskLimits = {
+  kellyFraction: Money.bpsOf("0.25"),
+  maxPositionFraction: Money.bpsOf("0.05"),
+  maxDailyLoss: $("100"),
+  killSwitchDailyLoss: $("500"),
+  maxDrawdown: Money.bpsOf("0.2"),
+  consecutiveLossesHalt: 3,
+  winCooldownMillis: 180_000,
+  lossCooldownMillis: 300_000,
+  maxGameExposure: $("50"),
+  maxSportExposure: $("200"),
+  maxTotalExposure: $("500"),
+  maxPositionsPerGame: 2,
+  maxContractsPerMarket: Money.qtyOf("500"),
+  maxContractsTotal: Money.qtyOf("1000"),
+  maxOrderNotional: $("100"),
+  maxOrderContracts: Money.qtyOf("100"),
+  submitsPerMinute: 20,
+  submitsPerHour: 100,
+  maxBookShare: Money.bpsOf("0.8"),
+  minLiquidity: $("10"),
+  minBuyPrice: Money.priceOf("0.05"),
+  maxBuyPrice: Money.priceOf("0.95"),
+  allowHedging: false,
+  maxBookAgeMillis: 30_000,
+  maxGameStateAgeMillis: 30_000,
+  maxModelAgeMillis: 30_000
+}
+
+export const flat: RiskState = {
+  tradingState: "ACTIVE",
+  ledgerOk: true,
+  gameHalted: false,
+  available: $("1000"),
+  equity: $("1000"),
+  peak: $("1000"),
+  dailyPnl: $("0"),
+  gameExposure: $("0"),
+  sportExposure: $("0"),
+  totalExposure: $("0"),
+  marketContracts: new Map(),
+  totalContracts: 0,
+  outcomeExposure: new Map(),
+  heldInGame: [],
+  lastClose: undefined,
+  consecutiveLosses: 0,
+  venues: new Map([["kalshi", { submitsLastMinute: 0, submitsLastHour: 0, reconciling: false }], ["polymarket", { submitsLastMinute: 0, submitsLastHour: 0, reconciling: false }]]),
+  held: new Map()
+}
+
+const kalshi = kalshiFeeSchedule({ feeType: "quadratic", multiplier: 1_000_000 }) as KalshiFeeSchedule
+const poly = polymarketFeeSchedule({ rate: 30_000, exponent: 1 }) as PolymarketFeeSchedule
+const HOME = { platform: "kalshi" as const, marketId: "KXNBAGAME-X-IND" as MarketId, outcomeId: "yes" as OutcomeId }
+const AWAY = { platform: "polymarket" as const, marketId: "0xabc" as MarketId, outcomeId: "123" as OutcomeId }
+
+const leg = (over: Partial<RequestLeg> = {}): RequestLeg => ({
+  outcome: HOME,
+  meaning: "home_win",
+  action: "buy",
+  limit: Money.priceOf("0.55"),
+  asks: [{ price: Money.priceOf("0.50"), size: Money.qtyOf("200") }],
+  fees: kalshi,
+  venue: kalshiRules(),
+  bookAsOf: NOW - 1_000,
+  positionRoom: Number.MAX_SAFE_INTEGER as Money.Micros,
+  contractRoom: Number.MAX_SAFE_INTEGER as Money.Qty,
+  ...over
+})
+
+export const edge: RiskRequest = {
+  purpose: "entry",
+  legs: [leg()],
+  threshold: { _tag: "edge", probability: 0.6, minEdge: Money.bpsOf("0.05"), kelly: true },
+  withDraw: false,
+  expiresAt: NOW + 10_000,
+  gameStateChangedAt: NOW - 2_000,
+  modelAt: NOW - 2_000
+}
+
+export const arb: RiskRequest = {
+  purpose: "entry",
+  legs: [
+    leg({ limit: Money.priceOf("0.45"), asks: [{ price: Money.priceOf("0.40"), size: Money.qtyOf("100") }] }),
+    leg({ outcome: AWAY, meaning: "away_win", limit: Money.priceOf("0.55"), asks: [{ price: Money.priceOf("0.50"), size: Money.qtyOf("100") }], fees: poly, venue: polymarketRules() })
+  ],
+  threshold: { _tag: "sets", minProfitPerSet: $("0.01") },
+  withDraw: false,
+  expiresAt: NOW + 10_000,
+  gameStateChangedAt: NOW - 600_000
+}
+
+const code = (request: RiskRequest, state: Partial<RiskState> = {}, l: Partial<RiskLimits> = {}, now = NOW) => {
+  const d = decide(request, { ...flat, ...state }, { ...limits, ...l }, now)
+  return d._tag === "Denied" ? d.code : `approved ${Money.formatQty(d.sizing.quantity)}`
+}
+
+const venues = (over: Partial<{ submitsLastMinute: number; submitsLastHour: number; pausedUntil: number; reconciling: boolean }>) =>
+  new Map([["kalshi" as const, { submitsLastMinute: 0, submitsLastHour: 0, reconciling: false, ...over }], ["polymarket" as const, { submitsLastMinute: 0, submitsLastHour: 0, reconciling: false }]])
+
+describe("the risk rules pass a clean intent", () => {
+  it("approves a model edge (Kelly, capped at 5% of equity: $50) and an arbitrage (80% of the book)", () => {
+    // ¼ Kelly: f* at 0.5 + fee ≈ 17%, stake ≈ $42.7 → 82 contracts; the $50 game cap allows it
+    assert.strictEqual(code(edge), "approved 82")
+    // A set costs $0.90 + fees ≈ $0.924: 54 sets ($49.91) fit the $50 game room, 55 do not
+    assert.strictEqual(code(arb), "approved 54")
+  })
+})
+
+/** Each rule: the state or request that trips it, and one just inside it that passes. */
+const cases: ReadonlyArray<readonly [string, () => string, () => string]> = [
+  ["LEDGER_MISMATCH", () => code(edge, { ledgerOk: false }), () => code(edge, { ledgerOk: true })],
+  ["TRADING_HALTED", () => code(edge, { tradingState: "HALTED" }), () => code(edge, { tradingState: "ACTIVE" })],
+  ["TRADING_REDUCING", () => code(edge, { tradingState: "REDUCING" }), () => code({ ...edge, purpose: "exit", desired: Money.qtyOf("5") }, { tradingState: "REDUCING", held: new Map([["kalshi|KXNBAGAME-X-IND|yes", Money.qtyOf("10")]]) })],
+  ["KILL_SWITCH", () => code(edge, { dailyPnl: $("-500") }), () => code(edge, { dailyPnl: $("-99.99") })],
+  ["SIGNAL_EXPIRED", () => code(edge, {}, {}, edge.expiresAt + 1), () => code(edge, {}, {}, edge.expiresAt)],
+  ["GAME_HALTED", () => code(edge, { gameHalted: true }), () => code(edge, { gameHalted: false })],
+  ["RECONCILING", () => code(edge, { venues: venues({ reconciling: true }) }), () => code(edge, { venues: venues({ reconciling: false }) })],
+  ["VENUE_ERROR_PAUSE", () => code(edge, { venues: venues({ pausedUntil: NOW + 1 }) }), () => code(edge, { venues: venues({ pausedUntil: NOW }) })],
+  ["STALE_BOOK", () => code({ ...edge, legs: [leg({ bookAsOf: NOW - 30_001 })] }), () => code({ ...edge, legs: [leg({ bookAsOf: NOW - 30_000 })] })],
+  ["STALE_GAME_STATE", () => code({ ...edge, gameStateChangedAt: NOW - 30_001 }), () => code({ ...edge, gameStateChangedAt: NOW - 30_000 })],
+  ["STALE_MODEL", () => code({ ...edge, modelAt: NOW - 30_001 }), () => code({ ...edge, modelAt: NOW - 30_000 })],
+  ["PRICE_SANITY", () => code({ ...edge, legs: [leg({ asks: [{ price: Money.priceOf("0.96"), size: Money.qtyOf("200") }], limit: Money.priceOf("0.99") })], threshold: { ...edge.threshold, probability: 0.999 } as RiskRequest["threshold"] }), () => code({ ...edge, legs: [leg({ asks: [{ price: Money.priceOf("0.50"), size: Money.qtyOf("200") }] })] })],
+  ["DAILY_LOSS", () => code(edge, { dailyPnl: $("-100") }), () => code(edge, { dailyPnl: $("-99.99") })],
+  ["DRAWDOWN", () => code(edge, { peak: $("1250"), equity: $("1000") }), () => code(edge, { peak: $("1249"), equity: $("1000") })],
+  ["CONSECUTIVE_LOSSES", () => code(edge, { consecutiveLosses: 3 }), () => code(edge, { consecutiveLosses: 2 })],
+  ["LOSS_COOLDOWN", () => code(edge, { lastClose: { pnl: $("-1"), at: NOW - 299_999 } }), () => code(edge, { lastClose: { pnl: $("-1"), at: NOW - 300_000 } })],
+  ["WIN_COOLDOWN", () => code(edge, { lastClose: { pnl: $("1"), at: NOW - 179_999 } }), () => code(edge, { lastClose: { pnl: $("1"), at: NOW - 180_000 } })],
+  ["ORDER_RATE", () => code(edge, { venues: venues({ submitsLastMinute: 20 }) }), () => code(edge, { venues: venues({ submitsLastMinute: 19, submitsLastHour: 99 }) })],
+  ["POSITIONS_PER_GAME", () => code(edge, { heldInGame: [{ key: "a", meaning: "home_win" }, { key: "b", meaning: "home_win" }] }), () => code(edge, { heldInGame: [{ key: "a", meaning: "home_win" }] })],
+  ["CORRELATION", () => code(edge, { heldInGame: [{ key: "polymarket|0xabc|123", meaning: "away_win" }] }), () => code(edge, { heldInGame: [{ key: "polymarket|0xabc|123", meaning: "away_win" }] }, { allowHedging: true })],
+  ["GAME_EXPOSURE", () => code(edge, { gameExposure: $("50") }), () => code(edge, { gameExposure: $("49") })],
+  ["SPORT_EXPOSURE", () => code(edge, { sportExposure: $("200") }), () => code(edge, { sportExposure: $("199") })],
+  ["TOTAL_EXPOSURE", () => code(edge, { totalExposure: $("500") }), () => code(edge, { totalExposure: $("499") })],
+  ["MARKET_CONTRACTS", () => code(edge, { marketContracts: new Map([["kalshi|KXNBAGAME-X-IND", Money.qtyOf("500")]]) }), () => code(edge, { marketContracts: new Map([["kalshi|KXNBAGAME-X-IND", Money.qtyOf("499")]]) })],
+  ["TOTAL_CONTRACTS", () => code(edge, { totalContracts: Money.qtyOf("1000") }), () => code(edge, { totalContracts: Money.qtyOf("999") })],
+  ["POSITION_FRACTION", () => code(edge, { outcomeExposure: new Map([["kalshi|KXNBAGAME-X-IND|yes", $("50")]]) }), () => code(edge, { outcomeExposure: new Map([["kalshi|KXNBAGAME-X-IND|yes", $("49")]]) })],
+  ["INSUFFICIENT_FUNDS", () => code(edge, { available: $("0") }), () => code(edge, { available: $("5") })],
+  ["INSUFFICIENT_LIQUIDITY", () => code({ ...edge, legs: [leg({ asks: [{ price: Money.priceOf("0.50"), size: Money.qtyOf("19") }] })] }), () => code({ ...edge, legs: [leg({ asks: [{ price: Money.priceOf("0.50"), size: Money.qtyOf("21") }] })] })],
+  ["BELOW_THRESHOLD", () => code({ ...edge, threshold: { ...edge.threshold, probability: 0.55 } as RiskRequest["threshold"] }), () => code({ ...edge, threshold: { ...edge.threshold, probability: 0.58 } as RiskRequest["threshold"] })],
+  // $3 of room holds 3 sets, but Polymarket wants 5 shares ($4.62 with both legs); $5 holds them
+  ["VENUE_MINIMUM", () => code(arb, { gameExposure: $("47") }), () => code(arb, { gameExposure: $("45") })],
+  ["PRICE_TICK", () => code({ ...edge, legs: [leg({ venue: kalshiRules(false, Money.priceOf("0.01")), asks: [{ price: Money.priceOf("0.505"), size: Money.qtyOf("200") }] })] }), () => code({ ...edge, legs: [leg({ venue: kalshiRules(false, Money.priceOf("0.005")), asks: [{ price: Money.priceOf("0.505"), size: Money.qtyOf("200") }] })] })],
+  ["SIZE_ZERO", () => code(edge, {}, { maxOrderContracts: Money.qtyOf("0.5") }), () => code(edge, {}, { maxOrderContracts: Money.qtyOf("1") })],
+  ["NO_HOLDING", () => code({ ...edge, purpose: "exit" }), () => code({ ...edge, purpose: "exit" }, { held: new Map([["kalshi|KXNBAGAME-X-IND|yes", Money.qtyOf("10")]]) })]
+]
+
+describe("each risk rule trips and passes", () => {
+  for (const [reason, trips, passes] of cases) {
+    it(reason, () => {
+      assert.strictEqual(trips(), reason)
+      assert.match(passes(), /^approved /)
+    })
+  }
+
+  it("covers every reason code", () => {
+    const covered = new Set(["APPROVED", ...cases.map(([r]) => r)])
+    assert.deepStrictEqual(reasonCodes.filter((c) => !covered.has(c)), [])
+  })
+})

@@ -1,0 +1,78 @@
+import { assert, describe, it } from "@effect/vitest"
+import type { GameState } from "../../../../src/schema/GameState.ts"
+import { type CorpusGame, evaluateCorpus, formatTable, phaseLabel, scoreGame, trainingForecasts, wilsonUpper } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
+import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
+import { stateOf } from "../States.ts"
+
+const even = priorOf("market", { home: 0.5, away: 0.5 }, "even")
+
+const at = (period: number, secondsRemaining: number, home: number, away: number, extra: Partial<GameState> = {}): GameState =>
+  stateOf("ncaaf", home, away, { period, secondsRemaining, periodSecondsRemaining: secondsRemaining % 900, overtime: period > 4, ...extra })
+
+const game = (eventId: string, winner: "home" | "away", plays: ReadonlyArray<{ state: GameState; espn?: number }>): CorpusGame => ({
+  league: "ncaaf",
+  season: 2020,
+  eventId,
+  plays: plays.map((p) => ({ state: p.state, ...(p.espn === undefined ? {} : { espnHomeWinProbability: p.espn }) })),
+  result: { winner, homeScore: winner === "home" ? 1 : 0, awayScore: winner === "home" ? 0 : 1 },
+  prior: even
+})
+
+const games = [
+  game("1", "home", [
+    { state: at(1, 3500, 0, 0), espn: 0.5 },
+    { state: at(2, 2000, 7, 0), espn: 0.7 },
+    { state: at(4, 100, 21, 0), espn: 1 },
+    { state: { ...at(4, 0, 21, 0), status: "final", result: { winner: "home", homeScore: 21, awayScore: 0 } }, espn: 1 }
+  ]),
+  game("2", "away", [
+    { state: at(1, 3500, 0, 0), espn: 0.55 },
+    { state: at(3, 1500, 0, 3) },
+    { state: at(5, 0, 10, 10, { possession: "home", football: { down: 1, distance: 10, yardsToEndzone: 25 } }), espn: 0.5 }
+  ])
+]
+
+describe("corpus evaluation", () => {
+  it("labels phases by period, overtime past regulation", () => {
+    assert.deepStrictEqual([phaseLabel("ncaaf", 1, false), phaseLabel("ncaaf", 5, true), phaseLabel("ncaab", 2, false), phaseLabel("nhl", 4, false)], ["Q1", "OT", "H2", "OT"])
+  })
+
+  it("scores every live state, leaving out the final one", () => {
+    const scored = scoreGame(games[0]!)
+    assert.deepStrictEqual(scored.map((s) => s.phase), ["Q1", "Q2", "Q4"])
+    assert.deepStrictEqual(scored.map((s) => s.espn), [0.5, 0.7, 1])
+    for (const s of scored) assert.isTrue(s.ours > 0 && s.ours < 1)
+  })
+
+  it("pools Brier over the states ESPN scored and counts certain states", () => {
+    const [report] = evaluateCorpus(games, { iterations: 200 })
+    const scored = games.flatMap((g) => scoreGame(g)).filter((s) => s.espn !== undefined)
+    const ours = scored.reduce((a, s) => a + (s.ours - s.y) ** 2, 0) / scored.length
+    const espn = scored.reduce((a, s) => a + (s.espn! - s.y) ** 2, 0) / scored.length
+    assert.strictEqual(report!.games, 2)
+    assert.strictEqual(report!.states, 6)
+    assert.strictEqual(report!.pooled.states, 5)
+    assert.closeTo(report!.pooled.ours.value, ours, 1e-12)
+    assert.closeTo(report!.pooled.espn.value, espn, 1e-12)
+    assert.closeTo(report!.pooled.ratio.value, ours / espn, 1e-12)
+    assert.deepStrictEqual(report!.phases.map((p) => p.phase), ["Q1", "Q2", "Q3", "Q4", "OT"])
+    assert.deepStrictEqual(report!.certainStates, { ours: 0, espn: 1 })
+    assert.strictEqual(report!.tails.espn.high.count, 1)
+    assert.strictEqual(report!.tails.espn.high.unlikelyWon, 0)
+    assert.deepStrictEqual(report!.priors, { market: 2 })
+    const table = formatTable([report!])
+    assert.include(table, "ncaaf  seasons 2020  games 2  states 6")
+    assert.include(table, "certain states on undecided games: ours 0  ESPN 1")
+  })
+
+  it("groups training forecasts by sport and calibration phase", () => {
+    const byPhase = trainingForecasts(games)
+    assert.deepStrictEqual([...byPhase.keys()].sort(), ["ncaaf:first-half", "ncaaf:fourth-quarter", "ncaaf:overtime", "ncaaf:third-quarter"])
+    assert.strictEqual(byPhase.get("ncaaf:first-half")!.length, 3)
+  })
+
+  it("bounds a proportion with Wilson's interval", () => {
+    assert.closeTo(wilsonUpper(0, 100), 0.037, 0.001)
+    assert.closeTo(wilsonUpper(5, 1000), 0.0116, 0.0005)
+  })
+})
