@@ -12,7 +12,7 @@ import { Schema } from "effect"
 import { topic } from "../services/bus/EventBus.ts"
 import { TopOfBook } from "../schema/Book.ts"
 import { GameState } from "../schema/GameState.ts"
-import { Order, Signal } from "../schema/Trading.ts"
+import { Fill, Order, Signal } from "../schema/Trading.ts"
 
 /** The model's view of a game. @category schemas */
 export const ModelView = Schema.Struct({
@@ -44,3 +44,21 @@ export const SignalDecided = topic(
 
 /** An order recorded by execution (written through the outbox). @category topics */
 export const OrderRecorded = topic("orders", Schema.Struct({ order: Order }))
+
+/** A fill execution recorded, once per venue fill id (written through the outbox). @category topics */
+export const FillRecorded = topic("fills", Schema.Struct({ fill: Fill, platform: Schema.String }))
+
+/** A position opened, changed, closed or settled (written through the outbox). @category topics */
+export const PositionChanged = topic(
+  "positions",
+  Schema.Struct({
+    positionId: Schema.String,
+    gameId: Schema.String,
+    status: Schema.String,
+    quantity: Schema.Number,
+    costMicros: Schema.Number,
+    feesMicros: Schema.Number,
+    realizedPnlMicros: Schema.Number,
+    reason: Schema.optionalKey(Schema.String)
+  })
+)

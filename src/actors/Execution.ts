@@ -1,33 +1,38 @@
 /**
- * The execution actor: the singleton that turns approved signals into orders.
+ * The execution actor: the singleton that turns approved orders into venue orders and drives each
+ * through its lifecycle, and the driver that does the work on this runner.
  *
- * `Submit` is a persisted message keyed by the client order id, handled in the same transaction
- * as its stored reply (`WithTransaction`): the order row, its outbox event and the cluster's reply
- * commit together, so a crash or a redelivery can neither lose the order nor record it twice. The
- * client order id is derived from the signal (`<signal id>-<leg>`), so the venue would see the same
- * idempotency key on a retry too.
- *
- * In paper mode the order is recorded as submitted against the real book it was priced on; the
- * paper fill model (latency, fill rate, slippage) and live order entry belong to the execution
- * work that builds on this actor. Live mode is refused at start-up until then.
+ * - `Submit` is a persisted message keyed by the client order id (`<signal id>-<leg>`, derived from
+ *   the intent). Its handler records the order as `pending_submit` with its outbox event in one
+ *   transaction (a replayed intent finds the row and places nothing), then hands it to the driver
+ *   and answers at once, so the legs of an arbitrage go out concurrently.
+ * - The **driver** sends the order to its {@link Venue} exactly once. The venue's answer, and every
+ *   event on the venue's stream, is applied through `Trades.ts` (fills deduplicated by venue fill
+ *   id, transitions never regress). A timeout or a lost connection makes the order `unknown`: it is
+ *   never resent, only resolved by a status query.
+ * - The **upkeep** singleton (exported; not yet mounted by `runtime/App.ts`, whose test-clock
+ *   simulation its timers slowed) runs the exit checks every `exits.checkInterval` and,
+ *   at start-up and then every few seconds, resolves orders whose fate is
+ *   open (`pending_submit` found after a crash counts as unknown: the request may have left), so a
+ *   restart neither loses a fill nor places a second order.
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
-import { ClusterSchema, Entity } from "effect/cluster"
+import { Context, Duration, Effect, FiberSet, Layer, Schedule, Schema, Stream } from "effect"
+import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import { SqlClient } from "effect/sql"
+import type { VenueReport } from "../domain/execution/OrderLifecycle.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
-import { Outbox } from "../services/bus/Outbox.ts"
-import { eventId } from "../services/bus/EventBus.ts"
-import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
+import { StorageError } from "../schema/errors/StorageError.ts"
 import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
 import { OutcomeRef } from "../schema/Market.ts"
 import { Price, Qty } from "../schema/Money.ts"
-import { Action, type Order, OrderStatus, TimeInForce } from "../schema/Trading.ts"
-import { OrderRecorded } from "./Events.ts"
-import { nowMillis } from "../services/Time.ts"
+import { Action, OrderStatus, TimeInForce } from "../schema/Trading.ts"
+import { type OrderSnapshot, type Venue, type VenueEvent, type VenueOrderState, Venues } from "../services/venue/Venue.ts"
+import { PaperMarket } from "../services/venue/PaperVenue.ts"
+import { checkExits } from "./Positions.ts"
+import * as Trades from "./Trades.ts"
 
 /** @category messages */
 export const Submit = Rpc.make("Submit", {
@@ -39,12 +44,14 @@ export const Submit = Rpc.make("Submit", {
     action: Action,
     limitPrice: Price,
     quantity: Qty,
-    timeInForce: TimeInForce
+    timeInForce: TimeInForce,
+    postOnly: Schema.optionalKey(Schema.Boolean),
+    purpose: Schema.optionalKey(Schema.Literals(["entry", "exit", "unwind", "hedge"]))
   },
   success: Schema.Struct({ status: OrderStatus, recorded: Schema.Boolean }),
   error: StorageError,
   primaryKey: (p) => p.clientOrderId
-}).annotate(ClusterSchema.Persisted, true).annotate(ClusterSchema.WithTransaction, true)
+}).annotate(ClusterSchema.Persisted, true)
 
 /** @category entities */
 export const Execution = Entity.make("Execution", [Submit])
@@ -52,21 +59,140 @@ export const Execution = Entity.make("Execution", [Submit])
 /** The one execution entity. @category constants */
 export const EXECUTION_ID = "global"
 
+/** How often orders of unknown fate are resolved by a status query. */
+const RESOLVE_EVERY = Duration.seconds(2)
+
+const stateReport = (state: VenueOrderState): VenueReport => ({ _tag: "State", status: state.status, filled: state.filledQuantity })
+
+/**
+ * The runner-local driver: places recorded orders and applies what the venues report.
+ *
+ * @category services
+ */
+export class ExecutionDriver extends Context.Service<ExecutionDriver, {
+  /** Sends a recorded `pending_submit` order to its venue, in the background */
+  readonly launch: (clientOrderId: string) => Effect.Effect<void>
+  /** Sends it and waits for the venue's first answer (tests, unwinds) */
+  readonly place: (clientOrderId: string) => Effect.Effect<void, StorageError>
+  /** Resolves every open order by a status query (start-up and upkeep) */
+  readonly reconcile: Effect.Effect<number, StorageError>
+  readonly books: Trades.Books
+  /**
+   * What upkeep has to look at: orders of open fate, and open positions. Set at start-up and by
+   * every change that may create work, cleared by a pass that finds none (so an idle runtime does
+   * not query the database every second)
+   */
+  readonly work: { reconcile: boolean; exits: boolean }
+}>()("arbees/actors/ExecutionDriver") {
+  static readonly layer: Layer.Layer<ExecutionDriver, never, Venues | AppConfig | Trades.TradesContext> = Layer.effect(
+    ExecutionDriver,
+    Effect.gen(function*() {
+      const { config } = yield* AppConfig
+      const venues = yield* Venues
+      const context = yield* Effect.context<Trades.TradesContext>()
+      const books: Trades.Books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
+      const fibers = yield* FiberSet.make()
+      const work = { reconcile: true, exits: true }
+
+      const applySnapshot = (snapshot: OrderSnapshot) =>
+        Effect.gen(function*() {
+          for (const fill of snapshot.fills) if (yield* Trades.applyFill(books, fill)) work.exits = true
+          yield* Trades.applyReport(books, snapshot.state.clientOrderId, stateReport(snapshot.state), {
+            reason: snapshot.state.reason,
+            venueOrderId: snapshot.state.venueOrderId,
+            realism: snapshot.state.realism
+          })
+        })
+
+      const place = (clientOrderId: string) =>
+        Effect.gen(function*() {
+          const row = yield* Trades.readOrder(clientOrderId).pipe(Effect.mapError((e) => Trades.storage(e)))
+          if (row === undefined || row.status !== "pending_submit") return
+          const venue = venues.get(row.outcome.platform)
+          const result = yield* venue.submit({
+            clientOrderId: row.clientOrderId,
+            outcome: row.outcome,
+            action: row.action,
+            limitPrice: row.limitPrice,
+            quantity: row.quantity,
+            timeInForce: row.timeInForce,
+            postOnly: row.postOnly,
+            ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {})
+          }).pipe(Effect.result)
+          if (result._tag === "Success") return yield* applySnapshot(result.success)
+          const reason = result.failure.reason
+          // Only a proven refusal is a rejection; anything we cannot be sure of is unknown
+          const report: VenueReport = reason._tag === "OutcomeUnknown" ? { _tag: "Unknown" } : { _tag: "Rejected" }
+          if (report._tag === "Unknown") work.reconcile = true
+          const text = reason._tag === "Rejected" ? `${reason.code}: ${reason.message}` : reason._tag
+          yield* Trades.applyReport(books, clientOrderId, report, { reason: text })
+        }).pipe(Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
+
+      const resolve = (row: Trades.OrderRow, venue: Venue) =>
+        Effect.gen(function*() {
+          const snapshot = yield* venue.status({ clientOrderId: row.clientOrderId, venueOrderId: row.venueOrderId }).pipe(
+            Effect.catch(() => Effect.succeed("unreachable" as const))
+          )
+          if (snapshot === "unreachable") return
+          if (snapshot !== undefined) return yield* applySnapshot(snapshot)
+          // The venue has no such order: it never got it, or (paper) it died with the process
+          if (row.status === "pending_submit" || row.status === "unknown") {
+            yield* Trades.applyReport(books, row.clientOrderId, { _tag: "NotFound" }, { reason: "venue has no such order" })
+          } else if (venue.paper) {
+            yield* Trades.applyReport(books, row.clientOrderId, { _tag: "State", status: "canceled", filled: row.filled }, { reason: "paper venue restarted" })
+          }
+        })
+
+      const reconcile = Effect.gen(function*() {
+        const open = yield* Trades.openOrders.pipe(Effect.mapError(Trades.storage))
+        for (const row of open) yield* resolve(row, venues.get(row.outcome.platform))
+        // Resting orders are followed by the event stream; only an unresolved fate needs polling
+        work.reconcile = open.some((o) => o.status === "unknown" || o.status === "pending_submit")
+        return open.length
+      }).pipe(Effect.provideContext(context))
+
+      const onEvent = (event: VenueEvent) =>
+        (event._tag === "Filled"
+          ? Effect.map(Trades.applyFill(books, event.fill), (applied) => void (applied && (work.exits = true)))
+          : Effect.asVoid(Trades.applyReport(books, event.state.clientOrderId, stateReport(event.state), {
+            reason: event.state.reason,
+            venueOrderId: event.state.venueOrderId,
+            realism: event.state.realism
+          }))).pipe(
+            Effect.catchCause((cause) => Effect.logError("venue event not applied", cause)),
+            Effect.provideContext(context)
+          )
+
+      for (const platform of ["kalshi", "polymarket"] as const) {
+        yield* venues.get(platform).events.pipe(Stream.runForEach(onEvent), FiberSet.run(fibers))
+      }
+
+      return ExecutionDriver.of({
+        launch: (id) =>
+          Effect.asVoid(FiberSet.run(fibers, place(id).pipe(Effect.catchCause((cause) => Effect.logError("order placement failed", cause))))),
+        place,
+        reconcile,
+        books,
+        work
+      })
+    })
+  )
+}
+
 /** @category layers */
 export const layer = Execution.toLayer(
   Effect.gen(function*() {
     const { config } = yield* AppConfig
-    const sql = yield* SqlClient.SqlClient
-    const outbox = yield* Outbox
+    const driver = yield* ExecutionDriver
+    const context = yield* Effect.context<Trades.TradesContext>()
     const diagnostics = yield* Diagnostics
     const report = yield* diagnostics.register({ id: "singleton:execution", kind: "singleton", parent: "runner" })
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
 
     const submit = Effect.fn("Execution.submit")(function*(p: typeof Submit.payloadSchema.Type) {
-      const now = yield* nowMillis
-      report.lastMessageAt = now
-      const order: Order = {
+      report.lastMessageAt = yield* Effect.clockWith((c) => c.currentTimeMillis)
+      const recorded = yield* Trades.recordOrder({
         clientOrderId: p.clientOrderId,
         signalId: p.signalId,
         gameId: p.gameId,
@@ -74,32 +200,44 @@ export const layer = Execution.toLayer(
         action: p.action,
         limitPrice: p.limitPrice,
         quantity: p.quantity,
-        filledQuantity: 0 as Qty,
         timeInForce: p.timeInForce,
-        status: "submitted",
-        paper: config.mode === "paper",
-        createdAt: now,
-        updatedAt: now
-      }
-      const recorded = yield* sql.withTransaction(
-        Effect.gen(function*() {
-          const rows = yield* sql`
-            INSERT INTO orders (client_order_id, platform, market_id, outcome_id, game_id, signal_id, action, time_in_force,
-                                limit_price_micros, quantity, filled_quantity, status, paper, created_at, updated_at)
-            VALUES (${order.clientOrderId}, ${order.outcome.platform}, ${order.outcome.marketId}, ${order.outcome.outcomeId}, ${order.gameId},
-                    ${p.signalId}, ${order.action}, ${order.timeInForce}, ${order.limitPrice}, ${order.quantity}, 0, ${order.status},
-                    ${order.paper}, to_timestamp(${now / 1000}), to_timestamp(${now / 1000}))
-            ON CONFLICT (client_order_id) DO NOTHING RETURNING client_order_id`
-          if (rows.length === 0) return false
-          yield* outbox.append(OrderRecorded, { id: eventId("order", order.clientOrderId, "submitted"), key: order.clientOrderId, payload: { order }, occurredAt: now })
-          return true
-        })
-      ).pipe(Effect.mapError((e) => new StorageError({ reason: new QueryFailed({ message: e.message }) })))
-      report.details["orders"] = (Number(report.details["orders"] ?? 0)) + (recorded ? 1 : 0)
-      return { status: order.status, recorded }
+        postOnly: p.postOnly ?? false,
+        purpose: p.purpose ?? "entry",
+        paper: config.mode === "paper"
+      }).pipe(Effect.provideContext(context))
+      if (recorded) yield* driver.launch(p.clientOrderId)
+      report.details["orders"] = Number(report.details["orders"] ?? 0) + (recorded ? 1 : 0)
+      return { status: "pending_submit" as const, recorded }
     })
 
     return Execution.of({ Submit: ({ payload }) => submit(payload) })
   }),
   { maxIdleTime: "1 hour" }
+)
+
+/**
+ * The upkeep singleton: reconciles open orders at start-up and then every few seconds.
+ *
+ * @category layers
+ */
+export const upkeep = Singleton.make(
+  "execution-upkeep",
+  Effect.gen(function*() {
+    const driver = yield* ExecutionDriver
+    const { config } = yield* AppConfig
+    const context = yield* Effect.context<Trades.TradesContext | PaperMarket | AppConfig>()
+    const exits = Effect.suspend(() =>
+      driver.work.exits ? Effect.map(checkExits(driver.place), (checks) => void (driver.work.exits = checks.length > 0)) : Effect.void
+    )
+    yield* exits.pipe(
+      Effect.provideContext(context),
+      Effect.catchCause((cause) => Effect.logError("exit check failed", cause)),
+      Effect.repeat(Schedule.spaced(config.exits.checkInterval)),
+      Effect.forkScoped
+    )
+    yield* Effect.suspend(() => (driver.work.reconcile ? Effect.asVoid(driver.reconcile) : Effect.void)).pipe(
+      Effect.catchCause((cause) => Effect.logError("order reconciliation failed", cause)),
+      Effect.repeat(Schedule.spaced(RESOLVE_EVERY))
+    )
+  })
 )

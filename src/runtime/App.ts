@@ -47,6 +47,8 @@ import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { TeamReference } from "../services/matching/TeamReference.ts"
 import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
+import * as HubPaperMarket from "../services/venue/HubPaperMarket.ts"
+import * as PaperVenue from "../services/venue/PaperVenue.ts"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
 import * as Partitions from "../services/database/Partitions.ts"
@@ -108,6 +110,9 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
 /** ESPN, Kalshi and Polymarket over the machine's transport. @category layers */
 export const ExternalSystems = externalSystemsWith(LiveTransport)
 
+/** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
+export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provideMerge(PaperVenue.layer), Layer.provideMerge(HubPaperMarket.layer))
+
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(
   BankrollActor.layer,
@@ -116,7 +121,7 @@ export const Actors = Layer.mergeAll(
   GameActor.layer,
   Orchestrator.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
-)
+).pipe(Layer.provide(OrderEntry))
 
 /** This process's node in the supervision tree: the parent of its actors. @category layers */
 export const RunnerNode = Layer.effectDiscard(

@@ -65,6 +65,7 @@ export type TimeInForce = typeof TimeInForce.Type
  */
 export const OrderStatus = Schema.Literals([
   "pending_submit",
+  "acknowledged",
   "submitted",
   "unknown",
   "resting",
@@ -72,6 +73,7 @@ export const OrderStatus = Schema.Literals([
   "filled",
   "canceled",
   "rejected",
+  "expired",
   "denied"
 ])
 export type OrderStatus = typeof OrderStatus.Type

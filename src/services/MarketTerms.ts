@@ -57,6 +57,14 @@ export class MarketTerms extends Context.Service<MarketTerms, {
           : ({ _tag: "NonRoutable", reason: schedule.reason } as const)
       })
 
+      // A tagged error's message may be empty: fall back to its tag and reason, never to ""
+      const whyFailed = (e: unknown): string => {
+        if (e instanceof Error && e.message !== "") return e.message
+        const t = e as { _tag?: unknown; reason?: { _tag?: unknown; message?: unknown } } | undefined
+        const parts = [t?._tag, t?.reason?._tag, t?.reason?.message].filter((x): x is string => typeof x === "string" && x !== "")
+        return parts.length > 0 ? parts.join(": ") : "unknown error"
+      }
+
       const cache = yield* Cache.make({
         capacity: 4096,
         timeToLive: config.discovery.listingsTtl,
@@ -65,7 +73,7 @@ export class MarketTerms extends Context.Service<MarketTerms, {
           const lookup: Effect.Effect<Terms, unknown> = platform === "kalshi" ? kalshiTerms(marketId) : polymarketTerms(marketId)
           return lookup.pipe(
             Effect.catch((e) =>
-              Effect.succeed<Terms>({ _tag: "NonRoutable", reason: `fee terms unavailable: ${e instanceof Error ? e.message : String(e)}` })
+              Effect.succeed<Terms>({ _tag: "NonRoutable", reason: `fee terms unavailable: ${whyFailed(e)}` })
             )
           )
         }

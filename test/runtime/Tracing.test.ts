@@ -109,7 +109,6 @@ layer(runtime, { excludeTestServices: true, timeout: "60 seconds" })("tracing", 
         "GameActor.signal",
         "Execution.client.Submit",
         "Execution.Submit",
-        "sql.transaction",
         "Execution.submit"
       ])
       assert.deepStrictEqual(recorder.ancestry("Risk.check"), [

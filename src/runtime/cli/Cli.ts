@@ -14,13 +14,17 @@ import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { recordCommand, runCommand, runProgram } from "./RunCommand.ts"
 import { replayCommand } from "./ReplayCommand.ts"
+import { ordersCommand, positionsCommand } from "./TradesCommand.ts"
 import { tradingCommand } from "./TradingCommand.ts"
 
 /** @category commands */
 export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
-  Command.withSubcommands([runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand])
+  Command.withSubcommands([
+    runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand,
+    ordersCommand, positionsCommand
+  ])
 )
 
 /** @category commands */

@@ -1,6 +1,6 @@
 /**
  * The paper venue's view of the real market, over the runner's {@link MarketDataHub} and the
- * venues' fee terms ({@link MarketTerms}).
+ * venues' fee terms ({@link MarketTerms}; without them every paper order is rejected).
  *
  * An outcome the paper venue trades is subscribed on the hub once and kept for the life of the
  * layer (the game actor that priced the order usually streams it already; the hub's
@@ -23,11 +23,12 @@ import { type MarketEvent, PaperMarket } from "./PaperVenue.ts"
 const DEPTH = 50
 
 /** @category layers */
-export const layer: Layer.Layer<PaperMarket, never, MarketDataHub | MarketTerms> = Layer.effect(
+export const layer: Layer.Layer<PaperMarket, never, MarketDataHub> = Layer.effect(
   PaperMarket,
   Effect.gen(function*() {
     const hub = yield* MarketDataHub
-    const terms = yield* MarketTerms
+    // Without fee terms (a runtime with no venue clients) every paper order is rejected, never guessed
+    const terms = yield* Effect.serviceOption(MarketTerms)
     const scope = yield* Effect.scope
     const subscriptions = new Map<string, BookSubscription>()
     const events = yield* PubSub.unbounded<MarketEvent>()
@@ -60,7 +61,10 @@ export const layer: Layer.Layer<PaperMarket, never, MarketDataHub | MarketTerms>
 
     return PaperMarket.of({
       book,
-      fees: (outcome) => Effect.map(terms.termsOf(outcome.platform, outcome.marketId), (t) => (t._tag === "Routable" ? t.fees : undefined)),
+      fees: (outcome) =>
+        terms._tag === "None"
+          ? Effect.succeed(undefined)
+          : Effect.map(terms.value.termsOf(outcome.platform, outcome.marketId), (t) => (t._tag === "Routable" ? t.fees : undefined)),
       watch: (outcome) => Effect.asVoid(subscription(outcome)),
       events: Stream.fromPubSub(events)
     })

@@ -110,10 +110,12 @@ describe("arbees eval winprob", () => {
       const out = JSON.parse(result.stdout) as {
         corpus: {
           manifests: ReadonlyArray<string>
+          calibration: Record<string, string>
           leagues: ReadonlyArray<{ league: string; games: number; states: number; priors: Record<string, number>; pooled: { states: number; ratio: { value: number } }; phases: ReadonlyArray<{ phase: string }>; certainStates: { ours: number } }>
         }
       }
       assert.deepStrictEqual(out.corpus.manifests, ["manifest-fixture.jsonl"])
+      assert.include(out.corpus.calibration["ncaaf"]!, "--season 2019 --fit")
       const [nfl] = out.corpus.leagues
       assert.strictEqual(nfl!.league, "nfl")
       assert.strictEqual(nfl!.games, 1)

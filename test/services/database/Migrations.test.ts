@@ -45,6 +45,7 @@ const expectedTables = [
   "market_mappings",
   "market_prices",
   "markets",
+  "order_transitions",
   "orders",
   "outbox",
   "plays",

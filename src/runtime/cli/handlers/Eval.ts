@@ -25,7 +25,7 @@
  * @since 0.1.0
  */
 import { Console, Effect, FileSystem, Option, Path, Result, Schema } from "effect"
-import { fitPlatt } from "../../../domain/winprob/Calibration.ts"
+import { calibrations, fitPlatt } from "../../../domain/winprob/Calibration.ts"
 import { type CorpusGame, evaluateCorpus, formatTable, trainingForecasts } from "../../../domain/winprob/eval/CorpusEval.ts"
 import { decodeCsv } from "../../../domain/winprob/eval/Csv.ts"
 import { evaluateSoccer, SoccerGoal, soccerGoalColumns, SoccerResult, soccerResultColumns } from "../../../domain/winprob/eval/SoccerEval.ts"
@@ -243,9 +243,11 @@ export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit,
         report["fit"] = { seasons: [...new Set(games.map((g) => g.season))].sort(), games: games.length, platt: fitted, ...provenance }
       } else {
         const leagues = evaluateCorpus(games)
-        report["corpus"] = { leagues, ...provenance }
+        // Which seasons the calibration layer was fitted on, so a report never scores its own fit unnoticed
+        const calibration = Object.fromEntries(Object.entries(calibrations).map(([sport, t]) => [sport, t!.fit]))
+        report["corpus"] = { leagues, calibration, ...provenance }
         if (table) {
-          yield* Console.log(formatTable(leagues))
+          yield* Console.log([formatTable(leagues), ...Object.entries(calibration).map(([sport, fit]) => `calibration ${sport}: ${fit}`)].join("\n"))
           return
         }
       }

@@ -1,0 +1,63 @@
+/**
+ * When to leave a position, decided in the held outcome's own price. A NO position is marked on
+ * NO's bid and stopped on NO's price, never on YES's (the original system's costliest bug).
+ *
+ * - The **mark** is the held outcome's best bid: what selling would fetch now.
+ * - No exit inside `minHold` of entry, and none on an invalid book (no bid or no ask, or wider
+ *   than `maxSpread`) when `requireValidBook`.
+ * - At or above `holdToSettleAbove` the position is held to settlement (selling a near-certain
+ *   winner gives away the last cents to the spread and fees).
+ * - **Take-profit** at entry + `takeProfit`; **stop-loss** at entry − the sport's stop.
+ * - The exit is a sell IOC of the whole open quantity, limited at the bid − `slippageBuffer`.
+ *
+ * @since 0.1.0
+ */
+import { type Price, type Qty } from "../../schema/Money.ts"
+
+/** @category models */
+export interface ExitRules {
+  readonly takeProfit: Price
+  readonly stopLoss: Price
+  readonly holdToSettleAbove: Price
+  readonly minHoldMillis: number
+  readonly requireValidBook: boolean
+  readonly maxSpread: Price
+  /** Price points below the bid the exit limit may go */
+  readonly slippageBuffer: Price
+}
+
+/** @category models */
+export interface HeldPosition {
+  readonly quantity: Qty
+  /** Average entry price of the open quantity, in the held outcome's price */
+  readonly entryPrice: Price
+  readonly openedAt: number
+}
+
+/** The held outcome's top of book. @category models */
+export interface HeldTop {
+  readonly bid?: Price | undefined
+  readonly ask?: Price | undefined
+}
+
+/** @category models */
+export type ExitDecision =
+  | { readonly _tag: "Hold"; readonly reason: "min_hold" | "invalid_book" | "hold_to_settle" | "inside_band"; readonly mark?: Price | undefined }
+  | { readonly _tag: "Exit"; readonly reason: "take_profit" | "stop_loss"; readonly mark: Price; readonly limit: Price; readonly quantity: Qty }
+
+/**
+ * @category decisions
+ */
+export const decideExit = (position: HeldPosition, top: HeldTop, rules: ExitRules, now: number): ExitDecision => {
+  const mark = top.bid
+  if (now - position.openedAt < rules.minHoldMillis) return { _tag: "Hold", reason: "min_hold", mark }
+  if (mark === undefined) return { _tag: "Hold", reason: "invalid_book" }
+  if (rules.requireValidBook && (top.ask === undefined || top.ask < mark || top.ask - mark > rules.maxSpread)) {
+    return { _tag: "Hold", reason: "invalid_book", mark }
+  }
+  if (mark >= rules.holdToSettleAbove) return { _tag: "Hold", reason: "hold_to_settle", mark }
+  const limit = Math.max(0, mark - rules.slippageBuffer) as Price
+  if (mark >= position.entryPrice + rules.takeProfit) return { _tag: "Exit", reason: "take_profit", mark, limit, quantity: position.quantity }
+  if (mark <= position.entryPrice - rules.stopLoss) return { _tag: "Exit", reason: "stop_loss", mark, limit, quantity: position.quantity }
+  return { _tag: "Hold", reason: "inside_band", mark }
+}

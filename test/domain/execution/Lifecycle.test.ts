@@ -1,0 +1,108 @@
+import { assert, describe, it } from "@effect/vitest"
+import { decideExit, type ExitRules } from "../../../src/domain/execution/Exits.ts"
+import { applyFill, type OrderProgress, transition } from "../../../src/domain/execution/OrderLifecycle.ts"
+import { averagePrice, fillHolding, flat, refundHolding, settleHolding } from "../../../src/domain/execution/Position.ts"
+import { payoutOf } from "../../../src/domain/execution/Resolution.ts"
+import { dollars, priceOf, qtyOf } from "../../../src/schema/Money.ts"
+
+const order = (status: OrderProgress["status"], filled = "0"): OrderProgress => ({ status, quantity: qtyOf("10"), filled: qtyOf(filled) })
+
+describe("order lifecycle", () => {
+  it("pending → acknowledged → partially filled → filled", () => {
+    const a = transition(order("pending_submit"), { _tag: "State", status: "resting", filled: qtyOf("0") })
+    assert.deepStrictEqual(a, order("acknowledged"))
+    const b = applyFill(a!, qtyOf("4"))
+    assert.deepStrictEqual(b, order("partially_filled", "4"))
+    assert.deepStrictEqual(applyFill(b, qtyOf("6")), order("filled", "10"))
+  })
+
+  it("unknown is not a rejection; only the venue's answer ends it", () => {
+    const u = transition(order("pending_submit"), { _tag: "Unknown" })
+    assert.deepStrictEqual(u, order("unknown"))
+    assert.deepStrictEqual(transition(u!, { _tag: "State", status: "partially_filled", filled: qtyOf("3") }), order("partially_filled", "3"))
+    assert.deepStrictEqual(transition(u!, { _tag: "NotFound" }), order("rejected"))
+    // An acknowledged order is never closed by "not found" (it may have been archived)
+    assert.strictEqual(transition(order("acknowledged"), { _tag: "NotFound" }), undefined)
+  })
+
+  it("IOC remainder: cancelled with its fills", () => {
+    assert.deepStrictEqual(transition(order("pending_submit"), { _tag: "State", status: "canceled", filled: qtyOf("7") }), order("canceled", "7"))
+    assert.deepStrictEqual(transition(order("pending_submit"), { _tag: "State", status: "canceled", filled: qtyOf("10") }), order("filled", "10"))
+  })
+
+  it("stale and duplicate reports change nothing; terminal states stay, late fills count", () => {
+    assert.strictEqual(transition(order("partially_filled", "5"), { _tag: "State", status: "resting", filled: qtyOf("2") }), undefined)
+    assert.strictEqual(transition(order("filled", "10"), { _tag: "State", status: "canceled", filled: qtyOf("10") }), undefined)
+    assert.strictEqual(transition(order("canceled", "5"), { _tag: "Rejected" }), undefined)
+    assert.deepStrictEqual(transition(order("canceled", "5"), { _tag: "State", status: "canceled", filled: qtyOf("6") }), order("canceled", "6"))
+    assert.deepStrictEqual(applyFill(order("canceled", "5"), qtyOf("5")), order("filled", "10"))
+    assert.deepStrictEqual(transition(order("acknowledged"), { _tag: "State", status: "expired", filled: qtyOf("0") }), order("expired"))
+  })
+})
+
+describe("position arithmetic mirrors the ledger", () => {
+  it("buys, a partial sale, and settlement: realised P&L by hand", () => {
+    // Buy 30 @0.43 fee $0.52 and 50 @0.44 fee $0.87: cost 12.90 + 22.00 = 34.90
+    let h = fillHolding(flat, { action: "buy", price: priceOf("0.43"), quantity: qtyOf("30"), fee: dollars("0.52") })
+    h = fillHolding(h, { action: "buy", price: priceOf("0.44"), quantity: qtyOf("50"), fee: dollars("0.87") })
+    assert.deepStrictEqual(h, { quantity: qtyOf("80"), cost: dollars("34.90"), fees: dollars("1.39"), realized: dollars("-1.39"), entryQuantity: qtyOf("80") })
+    assert.strictEqual(averagePrice(h), priceOf("0.43625"))
+    // Sell 20 @0.50 fee $0.35: proceeds 10.00, cost removed floor(34.90 × 20/80) = 8.725
+    h = fillHolding(h, { action: "sell", price: priceOf("0.50"), quantity: qtyOf("20"), fee: dollars("0.35") })
+    assert.strictEqual(h.cost, dollars("26.175"))
+    assert.strictEqual(h.realized, dollars("-0.465")) // −1.39 + 10.00 − 8.725 − 0.35
+    // Settles as a winner: 60 × $1 = 60.00 − 26.175
+    const won = settleHolding(h, priceOf("1"))
+    assert.strictEqual(won.realized, dollars("33.36"))
+    assert.strictEqual(won.quantity, 0)
+    // ... or a loser: −0.465 − 26.175
+    assert.strictEqual(settleHolding(h, priceOf("0")).realized, dollars("-26.64"))
+    // ... or void: refunded at cost, the fees are lost
+    assert.strictEqual(refundHolding(h).realized, dollars("-0.465"))
+  })
+})
+
+const rules: ExitRules = {
+  takeProfit: priceOf("0.03"),
+  stopLoss: priceOf("0.03"),
+  holdToSettleAbove: priceOf("0.85"),
+  minHoldMillis: 10_000,
+  requireValidBook: true,
+  maxSpread: priceOf("0.50"),
+  slippageBuffer: priceOf("0.005")
+}
+
+describe("exits in the held outcome's own price", () => {
+  // A NO position bought at 0.40 (YES was 0.60)
+  const no = { quantity: qtyOf("25"), entryPrice: priceOf("0.40"), openedAt: 0 }
+  it("stop-loss on NO's bid, not YES's", () => {
+    // NO bid 0.37/ask 0.39: 0.40 − 0.03 = 0.37 → stop. (YES at 0.61/0.63 would look like a gain.)
+    assert.deepStrictEqual(decideExit(no, { bid: priceOf("0.37"), ask: priceOf("0.39") }, rules, 60_000), {
+      _tag: "Exit", reason: "stop_loss", mark: priceOf("0.37"), limit: priceOf("0.365"), quantity: qtyOf("25")
+    })
+    assert.strictEqual(decideExit(no, { bid: priceOf("0.38"), ask: priceOf("0.39") }, rules, 60_000)._tag, "Hold")
+  })
+  it("take-profit on NO's bid", () => {
+    assert.deepStrictEqual(decideExit(no, { bid: priceOf("0.43"), ask: priceOf("0.45") }, rules, 60_000), {
+      _tag: "Exit", reason: "take_profit", mark: priceOf("0.43"), limit: priceOf("0.425"), quantity: qtyOf("25")
+    })
+  })
+  it("no exit inside min hold, on an invalid book, or above the hold-to-settle mark", () => {
+    assert.deepStrictEqual(decideExit(no, { bid: priceOf("0.30"), ask: priceOf("0.31") }, rules, 9_999), { _tag: "Hold", reason: "min_hold", mark: priceOf("0.30") })
+    assert.strictEqual((decideExit(no, { bid: priceOf("0.30") }, rules, 60_000) as { reason: string }).reason, "invalid_book")
+    assert.strictEqual((decideExit(no, { bid: priceOf("0.10"), ask: priceOf("0.70") }, rules, 60_000) as { reason: string }).reason, "invalid_book")
+    assert.strictEqual((decideExit(no, { bid: priceOf("0.90"), ask: priceOf("0.92") }, rules, 60_000) as { reason: string }).reason, "hold_to_settle")
+  })
+})
+
+describe("resolution payouts", () => {
+  it("Kalshi result and settlement value; Polymarket winner and split; void", () => {
+    assert.deepStrictEqual(payoutOf({ _tag: "KalshiResult", result: "no" }, "no"), { _tag: "Price", price: priceOf("1") })
+    assert.deepStrictEqual(payoutOf({ _tag: "KalshiResult", result: "no" }, "yes"), { _tag: "Price", price: priceOf("0") })
+    assert.deepStrictEqual(payoutOf({ _tag: "KalshiValue", yesValue: priceOf("0.5") }, "no"), { _tag: "Price", price: priceOf("0.5") })
+    assert.deepStrictEqual(payoutOf({ _tag: "Winner", outcomeId: "123" }, "123"), { _tag: "Price", price: priceOf("1") })
+    assert.deepStrictEqual(payoutOf({ _tag: "Winner", outcomeId: "123" }, "456"), { _tag: "Price", price: priceOf("0") })
+    assert.deepStrictEqual(payoutOf({ _tag: "Split", payouts: { "1": priceOf("0.5"), "2": priceOf("0.5") } }, "2"), { _tag: "Price", price: priceOf("0.5") })
+    assert.deepStrictEqual(payoutOf({ _tag: "Void" }, "yes"), { _tag: "Refund" })
+  })
+})
