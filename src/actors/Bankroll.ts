@@ -17,7 +17,7 @@
  * | `postFill(account, f)` | a buy fill | available −cost, available −fee, reserved −min(cost+fee, remaining) |
  * | `postSale(account, s)` | a sell fill (an exit) | available +proceeds, available −fee |
  * | `postSettlement(account, s)` | a position settles | available +payout |
- * | `recordPositionClose(account, c)` | a position closes (exit or settlement) | piggybank share of a profit: available −x, piggybank +x |
+ * | `closePosition(c)` (or `recordPositionClose(account, c, share)`) | a position closes (exit or settlement) | piggybank share (`bankroll.piggybankShare`) of a profit: available −x, piggybank +x |
  * | `deposit(account, amount, ref)` | operator | available +amount |
  *
  * `recordPositionClose` also appends to `position_closes` (the win/loss cooldowns and the
@@ -37,7 +37,7 @@ import { Effect, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient, SqlSchema } from "effect/sql"
-import { AppConfig } from "../services/config/AppConfig.ts"
+import { AppConfig, type Config } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { QueryFailed, StorageError } from "../schema/errors/StorageError.ts"
 import type { OutcomeRef } from "../schema/Market.ts"
@@ -384,6 +384,15 @@ export const recordPositionClose = Effect.fn("Bankroll.recordPositionClose")(fun
     })
   ).pipe(Effect.mapError(storageError))
 })
+
+/**
+ * {@link recordPositionClose} on the configured account with the configured piggybank share
+ * (`bankroll.piggybankShare`): what execution calls when a position closes.
+ *
+ * @category operations
+ */
+export const closePosition = (close: PositionClose) =>
+  Effect.flatMap(AppConfig, ({ config }: { readonly config: Config }) => recordPositionClose(config.bankroll.account, close, config.bankroll.piggybankShare))
 
 /** @category models */
 export interface LedgerCheck {

@@ -1,0 +1,144 @@
+/**
+ * A strategy written here, not in `src`: registered with `Strategies.layerWith`, enabled by name
+ * in the configuration with its own Schema-validated parameters, and trading in a simulation of
+ * the real runtime over a fake Polymarket.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as NodeWS from "@effect/platform-node/NodeWS"
+import { assert, describe, it, layer } from "@effect/vitest"
+import { Effect, Layer, Schema } from "effect"
+import { SqlClient } from "effect/sql"
+import { Game } from "../../src/actors/Game.ts"
+import { upsertGame } from "../../src/actors/Orchestrator.ts"
+import { enable, builtins, Strategies } from "../../src/actors/Strategies.ts"
+import { defineStrategy } from "../../src/domain/strategy/Strategy.ts"
+import { runtimeWith } from "../../src/runtime/App.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import type { GameState } from "../../src/schema/GameState.ts"
+import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../src/schema/Ids.ts"
+import * as Money from "../../src/schema/Money.ts"
+import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
+import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
+import { eventually } from "../support/Eventually.ts"
+import { FakePolymarket, STREAM_ASSET } from "../support/FakePolymarket.ts"
+import { acquireFake } from "../support/FakeVenue.ts"
+import { migratedDatabase } from "../support/Runtime.ts"
+import * as SimulatedEspn from "../support/SimulatedEspn.ts"
+
+/** The user's strategy: buy the home side whenever its ask is at or under `maxPrice`. */
+const cheapHome = defineStrategy({
+  name: "cheap_home",
+  description: "buy the home side below a price",
+  params: Schema.Struct({ maxPrice: Schema.Finite.check(Schema.isBetween({ minimum: 0.01, maximum: 0.99 })), belief: Schema.Finite }),
+  initial: 0,
+  evaluate: (params, input, fired: number) => {
+    const home = input.books.find((b) => b.meaning === "home_win" && b.live)
+    const ask = home?.asks[0]
+    if (home === undefined || ask === undefined || ask.price > Math.round(params.maxPrice * Money.ONE) || fired > 0) return { intents: [], state: fired }
+    return {
+      state: fired + 1,
+      intents: [{
+        strategy: "cheap_home",
+        purpose: "entry" as const,
+        legs: [{ book: home, action: "buy" as const, limit: ask.price }],
+        threshold: { _tag: "edge" as const, probability: params.belief, minEdge: Money.bps(100), kelly: false },
+        desired: Money.qtyOf("10"),
+        reasons: [`home asks ${Money.formatDollars(ask.price)}`],
+        key: "cheap_home"
+      }]
+    }
+  }
+})
+
+const CONDITION = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01"
+const settings = {
+  "strategies.enabled": "cheap_home",
+  "strategies.params": JSON.stringify({ cheap_home: { maxPrice: 0.45, belief: 0.6 } })
+}
+
+const runtime = Layer.unwrap(
+  Effect.gen(function*() {
+    const fake = yield* acquireFake(() => new FakePolymarket())
+    const config = AppConfig.layerTest({
+      "polymarket.wsUrl": fake.wsUrl(),
+      "polymarket.clobUrl": fake.httpUrl(),
+      "polymarket.gammaUrl": fake.httpUrl(),
+      "discovery.leagues": "nba",
+      "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
+      ...settings
+    }).pipe(Layer.orDie)
+    const external = Layer.mergeAll(
+      MarketDataHub.layerFromConfig,
+      Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => EspnClient.layerNoDeps(optionsFrom(c)).pipe(Layer.provide(SimulatedEspn.layer([])))))
+    ).pipe(Layer.provide(Layer.mergeAll(NodeHttpClient.layerUndici, NodeWS.layerWebSocketConstructor)))
+    return runtimeWith(external).pipe(
+      Layer.provideMerge(Strategies.layerWith([cheapHome]).pipe(Layer.orDie)),
+      Layer.provideMerge(migratedDatabase("postgres")),
+      Layer.provideMerge(Diagnostics.layer),
+      Layer.provideMerge(config),
+      Layer.provideMerge(NodeServices.layer)
+    )
+  })
+)
+
+const game = (now: number): GameState => ({
+  gameId: "401736811" as GameId,
+  league: "nba",
+  sport: "nba",
+  status: "in_progress",
+  startTime: now - 3_600_000,
+  period: 2,
+  secondsRemaining: 1_800,
+  periodSecondsRemaining: 360,
+  overtime: false,
+  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 50 },
+  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 48 },
+  detail: "6:00 - 2nd",
+  observedAt: now
+})
+
+describe("user strategies", () => {
+  it.effect("an unknown name or a bad parameter stops start-up with one line", () =>
+    Effect.gen(function*() {
+      const load = (overrides: Record<string, string>) =>
+        Effect.flatMap(AppConfig, ({ config }) => enable([...builtins(config), cheapHome], config)).pipe(Effect.provide(AppConfig.layerTest(overrides)), Effect.flip)
+      assert.include((yield* load({ "strategies.enabled": "nope" })).message, "no strategy named nope")
+      const bad = yield* load({ "strategies.enabled": "cheap_home", "strategies.params": JSON.stringify({ cheap_home: { maxPrice: 2, belief: 0.6 } }) })
+      assert.include(bad.message, "strategies.params.cheap_home")
+    }))
+})
+
+layer(runtime, { excludeTestServices: true, timeout: "90 seconds" })("a strategy from a test file", (it) => {
+  it.effect("is loaded by name from the configuration and trades", () =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      yield* upsertGame(game(now))
+      yield* (yield* Game.client)("401736811").Track({
+        state: game(now),
+        revision: "r1",
+        attempt: 0,
+        outcomes: [{
+          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
+          meaning: "home_win",
+          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
+          arbEligible: false
+        }]
+      })
+      const sql = yield* SqlClient.SqlClient
+      // The fake book's best ask is 0.397 ≤ 0.45: one signal from cheap_home, approved, 10 contracts ordered
+      const orders = yield* eventually(
+        "the order",
+        sql<{ quantity: string; limit_price_micros: string }>`SELECT quantity::text, limit_price_micros::text FROM orders`,
+        (rows) => rows.length > 0,
+        "30 seconds"
+      )
+      assert.deepStrictEqual(orders.map((o) => [o.quantity, o.limit_price_micros]), [["10000000", "397000"]])
+      const signals = yield* sql<{ strategy: string; status: string; reason_code: string }>`SELECT strategy, status, reason_code FROM signals`
+      assert.deepStrictEqual(signals.map((s) => [s.strategy, s.status, s.reason_code]), [["cheap_home", "accepted", "APPROVED"]])
+      const [reserved] = yield* sql<{ amount: string }>`SELECT sum(amount_micros)::text AS amount FROM bankroll_reservations`
+      // 10 × $0.397 + the Polymarket fee 10 × 0.03 × 0.397 × 0.603 = $0.07181
+      assert.strictEqual(reserved!.amount, String(Money.dollars("4.04181")))
+    }))
+})
