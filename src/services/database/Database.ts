@@ -4,8 +4,8 @@
  *
  * Both go through the same driver (`@effect/sql-pg`) and the same SQL: the embedded database is
  * served on a loopback port by `@electric-sql/pglite-socket` and reached with one connection
- * (PGlite is single-connection). A lock file keeps two processes from opening the same embedded
- * database.
+ * (PGlite is single-connection). An OS-level lock (`lockDataDir`) keeps two processes from
+ * opening the same embedded database.
  *
  * @since 0.1.0
  */
@@ -14,7 +14,9 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { SqlClient } from "effect/sql"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as nodePath from "node:path"
 import { StorageError, Unavailable } from "../../schema/errors/StorageError.ts"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -49,37 +51,60 @@ const probe = (target: string, timeout: Duration.Duration) =>
     Effect.asVoid
   )
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
+/** The data directory's lock: a name in Linux's abstract socket namespace, derived from its real path. */
+const lockName = (dir: string): string =>
+  `\0arbees-embedded-lock:${createHash("sha256").update(fs.realpathSync(dir)).digest("hex")}`
 
-/** Takes `dir/arbees.lock` for this process, or fails if a live process holds it. */
-const lockDataDir = (dir: string) =>
+/**
+ * Takes the lock of `dir` for this process, or fails if another process holds it.
+ *
+ * The lock is an OS-level exclusive resource, not a check-then-write: a listening socket in the
+ * abstract namespace. The kernel lets exactly one process bind a name, whatever the timing, and
+ * frees it when that process exits, however it exits, so a lock is never stale. `arbees.lock`
+ * in the directory names the holder's pid, for the message only. Elsewhere (no abstract
+ * sockets) `arbees.lock` is created exclusively and a leftover one must be removed by hand.
+ *
+ * @category locking
+ */
+export const lockDataDir = (dir: string) =>
   Effect.acquireRelease(
-    Effect.try({
-      try: () => {
+    Effect.tryPromise({
+      try: async () => {
         fs.mkdirSync(dir, { recursive: true })
-        const lock = nodePath.join(dir, "arbees.lock")
-        try {
-          fs.writeFileSync(lock, String(process.pid), { flag: "wx" })
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
-          const holder = Number(fs.readFileSync(lock, "utf8").trim())
-          if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
-            throw new Error(`the embedded database in ${dir} is in use by process ${holder}`)
+        const info = nodePath.join(dir, "arbees.lock")
+        if (process.platform !== "linux") {
+          // No abstract sockets: an exclusive create, never taken over automatically (no race)
+          try {
+            fs.writeFileSync(info, String(process.pid), { flag: "wx" })
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+            throw new Error(`the embedded database in ${dir} is locked by ${info} (process ${fs.readFileSync(info, "utf8").trim()}); remove it if that process is gone`)
           }
-          fs.writeFileSync(lock, String(process.pid))
+          return { server: undefined, info }
         }
-        return lock
+        const server = net.createServer()
+        try {
+          await new Promise<void>((resolve, reject) => {
+            server.once("error", reject)
+            server.listen(lockName(dir), () => resolve())
+          })
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e
+          const holder = fs.existsSync(info) ? fs.readFileSync(info, "utf8").trim() : "another process"
+          throw new Error(`the embedded database in ${dir} is in use by ${/^\d+$/.test(holder) ? `process ${holder}` : holder}`)
+        }
+        // Never keeps the process alive on its own
+        server.unref()
+        fs.writeFileSync(info, String(process.pid))
+        return { server, info }
       },
       catch: (e) => unavailable(e instanceof Error ? e.message : String(e))
     }),
-    (lock) => Effect.sync(() => fs.rmSync(lock, { force: true }))
+    ({ info, server }) =>
+      Effect.sync(() => {
+        fs.rmSync(info, { force: true })
+        server?.close()
+      })
   )
 
 /**

@@ -38,15 +38,7 @@ const pending: Record<string, string> = {
   "polymarket.apiKey": "issue 15 (live order entry)",
   "polymarket.apiSecret": "issue 15 (live order entry)",
   "polymarket.apiPassphrase": "issue 15 (live order entry)",
-  "execution.unwindMaxLoss": "issue 11 (execution: one-legged arbitrage unwind)",
-  "exits.takeProfit": "issue 11 (exits)",
-  ...Object.fromEntries(["nfl", "ncaaf", "nba", "ncaab", "wnba", "nhl", "mlb", "mls", "soccer", "tennis", "mma"].map((s) => [`exits.stopLoss.${s}`, "issue 11 (exits)"])),
-  "exits.holdToSettleAbove": "issue 11 (exits)",
-  "exits.checkInterval": "issue 11 (exits)",
-  "exits.minHold": "issue 11 (exits)",
-  "exits.requireValidBook": "issue 11 (exits)",
-  "exits.maxSpread": "issue 11 (exits)",
-  "exits.slippageBuffer": "issue 11 (exits)"
+  "execution.unwindMaxLoss": "issue 11 (execution: one-legged arbitrage unwind)"
 }
 
 describe("configuration keys", () => {
