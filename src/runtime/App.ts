@@ -72,7 +72,11 @@ export const MigratedDatabase = Partitions.layer.pipe(
  *
  * @category layers
  */
-export const Bus = Layer.mergeAll(Outbox.layer, Fanout.layer).pipe(Layer.provideMerge(EventBus.layer), Layer.provideMerge(DeadLetters.layer))
+export const busWith = <E, R>(eventBus: Layer.Layer<EventBus, E, R>) =>
+  Layer.mergeAll(Outbox.layer, Fanout.layer).pipe(Layer.provideMerge(eventBus), Layer.provideMerge(DeadLetters.layer))
+
+/** The bus chosen by configuration (Redis or in-process). @category layers */
+export const Bus = busWith(EventBus.layer)
 
 /** Game↔market matching on the venues' listings, persisted to `market_mappings`. @category layers */
 export const Matching = MarketDiscovery.layer.pipe(

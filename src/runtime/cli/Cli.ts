@@ -13,6 +13,7 @@ import { matchCommand } from "./MatchCommand.ts"
 import { migrateCommand } from "./MigrateCommand.ts"
 import { cliInputsFrom, root } from "./Root.ts"
 import { recordCommand, runCommand, runProgram } from "./RunCommand.ts"
+import { replayCommand } from "./ReplayCommand.ts"
 import { ordersCommand, positionsCommand } from "./TradesCommand.ts"
 import { tradingCommand } from "./TradingCommand.ts"
 
@@ -21,7 +22,7 @@ export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
   Command.withSubcommands([
-    runCommand, recordCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand,
+    runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand,
     ordersCommand, positionsCommand
   ])
 )

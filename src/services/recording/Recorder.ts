@@ -9,8 +9,8 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
-import { HttpClient, HttpClientResponse } from "effect/http"
+import { Clock, Context, Duration, Effect, Layer, Option, Result } from "effect"
+import { HttpClient, HttpClientResponse, Url } from "effect/http"
 import * as Socket from "effect/socket/Socket"
 import type { Config } from "../config/AppConfig.ts"
 import type { Entry, Manifest } from "./Format.ts"
@@ -49,7 +49,9 @@ export const recordingHttpClient = (client: HttpClient.HttpClient, recorder: Rec
   HttpClient.transform(client, (effect, request) =>
     Effect.flatMap(effect, (response) =>
       Effect.map(response.text, (body) => {
-        recorder.append({ k: "http", t: Math.floor(clock.currentTimeMillisUnsafe()), method: request.method, url: request.url, status: response.status, body })
+        const url = Url.make(request.url, request.urlParams, Option.getOrUndefined(request.hash))
+        const full = Result.isSuccess(url) ? url.success.toString() : request.url
+        recorder.append({ k: "http", t: Math.floor(clock.currentTimeMillisUnsafe()), method: request.method, url: full, status: response.status, body })
         const headers = new Headers()
         for (const [k, v] of Object.entries(response.headers)) if (typeof v === "string") headers.set(k, v)
         return HttpClientResponse.fromWeb(request, new Response(body, { status: response.status, headers }))

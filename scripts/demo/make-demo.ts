@@ -1,0 +1,368 @@
+/**
+ * Builds the bundled demo recording, `demo/recording/` (labelled synthetic in its manifest).
+ *
+ * Real part: two real ESPN game summaries from the shared fixtures (NBA 401772994, IND v NY,
+ * 2025-06-01; NHL 401774292, CAR v FLA, 2025-05-29, moved three days later so the games overlap).
+ * Each play's wall-clock time, period, clock and score become a scoreboard response at that time,
+ * so the game-state timeline is the real one.
+ *
+ * Synthetic part: the venues. Each game has a Kalshi event (one market per team) and a Polymarket
+ * moneyline market (one token per team). Their books come from a seeded generator that follows a
+ * reference home-win probability — ESPN's own (NBA), or a logistic of the goal difference and the
+ * time left (NHL, whose summary has none) — with per-venue lag, noise, half-spread and depth:
+ *
+ *   fair_v(t) = clamp(ref(t - lag_v) + noise_v(t)),   noise an AR(1) (phi 0.9, sd sigma_v)
+ *   bid/ask   = fair -/+ halfSpread_v, `depth` levels a cent apart, sizes 40 + 20 k contracts
+ *
+ * A scripted dislocation in each game (Polymarket's away price drops 8 cents for 40 s) opens a
+ * cross-venue arbitrage, and a scripted slide (the home price falls 10 cents over 2 minutes on
+ * both venues, then recovers) is what a stop-loss is for. Everything is reproducible from SEED.
+ *
+ * Usage: `node scripts/demo/make-demo.ts [OUT_DIR]` (default `demo/recording`).
+ */
+import { readFileSync, rmSync } from "node:fs"
+import { SegmentWriter } from "../../src/services/recording/SegmentWriter.ts"
+import type { Entry } from "../../src/services/recording/Format.ts"
+
+const FIXTURES = "/work/shared/fixtures"
+const OUT = process.argv[2] ?? "demo/recording"
+const SEED = 20250601
+
+/** The generator's knobs, per venue. */
+export const VENUES = {
+  kalshi: { lagMillis: 4_000, sigma: 0.006, halfSpread: 0.01, depth: 5, everyMillis: 5_000 },
+  polymarket: { lagMillis: 20_000, sigma: 0.01, halfSpread: 0.015, depth: 5, everyMillis: 7_000 }
+} as const
+
+const ESPN = "https://site.api.espn.com/apis/site/v2/sports"
+const KALSHI = "https://external-api.kalshi.com/trade-api/v2"
+const GAMMA = "https://gamma-api.polymarket.com"
+const KALSHI_WS = "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
+const POLY_WS = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
+
+/** mulberry32: a small seeded PRNG. */
+const rng = (seed: number) => () => {
+  seed |= 0
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+const random = rng(SEED)
+const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+
+interface GameSpec {
+  readonly fixture: string
+  readonly league: "nba" | "nhl"
+  readonly sport: "basketball" | "hockey"
+  readonly shiftMillis: number
+  readonly periods: number
+  readonly periodSeconds: number
+  readonly kalshiSeries: string
+  readonly dislocationAt: number
+  readonly slideAt: number
+}
+
+const GAMES: ReadonlyArray<GameSpec> = [
+  { fixture: "espn-nba-summary-401772994.json", league: "nba", sport: "basketball", shiftMillis: 0, periods: 4, periodSeconds: 720, kalshiSeries: "KXNBAGAME", dislocationAt: 0.3, slideAt: 0.55 },
+  { fixture: "espn-nhl-summary-401774292.json", league: "nhl", sport: "hockey", shiftMillis: 3 * 86_400_000, periods: 3, periodSeconds: 1200, kalshiSeries: "KXNHLGAME", dislocationAt: 0.45, slideAt: 0.7 }
+]
+
+interface Moment {
+  readonly t: number
+  readonly period: number
+  readonly clockSeconds: number
+  readonly home: number
+  readonly away: number
+  readonly espnHomeProb: number | undefined
+}
+
+const clockSeconds = (text: string | undefined): number => {
+  if (text === undefined) return 0
+  const [m, s] = text.split(":")
+  return Number(m) * 60 + Number(s ?? 0)
+}
+
+const mmss = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`
+
+const ordinal = (n: number) => (n === 1 ? "1st" : n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`)
+
+/** The real game-state timeline: one moment per play, at the play's wall-clock time. */
+const timeline = (spec: GameSpec, summary: any): Array<Moment> => {
+  const wp = new Map<string, number>((summary.winprobability ?? []).map((w: any) => [String(w.playId), Number(w.homeWinPercentage)]))
+  const moments: Array<Moment> = []
+  for (const play of summary.plays ?? []) {
+    if (typeof play.wallclock !== "string") continue
+    const t = Date.parse(play.wallclock) + spec.shiftMillis
+    const period = Number(play.period?.number ?? 1)
+    let clock = clockSeconds(play.clock?.displayValue)
+    // NHL clocks count up (time elapsed in the period); ESPN's scoreboard shows time left
+    if (spec.league === "nhl") clock = Math.max(0, spec.periodSeconds - clock)
+    moments.push({ t, period, clockSeconds: clock, home: Number(play.homeScore ?? 0), away: Number(play.awayScore ?? 0), espnHomeProb: wp.get(String(play.id)) })
+  }
+  moments.sort((a, b) => a.t - b.t)
+  return moments
+}
+
+/** Reference home-win probability: ESPN's where it has one, else a logistic of lead and time left. */
+const reference = (spec: GameSpec, m: Moment): number => {
+  if (m.espnHomeProb !== undefined) return m.espnHomeProb
+  const left = Math.max(0, (spec.periods - m.period) * spec.periodSeconds + m.clockSeconds) / (spec.periods * spec.periodSeconds)
+  const lead = m.home - m.away
+  return 1 / (1 + Math.exp(-(0.15 + 1.6 * lead / Math.sqrt(0.05 + left))))
+}
+
+const competitorsOf = (summary: any, m: Moment | undefined, final: boolean): Array<unknown> =>
+  summary.header.competitions[0].competitors.map((c: any) => ({
+    id: c.id,
+    uid: c.uid,
+    type: "team",
+    order: c.order,
+    homeAway: c.homeAway,
+    ...(final ? { winner: c.homeAway === "home" ? m!.home > m!.away : m!.away > m!.home } : {}),
+    team: {
+      id: c.team.id,
+      uid: c.team.uid,
+      location: c.team.location,
+      name: c.team.name,
+      abbreviation: c.team.abbreviation,
+      displayName: c.team.displayName,
+      shortDisplayName: c.team.shortDisplayName
+    },
+    score: String(m === undefined ? 0 : c.homeAway === "home" ? m.home : m.away)
+  }))
+
+const statusOf = (m: Moment | undefined, final: boolean) => {
+  if (final) return { clock: 0, displayClock: "0:00", period: m!.period, type: { id: "3", name: "STATUS_FINAL", state: "post", completed: true, description: "Final", detail: "Final", shortDetail: "Final" } }
+  if (m === undefined) return { clock: 0, displayClock: "0:00", period: 0, type: { id: "1", name: "STATUS_SCHEDULED", state: "pre", completed: false, description: "Scheduled", detail: "Scheduled", shortDetail: "Scheduled" } }
+  const detail = `${mmss(m.clockSeconds)} - ${ordinal(m.period)}`
+  return { clock: m.clockSeconds, displayClock: mmss(m.clockSeconds), period: m.period, type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail, shortDetail: detail } }
+}
+
+const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, final: boolean) => {
+  const comp = summary.header.competitions[0]
+  const date = new Date(Date.parse(comp.date) + spec.shiftMillis).toISOString().replace(/:\d\d\.\d+Z$/, "Z")
+  const home = comp.competitors.find((c: any) => c.homeAway === "home").team
+  const away = comp.competitors.find((c: any) => c.homeAway === "away").team
+  const status = statusOf(m, final)
+  return {
+    id: summary.header.id,
+    uid: summary.header.uid,
+    date,
+    name: `${away.displayName} at ${home.displayName}`,
+    shortName: `${away.abbreviation} @ ${home.abbreviation}`,
+    competitions: [{ id: comp.id, uid: comp.uid, date, competitors: competitorsOf(summary, m, final), status }],
+    status
+  }
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10)
+const ymd = (t: number) => day(t).replaceAll("-", "")
+const kalshiDate = (t: number) => {
+  const d = new Date(t)
+  return `${String(d.getUTCFullYear()).slice(2)}${["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"][d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, "0")}`
+}
+
+const dollars = (p: number) => (Math.round(p * 100) / 100).toFixed(4)
+const fp = (n: number) => n.toFixed(2)
+const cents = (p: number) => Math.min(0.99, Math.max(0.01, Math.round(p * 100) / 100))
+
+/** A venue book for one outcome: bids and asks around `fair`. */
+const ladder = (fair: number, halfSpread: number, depth: number) => {
+  const bid = cents(fair - halfSpread)
+  const ask = Math.max(cents(fair + halfSpread), cents(bid + 0.01))
+  const bids: Array<[number, number]> = []
+  const asks: Array<[number, number]> = []
+  for (let k = 0; k < depth; k++) {
+    if (bid - k * 0.01 >= 0.01) bids.push([cents(bid - k * 0.01), 40 + 20 * k])
+    if (ask + k * 0.01 <= 0.99) asks.push([cents(ask + k * 0.01), 40 + 20 * k])
+  }
+  return { bids, asks }
+}
+
+const main = () => {
+  rmSync(OUT, { recursive: true, force: true })
+  const entries: Array<Entry> = []
+  const http = (t: number, url: string, body: unknown) => entries.push({ k: "http", t, method: "GET", url, status: 200, body: JSON.stringify(body) })
+  const boards = new Map<string, Array<{ t: number; events: Map<string, unknown> }>>()
+  const kalshiEvents: Record<string, Array<unknown>> = {}
+  const gammaEvents: Record<string, Array<unknown>> = {}
+  let kalshiConn: Array<Entry> = []
+  let polyConn: Array<Entry> = []
+  let first = Number.POSITIVE_INFINITY
+  let last = 0
+
+  GAMES.forEach((spec, gi) => {
+    const summary = JSON.parse(readFileSync(`${FIXTURES}/${spec.fixture}`, "utf8"))
+    const moments = timeline(spec, summary)
+    const comp = summary.header.competitions[0]
+    const start = Date.parse(comp.date) + spec.shiftMillis
+    const home = comp.competitors.find((c: any) => c.homeAway === "home").team
+    const away = comp.competitors.find((c: any) => c.homeAway === "away").team
+    const open = Math.min(start, moments[0]!.t) - 30 * 60_000
+    const end = moments[moments.length - 1]!.t + 2 * 60_000
+    first = Math.min(first, open)
+    last = Math.max(last, end + 15 * 60_000)
+
+    // ESPN: the league's scoreboard whenever the game moves
+    const board = boards.get(spec.league) ?? []
+    boards.set(spec.league, board)
+    board.push({ t: open, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, undefined, false)]]) })
+    let previous = ""
+    for (const m of moments) {
+      const key = `${m.period}|${m.clockSeconds}|${m.home}|${m.away}`
+      if (key === previous) continue
+      previous = key
+      board.push({ t: m.t, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, m, false)]]) })
+    }
+    board.push({ t: end, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, moments[moments.length - 1], true)]]) })
+
+    // Kalshi: an event with one market per team
+    const eventTicker = `${spec.kalshiSeries}-${kalshiDate(start)}${away.abbreviation}${home.abbreviation}`
+    const title = `${away.location} at ${home.location}`
+    const market = (team: any) => ({
+      ticker: `${eventTicker}-${team.abbreviation}`,
+      event_ticker: eventTicker,
+      market_type: "binary",
+      title: `${title} Winner?`,
+      yes_sub_title: team.location,
+      no_sub_title: team.location,
+      status: "active",
+      open_time: new Date(open - 86_400_000).toISOString(),
+      close_time: new Date(end + 14 * 86_400_000).toISOString(),
+      expected_expiration_time: new Date(end + 3_600_000).toISOString(),
+      rules_primary: `If ${team.location} wins the ${title} ${spec.sport} game scheduled for ${day(start)}, then the market resolves to Yes.`,
+      price_level_structure: "linear_cent",
+      price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }],
+      result: ""
+    })
+    const kEvent = { event_ticker: eventTicker, series_ticker: spec.kalshiSeries, title, sub_title: day(start), category: "Sports", mutually_exclusive: true, markets: [market(home), market(away)] }
+    ;(kalshiEvents[spec.kalshiSeries] ??= []).push(kEvent)
+    http(open, `${KALSHI}/events/${eventTicker}`, { event: { ...kEvent, markets: undefined }, markets: kEvent.markets })
+    for (const m of kEvent.markets) http(open, `${KALSHI}/markets/${m.ticker}`, { market: m })
+    http(open, `${KALSHI}/series/${spec.kalshiSeries}`, { series: { ticker: spec.kalshiSeries, title: `${spec.league.toUpperCase()} Game`, category: "Sports", frequency: "custom", fee_type: "quadratic", fee_multiplier: 1 } })
+
+    // Polymarket: a moneyline market, tokens [away, home]
+    const token = (side: number) => `${SEED}${gi}${side}`.padEnd(77, String(gi + 3))
+    const condition = `0x${(SEED * 7919 + gi).toString(16).padStart(64, "d")}`
+    const slug = `${spec.league}-${away.abbreviation.toLowerCase()}-${home.abbreviation.toLowerCase()}-${day(start)}`
+    const gammaEvent = {
+      id: String(990000 + gi),
+      ticker: slug,
+      slug,
+      title: `${away.name} vs. ${home.name}`,
+      startDate: new Date(open - 86_400_000).toISOString(),
+      endDate: new Date(end + 7 * 86_400_000).toISOString(),
+      active: true,
+      closed: false,
+      eventDate: day(start),
+      tags: [{ id: "1", label: "Sports", slug: "sports" }, { id: "2", label: spec.league.toUpperCase(), slug: spec.league }],
+      markets: [{
+        id: String(5990000 + gi),
+        question: `${away.name} vs. ${home.name}`,
+        conditionId: condition,
+        slug,
+        outcomes: JSON.stringify([away.name, home.name]),
+        outcomePrices: JSON.stringify(["0.5", "0.5"]),
+        clobTokenIds: JSON.stringify([token(0), token(1)]),
+        sportsMarketType: "moneyline",
+        gameStartTime: new Date(start).toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00"),
+        active: true,
+        closed: false,
+        enableOrderBook: true,
+        feesEnabled: true,
+        feeSchedule: { rate: 0.03, exponent: 1, takerOnly: true }
+      }]
+    }
+    gammaEvents[spec.league] = [...(gammaEvents[spec.league] ?? []), gammaEvent]
+    http(open, `${GAMMA}/markets?limit=100&offset=0&condition_ids=${condition}`, gammaEvent.markets)
+
+    // The books: seeded, following the reference with lag, noise, spread and depth
+    const refAt = (t: number): number => {
+      let p = 0.5
+      for (const m of moments) {
+        if (m.t > t) break
+        p = reference(spec, m)
+      }
+      const span = end - moments[0]!.t
+      const slideStart = moments[0]!.t + spec.slideAt * span
+      const x = (t - slideStart) / 120_000
+      // The scripted slide: home falls 10 cents over 2 minutes, holds 3, recovers over 5
+      const slide = x < 0 ? 0 : x < 1 ? 0.1 * x : x < 2.5 ? 0.1 : x < 5 ? 0.1 * (1 - (x - 2.5) / 2.5) : 0
+      return Math.min(0.97, Math.max(0.03, p - slide))
+    }
+    const finalHome = moments[moments.length - 1]!.home > moments[moments.length - 1]!.away
+    const dislocation = moments[0]!.t + spec.dislocationAt * (end - moments[0]!.t)
+    for (const venue of ["kalshi", "polymarket"] as const) {
+      const knobs = VENUES[venue]
+      let noise = 0
+      for (let t = open + knobs.everyMillis * (gi + 1) / 3; t <= end + 10 * 60_000; t += knobs.everyMillis + Math.floor(random() * 1_000)) {
+        noise = 0.9 * noise + knobs.sigma * gauss()
+        const settled = t > end
+        let fair = settled ? (finalHome ? 0.99 : 0.01) : Math.min(0.98, Math.max(0.02, refAt(t - knobs.lagMillis) + noise))
+        const tt = Math.floor(t)
+        if (venue === "kalshi") {
+          for (const [team, p] of [[home, fair], [away, 1 - fair]] as const) {
+            const { bids, asks } = ladder(p, knobs.halfSpread, knobs.depth)
+            // Kalshi books are yes bids and no bids; a no bid at q is a yes ask at 1 - q
+            kalshiConn.push({
+              k: "ws", t: tt, c: 1, e: "in",
+              data: JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 0, msg: { market_ticker: `${eventTicker}-${team.abbreviation}`, yes_dollars_fp: bids.map(([px, n]) => [dollars(px), fp(n)]).reverse(), no_dollars_fp: asks.map(([px, n]) => [dollars(1 - px), fp(n)]).reverse() } })
+            })
+          }
+        } else {
+          // The scripted dislocation: Polymarket's away price 8 cents low for 40 s
+          const away8 = tt >= dislocation && tt < dislocation + 40_000 ? 0.08 : 0
+          for (const [side, p] of [[1, fair], [0, 1 - fair - away8]] as const) {
+            const { bids, asks } = ladder(p, knobs.halfSpread, knobs.depth)
+            polyConn.push({
+              k: "ws", t: tt, c: 2, e: "in",
+              data: JSON.stringify({ event_type: "book", asset_id: token(side), market: condition, bids: bids.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), asks: asks.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), timestamp: String(tt), hash: "synthetic" })
+            })
+          }
+        }
+        fair = 0
+      }
+    }
+  })
+
+  // Listings, answered from the first moment on
+  for (const [series, events] of Object.entries(kalshiEvents)) {
+    http(first, `${KALSHI}/events?limit=200&series_ticker=${series}&status=open&with_nested_markets=true`, { events, cursor: "" })
+  }
+  for (const [league, events] of Object.entries(gammaEvents)) {
+    http(first, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=0`, events)
+  }
+  // Scoreboards: each league's board at each change of any of its games
+  for (const [league, changes] of boards) {
+    const sport = GAMES.find((g) => g.league === league)!.sport
+    const current = new Map<string, unknown>()
+    changes.sort((a, b) => a.t - b.t)
+    for (const change of changes) {
+      for (const [id, e] of change.events) current.set(id, e)
+      http(change.t, `${ESPN}/${sport}/${league}/scoreboard?dates=${ymd(change.t)}`, { leagues: [{ abbreviation: league.toUpperCase() }], events: [...current.values()] })
+    }
+  }
+  entries.push({ k: "ws", t: first, c: 1, e: "open", url: KALSHI_WS }, { k: "ws", t: first, c: 2, e: "open", url: POLY_WS })
+  for (let t = first; t <= last; t += 10_000) kalshiConn.push({ k: "ws", t, c: 1, e: "ping" })
+  entries.push(...kalshiConn, ...polyConn)
+  kalshiConn = []
+  polyConn = []
+  entries.sort((a, b) => a.t - b.t)
+
+  const writer = new SegmentWriter({
+    dir: OUT,
+    segmentBytes: 4 * 1024 * 1024,
+    segmentMillis: 3_600_000,
+    maxBytes: 64 * 1024 * 1024,
+    flushEntries: 4_096,
+    flushMillis: 600_000,
+    synthetic: true,
+    description: "SYNTHETIC venue books (seeded generator, scripts/demo/make-demo.ts) around two real ESPN games: NBA 401772994 and NHL 401774292 (moved 3 days later)"
+  })
+  for (const e of entries) writer.append(e)
+  const manifest = writer.close()
+  console.log(`demo recording: ${manifest.entries} entries, ${manifest.segments.reduce((n, s) => n + s.bytes, 0)} bytes, ${new Date(manifest.start!).toISOString()} .. ${new Date(manifest.end!).toISOString()}`)
+}
+
+main()

@@ -1,0 +1,229 @@
+/**
+ * `arbees replay`: runs a recording through the real runtime — decoders, books, the market-data
+ * hub, matching, the orchestrator, game actors, risk, bankroll, execution — with time driven by
+ * the recording through Effect's `Clock` (a `TestClock` the driver moves), and the transports
+ * answering from the recording (`ReplayTransport`). No component knows it is replaying.
+ *
+ * The driver moves the clock to the next recorded frame (or by at most `stepMillis`), delivers
+ * the frames due, and lets the runtime settle before the next step; `speed` paces the steps
+ * against the wall clock (`max`: no pacing). Randomness is seeded. The database is a fresh
+ * in-memory embedded one and the bus the in-process one, whatever the configuration says, so a
+ * replay never touches live state.
+ *
+ * The result carries the event log (every bus event, per topic in publication order) and its
+ * SHA-256 digest: two replays of one recording with the same settings give the same digest.
+ *
+ * @since 0.1.0
+ */
+import { createHash, generateKeyPairSync } from "node:crypto"
+import { Effect, Layer, Random } from "effect"
+import { TestClock } from "effect/testing"
+import * as Events from "../../actors/Events.ts"
+import { EventBus, type Topic } from "../../services/bus/EventBus.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
+import { Database, embeddedClient, serveEmbedded } from "../../services/database/Database.ts"
+import { migrate } from "../../services/database/Migrations.ts"
+import { Diagnostics } from "../../services/Diagnostics.ts"
+import type { Recording } from "../../services/recording/RecordingReader.ts"
+import { type ReplayCounts, ReplayWorld } from "../../services/recording/ReplayTransport.ts"
+import { Actors, busWith, externalSystemsWith, RunnerNode } from "../App.ts"
+import * as Cluster from "../Cluster.ts"
+import { HttpClient } from "effect/http"
+import * as Socket from "effect/socket/Socket"
+import { Context } from "effect"
+import { unsafeWallClockMillis } from "../WallClock.ts"
+
+/** The machine's clock, for pacing and speed figures only (the runtime sees the replay clock). */
+const wallNow = Effect.sync(unsafeWallClockMillis)
+
+/** @category models */
+export type Speed = "1" | "10" | "max"
+
+/** @category models */
+export interface Progress {
+  readonly simulatedAt: number
+  readonly start: number
+  readonly end: number
+  readonly frames: number
+  readonly http: number
+  readonly games: number
+  readonly framesPerSecond: number
+}
+
+/** @category models */
+export interface ReplayOptions {
+  readonly speed: Speed
+  /** Longest clock step between settles */
+  readonly stepMillis?: number | undefined
+  /** Keeps running this long after the last recorded entry (settlement, releases) */
+  readonly tailMillis?: number | undefined
+  /** Stops at this simulated time (epoch ms) instead of the recording's end plus the tail */
+  readonly until?: number | undefined
+  /** Called about every `progressEvery` steps */
+  readonly onProgress?: ((p: Progress) => void) | undefined
+  readonly progressEvery?: number | undefined
+  readonly seed?: string | undefined
+}
+
+/** One bus event, as the event log holds it. @category models */
+export interface LoggedEvent {
+  readonly topic: string
+  readonly id: string
+  readonly key: string
+  readonly payload: unknown
+}
+
+/** @category models */
+export interface ReplayResult {
+  readonly start: number
+  readonly end: number
+  readonly counts: ReplayCounts
+  /** Requests the recording could not answer (the first few) */
+  readonly missing: ReadonlyArray<string>
+  readonly events: ReadonlyArray<LoggedEvent>
+  /** The event log, one JSON line per event, topics in name order */
+  readonly log: string
+  readonly digest: string
+  readonly wallMillis: number
+  readonly steps: number
+}
+
+const isTopic = (v: unknown): v is Topic<unknown> =>
+  typeof v === "object" && v !== null && typeof (v as Topic<unknown>).name === "string" && "codec" in v
+
+/** Every topic the actors publish. @category events */
+export const topics: ReadonlyArray<string> = [...new Set(Object.values(Events).filter(isTopic).map((t) => t.name))].sort()
+
+/** Waits for the runtime to go quiet: a few turns of the real event loop. */
+const settle = (turns: number) =>
+  Effect.promise(async () => {
+    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve))
+  })
+
+/** A fresh in-memory embedded database, migrated. */
+const MemoryDatabase = Layer.effectDiscard(Effect.orDie(migrate())).pipe(
+  Layer.provideMerge(
+    Layer.unwrap(
+      Effect.map(serveEmbedded(undefined), (url) =>
+        embeddedClient(url).pipe(Layer.provideMerge(Layer.succeed(Database, Database.of({ kind: "embedded", target: "memory" })))))
+    ).pipe(Layer.orDie)
+  )
+)
+
+/** The runtime over a replayed world: real actors, cluster and external clients. */
+const replayRuntime = (world: ReplayWorld) => {
+  const transport = Layer.succeedContext(
+    Context.make(HttpClient.HttpClient, world.httpClient).pipe(Context.add(Socket.WebSocketConstructor, world.webSocket))
+  )
+  const bus = busWith(EventBus.layerMemory)
+  return Actors.pipe(
+    Layer.provideMerge(Cluster.layer),
+    Layer.provideMerge(RunnerNode),
+    Layer.provideMerge(externalSystemsWith(transport)),
+    Layer.provideMerge(bus),
+    Layer.provideMerge(Diagnostics.layer),
+    Layer.provideMerge(MemoryDatabase)
+  )
+}
+
+/** Collects the event log from the bus. */
+const eventLog = Effect.gen(function*() {
+  const bus = yield* EventBus
+  const events: Array<LoggedEvent> = []
+  const lines: Array<string> = []
+  for (const topic of topics) {
+    for (const e of yield* Effect.orDie(bus.stored(topic))) {
+      const payload = e.payload === undefined ? null : JSON.parse(e.payload) as unknown
+      events.push({ topic, id: e.id ?? "", key: e.key ?? "", payload })
+      lines.push(JSON.stringify({ topic, id: e.id, key: e.key, payload }))
+    }
+  }
+  return { events, log: lines.length === 0 ? "" : `${lines.join("\n")}\n` }
+})
+
+/**
+ * Replays a recording. Requires the configuration (and the platform services).
+ *
+ * @category replay
+ */
+export const replay = (recording: Recording, options: ReplayOptions) =>
+  Effect.gen(function*() {
+    const entries = recording.entries
+    if (entries.length === 0) return yield* Effect.die(new Error(`${recording.dir} holds no entries`))
+    const start = entries[0]!.t
+    const end = ReplayWorld.endOf(entries)
+    const stopAt = options.until ?? end + (options.tailMillis ?? 0)
+    const stepMillis = options.stepMillis ?? 5_000
+    const startedWall = yield* wallNow
+
+    return yield* Effect.gen(function*() {
+      yield* TestClock.setTime(start)
+      const clock = yield* TestClock.testClockWith(Effect.succeed)
+      const world = new ReplayWorld(entries, () => Math.floor(clock.currentTimeMillisUnsafe()))
+      return yield* Effect.gen(function*() {
+        const diagnostics = yield* Diagnostics
+        let now = start
+        let steps = 0
+        while (now < stopAt) {
+          const due = world.nextTime()
+          const next = Math.min(stopAt, now + stepMillis, due !== undefined && due > now ? due : now + stepMillis)
+          yield* TestClock.setTime(next)
+          now = next
+          world.deliverUntil(now)
+          yield* settle(3)
+          steps++
+          if (options.speed !== "max") {
+            // Real-time pacing: simulated time since the start, divided by the speed
+            const pace = startedWall + (now - start) / Number(options.speed) - (yield* wallNow)
+            if (pace > 0) yield* Effect.promise(() => new Promise<void>((r) => setTimeout(r, pace)))
+          }
+          if (options.onProgress !== undefined && steps % (options.progressEvery ?? 500) === 0) {
+            const wall = yield* wallNow
+            options.onProgress({
+              simulatedAt: now,
+              start,
+              end: stopAt,
+              frames: world.counts.frames,
+              http: world.counts.http,
+              games: (yield* diagnostics.snapshot).children[0]?.children.find((c) => c.id === "orchestrator")?.children.length ?? 0,
+              framesPerSecond: world.counts.frames / Math.max(0.001, (wall - startedWall) / 1000)
+            })
+          }
+        }
+        const { events, log } = yield* eventLog
+        const wallMillis = (yield* wallNow) - startedWall
+        return {
+          start,
+          end: stopAt,
+          counts: { ...world.counts },
+          missing: [...world.missing],
+          events,
+          log,
+          digest: createHash("sha256").update(log).digest("hex"),
+          wallMillis,
+          steps
+        } satisfies ReplayResult
+      }).pipe(Effect.provide(replayRuntime(world)))
+    }).pipe(Effect.scoped, Effect.provide(TestClock.layer()), Random.withSeed(options.seed ?? "arbees-replay"))
+  })
+
+/** The configuration a replay runs with: the given one, with `overrides` on top. @category config */
+export const withOverrides = (overrides: Record<string, string>) => AppConfig.layerTest(overrides)
+
+/**
+ * The settings every replay forces on top of the user's: the recording's leagues, an in-process
+ * bus big enough to keep every event, and a throwaway Kalshi key so the replayed feed connects
+ * (the recording answers without checking signatures; the key is generated per run and never
+ * stored).
+ *
+ * @category config
+ */
+export const replaySettings = (recording: Recording): Record<string, string> => {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  return {
+    "discovery.leagues": recording.manifest.leagues.join(","),
+    "bus.maxLen": "10000000",
+    "kalshi.keyId": "replay",
+    "kalshi.privateKey": privateKey.export({ type: "pkcs8", format: "pem" }).toString()
+  }
+}
