@@ -179,17 +179,18 @@ describe("arbees match", () => {
       assert.strictEqual(result.code, 0, result.stderr)
       const errors = result.stderr.trim().split("\n")
       assert.strictEqual(errors.length, 2, result.stderr)
-      assert.match(errors[0]!, new RegExp(`^arbees: ${kalshiPath}: kalshi listing KXNBAGAME-24DEC15NYKORL skipped: event KXNBAGAME-24DEC15NYKORL: .*yes_ask_dollars`))
+      assert.match(errors[0]!, new RegExp(`^arbees: ${kalshiPath}: kalshi listing KXNBAGAME-24DEC15NYKORL-NYK skipped: event KXNBAGAME-24DEC15NYKORL market KXNBAGAME-24DEC15NYKORL-NYK: .*yes_ask_dollars`))
       assert.match(errors[1]!, new RegExp(`^arbees: ${gammaPath}: polymarket listing 0x[0-9a-f]{64} skipped: event 900029 market \\d+: no clobTokenIds`))
       const out = lines(result.stdout)
       const knicksGame = out.find((l) => l.gameId === "401737902")
-      assert.deepStrictEqual(knicksGame.kalshi, { status: "unmatched", reason: "no_listing", detail: "no listing names this game" })
+      // Only the bad market is dropped: the event's other market still matches the game
+      assert.strictEqual(knicksGame.kalshi.status, "matched")
       assert.strictEqual(knicksGame.polymarket.status, "matched")
       // Pelicans at Pacers lost its only moneyline market: the event is rejected, the game says why
       const pelicans = out.find((l) => l.gameId === "401736810")
       assert.strictEqual(pelicans.kalshi.status, "matched")
       assert.strictEqual(pelicans.polymarket.status, "unmatched")
-      assert.deepStrictEqual(out.filter((l) => l.kalshi.status === "matched").length, 6)
+      assert.deepStrictEqual(out.filter((l) => l.kalshi.status === "matched").length, 7)
     }))
 
   it.live("reads the recorded Gamma events and fails on a payload of the wrong venue", () =>
