@@ -278,6 +278,10 @@ export class FakePolymarketClob extends FakeVenue {
     })
   }
 
+  protected override notFound(_r: FakeRequest): FakeResponse {
+    return json({ error: "not found" }, 404)
+  }
+
   protected override authorizeUpgrade(_request: IncomingMessage): true | string {
     return true
   }
