@@ -6,16 +6,31 @@
  * fails until the fake moves with them.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { MarketEventSchema } from "@polymarket/bindings/subscriptions"
-import { FetchTickSizeResponseSchema, OrderBookSchema, OrderBooksSchema } from "@polymarket/bindings/clob"
+import { MarketEventSchema, UserEventSchema } from "@polymarket/bindings/subscriptions"
+import {
+  ApiKeyCredsSchema,
+  BalanceAllowanceResponseSchema,
+  CancelOrdersResponseSchema,
+  ClobTradesPageSchema,
+  FetchTickSizeResponseSchema,
+  NegRiskSchema,
+  OpenOrderSchema,
+  OpenOrdersPageSchema,
+  OrderBookSchema,
+  OrderBooksSchema,
+  OrderResponseSchema
+} from "@polymarket/bindings/clob"
 import { ListEventsResponseSchema, ListMarketsResponseSchema } from "@polymarket/bindings/gamma"
 import { Schema } from "effect"
 import { WebSocket } from "ws"
 import { ClobBook, ClobBooksResponse, ClobTickSize } from "../../../src/services/polymarket/ClobSchemas.ts"
 import { GammaEventsResponse, GammaMarketsResponse } from "../../../src/services/polymarket/GammaSchemas.ts"
+import { ApiKeyResponse, CancelResponse, ClobOrder, NegRiskResponse, OrdersPage, PostOrderResponse, TradesPage } from "../../../src/services/polymarket/PolymarketOrderSchemas.ts"
 import { decodePolyMessage, PolyMessage } from "../../../src/services/polymarket/PolymarketWsDecoder.ts"
+import { PolyUserOrder, PolyUserTrade } from "../../../src/services/polymarket/PolymarketWsSchemas.ts"
 import { Rejected } from "../../../src/services/marketdata/Wire.ts"
 import { FakePolymarket, STREAM_ASSET, STREAM_PARTNER } from "../../support/FakePolymarket.ts"
+import { type ClobOrderRecord, type ClobTradeRecord, FakePolymarketClob, TOKEN_NEG, TOKEN_YES } from "../../support/FakePolymarketClob.ts"
 
 let fake: FakePolymarket
 beforeAll(async () => {
@@ -144,6 +159,39 @@ describe("the official Polymarket schemas against our fake Polymarket", () => {
     assert.deepStrictEqual([...kinds].sort(), ["best_bid_ask", "book", "last_trade_price", "market_resolved", "new_market", "price_change", "tick_size_change"])
     const blanks = frames.filter((f: any) => f.best_bid === "" || f.size === "" || f.price_changes?.some((c: any) => c.best_bid === "" || c.best_ask === ""))
     assert.isAtLeast(blanks.length, 3, "the fake sends blank decimals")
+  })
+
+  it("order entry (FakePolymarketClob): orders, trades, pages and user-channel events are accepted, and ours decode them", async () => {
+    const clob = new FakePolymarketClob()
+    await clob.start()
+    try {
+      clob.signer = "0x1111111111111111111111111111111111111111"
+      const order: ClobOrderRecord = { id: "0x" + "6d".repeat(32), tokenId: TOKEN_YES, side: "BUY", price: 450_000, size: 10_000_000, matched: 4_000_000, status: "LIVE", orderType: "GTC" }
+      const trade: ClobTradeRecord = { id: "trade-1", orderId: order.id, tokenId: TOKEN_YES, side: "BUY", price: 450_000, size: 4_000_000, status: "MATCHED", at: 1_790_658_700_000 }
+      clob.orders.set(order.id, order)
+      clob.trades.push(trade)
+      const pairs: ReadonlyArray<readonly [string, { safeParse: (v: unknown) => any }, Schema.Codec<any, any, never, never>, unknown]> = [
+        ["order", OpenOrderSchema, ClobOrder, clob.orderJson(order)],
+        ["orders page", OpenOrdersPageSchema, OrdersPage, clob.page([clob.orderJson(order)])],
+        ["trades page", ClobTradesPageSchema, TradesPage, clob.page([clob.tradeJson(trade)])],
+        ["user order", UserEventSchema, PolyUserOrder, clob.userEvent("order", "PLACEMENT", clob.orderJson(order))],
+        ["user trade", UserEventSchema, PolyUserTrade, clob.userEvent("trade", "TRADE", clob.tradeJson(trade))],
+        ["api key", ApiKeyCredsSchema, ApiKeyResponse, { apiKey: clob.apiKey, secret: clob.secret, passphrase: clob.passphrase }],
+        ["neg risk", NegRiskSchema, NegRiskResponse, (await get(clob.httpUrl(`/neg-risk?token_id=${TOKEN_NEG}`))).body],
+        ["tick size", FetchTickSizeResponseSchema, ClobTickSize, (await get(clob.httpUrl(`/tick-size?token_id=${TOKEN_YES}`))).body],
+        ["cancel", CancelOrdersResponseSchema, CancelResponse, { canceled: [order.id], not_canceled: {} }],
+        ["post order", OrderResponseSchema, PostOrderResponse, { success: true, errorMsg: "", orderID: order.id, status: "live", makingAmount: "", takingAmount: "" }],
+        ["balance", BalanceAllowanceResponseSchema, Schema.Struct({ balance: Schema.String }), { balance: String(clob.collateral), allowances: {} }]
+      ]
+      for (const [what, schema, ours, body] of pairs) {
+        official(schema, body, what)
+        Schema.decodeUnknownSync(ours)(body)
+      }
+      const unknown = await get(clob.httpUrl("/no-such-route"))
+      assert.deepStrictEqual(Object.keys(unknown.body), ["error"])
+    } finally {
+      await clob.close()
+    }
   })
 
   it("the official schemas refuse what the fake used to serve (the check can fail)", () => {
