@@ -9,18 +9,14 @@
  * @since 0.1.0
  */
 import { Effect, Layer } from "effect"
+import { describeOrder } from "../domain/activity/Describe.ts"
 import type { Kind } from "../domain/notify/Digest.ts"
 import { EventBus, type Topic } from "../services/bus/EventBus.ts"
 import { Notifier } from "../services/notify/Notifier.ts"
-import { formatDollars, formatQty } from "../schema/Money.ts"
-import type { Order } from "../schema/Trading.ts"
 import { Alert, OrderRecorded } from "./Events.ts"
 
 /** The consumer group of the notification relay. @category constants */
 export const GROUP = "notifications"
-
-const describeOrder = (order: Order): string =>
-  `${order.paper ? "paper " : ""}order ${order.action} ${formatQty(order.quantity)} ${order.outcome.platform} ${order.outcome.marketId}/${order.outcome.outcomeId} @ ${formatDollars(order.limitPrice)} (${order.status}, game ${order.gameId})`
 
 /** How an alert reads, and what kind it is. @category formatting */
 export const describeAlert = (alert: typeof Alert.codec.Type): { readonly kind: Kind; readonly text: string } => ({
