@@ -130,19 +130,7 @@ const track = (gameId: string, now: number) =>
 layer(runtime, { excludeTestServices: true, timeout: "90 seconds" })("a strategy from a test file", (it) => {
   it.effect("is loaded by name from the configuration and trades", () =>
     Effect.gen(function*() {
-      const now = Date.now()
-      yield* upsertGame(game(now))
-      yield* (yield* Game.client)("401736811").Track({
-        state: game(now),
-        revision: "r1",
-        attempt: 0,
-        outcomes: [{
-          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
-          meaning: "home_win",
-          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
-          arbEligible: false
-        }]
-      })
+      yield* track("401736811", Date.now())
       const sql = yield* SqlClient.SqlClient
       // The fake book's best ask is 0.397 ≤ 0.45: one signal from cheap_home, approved, 10 contracts ordered
       const orders = yield* eventually(
