@@ -23,6 +23,7 @@ import * as Events from "../actors/Events.ts"
 import * as ArbitrageActor from "../actors/Arbitrage.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
+import { StrategyPauses } from "../actors/Strategies.ts"
 import * as Activity from "../actors/Activity.ts"
 import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
@@ -126,7 +127,7 @@ export const Actors = Layer.mergeAll(
   ExecutionActor.layer,
   ArbitrageActor.layer,
   ArbitrageActor.resumer,
-  GameActor.layer,
+  GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
