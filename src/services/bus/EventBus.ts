@@ -154,6 +154,8 @@ export interface StoredEvent {
   readonly id: string | undefined
   readonly key: string | undefined
   readonly payload: string | undefined
+  /** When it happened (epoch ms), as published */
+  readonly at: number | undefined
 }
 
 /** @category services */
@@ -209,7 +211,7 @@ export class EventBus extends Context.Service<EventBus, {
         connectionName: `arbees:${settings.consumer}`
       })
       yield* Effect.logInfo("event bus on Redis Streams").pipe(
-        Effect.annotateLogs({ redis: describeRedisUrl(Redacted.value(url)), streamPrefix: config.bus.streamPrefix })
+        Effect.annotateLogs({ redis: RedisStreamLog.describeRedisUrl(Redacted.value(url)), streamPrefix: config.bus.streamPrefix })
       )
       // What survives a Redis restart: with nothing persisted, a restart empties every stream
       // (the outbox republishes what consumers had not acknowledged, see Outbox.ts)
@@ -237,15 +239,8 @@ export class EventBus extends Context.Service<EventBus, {
   )
 }
 
-/** `redis://user:secret@host:6379/0` → `host:6379/0` (never print credentials). @category formatting */
-export const describeRedisUrl = (url: string): string => {
-  try {
-    const u = new URL(url)
-    return `${u.hostname}:${u.port === "" ? "6379" : u.port}${u.pathname === "/" ? "" : u.pathname}`
-  } catch {
-    return "(unparseable Redis URL)"
-  }
-}
+/** @category formatting */
+export { describeRedisUrl } from "./RedisStreamLog.ts"
 
 // ---------------------------------------------------------------------------
 // Metrics
@@ -565,7 +560,13 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
   const stored = (name: string) =>
     log.range(streamKey(name)).pipe(
       Effect.map((entries) =>
-        entries.map((e): StoredEvent => ({ entryId: e.entryId, id: e.fields?.["id"], key: e.fields?.["key"], payload: e.fields?.["p"] }))
+        entries.map((e): StoredEvent => ({
+          entryId: e.entryId,
+          id: e.fields?.["id"],
+          key: e.fields?.["key"],
+          payload: e.fields?.["p"],
+          at: e.fields?.["at"] === undefined ? undefined : Number(e.fields["at"])
+        }))
       )
     )
 
