@@ -123,6 +123,16 @@ export const readArbitrage = (arbId: string) =>
     } satisfies ArbRow
   }).pipe(Effect.mapError(Trades.storage))
 
+/** Lists for the CLI: every unit, its state and its locked-in profit. @category queries */
+export const listArbitrages = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  return yield* sql<Record<string, unknown>>`
+    SELECT arb_id, game_id, leg_a, leg_b, quantity::text AS quantity, state, matched_quantity::text AS matched_quantity,
+           locked_profit_micros::text AS locked_profit_micros, attempts, unwind_max_loss_micros::text AS unwind_max_loss_micros, reason,
+           (extract(epoch FROM created_at) * 1000)::bigint::text AS created_ms
+      FROM arbitrages ORDER BY created_at, arb_id`
+}).pipe(Effect.mapError(Trades.storage))
+
 /** One order of a unit, with its fills' totals. */
 interface ArbOrder {
   readonly clientOrderId: string

@@ -25,6 +25,8 @@ import { Outbox } from "../../src/services/bus/Outbox.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { makePaperVenue, PaperMarket, paperSettings } from "../../src/services/venue/PaperVenue.ts"
 import { type Venue, Venues } from "../../src/services/venue/Venue.ts"
+import { Database } from "../../src/services/database/Database.ts"
+import { cleanEnv, run as runCli } from "../support/Cli.ts"
 import { seedGame } from "../support/ExecutionHarness.ts"
 import { makeScriptedMarket, type ScriptedMarket } from "../support/ScriptedMarket.ts"
 import { actorRuntime } from "../support/Runtime.ts"
@@ -434,5 +436,23 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       assert.deepStrictEqual(yield* transitions("arb-entity-01"), ["submitting", "waiting", "matched"])
       assert.strictEqual((yield* balance).balance, before.balance - dollars("21.86") - dollars("27.87125"))
       yield* balanced
+    }))
+
+  it.effect("`arbees positions` lists every unit with its state and locked-in profit", () =>
+    Effect.gen(function*() {
+      const database = yield* Database
+      const result = yield* Effect.promise(() => runCli(["positions", "--json"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
+      assert.strictEqual(result.code, 0, result.stderr)
+      const units = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["list"] === "arbitrages")
+      assert.deepStrictEqual(units.map((u) => [u["arb_id"], u["state"], u["matched_quantity"], u["locked_profit_micros"]]), [
+        ["arb-pfail-01", "flat", "0", String(dollars("-5.46"))],
+        ["arb-kfail-01", "matched", String(qtyOf("100")), String(dollars("0.50"))],
+        ["arb-delay-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
+        ["arb-late-001", "flat", "0", String(dollars("-7.25"))],
+        ["arb-crash-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
+        ["arb-entity-01", "matched", String(qtyOf("50")), String(dollars("0.26875"))]
+      ])
+      const table = yield* Effect.promise(() => runCli(["positions"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
+      assert.include(table.stdout, "arbitrages (6)")
     }))
 })
