@@ -18,6 +18,13 @@
  * cross-venue arbitrage, and a scripted slide (the home price falls 10 cents over 2 minutes on
  * both venues, then recovers) is what a stop-loss is for. Everything is reproducible from SEED.
  *
+ * The listings are synthetic too, shaped like the venues' own: tickers and slugs use the venues'
+ * team codes from `data/teams` (Kalshi `NYK`, Polymarket `nyk`), Gamma events carry `teams[]`,
+ * Gamma pages end with an empty page, and both venues' rule text settles overtime and a canceled
+ * game the same way, so the matcher pairs them deterministically and allows arbitrage. Neither
+ * summary carries bookmaker odds, so the scoreboard's pre-game line (the model's prior) is derived
+ * from the reference probability before the first play and its provider is named SYNTHETIC.
+ *
  * Usage: `node scripts/demo/make-demo.ts [OUT_DIR]` (default `demo/recording`).
  */
 import { readFileSync, rmSync } from "node:fs"
@@ -139,7 +146,21 @@ const statusOf = (m: Moment | undefined, final: boolean) => {
   return { clock: m.clockSeconds, displayClock: mmss(m.clockSeconds), period: m.period, type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail, shortDetail: detail } }
 }
 
-const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, final: boolean) => {
+/** American moneyline odds for a probability (no vig): 0.6 -> -150, 0.4 -> +150. */
+const american = (p: number): number => (p >= 0.5 ? -Math.round(100 * p / (1 - p)) : Math.round(100 * (1 - p) / p))
+
+/**
+ * The pre-game line on the scoreboard: neither summary carries bookmaker odds, so it is derived
+ * from the reference probability before the first play (ESPN's own pre-game win probability for
+ * the NBA game) and labelled as such in its provider name.
+ */
+const oddsOf = (pregameHome: number) => [{
+  provider: { id: "0", name: "SYNTHETIC (from the reference pre-game probability)", priority: 1 },
+  homeTeamOdds: { moneyLine: american(pregameHome) },
+  awayTeamOdds: { moneyLine: american(1 - pregameHome) }
+}]
+
+const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, final: boolean, pregameHome: number) => {
   const comp = summary.header.competitions[0]
   const date = new Date(Date.parse(comp.date) + spec.shiftMillis).toISOString().replace(/:\d\d\.\d+Z$/, "Z")
   const home = comp.competitors.find((c: any) => c.homeAway === "home").team
@@ -151,7 +172,7 @@ const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, fi
     date,
     name: `${away.displayName} at ${home.displayName}`,
     shortName: `${away.abbreviation} @ ${home.abbreviation}`,
-    competitions: [{ id: comp.id, uid: comp.uid, date, competitors: competitorsOf(summary, m, final), status }],
+    competitions: [{ id: comp.id, uid: comp.uid, date, competitors: competitorsOf(summary, m, final), status, odds: oddsOf(pregameHome) }],
     status
   }
 }
@@ -180,6 +201,14 @@ const ladder = (fair: number, halfSpread: number, depth: number) => {
   return { bids, asks }
 }
 
+/** The venues' own team codes (Kalshi `NYK`, Polymarket `nyk`), from the bundled team reference. */
+const venueCodes = (league: string, espnId: string): { readonly kalshi: string; readonly polymarket: string } => {
+  const teams = JSON.parse(readFileSync(`data/teams/${league}.json`, "utf8"))
+  const team = (Array.isArray(teams) ? teams : teams.teams).find((t: any) => t.espnId === espnId)
+  if (team === undefined) throw new Error(`no ${league} team ${espnId} in data/teams`)
+  return { kalshi: team.kalshi[0], polymarket: team.polymarket[0] }
+}
+
 const main = () => {
   rmSync(OUT, { recursive: true, force: true })
   const entries: Array<Entry> = []
@@ -204,24 +233,27 @@ const main = () => {
     first = Math.min(first, open)
     last = Math.max(last, end + 15 * 60_000)
 
+    const pregameHome = reference(spec, { ...moments[0]!, home: 0, away: 0, period: 1, clockSeconds: spec.periodSeconds })
+
     // ESPN: the league's scoreboard whenever the game moves
     const board = boards.get(spec.league) ?? []
     boards.set(spec.league, board)
-    board.push({ t: open, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, undefined, false)]]) })
+    board.push({ t: open, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, undefined, false, pregameHome)]]) })
     let previous = ""
     for (const m of moments) {
       const key = `${m.period}|${m.clockSeconds}|${m.home}|${m.away}`
       if (key === previous) continue
       previous = key
-      board.push({ t: m.t, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, m, false)]]) })
+      board.push({ t: m.t, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, m, false, pregameHome)]]) })
     }
-    board.push({ t: end, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, moments[moments.length - 1], true)]]) })
+    board.push({ t: end, events: new Map([[summary.header.id, scoreboardEvent(spec, summary, moments[moments.length - 1], true, pregameHome)]]) })
 
     // Kalshi: an event with one market per team
-    const eventTicker = `${spec.kalshiSeries}-${kalshiDate(start)}${away.abbreviation}${home.abbreviation}`
+    const code = (team: any) => venueCodes(spec.league, team.id)
+    const eventTicker = `${spec.kalshiSeries}-${kalshiDate(start)}${code(away).kalshi}${code(home).kalshi}`
     const title = `${away.location} at ${home.location}`
     const market = (team: any) => ({
-      ticker: `${eventTicker}-${team.abbreviation}`,
+      ticker: `${eventTicker}-${code(team).kalshi}`,
       event_ticker: eventTicker,
       market_type: "binary",
       title: `${title} Winner?`,
@@ -231,7 +263,9 @@ const main = () => {
       open_time: new Date(open - 86_400_000).toISOString(),
       close_time: new Date(end + 14 * 86_400_000).toISOString(),
       expected_expiration_time: new Date(end + 3_600_000).toISOString(),
-      rules_primary: `If ${team.location} wins the ${title} ${spec.sport} game scheduled for ${day(start)}, then the market resolves to Yes.`,
+      rules_primary: `If ${team.location} wins the ${title} ${spec.sport} game scheduled for ${day(start)}, including any overtime, then the market resolves to Yes.`,
+      // Synthetic rule text, worded like Polymarket's so the two venues settle identically
+      rules_secondary: "If the game is canceled or not completed, the market resolves 50-50.",
       price_level_structure: "linear_cent",
       price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }],
       result: ""
@@ -245,7 +279,7 @@ const main = () => {
     // Polymarket: a moneyline market, tokens [away, home]
     const token = (side: number) => `${SEED}${gi}${side}`.padEnd(77, String(gi + 3))
     const condition = `0x${(SEED * 7919 + gi).toString(16).padStart(64, "d")}`
-    const slug = `${spec.league}-${away.abbreviation.toLowerCase()}-${home.abbreviation.toLowerCase()}-${day(start)}`
+    const slug = `${spec.league}-${code(away).polymarket}-${code(home).polymarket}-${day(start)}`
     const gammaEvent = {
       id: String(990000 + gi),
       ticker: slug,
@@ -257,9 +291,14 @@ const main = () => {
       closed: false,
       eventDate: day(start),
       tags: [{ id: "1", label: "Sports", slug: "sports" }, { id: "2", label: spec.league.toUpperCase(), slug: spec.league }],
+      teams: [
+        { id: 880000 + 2 * gi, name: home.displayName, abbreviation: code(home).polymarket, league: spec.league, ordering: "home" },
+        { id: 880001 + 2 * gi, name: away.displayName, abbreviation: code(away).polymarket, league: spec.league, ordering: "away" }
+      ],
       markets: [{
         id: String(5990000 + gi),
         question: `${away.name} vs. ${home.name}`,
+        description: `This market refers to the ${spec.league.toUpperCase()} game between the ${away.displayName} and the ${home.displayName} scheduled for ${day(start)}, including any overtime. If the game is canceled or not completed, this market will resolve 50-50. (SYNTHETIC listing)`,
         conditionId: condition,
         slug,
         outcomes: JSON.stringify([away.name, home.name]),
@@ -275,7 +314,9 @@ const main = () => {
       }]
     }
     gammaEvents[spec.league] = [...(gammaEvents[spec.league] ?? []), gammaEvent]
+    // Gamma pages by offset until an empty page
     http(open, `${GAMMA}/markets?limit=100&offset=0&condition_ids=${condition}`, gammaEvent.markets)
+    http(open, `${GAMMA}/markets?limit=100&offset=${gammaEvent.markets.length}&condition_ids=${condition}`, [])
 
     // The books: seeded, following the reference with lag, noise, spread and depth
     const refAt = (t: number): number => {
@@ -307,7 +348,7 @@ const main = () => {
             // Kalshi books are yes bids and no bids; a no bid at q is a yes ask at 1 - q
             kalshiConn.push({
               k: "ws", t: tt, c: 1, e: "in",
-              data: JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 0, msg: { market_ticker: `${eventTicker}-${team.abbreviation}`, yes_dollars_fp: bids.map(([px, n]) => [dollars(px), fp(n)]).reverse(), no_dollars_fp: asks.map(([px, n]) => [dollars(1 - px), fp(n)]).reverse() } })
+              data: JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 0, msg: { market_ticker: `${eventTicker}-${code(team).kalshi}`, yes_dollars_fp: bids.map(([px, n]) => [dollars(px), fp(n)]).reverse(), no_dollars_fp: asks.map(([px, n]) => [dollars(1 - px), fp(n)]).reverse() } })
             })
           }
         } else {
@@ -332,6 +373,7 @@ const main = () => {
   }
   for (const [league, events] of Object.entries(gammaEvents)) {
     http(first, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=0`, events)
+    http(first, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=${events.length}`, [])
   }
   // Scoreboards: each league's board at each change of any of its games
   for (const [league, changes] of boards) {

@@ -375,6 +375,10 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         report.espnUpdatedAt = next.observedAt
         report.details["status"] = next.status
         const changed = state === undefined || !sameMoment(state, next)
+        // The game's record is keyed by observation time: a newer state observed in the same
+        // millisecond as the last one (a burst, two pollers) is kept 1 ms after it, never
+        // silently merged into it
+        if (changed && state !== undefined && next.observedAt <= state.observedAt) next = { ...next, observedAt: state.observedAt + 1 }
         state = next
         if (!changed) return
         // Age the game state from when ESPN's content changed: a frozen response is not fresh

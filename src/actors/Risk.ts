@@ -106,8 +106,11 @@ export const limitsFrom = (config: Config): RiskLimits => ({
   maxGameExposure: config.risk.maxGameExposure,
   maxSportExposure: config.risk.maxSportExposure,
   maxTotalExposure: config.risk.maxTotalExposure,
+  maxMarketExposure: config.risk.maxMarketExposure,
   maxPositionsPerGame: config.risk.maxPositionsPerGame,
   maxContractsPerMarket: (config.execution.maxContractsPerMarket * Money.ONE) as Money.Qty,
+  maxContractsPerGame: (config.execution.maxContractsPerGame * Money.ONE) as Money.Qty,
+  maxContractsPerSport: (config.execution.maxContractsPerSport * Money.ONE) as Money.Qty,
   maxContractsTotal: (config.execution.maxContractsTotal * Money.ONE) as Money.Qty,
   maxOrderNotional: config.execution.maxOrderNotional,
   maxOrderContracts: (config.execution.maxOrderContracts * Money.ONE) as Money.Qty,
@@ -223,14 +226,20 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
   const closes = yield* sql<{ pnl: string; at: string }>`
     SELECT realized_pnl_micros::text AS pnl, (extract(epoch FROM closed_at) * 1000)::bigint::text AS at
       FROM position_closes WHERE game_id = ${gameId} ORDER BY closed_at DESC, position_id DESC LIMIT 100`
+  // Venue submissions since a moment: every order sent (or about to be: pending_submit), entries,
+  // exits and unwinds alike, plus approved legs whose order is not recorded yet
+  const submissions = (since: number) => sql`(
+    (SELECT count(*)::int FROM orders o WHERE o.platform = v.platform AND o.status <> 'denied' AND o.created_at > to_timestamp(${ts(since)}))
+    + (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(since)})
+         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)))`
   const venues = yield* sql<{ platform: Platform; paused_until: string | null; reconciling: boolean; minute: number; hour: number }>`
     SELECT v.platform, CASE WHEN v.paused_until IS NULL THEN NULL ELSE (extract(epoch FROM v.paused_until) * 1000)::bigint::text END AS paused_until, v.reconciling,
-           (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(now - 60_000)})) AS minute,
-           (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(now - 3_600_000)})) AS hour
+           ${submissions(now - 60_000)} AS minute, ${submissions(now - 3_600_000)} AS hour
       FROM venue_health v`
 
-  let gameExposure = 0, sportExposure = 0, totalExposure = 0, totalContracts = 0
+  let gameExposure = 0, sportExposure = 0, totalExposure = 0, gameContracts = 0, sportContracts = 0, totalContracts = 0
   const marketContracts = new Map<string, number>()
+  const marketExposure = new Map<string, number>()
   const outcomeExposure = new Map<string, number>()
   const held = new Map<string, number>()
   const heldInGame = new Map<string, OutcomeMeaning>()
@@ -240,12 +249,17 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
     const outcome = { platform: r.platform, marketId: r.market_id, outcomeId: r.outcome_id } as OutcomeRef
     totalExposure += amount
     totalContracts += contracts
-    if (r.sport === sport) sportExposure += amount
+    if (r.sport === sport) {
+      sportExposure += amount
+      sportContracts += contracts
+    }
     if (r.game_id === gameId) {
       gameExposure += amount
+      gameContracts += contracts
       heldInGame.set(outcomeKeyOf(outcome), (r.meaning ?? "other") as OutcomeMeaning)
     }
     marketContracts.set(marketKeyOf(outcome), (marketContracts.get(marketKeyOf(outcome)) ?? 0) + contracts)
+    marketExposure.set(marketKeyOf(outcome), (marketExposure.get(marketKeyOf(outcome)) ?? 0) + amount)
     outcomeExposure.set(outcomeKeyOf(outcome), (outcomeExposure.get(outcomeKeyOf(outcome)) ?? 0) + amount)
   }
   const positions = yield* sql<{ platform: Platform; market_id: string; outcome_id: string; quantity: string }>`
@@ -268,7 +282,10 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
     gameExposure: gameExposure as Money.Micros,
     sportExposure: sportExposure as Money.Micros,
     totalExposure: totalExposure as Money.Micros,
+    marketExposure,
     marketContracts,
+    gameContracts,
+    sportContracts,
     totalContracts,
     outcomeExposure,
     heldInGame: [...heldInGame].map(([key, meaning]) => ({ key, meaning })),

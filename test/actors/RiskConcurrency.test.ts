@@ -3,7 +3,7 @@
  * reserve / release / fill / sale / settle / close operations on one account while 200 risk checks
  * from 50 games decide and reserve on another. Afterwards: balance = Σ ledger, no negative
  * available balance, no lost update (the balance equals what the applied operations say it must
- * be), and no exposure or contract cap exceeded.
+ * be), and no exposure or contract cap exceeded (game, sport, market, total).
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -140,15 +140,26 @@ layer(runtime, { excludeTestServices: true, timeout: "300 seconds" })("risk and 
         SELECT game_id, sport, sum(amount_micros)::text AS amount, sum(contracts)::text AS contracts
           FROM bankroll_reservations WHERE account = 'paper' GROUP BY game_id, sport`
       const bySport = new Map<string, number>()
+      const contractsBySport = new Map<string, number>()
       let total = 0
       let contracts = 0
       for (const g of games) {
         assert.isAtMost(Number(g.amount), config.risk.maxGameExposure, `game ${g.game_id}`)
+        assert.isAtMost(Number(g.contracts), config.execution.maxContractsPerGame * Money.ONE, `game ${g.game_id} contracts`)
         bySport.set(g.sport, (bySport.get(g.sport) ?? 0) + Number(g.amount))
+        contractsBySport.set(g.sport, (contractsBySport.get(g.sport) ?? 0) + Number(g.contracts))
         total += Number(g.amount)
         contracts += Number(g.contracts)
       }
       for (const [sport, amount] of bySport) assert.isAtMost(amount, config.risk.maxSportExposure, sport)
+      for (const [sport, n] of contractsBySport) assert.isAtMost(n, config.execution.maxContractsPerSport * Money.ONE, `${sport} contracts`)
+      const markets = yield* sql<{ market: string; amount: string; contracts: string }>`
+        SELECT platform || '|' || market_id AS market, sum(amount_micros)::text AS amount, sum(contracts)::text AS contracts
+          FROM bankroll_reservations WHERE account = 'paper' GROUP BY platform, market_id`
+      for (const m of markets) {
+        assert.isAtMost(Number(m.amount), config.risk.maxMarketExposure, m.market)
+        assert.isAtMost(Number(m.contracts), config.execution.maxContractsPerMarket * Money.ONE, `${m.market} contracts`)
+      }
       assert.isAtMost(total, config.risk.maxTotalExposure)
       assert.isAtMost(contracts, config.execution.maxContractsTotal * Money.ONE)
       const [rows] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM signals`

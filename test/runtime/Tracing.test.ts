@@ -30,7 +30,7 @@ const runtime = Layer.unwrap(
     const config = AppConfig.layerTest({
       "polymarket.wsUrl": fake.wsUrl(),
       "polymarket.clobUrl": fake.httpUrl(),
-      "polymarket.gammaUrl": fake.httpUrl(),
+      "polymarket.gammaUrl": fake.gammaUrl(),
       "discovery.leagues": "nba",
       "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
       "strategies.enabled": "model_edge"

@@ -3,8 +3,9 @@
  *
  * REST (`/trade-api/v2`): series (with fee parameters), events (cursor-paged, optionally with
  * nested markets), markets (cursor-paged), order books, and the batch order-book endpoint (signed
- * requests only; a comma-joined `tickers` returns empty books, as the real one does). The recorded
- * market fixture is served verbatim, and a legacy-cents market shows the old shape.
+ * requests only; a comma-joined `tickers` returns empty books, as the real one does). Every body
+ * has the fields the official SDK's models require (`KalshiContract.test.ts`); one legacy-cents
+ * market shows the old shape.
  *
  * WebSocket (`/trade-api/ws/v2`): the handshake must carry a valid RSA-PSS signature (verified with
  * the public key); `subscribe`, `update_subscription` (add/delete markets) and `unsubscribe`;
@@ -40,11 +41,41 @@ const levels = (side: Map<number, number>) => [...side].sort((a, b) => a[0] - b[
 /** A WebSocket snapshot side: `null` when empty. */
 const wsLevels = (side: Map<number, number>) => (side.size === 0 ? null : levels(side))
 
-/** A market in the current (fixed-point) shape, built on the recorded market fixture. */
-const market = (ticker: string, eventTicker: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => {
+/**
+ * The recorded market, with the two numbers its capture shows as strings (`settlement_timer_seconds`,
+ * `floor_strike`; SOURCES.md says that capture looks hand-edited) typed as the official SDK's
+ * `Market` model declares them. `KalshiContract.test.ts` holds every route to the SDK's models.
+ */
+const recordedMarket = (): Record<string, unknown> => {
   const base = (fixture("kalshi-market-KXGDPSHAREMANU-29-2026-04.json") as { market: Record<string, unknown> }).market
-  return { ...base, ticker, event_ticker: eventTicker, price_level_structure: "linear_cent", price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }], ...overrides }
+  return { ...base, settlement_timer_seconds: Number(base["settlement_timer_seconds"]), floor_strike: Number(base["floor_strike"]) }
 }
+
+/** A market in the current (fixed-point) shape, built on the recorded market fixture. */
+const market = (ticker: string, eventTicker: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...recordedMarket(),
+  ticker,
+  event_ticker: eventTicker,
+  price_level_structure: "linear_cent",
+  price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }],
+  ...overrides
+})
+
+/** A series with the fields the SDK's `Series` requires. */
+const series = (ticker: string, title: string, tags: Array<string> | null, feeType: string, feeMultiplier: number): Record<string, unknown> => ({
+  ticker,
+  title,
+  category: "Sports",
+  categories: ["Sports"],
+  frequency: "custom",
+  tags,
+  settlement_sources: [{ name: "ESPN", url: "https://www.espn.com/" }],
+  contract_url: `https://kalshi.com/contracts/${ticker.toLowerCase()}`,
+  contract_terms_url: "https://kalshi.com/regulatory/rulebook",
+  additional_prohibitions: [],
+  fee_type: feeType,
+  fee_multiplier: feeMultiplier
+})
 
 interface Subscription {
   readonly sid: number
@@ -105,9 +136,9 @@ export class FakeKalshi extends FakeVenue {
 
   /** Seeds the venue from the recorded fixtures. */
   private seed(): void {
-    this.series.set("KXMLBGAME", { ticker: "KXMLBGAME", title: "MLB Game", category: "Sports", frequency: "custom", tags: ["Baseball"], fee_type: "quadratic_with_maker_fees", fee_multiplier: 0.5 })
-    this.series.set("KXNBAGAME", { ticker: "KXNBAGAME", title: "NBA Game", category: "Sports", frequency: "custom", tags: null, fee_type: "quadratic_with_maker_fees", fee_multiplier: 1 })
-    this.series.set("KXMYSTERY", { ticker: "KXMYSTERY", title: "Unknown fees", category: "Sports", fee_type: "flat", fee_multiplier: 1 })
+    this.series.set("KXMLBGAME", series("KXMLBGAME", "MLB Game", ["Baseball"], "quadratic_with_maker_fees", 0.5))
+    this.series.set("KXNBAGAME", series("KXNBAGAME", "NBA Game", null, "quadratic_with_maker_fees", 1))
+    this.series.set("KXMYSTERY", series("KXMYSTERY", "Unknown fees", [], "flat", 1))
     for (const [event, teams, series, override] of [
       ["KXMLBGAME-26OCT072000TBNYY", ["TB", "NYY"], "KXMLBGAME", undefined],
       ["KXMLBGAME-26OCT082000HOUSEA", ["HOU", "SEA"], "KXMLBGAME", 1],
@@ -120,6 +151,9 @@ export class FakeKalshi extends FakeVenue {
         series_ticker: series,
         title: `${teams[0]} at ${teams[1]}`,
         sub_title: "Game",
+        category: "Sports",
+        collateral_return_type: "binary",
+        settlement_sources: [{ name: "ESPN", url: "https://www.espn.com/" }],
         mutually_exclusive: true,
         strike_date: null,
         fee_type_override: null,
@@ -127,8 +161,8 @@ export class FakeKalshi extends FakeVenue {
         markets
       })
     }
-    // The recorded market, verbatim, and one in the legacy integer-cent shape
-    this.markets.push((fixture("kalshi-market-KXGDPSHAREMANU-29-2026-04.json") as { market: Record<string, unknown> }).market)
+    // The recorded market, and one in the legacy integer-cent shape (gone since Oct 2026, still read)
+    this.markets.push(recordedMarket())
     this.markets.push({ ticker: "KXLEGACY-24DEC31-A", event_ticker: "KXLEGACY-24DEC31", status: "active", yes_bid: 42, yes_ask: 44, no_bid: 56, no_ask: 58, last_price: 43, volume: 1200, open_interest: 300 })
 
     // Books: the docs example for one game market, the AsyncAPI snapshot for its FED market

@@ -2,10 +2,17 @@
  * A fake Polymarket that speaks Gamma, the public CLOB REST API and the CLOB market WebSocket over
  * real HTTP and WebSocket on 127.0.0.1.
  *
- * - Gamma `/events` (by `tag_id`, `limit`/`offset` paging) and `/markets` serve the recorded Gamma
+ * - Gamma, on its own origin ({@link FakePolymarket.gammaUrl}) as on the real venue: `/events` (by
+ *   `tag_id`, `limit`/`offset` paging, `limit` clamped) and `/markets` serve the recorded Gamma
  *   fixtures verbatim.
- * - CLOB `/book`, `POST /books`, `/tick-size`, `/fee-rate` serve the venue's current books, seeded
- *   from the recorded book fixtures.
+ * - CLOB ({@link FakePolymarket.httpUrl}): `/book`, `POST /books`, `/tick-size`, `/fee-rate` serve
+ *   the venue's current books, seeded from the recorded book fixtures, with every field the
+ *   official schemas require. Unknown routes answer `{"error": "..."}` as the CLOB does.
+ * - The rarer market-channel messages and edge shapes the venue really sends: `last_trade_price`
+ *   (with `""` size and fee), `best_bid_ask` (with `""` for an empty side), `market_resolved`
+ *   (with or without a winner), `new_market`, `tick_size_change` without the old size,
+ *   `price_change` with lowercase side, `hash: null`, no timestamp or no size.
+ *   `PolymarketContract.test.ts` runs everything the fake sends through `@polymarket/bindings`.
  * - `/ws/market`: the subscribe message (`assets_ids`, `type: "market"`) and later
  *   `operation: subscribe|unsubscribe`; initial `book` snapshots arrive as one *array* frame; text
  *   `PING` is answered `PONG`, and a `PING` before any subscription closes the socket with 1008, as
@@ -47,7 +54,7 @@ export interface PriceChangeOptions {
   readonly lowercaseSide?: boolean
   readonly nullHash?: boolean
   readonly omitTimestamp?: boolean
-  /** The entry states no size (only the venue's best bid/ask) */
+  /** The entry states no size (only the venue's best bid/ask): @polymarket/client 0.2 accepts it, bindings 0.10 no longer does */
   readonly omitSize?: boolean
   readonly timestamp?: string
 }
@@ -57,6 +64,29 @@ export interface FakePolymarketOptions {
   readonly maxAssets?: number | undefined
   /** Gamma page size cap, to exercise paging */
   readonly pageSize?: number | undefined
+}
+
+/** Gamma's API: its own origin, sharing the venue's request log. */
+export class FakeGamma extends FakeVenue {
+  override readonly requests: Array<FakeRequest>
+  private readonly venue: FakePolymarket
+  constructor(venue: FakePolymarket) {
+    super()
+    this.venue = venue
+    this.requests = venue.requests
+  }
+  protected wsPath(): string {
+    return "/no-websocket-on-gamma"
+  }
+  protected onConnection(ws: WebSocket): void {
+    ws.close(1008, "no websocket on gamma")
+  }
+  protected route(r: FakeRequest): FakeResponse | undefined {
+    return this.venue.gammaRoute(r)
+  }
+  protected override notFound(_r: FakeRequest): FakeResponse {
+    return json({ error: "not found" }, 404)
+  }
 }
 
 export class FakePolymarket extends FakeVenue {
@@ -78,10 +108,32 @@ export class FakePolymarket extends FakeVenue {
   /** While true the server sends nothing, not even PONG, but keeps sockets open */
   stalled = false
 
+  /** Gamma's origin */
+  readonly gamma: FakeGamma = new FakeGamma(this)
+
   constructor(options: FakePolymarketOptions = {}) {
     super()
     this.options = options
     this.seed()
+  }
+
+  override async start(): Promise<void> {
+    await this.gamma.start()
+    await super.start()
+  }
+
+  override async close(): Promise<void> {
+    await this.gamma.close()
+    await super.close()
+  }
+
+  /** Gamma's base URL (a different origin from the CLOB's `httpUrl`). */
+  gammaUrl(path = ""): string {
+    return this.gamma.httpUrl(path)
+  }
+
+  protected override notFound(_r: FakeRequest): FakeResponse {
+    return json({ error: "not found" }, 404)
   }
 
   protected wsPath(): string {
@@ -112,7 +164,8 @@ export class FakePolymarket extends FakeVenue {
   // REST
   // -------------------------------------------------------------------------
 
-  protected route(r: FakeRequest): FakeResponse | undefined {
+  /** Gamma's routes (served on {@link gammaUrl}). */
+  gammaRoute(r: FakeRequest): FakeResponse | undefined {
     const limit = Math.min(Number(r.query.get("limit") ?? "100"), this.options.pageSize ?? 1_000)
     const offset = Number(r.query.get("offset") ?? "0")
     if (r.path === "/events") {
@@ -126,6 +179,10 @@ export class FakePolymarket extends FakeVenue {
       const all = [...this.gammaMarkets, ...nested].filter((m) => conditions.length === 0 || conditions.includes(m["conditionId"] as string))
       return json(all.slice(offset, offset + limit))
     }
+    return undefined
+  }
+
+  protected route(r: FakeRequest): FakeResponse | undefined {
     if (r.path === "/book") {
       const token = r.query.get("token_id") ?? ""
       return this.books.has(token) ? json(this.bookMessage(token, false)) : json({ error: "No orderbook exists for the requested token id" }, 404)
@@ -338,6 +395,47 @@ export class FakePolymarket extends FakeVenue {
       this.snapshotsSent++
       this.send(ws, this.bookMessage(asset))
     }
+  }
+
+  /**
+   * A trade print (`last_trade_price`); `blankSize` sends `""` for `size` and `fee_rate_bps`, as
+   * the venue does when it has none (PROTOCOLS §5.1).
+   */
+  lastTradePrice(asset: string, price: string, size: string, options: { readonly side?: "BUY" | "SELL"; readonly blankSize?: boolean } = {}): void {
+    const book = this.books.get(asset)!
+    this.sendTo(asset, {
+      asset_id: asset,
+      event_type: "last_trade_price",
+      fee_rate_bps: options.blankSize === true ? "" : "0",
+      market: book.market,
+      price,
+      side: options.side ?? "BUY",
+      size: options.blankSize === true ? "" : size,
+      timestamp: "1790658700002",
+      transaction_hash: "0xdfcc917bc39862f94f76f4d17224f87026c4d2c1b1b211a1e6e479059c59a5e9"
+    })
+  }
+
+  /** The venue's best bid/ask for an asset (`""` for an empty side), as `custom_feature_enabled` sends it. */
+  bestBidAsk(asset: string): void {
+    const book = this.books.get(asset)!
+    const best = this.best(book)
+    const spread = best.bid === "" || best.ask === "" ? "" : text(parseScaled(best.ask)! - parseScaled(best.bid)!)
+    this.sendTo(asset, { event_type: "best_bid_ask", market: book.market, asset_id: asset, best_bid: best.bid, best_ask: best.ask, spread, timestamp: "1790658700003" })
+  }
+
+  /** A market resolution for the asset's market; `winner` undefined sends it without the winner fields. */
+  marketResolved(asset: string, winner: string | undefined): void {
+    const book = this.books.get(asset)!
+    const assets = [...this.books].filter(([, b]) => b.market === book.market).map(([a]) => a)
+    const message: Record<string, unknown> = { event_type: "market_resolved", id: "1031769", market: book.market, assets_ids: assets, timestamp: "1790658700004", tags: ["sports"] }
+    if (winner !== undefined) Object.assign(message, { winning_asset_id: winner, winning_outcome: winner === asset ? "Yes" : "No" })
+    this.sendTo(asset, message)
+  }
+
+  /** A `new_market` announcement (the recorded shape), to the asset's subscribers. */
+  newMarket(asset: string): void {
+    this.sendTo(asset, fixture("polymarket-ws-new-market.json"))
   }
 
   /** Raw text to every socket (malformed frames). */

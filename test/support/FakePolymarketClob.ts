@@ -118,12 +118,24 @@ export class FakePolymarketClob extends FakeVenue {
       original_size: shares(o.size),
       size_matched: shares(o.matched),
       price: formatScaled(o.price, 6, 2),
-      type: o.orderType,
+      order_type: o.orderType,
       associate_trades: this.trades.filter((t) => t.orderId === o.id).map((t) => t.id),
       outcome: "Yes",
+      owner: this.apiKey,
+      maker_address: this.signer,
       expiration: "0",
       created_at: "1725842520"
     }
+  }
+
+  /** A user-channel event: the REST shape with the channel's own `type` (`PLACEMENT`, ..., `TRADE`) and `timestamp`. */
+  userEvent(eventType: "order" | "trade", type: string, body: Record<string, unknown>): Record<string, unknown> {
+    return { ...body, event_type: eventType, type, timestamp: String(Date.now()) }
+  }
+
+  /** A page of `/data/orders` or `/data/trades`, as the official schemas read it. */
+  page(data: ReadonlyArray<unknown>): Record<string, unknown> {
+    return { limit: 100, count: data.length, data, next_cursor: "LTE=" }
   }
 
   tradeJson(t: ClobTradeRecord): Record<string, unknown> {
@@ -140,8 +152,21 @@ export class FakePolymarketClob extends FakeVenue {
       match_time: String(Math.floor(t.at / 1000)),
       last_update: String(Math.floor(t.at / 1000)),
       outcome: "Yes",
+      owner: this.apiKey,
       maker_address: this.signer,
-      maker_orders: [{ order_id: "0x6dd169f87692751b75b4ed673158721cdbf56ec49f29aa94a6aaa05b93b1b0ab", matched_amount: shares(t.size), price: formatScaled(t.price, 6, 2), fee_rate_bps: "0", asset_id: t.tokenId, outcome: "Yes" }],
+      bucket_index: 0,
+      transaction_hash: "0x" + "ab".repeat(32),
+      maker_orders: [{
+        order_id: "0x6dd169f87692751b75b4ed673158721cdbf56ec49f29aa94a6aaa05b93b1b0ab",
+        owner: "b1c2d3e4-0000-4000-8000-000000000002",
+        maker_address: "0x2222222222222222222222222222222222222222",
+        side: t.side === "BUY" ? "SELL" : "BUY",
+        matched_amount: shares(t.size),
+        price: formatScaled(t.price, 6, 2),
+        fee_rate_bps: "0",
+        asset_id: t.tokenId,
+        outcome: "Yes"
+      }],
       trader_side: "TAKER"
     }
   }
@@ -156,7 +181,7 @@ export class FakePolymarketClob extends FakeVenue {
       o.matched -= t.size
       if (o.status === "MATCHED") o.status = "CANCELED"
     }
-    this.push({ event_type: "trade", ...this.tradeJson(t) })
+    this.push(this.userEvent("trade", "TRADE", this.tradeJson(t)))
   }
 
   private book(t: ClobTradeRecord): void {
@@ -197,7 +222,7 @@ export class FakePolymarketClob extends FakeVenue {
       const o = this.orders.get(id)
       if (o === undefined || o.status !== "LIVE") return json({ canceled: [], not_canceled: { [id]: "order can't be found - already canceled or matched" } })
       o.status = "CANCELED"
-      this.push({ event_type: "order", type: "CANCELLATION", ...this.orderJson(o) })
+      this.push(this.userEvent("order", "CANCELLATION", this.orderJson(o)))
       return json({ canceled: [id], not_canceled: {} })
     }
     const m = /^\/data\/order\/(.+)$/.exec(r.path)
@@ -205,11 +230,11 @@ export class FakePolymarketClob extends FakeVenue {
       const o = this.orders.get(decodeURIComponent(m[1]!))
       return o === undefined ? json({ error: "order not found" }, 404) : json(this.orderJson(o))
     }
-    if (r.path === "/data/orders") return json({ data: [...this.orders.values()].filter((o) => o.status === "LIVE").map((o) => this.orderJson(o)), next_cursor: "LTE=" })
+    if (r.path === "/data/orders") return json(this.page([...this.orders.values()].filter((o) => o.status === "LIVE").map((o) => this.orderJson(o))))
     if (r.path === "/data/trades") {
       const asset = r.query.get("asset_id")
       const after = Number(r.query.get("after") ?? "0") * 1000
-      return json({ data: this.trades.filter((t) => (asset === null || t.tokenId === asset) && t.at >= after).map((t) => this.tradeJson(t)), next_cursor: "LTE=" })
+      return json(this.page(this.trades.filter((t) => (asset === null || t.tokenId === asset) && t.at >= after).map((t) => this.tradeJson(t))))
     }
     if (r.path === "/balance-allowance/update") {
       this.balanceRefreshes++
@@ -257,11 +282,11 @@ export class FakePolymarketClob extends FakeVenue {
       const t: ClobTradeRecord = { id: `trade-${this.nextTrade++}`, orderId: id, tokenId: order.tokenId, side, price, size: fill, status: "MATCHED", at: Date.now() }
       this.trades.push(t)
       order.matched = fill
-      this.push({ event_type: "trade", ...this.tradeJson(t) })
+      this.push(this.userEvent("trade", "TRADE", this.tradeJson(t)))
       if (this.autoConfirm) this.settle(t.id, "CONFIRMED")
     }
     if (order.status === "LIVE") order.status = order.matched >= size ? "MATCHED" : body.orderType === "GTC" || body.orderType === "GTD" ? "LIVE" : "CANCELED"
-    this.push({ event_type: "order", type: "PLACEMENT", ...this.orderJson(order) })
+    this.push(this.userEvent("order", "PLACEMENT", this.orderJson(order)))
     if (this.hangAfterAccept) {
       this.hangAfterAccept = false
       return { status: 0, hang: true }
@@ -276,6 +301,10 @@ export class FakePolymarketClob extends FakeVenue {
       makingAmount: side === "BUY" ? matchedDollars : matchedShares,
       takingAmount: side === "BUY" ? matchedShares : matchedDollars
     })
+  }
+
+  protected override notFound(_r: FakeRequest): FakeResponse {
+    return json({ error: "not found" }, 404)
   }
 
   protected override authorizeUpgrade(_request: IncomingMessage): true | string {

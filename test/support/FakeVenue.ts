@@ -116,6 +116,11 @@ export abstract class FakeVenue {
   /** Timers to clear on close. */
   protected onClose(): void {}
 
+  /** The answer to a route the venue does not have, in the venue's own error body (Kalshi's by default). */
+  protected notFound(request: FakeRequest): FakeResponse {
+    return json({ error: { code: "not_found", message: `no route ${request.method} ${request.path}` } }, 404)
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Array<Buffer> = []
     req.on("data", (c: Buffer) => chunks.push(c))
@@ -131,7 +136,7 @@ export abstract class FakeVenue {
       } else {
         response = this.route(request)
       }
-      response ??= json({ error: { code: "not_found", message: `no route ${request.method} ${request.path}` } }, 404)
+      response ??= this.notFound(request)
       if (response.hang === true) return
       res.writeHead(response.status, { "content-type": "application/json" })
       res.end(response.raw ?? JSON.stringify(response.body ?? {}))

@@ -18,21 +18,31 @@ export interface FaultProxy {
 
 export const start = (targetPort: number, targetHost = "127.0.0.1"): Promise<FaultProxy> => {
   const pairs = new Set<readonly [net.Socket, net.Socket]>()
+  // Bytes that arrived while frozen, per destination, delivered in order on thaw. Not `pause()`:
+  // a piped source is resumed by the pipe itself on the destination's next 'drain', so a paused
+  // pipe leaks bytes through and the "stalled" server answers
+  const held = new Map<net.Socket, Array<Buffer>>()
   let frozen = false
   let down = false
+  const forward = (from: net.Socket, to: net.Socket) =>
+    from.on("data", (chunk: Buffer) => {
+      if (frozen) {
+        const queue = held.get(to) ?? []
+        queue.push(chunk)
+        held.set(to, queue)
+      } else if (!to.destroyed) to.write(chunk)
+    })
   const server = net.createServer((client) => {
     if (down) return client.destroy()
     const upstream = net.connect(targetPort, targetHost)
     const pair = [client, upstream] as const
     pairs.add(pair)
-    client.pipe(upstream)
-    upstream.pipe(client)
-    if (frozen) {
-      client.pause()
-      upstream.pause()
-    }
+    forward(client, upstream)
+    forward(upstream, client)
     const end = () => {
       pairs.delete(pair)
+      held.delete(client)
+      held.delete(upstream)
       client.destroy()
       upstream.destroy()
     }
@@ -49,17 +59,11 @@ export const start = (targetPort: number, targetHost = "127.0.0.1"): Promise<Fau
         url: (scheme, path = "") => `${scheme}://127.0.0.1:${port}${path}`,
         freeze: () => {
           frozen = true
-          for (const [a, b] of pairs) {
-            a.pause()
-            b.pause()
-          }
         },
         thaw: () => {
           frozen = false
-          for (const [a, b] of pairs) {
-            a.resume()
-            b.resume()
-          }
+          for (const [to, chunks] of held) if (!to.destroyed) for (const chunk of chunks) to.write(chunk)
+          held.clear()
         },
         cut: () => {
           down = true
@@ -68,6 +72,7 @@ export const start = (targetPort: number, targetHost = "127.0.0.1"): Promise<Fau
             b.destroy()
           }
           pairs.clear()
+          held.clear()
         },
         restore: () => {
           down = false

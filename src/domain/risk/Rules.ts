@@ -11,7 +11,7 @@
  * per venue, staleness at decision time (book by the feed's liveness, game state by when ESPN's
  * content last changed, model), price sanity, daily loss, drawdown from peak, consecutive losses,
  * loss and win cooldowns, order rate per venue, positions per game, correlation, exposure in
- * money (game, sport, total) and in contracts (market, total), the position's room under
+ * money (game, sport, total, market) and in contracts (game, sport, total, market), the position's room under
  * `maxPositionFraction`; then sizing (balance − reserved, Kelly, depth, fees, venue minimums).
  *
  * @since 0.1.0
@@ -48,7 +48,10 @@ export const reasonCodes = [
   "GAME_EXPOSURE",
   "SPORT_EXPOSURE",
   "TOTAL_EXPOSURE",
+  "MARKET_EXPOSURE",
   "MARKET_CONTRACTS",
+  "GAME_CONTRACTS",
+  "SPORT_CONTRACTS",
   "TOTAL_CONTRACTS",
   "POSITION_FRACTION",
   "INSUFFICIENT_FUNDS",
@@ -77,8 +80,11 @@ export interface RiskLimits {
   readonly maxGameExposure: Money.Micros
   readonly maxSportExposure: Money.Micros
   readonly maxTotalExposure: Money.Micros
+  readonly maxMarketExposure: Money.Micros
   readonly maxPositionsPerGame: number
   readonly maxContractsPerMarket: Money.Qty
+  readonly maxContractsPerGame: Money.Qty
+  readonly maxContractsPerSport: Money.Qty
   readonly maxContractsTotal: Money.Qty
   readonly maxOrderNotional: Money.Micros
   readonly maxOrderContracts: Money.Qty
@@ -117,8 +123,12 @@ export interface RiskState {
   readonly gameExposure: Money.Micros
   readonly sportExposure: Money.Micros
   readonly totalExposure: Money.Micros
-  /** Contracts held or reserved, per market key (`platform|marketId`) and overall */
+  /** Money at risk per market key (`platform|marketId`) */
+  readonly marketExposure: ReadonlyMap<string, number>
+  /** Contracts held or reserved, per market key (`platform|marketId`), in this game, in its sport and overall */
   readonly marketContracts: ReadonlyMap<string, number>
+  readonly gameContracts: number
+  readonly sportContracts: number
   readonly totalContracts: number
   /** Money at risk per outcome key (`platform|marketId|outcomeId`) */
   readonly outcomeExposure: ReadonlyMap<string, number>
@@ -264,6 +274,10 @@ export const decide = (request: RiskRequest, state: RiskState, limits: RiskLimit
   if (gameRoom <= 0) return deny("GAME_EXPOSURE", `game exposure ${Money.formatDollars(state.gameExposure)} of ${Money.formatDollars(limits.maxGameExposure)}`)
   if (sportRoom <= 0) return deny("SPORT_EXPOSURE", `sport exposure ${Money.formatDollars(state.sportExposure)} of ${Money.formatDollars(limits.maxSportExposure)}`)
   if (totalRoom <= 0) return deny("TOTAL_EXPOSURE", `total exposure ${Money.formatDollars(state.totalExposure)} of ${Money.formatDollars(limits.maxTotalExposure)}`)
+  const gameContractRoom = limits.maxContractsPerGame - state.gameContracts
+  if (gameContractRoom <= 0) return deny("GAME_CONTRACTS", `${Money.formatQty(state.gameContracts as Money.Qty)} contracts held or reserved in this game`)
+  const sportContractRoom = limits.maxContractsPerSport - state.sportContracts
+  if (sportContractRoom <= 0) return deny("SPORT_CONTRACTS", `${Money.formatQty(state.sportContracts as Money.Qty)} contracts held or reserved in this sport`)
   const totalContractRoom = limits.maxContractsTotal - state.totalContracts
   if (totalContractRoom <= 0) return deny("TOTAL_CONTRACTS", `${Money.formatQty(state.totalContracts as Money.Qty)} contracts held or reserved overall`)
   const positionCap = Money.applyBps(Math.max(0, state.equity) as Money.Micros, limits.maxPositionFraction, "floor")
@@ -271,16 +285,18 @@ export const decide = (request: RiskRequest, state: RiskState, limits: RiskLimit
   for (const leg of request.legs) {
     const marketRoom = limits.maxContractsPerMarket - (state.marketContracts.get(marketKeyOf(leg.outcome)) ?? 0)
     if (marketRoom <= 0) return deny("MARKET_CONTRACTS", `${marketKeyOf(leg.outcome)} is at its contract cap`)
+    const marketMoneyRoom = limits.maxMarketExposure - (state.marketExposure.get(marketKeyOf(leg.outcome)) ?? 0)
+    if (marketMoneyRoom <= 0) return deny("MARKET_EXPOSURE", `${marketKeyOf(leg.outcome)} is at its exposure cap of ${Money.formatDollars(limits.maxMarketExposure)}`)
     const positionRoom = positionCap - (state.outcomeExposure.get(outcomeKeyOf(leg.outcome)) ?? 0)
     if (positionRoom <= 0) return deny("POSITION_FRACTION", `the ${leg.meaning} position is at ${Money.formatScaled(limits.maxPositionFraction, 2)}% of equity`)
-    legs.push({ ...leg, positionRoom: Math.min(leg.positionRoom, positionRoom) as Money.Micros, contractRoom: Math.min(leg.contractRoom, marketRoom) as Money.Qty })
+    legs.push({ ...leg, positionRoom: Math.min(leg.positionRoom, positionRoom, marketMoneyRoom) as Money.Micros, contractRoom: Math.min(leg.contractRoom, marketRoom) as Money.Qty })
   }
   const sized = size(legs, request.threshold, {
     available: state.available,
     exposureRoom: Math.min(gameRoom, sportRoom, totalRoom) as Money.Micros,
     maxOrderNotional: limits.maxOrderNotional,
     maxOrderContracts: limits.maxOrderContracts,
-    totalContractRoom: totalContractRoom as Money.Qty,
+    totalContractRoom: Math.min(totalContractRoom, gameContractRoom, sportContractRoom) as Money.Qty,
     maxBookShare: limits.maxBookShare,
     minLiquidity: limits.minLiquidity,
     kellyFraction: limits.kellyFraction,

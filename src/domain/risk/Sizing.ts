@@ -54,7 +54,7 @@ export interface SizingLeg {
   readonly venue: VenueRules
   /** The worst price the strategy accepts */
   readonly limit: Money.Price
-  /** Money left for this outcome's position under `maxPositionFraction` */
+  /** Money left for this leg: its position's room under `maxPositionFraction` and its market's under `maxMarketExposure` */
   readonly positionRoom: Money.Micros
   /** Contracts left for this market under its contract cap */
   readonly contractRoom: Money.Qty
@@ -75,7 +75,7 @@ export interface SizingLimits {
   readonly exposureRoom: Money.Micros
   readonly maxOrderNotional: Money.Micros
   readonly maxOrderContracts: Money.Qty
-  /** Contracts left under the total contract cap, all legs together */
+  /** Contracts left under the game, sport and total contract caps, all legs together */
   readonly totalContractRoom: Money.Qty
   readonly maxBookShare: Money.Bps
   readonly minLiquidity: Money.Micros

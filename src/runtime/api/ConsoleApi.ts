@@ -51,6 +51,9 @@ export const TradingStateView = Schema.Struct({
   at: Schema.Finite
 })
 
+/** One screen: the trading state, the games in play with their prices, open positions, today's P&L. @category schemas */
+export const StatusScreen = Schema.Struct({ trading: TradingStateView, ...Read.StatusView.fields })
+
 /** Why an operator changes the trading state, and who they are. @category schemas */
 export const TradingChange = Schema.Struct({
   reason: Schema.NonEmptyString.check(Schema.isMaxLength(500)),
@@ -117,6 +120,7 @@ const SystemGroup = HttpApiGroup.make("system")
 
 const ControlGroup = HttpApiGroup.make("control")
   .add(HttpApiEndpoint.get("state", "/api/trading", { success: TradingStateView }))
+  .add(HttpApiEndpoint.get("status", "/api/status", { success: StatusScreen }))
   .add(
     HttpApiEndpoint.post("set", "/api/trading/:action", {
       params: { action: Schema.Literals(["halt", "reduce", "resume"]) },
@@ -232,6 +236,13 @@ const ControlLive = HttpApiBuilder.group(ConsoleApi, "control", (h) =>
     const recent: Array<number> = []
     const state: Record<"halt" | "reduce" | "resume", TradingState> = { halt: "HALTED", reduce: "REDUCING", resume: "ACTIVE" }
     return h.handle("state", () => storage(readTradingState()))
+      .handle("status", () =>
+        Effect.gen(function*() {
+          const read = yield* Read.ReadModel
+          const { config } = yield* AppConfig
+          const [trading, status] = yield* storage(Effect.all([readTradingState(), read.status(config.bankroll.account, yield* nowMillis)], { concurrency: 2 }))
+          return { trading, ...status }
+        }))
       .handle("set", ({ params, payload }) =>
         Effect.gen(function*() {
           const now = yield* nowMillis

@@ -7,6 +7,7 @@ import { Command } from "effect/cli"
 import { bankrollCommand } from "./BankrollCommand.ts"
 import { configCommand } from "./ConfigCommand.ts"
 import { diagnosticsCommand } from "./DiagnosticsCommand.ts"
+import { statusCommand } from "./StatusCommand.ts"
 import { evalCommand } from "./EvalCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
 import { matchCommand } from "./MatchCommand.ts"
@@ -22,7 +23,7 @@ export const cli = root.pipe(
   // `arbees` with no subcommand runs, like `arbees run`
   Command.withHandler((flags) => runProgram(cliInputsFrom(flags))),
   Command.withSubcommands([
-    runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand,
+    runCommand, recordCommand, replayCommand, migrateCommand, configCommand, diagnosticsCommand, statusCommand, matchCommand, inspectCommand, evalCommand, tradingCommand, bankrollCommand,
     ordersCommand, positionsCommand
   ])
 )

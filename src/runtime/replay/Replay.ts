@@ -5,8 +5,11 @@
  * answering from the recording (`ReplayTransport`). No component knows it is replaying.
  *
  * The driver moves the clock to the next recorded frame (or by at most `stepMillis`), delivers
- * the frames due, and lets the runtime settle before the next step; `speed` paces the steps
- * against the wall clock (`max`: no pacing). Randomness is seeded. The database is a fresh
+ * the frames due, and waits for the runtime to go quiet before the next step: no fiber work
+ * scheduled, no database statement running or started, for a few turns of the event loop
+ * ({@link Activity}). So simulated time never runs ahead of work still in flight (a timeout
+ * cannot fire because the machine was slow), which is what makes a replay deterministic.
+ * `speed` paces the steps against the wall clock (`max`: no pacing). Randomness is seeded. The database is a fresh
  * in-memory embedded one and the bus the in-process one, whatever the configuration says, so a
  * replay never touches live state.
  *
@@ -16,7 +19,8 @@
  * @since 0.1.0
  */
 import { createHash, generateKeyPairSync } from "node:crypto"
-import { Effect, Layer, Random } from "effect"
+import type { PGlite } from "@electric-sql/pglite"
+import { Effect, Layer, Random, Scheduler } from "effect"
 import { TestClock } from "effect/testing"
 import * as Events from "../../actors/Events.ts"
 import { EventBus, type Topic } from "../../services/bus/EventBus.ts"
@@ -86,6 +90,8 @@ export interface ReplayResult {
   readonly digest: string
   readonly wallMillis: number
   readonly steps: number
+  /** Steps after which the runtime had not gone quiet within the turn limit (0 in a sound replay) */
+  readonly busySettles: number
 }
 
 const isTopic = (v: unknown): v is Topic<unknown> =>
@@ -94,24 +100,92 @@ const isTopic = (v: unknown): v is Topic<unknown> =>
 /** Every topic the actors publish. @category events */
 export const topics: ReadonlyArray<string> = [...new Set(Object.values(Events).filter(isTopic).map((t) => t.name))].sort()
 
-/** Waits for the runtime to go quiet: a few turns of the real event loop. */
-const settle = (turns: number) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve))
-  })
+/**
+ * What the replay watches to know the runtime has gone quiet: fiber tasks scheduled (a
+ * scheduler wrapping the default one) and database statements started and running (the
+ * embedded database's protocol entry point, wrapped).
+ *
+ * @category replay
+ */
+export class Activity {
+  tasks = 0
+  statements = 0
+  running = 0
+  /** Settles that hit the turn limit (something never went quiet) */
+  busy = 0
+  readonly scheduler: Scheduler.Scheduler
 
-/** A fresh in-memory embedded database, migrated. */
-const MemoryDatabase = Layer.effectDiscard(Effect.orDie(migrate())).pipe(
+  constructor() {
+    const inner = new Scheduler.MixedScheduler()
+    this.scheduler = {
+      executionMode: inner.executionMode,
+      shouldYield: (fiber) => inner.shouldYield(fiber),
+      makeDispatcher: () => {
+        const dispatcher = inner.makeDispatcher()
+        return {
+          scheduleTask: (task, priority) => {
+            this.tasks++
+            dispatcher.scheduleTask(task, priority)
+          },
+          flush: () => dispatcher.flush()
+        }
+      }
+    }
+  }
+
+  /** Counts the database's statements (the socket server runs each through this method). */
+  watch(db: PGlite): void {
+    const exec = db.execProtocolRawStream.bind(db)
+    db.execProtocolRawStream = (async (...args: Parameters<typeof exec>) => {
+      this.statements++
+      this.running++
+      try {
+        return await exec(...args)
+      } finally {
+        this.running--
+        this.statements++
+      }
+    }) as typeof exec
+  }
+
+  /**
+   * Waits until `quietTurns` turns of the event loop in a row saw no new fiber task, no database
+   * statement started or finished, and none running. A statement in flight on the loopback socket
+   * shows within a turn; `maxTurns` bounds a runtime that never goes quiet (counted in `busy`).
+   */
+  settle(quietTurns = 3, maxTurns = 20_000): Effect.Effect<void> {
+    return Effect.promise(async () => {
+      let quiet = 0
+      let last = -1
+      for (let turn = 0; quiet < quietTurns; turn++) {
+        if (turn >= maxTurns) {
+          this.busy++
+          return
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        const seen = this.tasks + this.statements
+        if (seen === last && this.running === 0) quiet++
+        else {
+          quiet = 0
+          last = seen
+        }
+      }
+    })
+  }
+}
+
+/** A fresh in-memory embedded database, migrated and watched. */
+const MemoryDatabase = (activity: Activity) => Layer.effectDiscard(Effect.orDie(migrate())).pipe(
   Layer.provideMerge(
     Layer.unwrap(
-      Effect.map(serveEmbedded(undefined), (url) =>
+      Effect.map(serveEmbedded(undefined, (db) => activity.watch(db)), (url) =>
         embeddedClient(url).pipe(Layer.provideMerge(Layer.succeed(Database, Database.of({ kind: "embedded", target: "memory" })))))
     ).pipe(Layer.orDie)
   )
 )
 
 /** The runtime over a replayed world: real actors, cluster and external clients. */
-const replayRuntime = (world: ReplayWorld) => {
+const replayRuntime = (world: ReplayWorld, activity: Activity) => {
   const transport = Layer.succeedContext(
     Context.make(HttpClient.HttpClient, world.httpClient).pipe(Context.add(Socket.WebSocketConstructor, world.webSocket))
   )
@@ -122,7 +196,7 @@ const replayRuntime = (world: ReplayWorld) => {
     Layer.provideMerge(externalSystemsWith(transport)),
     Layer.provideMerge(bus),
     Layer.provideMerge(Diagnostics.layer),
-    Layer.provideMerge(MemoryDatabase)
+    Layer.provideMerge(MemoryDatabase(activity))
   )
 }
 
@@ -155,6 +229,7 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
     const stopAt = options.until ?? end + (options.tailMillis ?? 0)
     const stepMillis = options.stepMillis ?? 5_000
     const startedWall = yield* wallNow
+    const activity = new Activity()
 
     return yield* Effect.gen(function*() {
       yield* TestClock.setTime(start)
@@ -170,7 +245,7 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
           yield* TestClock.setTime(next)
           now = next
           world.deliverUntil(now)
-          yield* settle(3)
+          yield* activity.settle()
           steps++
           if (options.speed !== "max") {
             // Real-time pacing: simulated time since the start, divided by the speed
@@ -201,10 +276,17 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
           log,
           digest: createHash("sha256").update(log).digest("hex"),
           wallMillis,
-          steps
+          steps,
+          busySettles: activity.busy
         } satisfies ReplayResult
-      }).pipe(Effect.provide(replayRuntime(world)))
-    }).pipe(Effect.scoped, Effect.provide(TestClock.layer()), Random.withSeed(options.seed ?? "arbees-replay"))
+      }).pipe(Effect.provide(replayRuntime(world, activity)))
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(TestClock.layer()),
+      // Outside the test clock, whose scheduler wraps the watched one
+      Effect.provideService(Scheduler.Scheduler, activity.scheduler),
+      Random.withSeed(options.seed ?? "arbees-replay")
+    )
   })
 
 /** The configuration a replay runs with: the given one, with `overrides` on top. @category config */

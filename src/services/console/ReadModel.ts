@@ -192,6 +192,29 @@ export type PnlRow = typeof PnlRow.Type
 export const PnlGrouping = Schema.Literals(["day", "sport", "venue"])
 export type PnlGrouping = typeof PnlGrouping.Type
 
+/** A game in play, as `arbees status` shows it: the latest clock and model, the latest prices. @category models */
+export const LiveGame = Schema.Struct({
+  game: GameRow,
+  period: Schema.NullOr(Schema.Finite),
+  /** Seconds left in the period */
+  secondsRemaining: Schema.NullOr(Schema.Finite),
+  modelHome: Schema.NullOr(Schema.Finite),
+  modelDraw: Schema.NullOr(Schema.Finite),
+  /** The newest price of each mapped outcome */
+  prices: Schema.Array(PricePoint)
+})
+export type LiveGame = typeof LiveGame.Type
+
+/** Everything on one status screen except the trading state (the risk singleton owns that). @category models */
+export const StatusView = Schema.Struct({
+  games: Schema.Array(LiveGame),
+  openPositions: Schema.Array(PositionRow),
+  /** Realised P&L of positions closed or settled since midnight UTC */
+  today: PnlRow,
+  bankroll: Schema.NullOr(BankrollView)
+})
+export type StatusView = typeof StatusView.Type
+
 /** @category services */
 export class ReadModel extends Context.Service<ReadModel, {
   readonly games: (filter: ListFilter) => Effect.Effect<ReadonlyArray<GameRow>, StorageError>
@@ -206,6 +229,8 @@ export class ReadModel extends Context.Service<ReadModel, {
   readonly bankroll: (account: string) => Effect.Effect<BankrollView | undefined, StorageError>
   readonly ledger: (account: string, limit?: number) => Effect.Effect<ReadonlyArray<LedgerRow>, StorageError>
   readonly pnl: (by: PnlGrouping) => Effect.Effect<ReadonlyArray<PnlRow>, StorageError>
+  /** The games in play (or starting within the hour), open positions and today's P&L, as of `now` */
+  readonly status: (account: string, now: number) => Effect.Effect<StatusView, StorageError>
 }>()("arbees/services/console/ReadModel") {
   static readonly layer: Layer.Layer<ReadModel, never, SqlClient.SqlClient> = Layer.effect(
     ReadModel,
@@ -233,6 +258,104 @@ export class ReadModel extends Context.Service<ReadModel, {
       })
       const gameColumns = sql`game_id, league, sport, home_team, home_abbr, away_team, away_abbr, start_time, status, home_score, away_score,
                               trading_halted, halted_reason`
+
+      const priceRow = (r: any): PricePoint => ({
+        platform: r.platform,
+        marketId: r.market_id,
+        outcomeId: r.outcome_id,
+        observedAt: millis(r.observed_at),
+        bidMicros: intOrNull(r.bid_micros),
+        askMicros: intOrNull(r.ask_micros),
+        bidSize: intOrNull(r.bid_size),
+        askSize: intOrNull(r.ask_size)
+      })
+      const positionRow = (r: any): PositionRow => ({
+        positionId: r.position_id,
+        gameId: r.game_id,
+        platform: r.platform,
+        marketId: r.market_id,
+        outcomeId: r.outcome_id,
+        quantity: int(r.quantity),
+        costBasisMicros: int(r.cost_basis_micros),
+        realizedPnlMicros: int(r.realized_pnl_micros),
+        feesPaidMicros: int(r.fees_paid_micros),
+        status: r.status,
+        settlementPriceMicros: intOrNull(r.settlement_price_micros),
+        openedAt: millis(r.opened_at),
+        closedAt: millis(r.closed_at)
+      })
+      const positionColumns = sql`position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, realized_pnl_micros, fees_paid_micros,
+                                  status, settlement_price_micros, opened_at, closed_at`
+      const bankroll = (account: string) =>
+        query(
+          sql`SELECT b.account, b.balance_micros, b.piggybank_micros, b.reserved_micros, b.peak_micros,
+                     COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'available'), 0) AS ledger_available,
+                     COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'piggybank'), 0) AS ledger_piggybank
+              FROM bankroll b WHERE b.account = ${account}`,
+          (r): BankrollView => ({
+            account: r.account,
+            balanceMicros: int(r.balance_micros),
+            piggybankMicros: int(r.piggybank_micros),
+            reservedMicros: int(r.reserved_micros),
+            peakMicros: int(r.peak_micros),
+            ledgerAvailableMicros: int(r.ledger_available),
+            ledgerPiggybankMicros: int(r.ledger_piggybank),
+            ledgerBalanced: BigInt(r.ledger_available) === BigInt(r.balance_micros) && BigInt(r.ledger_piggybank) === BigInt(r.piggybank_micros)
+          })
+        ).pipe(Effect.map((rows) => rows[0]))
+
+      const status = (account: string, now: number) =>
+        Effect.gen(function*() {
+          const soon = new Date(now + 3_600_000).toISOString()
+          const midnight = new Date(Math.floor(now / 86_400_000) * 86_400_000).toISOString()
+          const games = yield* query(
+            sql`SELECT ${gameColumns} FROM games
+                WHERE status IN ('in_progress', 'halftime', 'end_period', 'delayed', 'suspended')
+                   OR (status = 'scheduled' AND start_time <= ${soon}::timestamptz)
+                ORDER BY start_time, game_id LIMIT 50`,
+            gameRow
+          )
+          const ids = games.map((g) => g.gameId)
+          const states = ids.length === 0 ? [] : yield* query(
+            // The clock of the period (the row's seconds_remaining is the whole game's)
+            sql`SELECT DISTINCT ON (game_id) game_id, period, state->>'periodSecondsRemaining' AS period_seconds, model_home_prob, model_draw_prob
+                FROM game_states WHERE ${sql.in("game_id", ids)} ORDER BY game_id, observed_at DESC`,
+            (r) => ({
+              gameId: String(r.game_id),
+              period: int(r.period),
+              secondsRemaining: r.period_seconds === null || r.period_seconds === undefined ? null : Number(r.period_seconds),
+              modelHome: r.model_home_prob === null ? null : Number(r.model_home_prob),
+              modelDraw: r.model_draw_prob === null ? null : Number(r.model_draw_prob)
+            })
+          )
+          const prices = ids.length === 0 ? [] : yield* query(
+            sql`SELECT DISTINCT ON (platform, market_id, outcome_id) game_id, platform, market_id, outcome_id, observed_at, bid_micros, ask_micros, bid_size, ask_size
+                FROM market_prices WHERE ${sql.in("game_id", ids)} ORDER BY platform, market_id, outcome_id, observed_at DESC`,
+            (r) => ({ gameId: String(r.game_id), price: priceRow(r) })
+          )
+          const openPositions = yield* query(sql`SELECT ${positionColumns} FROM positions WHERE status = 'open' ORDER BY opened_at, position_id`, positionRow)
+          const [today] = yield* query(
+            sql`SELECT sum(realized_pnl_micros) AS pnl, sum(fees_paid_micros) AS fees, count(*) AS n FROM positions
+                WHERE status IN ('closed', 'settled') AND closed_at >= ${midnight}::timestamptz`,
+            (r): PnlRow => ({ key: midnight.slice(0, 10), realizedPnlMicros: int(r.pnl ?? 0), feesMicros: int(r.fees ?? 0), positions: int(r.n) })
+          )
+          return {
+            games: games.map((game): LiveGame => {
+              const state = states.find((s) => s.gameId === game.gameId)
+              return {
+                game,
+                period: state?.period ?? null,
+                secondsRemaining: state?.secondsRemaining ?? null,
+                modelHome: state?.modelHome ?? null,
+                modelDraw: state?.modelDraw ?? null,
+                prices: prices.filter((p) => p.gameId === game.gameId).map((p) => p.price)
+              }
+            }),
+            openPositions,
+            today: today!,
+            bankroll: (yield* bankroll(account)) ?? null
+          } satisfies StatusView
+        })
 
       return ReadModel.of({
         games: (f) =>
@@ -267,16 +390,7 @@ export class ReadModel extends Context.Service<ReadModel, {
                   SELECT platform, market_id, outcome_id, observed_at, bid_micros, ask_micros, bid_size, ask_size
                   FROM market_prices WHERE game_id = ${gameId} ORDER BY observed_at DESC LIMIT ${bounded(limit)}
                 ) p ORDER BY observed_at`,
-            (r): PricePoint => ({
-              platform: r.platform,
-              marketId: r.market_id,
-              outcomeId: r.outcome_id,
-              observedAt: millis(r.observed_at),
-              bidMicros: intOrNull(r.bid_micros),
-              askMicros: intOrNull(r.ask_micros),
-              bidSize: intOrNull(r.bid_size),
-              askSize: intOrNull(r.ask_size)
-            })
+            priceRow
           ),
         mappings: (gameId) =>
           query(
@@ -369,8 +483,7 @@ export class ReadModel extends Context.Service<ReadModel, {
           ),
         positions: (f) =>
           query(
-            sql`SELECT position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, realized_pnl_micros, fees_paid_micros,
-                       status, settlement_price_micros, opened_at, closed_at FROM positions
+            sql`SELECT ${positionColumns} FROM positions
                 ${
               where([
                 f.gameId === undefined ? undefined : sql`game_id = ${f.gameId}`,
@@ -378,39 +491,9 @@ export class ReadModel extends Context.Service<ReadModel, {
               ])
             }
                 ORDER BY opened_at DESC, position_id LIMIT ${bounded(f.limit)}`,
-            (r): PositionRow => ({
-              positionId: r.position_id,
-              gameId: r.game_id,
-              platform: r.platform,
-              marketId: r.market_id,
-              outcomeId: r.outcome_id,
-              quantity: int(r.quantity),
-              costBasisMicros: int(r.cost_basis_micros),
-              realizedPnlMicros: int(r.realized_pnl_micros),
-              feesPaidMicros: int(r.fees_paid_micros),
-              status: r.status,
-              settlementPriceMicros: intOrNull(r.settlement_price_micros),
-              openedAt: millis(r.opened_at),
-              closedAt: millis(r.closed_at)
-            })
+            positionRow
           ),
-        bankroll: (account) =>
-          query(
-            sql`SELECT b.account, b.balance_micros, b.piggybank_micros, b.reserved_micros, b.peak_micros,
-                       COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'available'), 0) AS ledger_available,
-                       COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'piggybank'), 0) AS ledger_piggybank
-                FROM bankroll b WHERE b.account = ${account}`,
-            (r): BankrollView => ({
-              account: r.account,
-              balanceMicros: int(r.balance_micros),
-              piggybankMicros: int(r.piggybank_micros),
-              reservedMicros: int(r.reserved_micros),
-              peakMicros: int(r.peak_micros),
-              ledgerAvailableMicros: int(r.ledger_available),
-              ledgerPiggybankMicros: int(r.ledger_piggybank),
-              ledgerBalanced: BigInt(r.ledger_available) === BigInt(r.balance_micros) && BigInt(r.ledger_piggybank) === BigInt(r.piggybank_micros)
-            })
-          ).pipe(Effect.map((rows) => rows[0])),
+        bankroll: (account) => bankroll(account),
         ledger: (account, limit) =>
           query(
             sql`SELECT entry_id, account, bucket, kind, amount_micros, reference, created_at FROM bankroll_ledger
@@ -425,6 +508,7 @@ export class ReadModel extends Context.Service<ReadModel, {
               createdAt: millis(r.created_at)
             })
           ),
+        status,
         pnl: (by) => {
           const key = by === "day"
             ? sql`to_char(COALESCE(p.closed_at, p.opened_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`

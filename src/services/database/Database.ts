@@ -110,10 +110,12 @@ export const lockDataDir = (dir: string) =>
 /**
  * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined) and serves it on a
  * loopback port. Returns the connection URL; everything is stopped when the scope closes.
+ * `opened` sees the database before it is served (the replay watches it to know when the
+ * runtime has gone quiet).
  *
  * @category constructors
  */
-export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataDir: string | undefined) {
+export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataDir: string | undefined, opened?: (db: PGlite) => void) {
   if (dataDir !== undefined) yield* lockDataDir(dataDir)
   const db = yield* Effect.acquireRelease(
     Effect.tryPromise({
@@ -122,6 +124,7 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
     }),
     (db) => Effect.promise(() => db.close()).pipe(Effect.timeout("10 seconds"), Effect.ignore)
   )
+  opened?.(db)
   const server = yield* Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {

@@ -12,8 +12,11 @@
  *   `sid`s and `seq`s; Polymarket `assets_ids`, `PING`→`PONG`), and streams each subscribed
  *   market's recorded frames: on subscribing, the latest recorded snapshot and the changes since
  *   (the book as it stood), then every later frame when the clock reaches its receive time.
- *   Recorded Kalshi ping frames become ping events. Frames are re-addressed to the replay's own
- *   subscription ids, so the book protocol checks run unchanged.
+ *   Recorded Kalshi ping frames become ping events; after the recording's last ping the connection
+ *   keeps that heartbeat (the venue does not go silent because the recorder stopped), so a replay
+ *   that runs on past the recording for settlement does not see a dead feed. A silence inside the
+ *   recording stays a silence. Frames are re-addressed to the replay's own subscription ids, so
+ *   the book protocol checks run unchanged.
  *
  * Time never moves here: the replay driver asks {@link ReplayWorld.nextTime} and calls
  * {@link ReplayWorld.deliverUntil} as it moves the clock.
@@ -207,6 +210,9 @@ class ReplaySocket {
   private readonly seqs = new Map<number, number>()
   private nextSid = 1
   private pingIndex: number
+  /** The heartbeat after the recording's last ping: its time and period */
+  private heartbeatAt: number | undefined
+  private readonly heartbeatEvery: number
   private readonly venue: Venue
   private readonly timelines: Map<string, Array<Frame>>
   private readonly pings: ReadonlyArray<number>
@@ -224,6 +230,23 @@ class ReplaySocket {
     const start = now()
     this.pingIndex = pings.findIndex((t) => t > start)
     if (this.pingIndex === -1) this.pingIndex = pings.length
+    const gaps = pings.slice(1).map((t, i) => t - pings[i]!).sort((a, b) => a - b)
+    this.heartbeatEvery = gaps.length === 0 ? 10_000 : Math.max(1_000, gaps[Math.floor(gaps.length / 2)]!)
+    const last = pings[pings.length - 1]
+    if (last !== undefined) {
+      this.heartbeatAt = last + this.heartbeatEvery
+      while (this.heartbeatAt <= start) this.heartbeatAt += this.heartbeatEvery
+    }
+  }
+
+  /** The next ping: a recorded one, or the heartbeat once they are used up. */
+  private nextPing(): number | undefined {
+    return this.pingIndex < this.pings.length ? this.pings[this.pingIndex] : this.heartbeatAt
+  }
+
+  private takePing(): void {
+    if (this.pingIndex < this.pings.length) this.pingIndex++
+    else if (this.heartbeatAt !== undefined) this.heartbeatAt += this.heartbeatEvery
   }
 
   addEventListener(type: string, fn: Listener, options?: { readonly once?: boolean }): void {
@@ -259,7 +282,7 @@ class ReplaySocket {
 
   nextTime(): number | undefined {
     if (this.readyState !== 1) return undefined
-    let next: number | undefined = this.pingIndex < this.pings.length ? this.pings[this.pingIndex] : undefined
+    let next = this.nextPing()
     for (const c of this.cursors.values()) {
       const f = c.timeline[c.index]
       if (f !== undefined && (next === undefined || f.t < next)) next = f.t
@@ -270,8 +293,8 @@ class ReplaySocket {
   deliverUntil(t: number): number {
     let delivered = 0
     while (this.readyState === 1) {
-      while (this.pingIndex < this.pings.length && this.pings[this.pingIndex]! <= t) {
-        this.pingIndex++
+      for (let ping = this.nextPing(); ping !== undefined && ping <= t; ping = this.nextPing()) {
+        this.takePing()
         for (const fn of this.pingListeners) fn()
       }
       let best: Cursor | undefined

@@ -21,8 +21,11 @@ export const limits: RiskLimits = {
   maxGameExposure: $("50"),
   maxSportExposure: $("200"),
   maxTotalExposure: $("500"),
+  maxMarketExposure: $("50"),
   maxPositionsPerGame: 2,
   maxContractsPerMarket: Money.qtyOf("500"),
+  maxContractsPerGame: Money.qtyOf("600"),
+  maxContractsPerSport: Money.qtyOf("800"),
   maxContractsTotal: Money.qtyOf("1000"),
   maxOrderNotional: $("100"),
   maxOrderContracts: Money.qtyOf("100"),
@@ -49,7 +52,10 @@ export const flat: RiskState = {
   gameExposure: $("0"),
   sportExposure: $("0"),
   totalExposure: $("0"),
+  marketExposure: new Map(),
   marketContracts: new Map(),
+  gameContracts: 0,
+  sportContracts: 0,
   totalContracts: 0,
   outcomeExposure: new Map(),
   heldInGame: [],
@@ -142,6 +148,9 @@ const cases: ReadonlyArray<readonly [string, () => string, () => string]> = [
   ["GAME_EXPOSURE", () => code(edge, { gameExposure: $("50") }), () => code(edge, { gameExposure: $("49") })],
   ["SPORT_EXPOSURE", () => code(edge, { sportExposure: $("200") }), () => code(edge, { sportExposure: $("199") })],
   ["TOTAL_EXPOSURE", () => code(edge, { totalExposure: $("500") }), () => code(edge, { totalExposure: $("499") })],
+  ["MARKET_EXPOSURE", () => code(edge, { marketExposure: new Map([["kalshi|KXNBAGAME-X-IND", $("50")]]) }), () => code(edge, { marketExposure: new Map([["kalshi|KXNBAGAME-X-IND", $("49")]]) })],
+  ["GAME_CONTRACTS", () => code(edge, { gameContracts: Money.qtyOf("600") }), () => code(edge, { gameContracts: Money.qtyOf("599") })],
+  ["SPORT_CONTRACTS", () => code(edge, { sportContracts: Money.qtyOf("800") }), () => code(edge, { sportContracts: Money.qtyOf("799") })],
   ["MARKET_CONTRACTS", () => code(edge, { marketContracts: new Map([["kalshi|KXNBAGAME-X-IND", Money.qtyOf("500")]]) }), () => code(edge, { marketContracts: new Map([["kalshi|KXNBAGAME-X-IND", Money.qtyOf("499")]]) })],
   ["TOTAL_CONTRACTS", () => code(edge, { totalContracts: Money.qtyOf("1000") }), () => code(edge, { totalContracts: Money.qtyOf("999") })],
   ["POSITION_FRACTION", () => code(edge, { outcomeExposure: new Map([["kalshi|KXNBAGAME-X-IND|yes", $("50")]]) }), () => code(edge, { outcomeExposure: new Map([["kalshi|KXNBAGAME-X-IND|yes", $("49")]]) })],
@@ -166,5 +175,15 @@ describe("each risk rule trips and passes", () => {
   it("covers every reason code", () => {
     const covered = new Set(["APPROVED", ...cases.map(([r]) => r)])
     assert.deepStrictEqual(reasonCodes.filter((c) => !covered.has(c)), [])
+  })
+})
+
+describe("the market, game and sport caps bound the size, not only trip", () => {
+  it("$10 left in the market buys what $10 buys; 40 contracts left in the game hold 20 sets of an arbitrage", () => {
+    // 19 × $0.50 + Kalshi's fee ceil(0.07 × 19 × 0.5 × 0.5) = $9.50 + $0.34 = $9.84; 20 would be $10.35
+    assert.strictEqual(code(edge, { marketExposure: new Map([["kalshi|KXNBAGAME-X-IND", $("40")]]) }), "approved 19")
+    // Both legs count against the game's contracts: 40 left / 2 legs
+    assert.strictEqual(code(arb, { gameContracts: Money.qtyOf("560") }), "approved 20")
+    assert.strictEqual(code(arb, { sportContracts: Money.qtyOf("770") }), "approved 15")
   })
 })

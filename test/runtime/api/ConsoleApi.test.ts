@@ -4,7 +4,6 @@
  * typed client decodes every response), the event stream resumes from a last-seen id without a
  * gap or a duplicate, and no response carries a configured secret.
  */
-import { NodeServices } from "@effect/platform-node"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
@@ -14,26 +13,12 @@ import { SqlClient } from "effect/sql"
 import { Alert } from "../../../src/actors/Events.ts"
 import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
 import { EventBus, eventId } from "../../../src/services/bus/EventBus.ts"
-import { AppConfig } from "../../../src/services/config/AppConfig.ts"
 import { EventFeed } from "../../../src/services/console/EventFeed.ts"
-import { ReadModel } from "../../../src/services/console/ReadModel.ts"
-import { DeadLetters } from "../../../src/services/DeadLetters.ts"
-import { migrate } from "../../../src/services/database/Migrations.ts"
-import { Diagnostics } from "../../../src/services/Diagnostics.ts"
-import * as TestDatabase from "../../support/TestDatabase.ts"
+import { consoleServices } from "../../support/ConsoleServices.ts"
 
 const SENTINEL = "SENTINEL-SECRET-7f3a9c"
 
-const services = Layer.mergeAll(ReadModel.layer, EventFeed.layer([Alert], 5)).pipe(
-  Layer.provideMerge(EventBus.layerMemory),
-  Layer.provideMerge(DeadLetters.layer),
-  Layer.provideMerge(Diagnostics.layer),
-  Layer.provideMerge(AppConfig.layerTest({ "kalshi.keyId": SENTINEL, "polymarket.apiSecret": SENTINEL, "bus.block": "20ms" })),
-  Layer.provideMerge(Layer.effectDiscard(migrate())),
-  Layer.provideMerge(TestDatabase.postgres),
-  Layer.provideMerge(NodeServices.layer),
-  Layer.orDie
-)
+const services = consoleServices({ "kalshi.keyId": SENTINEL, "polymarket.apiSecret": SENTINEL }, 5)
 
 const server = HttpRouter.serve(ConsoleApi.layer, { disableLogger: true, disableListenLog: true }).pipe(
   Layer.provideMerge(NodeHttpServer.layerTest),
@@ -116,6 +101,7 @@ describe("operator API", () => {
           "/api/pnl",
           "/api/positions",
           "/api/signals",
+          "/api/status",
           "/api/stream",
           "/api/trading",
           "/api/trading/{action}"
@@ -143,6 +129,9 @@ describe("operator API", () => {
         assert.deepStrictEqual(pnl, [{ key: "nba", realizedPnlMicros: 4_510_000, feesMicros: 170_000, positions: 1 }])
         const byDay = yield* client.money.pnl({ query: { by: "day" } })
         assert.deepStrictEqual(byDay.map((r) => r.key), ["2025-12-16"])
+        const status = yield* client.control.status()
+        assert.deepStrictEqual(status.games.map((g) => [g.game.gameId, g.period, g.modelHome, g.prices.length]), [["401772994", 2, 0.61, 1]])
+        assert.isNull(status.bankroll)
         // No account opened yet: the bankroll is not found, not invented
         const noBankroll = yield* Effect.flip(client.money.bankroll({ query: {} }))
         assert.strictEqual(noBankroll._tag, "NotFound")

@@ -4,7 +4,6 @@
  * games, a game view charts our model, ESPN and a venue, and the tables filter. Screenshots go to
  * `.arbees/screenshots/`.
  */
-import { NodeServices } from "@effect/platform-node"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -17,13 +16,7 @@ import { Alert } from "../../../src/actors/Events.ts"
 import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
 import * as Dashboard from "../../../src/runtime/console/Dashboard.ts"
 import { EventBus, eventId } from "../../../src/services/bus/EventBus.ts"
-import { AppConfig } from "../../../src/services/config/AppConfig.ts"
-import { EventFeed } from "../../../src/services/console/EventFeed.ts"
-import { ReadModel } from "../../../src/services/console/ReadModel.ts"
-import { DeadLetters } from "../../../src/services/DeadLetters.ts"
-import { migrate } from "../../../src/services/database/Migrations.ts"
-import { Diagnostics } from "../../../src/services/Diagnostics.ts"
-import * as TestDatabase from "../../support/TestDatabase.ts"
+import { consoleServices } from "../../support/ConsoleServices.ts"
 
 const CHROMIUM = "/usr/bin/chromium"
 const SHOTS = ".arbees/screenshots"
@@ -31,16 +24,7 @@ const SHOTS = ".arbees/screenshots"
 // The bundle is built by `npm run build`; build it here if this checkout has not
 if (Dashboard.uiDirectory() === undefined) execFileSync(process.execPath, ["scripts/build-ui.ts"], { stdio: "inherit" })
 
-const services = Layer.mergeAll(ReadModel.layer, EventFeed.layer([Alert])).pipe(
-  Layer.provideMerge(EventBus.layerMemory),
-  Layer.provideMerge(DeadLetters.layer),
-  Layer.provideMerge(Diagnostics.layer),
-  Layer.provideMerge(AppConfig.layerTest({ "bus.block": "20ms" })),
-  Layer.provideMerge(Layer.effectDiscard(migrate())),
-  Layer.provideMerge(TestDatabase.postgres),
-  Layer.provideMerge(NodeServices.layer),
-  Layer.orDie
-)
+const services = consoleServices()
 
 const server = HttpRouter.serve(Layer.mergeAll(ConsoleApi.layer, Dashboard.layer), { disableLogger: true, disableListenLog: true }).pipe(
   Layer.provideMerge(NodeHttpServer.layerTest),

@@ -27,7 +27,7 @@ const setup = Effect.gen(function*() {
   const kalshiFake = yield* acquireFake(() => new FakeKalshi({ publicKey, pingMillis: 100 }))
   const polyFake = yield* acquireFake(() => new FakePolymarket())
   const kalshiFeed = yield* KalshiFeed.make({ wsUrl: kalshiFake.wsUrl(), credentials: { keyId: Redacted.make("k"), privateKey }, sideChannels: [], ...testLiveness })
-  const client = yield* PolymarketClient.make({ gammaUrl: polyFake.httpUrl(), clobUrl: polyFake.httpUrl(), timeout: Duration.seconds(2), retries: 1, pageSize: 100 })
+  const client = yield* PolymarketClient.make({ gammaUrl: polyFake.gammaUrl(), clobUrl: polyFake.httpUrl(), timeout: Duration.seconds(2), retries: 1, pageSize: 100 })
   const polyFeed = yield* PolymarketFeed.make({ wsUrl: polyFake.wsUrl(), maxAssetsPerConnection: 200, pingInterval: Duration.millis(100), ...testLiveness }).pipe(
     Effect.provideService(PolymarketClient, client)
   )
@@ -90,7 +90,7 @@ describe("MarketDataHub", () => {
           "kalshi.privateKey": privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
           "polymarket.wsUrl": polyFake.wsUrl(),
           "polymarket.clobUrl": polyFake.httpUrl(),
-          "polymarket.gammaUrl": polyFake.httpUrl()
+          "polymarket.gammaUrl": polyFake.gammaUrl()
         })
         const hub = yield* Layer.build(MarketDataHub.layerFromConfig.pipe(Layer.provide(config))).pipe(Effect.map(Context.get(MarketDataHub)))
         const sub = yield* hub.subscribe([kalshi(TB, "yes"), poly(STREAM_ASSET)])

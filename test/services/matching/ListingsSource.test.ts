@@ -57,7 +57,7 @@ const setup = (edit: { readonly kalshi?: (events: Array<any>) => void; readonly 
       credentials: undefined
     }).pipe(Effect.provideServiceEffect(KalshiRateLimiter, KalshiRateLimiter.make({ readTokensPerSecond: 10_000, writeTokensPerSecond: 10_000, burstSeconds: 1 })))
     const polymarket = yield* PolymarketClient.make({
-      gammaUrl: gammaFake.httpUrl(),
+      gammaUrl: gammaFake.gammaUrl(),
       clobUrl: gammaFake.httpUrl(),
       timeout: Duration.seconds(2),
       retries: 0,

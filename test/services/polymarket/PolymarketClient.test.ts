@@ -13,7 +13,7 @@ const setup = (options: FakePolymarketOptions = {}, clientPageSize?: number) =>
   Effect.gen(function*() {
     const fake = yield* acquireFake(() => new FakePolymarket(options))
     const client = yield* PolymarketClient.make({
-      gammaUrl: fake.httpUrl(),
+      gammaUrl: fake.gammaUrl(),
       clobUrl: fake.httpUrl(),
       timeout: Duration.seconds(2),
       retries: 2,

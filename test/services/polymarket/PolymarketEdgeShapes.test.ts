@@ -27,7 +27,7 @@ const Infra = Layer.mergeAll(log.layer, NodeWS.layerWebSocketConstructor, NodeHt
 const setup = Effect.gen(function*() {
   log.letters.length = 0
   const fake = yield* acquireFake(() => new FakePolymarket())
-  const client = yield* PolymarketClient.make({ gammaUrl: fake.httpUrl(), clobUrl: fake.httpUrl(), timeout: Duration.seconds(2), retries: 2, pageSize: 100, backoff: Duration.millis(10) })
+  const client = yield* PolymarketClient.make({ gammaUrl: fake.gammaUrl(), clobUrl: fake.httpUrl(), timeout: Duration.seconds(2), retries: 2, pageSize: 100, backoff: Duration.millis(10) })
   const feed = yield* PolymarketFeed.make({ wsUrl: fake.wsUrl(), maxAssetsPerConnection: 200, pingInterval: Duration.millis(100), ...testLiveness }).pipe(
     Effect.provideService(PolymarketClient, client)
   )

@@ -21,7 +21,7 @@ const Infra = Layer.mergeAll(DeadLetters.layerLog, NodeWS.layerWebSocketConstruc
 const setup = (outcomes: ReadonlyArray<OutcomeRef>, options: FakePolymarketOptions = {}, overrides: Partial<PolymarketFeedConfig> = {}) =>
   Effect.gen(function*() {
     const fake = yield* acquireFake(() => new FakePolymarket(options))
-    const client = yield* PolymarketClient.make({ gammaUrl: fake.httpUrl(), clobUrl: fake.httpUrl(), timeout: Duration.seconds(2), retries: 2, pageSize: 100, backoff: Duration.millis(10) })
+    const client = yield* PolymarketClient.make({ gammaUrl: fake.gammaUrl(), clobUrl: fake.httpUrl(), timeout: Duration.seconds(2), retries: 2, pageSize: 100, backoff: Duration.millis(10) })
     const feed = yield* PolymarketFeed.make({
       wsUrl: fake.wsUrl(),
       maxAssetsPerConnection: 200,
