@@ -389,6 +389,13 @@ export class FakePolymarket extends FakeVenue {
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
   }
 
+  /** Replaces an asset's book (dollar strings) and sends the fresh snapshot to its subscribers. */
+  setBook(asset: string, market: string, bids: ReadonlyArray<readonly [string, string]>, asks: ReadonlyArray<readonly [string, string]>): void {
+    const side = (rows: ReadonlyArray<readonly [string, string]>) => new Map(rows.map(([p, q]) => [parseScaled(p)!, parseScaled(q)!] as const))
+    this.books.set(asset, { market, bids: side(bids), asks: side(asks), tickSize: "0.01", recorded: undefined })
+    if (!this.stalled) this.sendBook(asset)
+  }
+
   /** A fresh `book` snapshot to the asset's subscribers (as after a trade). */
   sendBook(asset: string): void {
     for (const ws of this.subscribersOf(asset)) {
