@@ -176,13 +176,14 @@ const postEntry = (
                                 ON CONFLICT (account, kind, bucket, reference) DO NOTHING RETURNING entry_id`
     if (inserted.length === 0) return false
     const column = entry.bucket === "available" ? sql`balance_micros` : entry.bucket === "reserved" ? sql`reserved_micros` : sql`piggybank_micros`
-    // Deposits and withdrawals move equity; trading moves it only through realised P&L
+    // Deposits and withdrawals move equity; trading moves it only through realised P&L. A cash
+    // flow moves peak and trough with it: a withdrawal is not a drawdown, a deposit not a recovery
     const equity = entry.kind === "deposit" || entry.kind === "withdrawal" ? entry.amount : 0
     yield* sql`UPDATE bankroll
                   SET ${column} = ${column} + ${entry.amount},
                       equity_micros = equity_micros + ${equity},
-                      peak_micros = greatest(peak_micros, equity_micros + ${equity}),
-                      trough_micros = least(trough_micros, equity_micros + ${equity}),
+                      peak_micros = peak_micros + ${equity},
+                      trough_micros = trough_micros + ${equity},
                       version = version + 1,
                       updated_at = to_timestamp(${ts(at)})
                 WHERE account = ${account}`

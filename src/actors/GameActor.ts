@@ -25,6 +25,7 @@
 import { Cause, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
 import { Entity } from "effect/cluster"
 import { SqlClient } from "effect/sql"
+import { describeLeg, describeOutcome, describeTop, modelMoved, percent } from "../domain/activity/Describe.ts"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
 import { isBehind } from "../domain/game/Progress.ts"
 import { kalshiRules, polymarketRules, type VenueRules } from "../domain/risk/Sizing.ts"
@@ -133,6 +134,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       let model: ModelView | undefined
       // When the model was computed and when ESPN's content last changed (staleness at decision time)
       let modelAt = 0
+      // The home probability last told in the log: a line when it moves MODEL_LOG_STEP or more
+      let modelLogged: number | undefined
       let stateChangedAt = 0
       // Each strategy's memory and what its approved entries hold
       const memory = new Map<string, unknown>(strategies.map((s) => [s.definition.name, s.definition.initial]))
@@ -142,6 +145,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       let halted = false
       let signals = 0
       const tops = new Map<string, BookUpdate>()
+      // Outcomes whose book has been told live in the log (once per subscription)
+      const liveBooks = new Set<string>()
       const lastSignalAt = new Map<string, number>()
       let subscription: { readonly scope: Scope.Closeable; readonly books: BookSubscription } | undefined
 
@@ -281,6 +286,14 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
           yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId, strategy: intent.strategy, code: verdict.denial.code }))
           return
         }
+        yield* Effect.logInfo("signal approved").pipe(Effect.annotateLogs({
+          gameId,
+          signalId,
+          strategy: intent.strategy,
+          purpose: intent.purpose,
+          edgeBps: verdict.edgeBps,
+          legs: intent.legs.map((l, i) => describeLeg({ outcome: l.book.outcome, action: l.action, limit: verdict.legs[i]!.limit }, verdict.legs[i]!.quantity)).join("; ")
+        }))
         const held = holdings.get(intent.strategy) ?? []
         if (intent.purpose === "entry") {
           holdings.set(intent.strategy, [...held, ...intent.legs.map((l, i) => ({ outcome: l.book.outcome, quantity: verdict.legs[i]!.quantity, entryPrice: verdict.legs[i]!.limit, enteredAt: now }))])
@@ -341,6 +354,17 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         const e = estimate(next, prior, config.model.probabilityBound / 10_000)
         model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource }
         modelAt = yield* nowMillis
+        if (modelMoved(modelLogged, model.home)) {
+          modelLogged = model.home
+          yield* Effect.logInfo("model").pipe(Effect.annotateLogs({
+            gameId,
+            game: `${next.away.abbreviation} ${next.away.score} at ${next.home.abbreviation} ${next.home.score}`,
+            clock: next.detail,
+            home: percent(model.home),
+            ...(model.draw > 0 ? { draw: percent(model.draw) } : {}),
+            prior: model.priorSource
+          }))
+        }
         return model
       })
 
@@ -391,7 +415,12 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const onBook = Effect.fn("GameActor.onBook")(function*(update: BookUpdate) {
         const receivedAt = yield* nowMillis
         yield* countMessage("book")
-        tops.set(outcomeKey(update.top.outcome), update)
+        const key = outcomeKey(update.top.outcome)
+        tops.set(key, update)
+        if (update.live && !liveBooks.has(key)) {
+          liveBooks.add(key)
+          yield* Effect.logInfo("book live").pipe(Effect.annotateLogs({ gameId, outcome: describeOutcome(update.top.outcome), top: describeTop(update.top) }))
+        }
         report.bookUpdatedAt = update.top.asOf
         report.mailboxDepth = subscription === undefined ? 0 : yield* Queue.size(subscription.books.updates)
         yield* fanout.offer(PriceChanged, outcomeKey(update.top.outcome), {
@@ -406,6 +435,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const resubscribe = Effect.fn("GameActor.subscribe")(function*() {
         if (subscription !== undefined) yield* Scope.close(subscription.scope, Exit.void)
         tops.clear()
+        liveBooks.clear()
         subscription = undefined
         if (outcomes.length === 0) return
         const scope = yield* Scope.fork(activationScope, "sequential")
@@ -449,6 +479,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               yield* touched
               outcomes = payload.outcomes
               report.details["outcomes"] = outcomes.length
+              report.details["game"] = `${payload.state.away.name} at ${payload.state.home.name} (${payload.state.league})`
+              report.details["markets"] = outcomes.map((o) => `${describeOutcome(o.outcome)} = ${o.meaning}`)
               revision = payload.revision
               yield* resubscribe()
               yield* onState(payload.state)

@@ -76,16 +76,29 @@ export const isDue = (state: GameState, now: number, activateBefore: Duration.Du
 const revisionOf = (outcomes: ReadonlyArray<TrackedOutcome>): string =>
   outcomes.length === 0 ? "none" : Math.abs(Hash.string(JSON.stringify(outcomes.map((o) => [o.outcome, o.meaning, o.fees, o.arbEligible])))).toString(36)
 
-/** The tradeable outcomes of a match: every mapped outcome whose fee terms are known. */
-const outcomesOf = Effect.fn("Orchestrator.outcomesOf")(function*(match: GameMatch, terms: MarketTerms["Service"]) {
+/**
+ * The tradeable outcomes of a match: every mapped outcome whose fee terms are known. A market
+ * that is not routable is logged when its reason first appears or changes, not on every refresh
+ * (`notRoutable` remembers the last reason per market).
+ */
+const outcomesOf = Effect.fn("Orchestrator.outcomesOf")(function*(match: GameMatch, terms: MarketTerms["Service"], notRoutable: Map<string, string>) {
   const result: Array<TrackedOutcome> = []
   const venues: ReadonlyArray<VenueMatch> = [match.kalshi, match.polymarket].filter((v): v is VenueMatch => v._tag === "Matched")
   for (const venue of venues) {
     for (const market of venue.markets) {
       const t = yield* terms.termsOf(venue.platform, market.marketId)
+      const key = `${venue.platform}:${market.marketId}`
       if (t._tag === "NonRoutable") {
-        yield* Effect.logWarning("market not routable").pipe(Effect.annotateLogs({ market: market.marketId, reason: t.reason }))
+        if (notRoutable.get(key) !== t.reason) {
+          notRoutable.set(key, t.reason)
+          yield* Effect.logWarning("market not routable").pipe(
+            Effect.annotateLogs({ gameId: match.game.gameId, platform: venue.platform, market: market.marketId, reason: t.reason })
+          )
+        }
         continue
+      }
+      if (notRoutable.delete(key)) {
+        yield* Effect.logInfo("market routable again").pipe(Effect.annotateLogs({ gameId: match.game.gameId, platform: venue.platform, market: market.marketId }))
       }
       for (const o of market.outcomes) {
         result.push({
@@ -111,6 +124,7 @@ export const run = Effect.gen(function*() {
   const terms = yield* Effect.serviceOption(MarketTerms)
   const games = yield* Game.client
   const followed = new Map<string, Followed>()
+  const notRoutable = new Map<string, string>()
   report.status = "running"
   yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "stopped")))
 
@@ -123,7 +137,22 @@ export const run = Effect.gen(function*() {
 
   const track = (f: Followed) =>
     send(f.state.gameId, "track the game", games(f.state.gameId).Track({ state: f.state, outcomes: f.outcomes, revision: f.revision, attempt: f.attempt })).pipe(
-      Effect.tap(() => Effect.sync(() => void (f.sent = f.revision)))
+      Effect.tap(() =>
+        Effect.gen(function*() {
+          const first = f.sent === undefined
+          f.sent = f.revision
+          if (!first) return
+          const s = f.state
+          yield* Effect.logInfo("game tracked").pipe(Effect.annotateLogs({
+            gameId: s.gameId,
+            league: s.league,
+            game: `${s.away.name} at ${s.home.name}`,
+            start: new Date(s.startTime).toISOString(),
+            status: s.status,
+            outcomes: f.outcomes.length
+          }))
+        })
+      )
     )
 
   /** Sends the latest state; an actor that answers with another revision (a fresh activation) is re-tracked. */
@@ -167,8 +196,25 @@ export const run = Effect.gen(function*() {
     for (const m of matched.value.games) {
       const f = followed.get(m.game.gameId)
       if (f === undefined) continue
-      f.outcomes = yield* outcomesOf(m, terms.value)
-      f.revision = revisionOf(f.outcomes)
+      f.outcomes = yield* outcomesOf(m, terms.value, notRoutable)
+      const revision = revisionOf(f.outcomes)
+      if (revision !== f.revision) {
+        for (const venue of [m.kalshi, m.polymarket]) {
+          if (venue._tag !== "Matched") continue
+          yield* Effect.logInfo("markets matched").pipe(Effect.annotateLogs({
+            gameId: f.state.gameId,
+            game: `${f.state.away.abbreviation} at ${f.state.home.abbreviation}`,
+            platform: venue.platform,
+            event: venue.eventId,
+            markets: venue.markets.map((mk) => mk.marketId).join(","),
+            method: venue.method,
+            confidence: venue.confidence,
+            evidence: venue.evidence.join("; "),
+            tradeable: f.outcomes.filter((o) => o.outcome.platform === venue.platform).length
+          }))
+        }
+      }
+      f.revision = revision
     }
   })
 

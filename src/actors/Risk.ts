@@ -227,10 +227,10 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
     SELECT realized_pnl_micros::text AS pnl, (extract(epoch FROM closed_at) * 1000)::bigint::text AS at
       FROM position_closes WHERE game_id = ${gameId} ORDER BY closed_at DESC, position_id DESC LIMIT 100`
   // Venue submissions since a moment: every order sent (or about to be: pending_submit), entries,
-  // exits and unwinds alike, plus approved legs whose order is not recorded yet
+  // exits and unwinds alike, plus approved legs whose order is not recorded yet (open reservations)
   const submissions = (since: number) => sql`(
     (SELECT count(*)::int FROM orders o WHERE o.platform = v.platform AND o.status <> 'denied' AND o.created_at > to_timestamp(${ts(since)}))
-    + (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.created_at > to_timestamp(${ts(since)})
+    + (SELECT count(*)::int FROM bankroll_reservations r WHERE r.platform = v.platform AND r.status = 'open' AND r.created_at > to_timestamp(${ts(since)})
          AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)))`
   const venues = yield* sql<{ platform: Platform; paused_until: string | null; reconciling: boolean; minute: number; hour: number }>`
     SELECT v.platform, CASE WHEN v.paused_until IS NULL THEN NULL ELSE (extract(epoch FROM v.paused_until) * 1000)::bigint::text END AS paused_until, v.reconciling,

@@ -22,6 +22,7 @@ import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
+import * as Activity from "../actors/Activity.ts"
 import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
@@ -129,6 +130,7 @@ export const Actors = Layer.mergeAll(
   ExecutionActor.upkeep,
   GameActor.layer,
   Orchestrator.layer,
+  Activity.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
 ).pipe(Layer.provide(OrderEntry))
 

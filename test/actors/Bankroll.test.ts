@@ -32,10 +32,14 @@ const suite = (kind: "postgres" | "embedded") =>
           const deposited = yield* client.Post({ kind: "deposit", bucket: "available", amount: Money.dollars("5"), reference: "op:2" })
           assert.strictEqual(deposited.snapshot.equity, Money.dollars("1005"))
           assert.strictEqual(deposited.snapshot.peak, Money.dollars("1005"))
+          // A withdrawal moves the peak with it: taking cash out is not a drawdown
+          const withdrawn = yield* client.Post({ kind: "withdrawal", bucket: "available", amount: Money.dollars("-505"), reference: "op:3" })
+          assert.deepStrictEqual([withdrawn.snapshot.equity, withdrawn.snapshot.peak], [Money.dollars("500"), Money.dollars("500")])
+          yield* client.Post({ kind: "deposit", bucket: "available", amount: Money.dollars("505"), reference: "op:4" })
 
           const sql = yield* SqlClient.SqlClient
           const [ledger] = yield* sql<{ n: number; total: string }>`SELECT count(*)::int AS n, sum(amount_micros)::text AS total FROM bankroll_ledger WHERE account = 'paper'`
-          assert.strictEqual(ledger!.n, 3)
+          assert.strictEqual(ledger!.n, 5)
           assert.strictEqual(ledger!.total, String(Money.dollars("1004.9828")))
         }))
 

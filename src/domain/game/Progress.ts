@@ -12,7 +12,8 @@
  */
 import type { GameState, GameStatus } from "../../schema/GameState.ts"
 
-const stage: Record<GameStatus, number> = {
+/** A status's stage: before, during, after the game. @category progress */
+export const stage: Record<GameStatus, number> = {
   scheduled: 0,
   in_progress: 1,
   halftime: 1,
@@ -24,7 +25,8 @@ const stage: Record<GameStatus, number> = {
   postponed: 2
 }
 
-const halfRank = { top: 0, middle: 1, bottom: 2, end: 3 } as const
+/** Half-innings in order. @category progress */
+export const halfRank = { top: 0, middle: 1, bottom: 2, end: 3 } as const
 
 /** The sport-specific clock: larger is later. @category progress */
 const clock = (s: GameState): ReadonlyArray<number> => {

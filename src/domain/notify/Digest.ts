@@ -38,6 +38,9 @@ export interface Digest {
   readonly dropped: number
 }
 
+/** Which lines a digest keeps when it cannot show them all, most important first. @category constants */
+export const PRIORITY: ReadonlyArray<Kind> = ["halt", "risk", "error", "feed", "settlement", "order", "fill"]
+
 const plural = (n: number, kind: Kind): string => {
   const word = kind === "error" ? "errors" : `${kind}s`
   return `${n} ${n === 1 ? kind : word}`
@@ -58,7 +61,14 @@ export const digest = (items: ReadonlyArray<Notification>, options: { readonly m
     lines = [items[0]!.text]
   } else {
     const counts = KINDS.filter((k) => byKind[k] !== undefined).map((k) => plural(byKind[k]!, k))
-    const shown = items.slice(0, Math.max(0, options.maxLines)).map((item) => `• ${item.text}`)
+    // The lines that matter most make the cut (a settlement is not hidden by a burst of fills),
+    // shown in the order they happened
+    const shown = items
+      .map((item, i) => ({ item, i }))
+      .sort((a, b) => PRIORITY.indexOf(a.item.kind) - PRIORITY.indexOf(b.item.kind) || a.i - b.i)
+      .slice(0, Math.max(0, options.maxLines))
+      .sort((a, b) => a.i - b.i)
+      .map(({ item }) => `• ${item.text}`)
     const rest = items.length - shown.length
     lines = [`arbees: ${items.length + dropped} notifications: ${counts.join(", ")}`, ...shown, ...(rest > 0 ? [`… and ${rest} more`] : []), ...lostLine]
   }

@@ -22,7 +22,9 @@ import { createHash, generateKeyPairSync } from "node:crypto"
 import type { PGlite } from "@electric-sql/pglite"
 import { Effect, Layer, Random, Scheduler } from "effect"
 import { TestClock } from "effect/testing"
+import * as Bankroll from "../../actors/Bankroll.ts"
 import * as Events from "../../actors/Events.ts"
+import * as Trades from "../../actors/Trades.ts"
 import { EventBus, type Topic } from "../../services/bus/EventBus.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { Database, embeddedClient, serveEmbedded } from "../../services/database/Database.ts"
@@ -74,7 +76,25 @@ export interface LoggedEvent {
   readonly topic: string
   readonly id: string
   readonly key: string
+  /** When it happened, simulated epoch ms */
+  readonly at: number
   readonly payload: unknown
+}
+
+/**
+ * The books as the replay left them, read from its database before it closes: the bankroll, the
+ * ledger check and postings, every position and order. The report reconciles P&L against them.
+ *
+ * @category models
+ */
+export interface ReplayBooks {
+  readonly account: string
+  readonly initial: number
+  readonly balance: Bankroll.BankrollSnapshot | undefined
+  readonly ledger: Bankroll.LedgerCheck
+  readonly postings: ReadonlyArray<{ readonly id: number; readonly bucket: string; readonly kind: string; readonly amount: number; readonly reference: string; readonly at: number }>
+  readonly positions: ReadonlyArray<Record<string, unknown>>
+  readonly orders: ReadonlyArray<Record<string, unknown>>
 }
 
 /** @category models */
@@ -88,6 +108,7 @@ export interface ReplayResult {
   /** The event log, one JSON line per event, topics in name order */
   readonly log: string
   readonly digest: string
+  readonly books: ReplayBooks
   readonly wallMillis: number
   readonly steps: number
   /** Steps after which the runtime had not gone quiet within the turn limit (0 in a sound replay) */
@@ -208,12 +229,29 @@ const eventLog = Effect.gen(function*() {
   for (const topic of topics) {
     for (const e of yield* Effect.orDie(bus.stored(topic))) {
       const payload = e.payload === undefined ? null : JSON.parse(e.payload) as unknown
-      events.push({ topic, id: e.id ?? "", key: e.key ?? "", payload })
-      lines.push(JSON.stringify({ topic, id: e.id, key: e.key, payload }))
+      const at = e.at ?? 0
+      events.push({ topic, id: e.id ?? "", key: e.key ?? "", at, payload })
+      lines.push(JSON.stringify({ topic, id: e.id, key: e.key, at, payload }))
     }
   }
   return { events, log: lines.length === 0 ? "" : `${lines.join("\n")}\n` }
 })
+
+/** Reads the books from the replay's database. */
+const booksNow = Effect.gen(function*() {
+  const { config } = yield* AppConfig
+  const account = config.bankroll.account
+  const balance = yield* Effect.option(Bankroll.readBalance(account))
+  return {
+    account,
+    initial: config.bankroll.initial,
+    balance: balance._tag === "Some" ? balance.value : undefined,
+    ledger: yield* Bankroll.ledgerCheck(account),
+    postings: [...(yield* Bankroll.recentPostings(account, 1_000_000))].reverse(),
+    positions: yield* Trades.listPositions,
+    orders: yield* Trades.listOrders
+  } satisfies ReplayBooks
+}).pipe(Effect.orDie)
 
 /**
  * Replays a recording. Requires the configuration (and the platform services).
@@ -266,6 +304,7 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
           }
         }
         const { events, log } = yield* eventLog
+        const books = yield* booksNow
         const wallMillis = (yield* wallNow) - startedWall
         return {
           start,
@@ -275,6 +314,7 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
           events,
           log,
           digest: createHash("sha256").update(log).digest("hex"),
+          books,
           wallMillis,
           steps,
           busySettles: activity.busy

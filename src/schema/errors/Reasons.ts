@@ -40,6 +40,16 @@ export class Decode extends Schema.TaggedError<Decode>()("Decode", {
   sample: Schema.optionalKey(Schema.String)
 }) {}
 
+/**
+ * A payload decoded but says something that cannot be true (a score going backwards, two sides the
+ * same team). `check` is a stable code, for the dead letter and the metric. @category errors
+ */
+export class Implausible extends Schema.TaggedError<Implausible>()("Implausible", {
+  operation: Schema.String,
+  check: Schema.String,
+  message: Schema.String
+}) {}
+
 /** A circuit breaker is open: the call was not attempted. @category errors */
 export class CircuitOpen extends Schema.TaggedError<CircuitOpen>()("CircuitOpen", {
   host: Schema.String,

@@ -154,6 +154,8 @@ export interface StoredEvent {
   readonly id: string | undefined
   readonly key: string | undefined
   readonly payload: string | undefined
+  /** When it happened (epoch ms), as published */
+  readonly at: number | undefined
 }
 
 /** @category services */
@@ -565,7 +567,13 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
   const stored = (name: string) =>
     log.range(streamKey(name)).pipe(
       Effect.map((entries) =>
-        entries.map((e): StoredEvent => ({ entryId: e.entryId, id: e.fields?.["id"], key: e.fields?.["key"], payload: e.fields?.["p"] }))
+        entries.map((e): StoredEvent => ({
+          entryId: e.entryId,
+          id: e.fields?.["id"],
+          key: e.fields?.["key"],
+          payload: e.fields?.["p"],
+          at: e.fields?.["at"] === undefined ? undefined : Number(e.fields["at"])
+        }))
       )
     )
 

@@ -49,6 +49,7 @@ import { pruneConsumed } from "./Dedup.ts"
 import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
 import { compareEntryIds, nextEntryId, type WireFields } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
+import { describeFailure } from "../Failure.ts"
 
 /** The NOTIFY channel of the insert trigger (migration 0003). @category constants */
 export const CHANNEL = "arbees_outbox"
@@ -268,7 +269,16 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
     })
     const outcome = yield* loop.pipe(Effect.timeoutOption(timeout), Effect.result)
     if (Result.isFailure(outcome)) {
-      yield* Effect.logWarning("outbox drain stopped by a bus failure").pipe(Effect.annotateLogs({ error: outcome.failure.message }))
+      // Named for what failed: a bus that refused a publish, or the database under the outbox
+      const failure = outcome.failure
+      const bus = failure._tag === "BusError"
+      yield* Effect.logWarning(`outbox drain stopped: ${bus ? "the event bus refused a publish" : "the database failed"}; the rest goes out after restart`).pipe(
+        Effect.annotateLogs({ reason: describeFailure(failure), publishedBeforeIt: total })
+      )
+    } else if (Option.isNone(outcome.success)) {
+      yield* Effect.logWarning("outbox drain did not finish in time; the rest goes out after restart").pipe(
+        Effect.annotateLogs({ timeout: Duration.format(Duration.fromInputUnsafe(timeout)), publishedBeforeIt: total })
+      )
     }
     return total
   })
@@ -389,7 +399,8 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
   // Failures and defects alike are retried with backoff: the relay never dies quietly
   const loop = Effect.gen(function*() {
     let failures = 0
-    while (true) {
+    // Stopping ends the loop where it waits, never inside a statement (see the finalizer)
+    while (!Deferred.isDoneUnsafe(stopped)) {
       if (reconnected) {
         reconnected = false
         const checked = yield* Effect.exit(service.reconcile)
@@ -427,7 +438,11 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
   yield* Effect.addFinalizer(() =>
     Effect.gen(function*() {
       Deferred.doneUnsafe(stopped, Exit.void)
-      // The batch in flight is uninterruptible: this waits for it, then the loop stops
+      // The loop returns at its next wait; a pass in flight finishes first. It is not interrupted
+      // unless it overstays the drain timeout: interrupting a statement on the single embedded
+      // connection made the driver cancel it over a second connection, which the embedded server
+      // refuses, and the connection closed under the drain below (a false "bus failure" warning)
+      yield* Fiber.await(fiber).pipe(Effect.timeoutOption(settings.drainTimeout))
       yield* Fiber.interrupt(fiber)
       const published = yield* service.drain(settings.drainTimeout).pipe(Effect.orElseSucceed(() => 0))
       const left = yield* service.pending.pipe(Effect.option)

@@ -107,6 +107,9 @@ export const lockDataDir = (dir: string) =>
       })
   )
 
+/** Sockets the embedded server admits: the one connection, plus cancels and a replacement in flight. */
+const EMBEDDED_SOCKETS = 8
+
 /**
  * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined) and serves it on a
  * loopback port. Returns the connection URL; everything is stopped when the scope closes.
@@ -128,7 +131,14 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
   const server = yield* Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 })
+        // The client holds one connection, but the server admits more: an interrupted statement
+        // makes the driver send a CancelRequest on a side connection (which this server ignores,
+        // leaving the socket open until the driver gives up on it) and may retire the connection.
+        // With room for one (Node's `server.maxConnections` drops the extra socket unseen), the
+        // replacement connection was dropped while those were still open: "Connection closed
+        // during startup", reported at shutdown as an outbox drain failure. The server runs one
+        // query at a time and keeps a transaction to its connection, whatever the number.
+        const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_SOCKETS })
         await server.start()
         return server
       },

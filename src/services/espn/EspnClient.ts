@@ -14,7 +14,9 @@
  * URLs come only from `Urls.ts` (closed league table, validated ids and dates). Bad input never
  * crashes and is never silent: an undecodable document fails the call with an `EspnError`
  * (`Decode`); an undecodable game or play is dropped from the result; each is counted, logged with
- * its id and written to dead letters.
+ * its id and written to dead letters. A game state that cannot be true (an impossible value, or a
+ * move from the game's last state that no timeline explains: `PlausibilityGate`) is held back the
+ * same way, with an `Implausible` reason, and counted in `arbees_espn_implausible_total`.
  *
  * @since 0.1.0
  */
@@ -24,12 +26,14 @@ import { HttpClient } from "effect/http"
 import { CircuitBreaker } from "effect/persistence"
 import { EspnError } from "../../schema/errors/EspnError.ts"
 import { CircuitOpen, HttpStatus, Timeout, Transport } from "../../schema/errors/Reasons.ts"
+import type { GameState } from "../../schema/GameState.ts"
 import type { GameId } from "../../schema/Ids.ts"
 import type { League } from "../../schema/Sport.ts"
 import { AppConfig, type Config } from "../config/AppConfig.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import * as Metrics from "./Metrics.ts"
-import { decodeError, decodeScoreboard, sampleOf, type ScoreboardDecoded } from "./Scoreboard.ts"
+import { PlausibilityGate } from "./PlausibilityGate.ts"
+import { decodeError, decodeScoreboard, type GameFailure, implausibleError, sampleOf, type ScoreboardDecoded } from "./Scoreboard.ts"
 import * as SingleFlight from "./SingleFlight.ts"
 import { decodeSummary, type GameSummary } from "./Summary.ts"
 import { type Endpoint, hostOf, type ScoreboardDates, scoreboardUrl, summaryUrl } from "./Urls.ts"
@@ -126,6 +130,8 @@ const describeReason = (error: EspnError): string => {
     case "Decode":
     case "Transport":
       return r.message
+    case "Implausible":
+      return `${r.check}: ${r.message}`
     case "HttpStatus":
       return `HTTP ${r.status}`
     case "Timeout":
@@ -234,6 +240,7 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
   const recordRejected = (endpoint: Endpoint, league: League, url: string, rejected: ReadonlyArray<Rejected>) =>
     Effect.forEach(rejected, ({ error, ids, payload }) => {
       const message = describeReason(error)
+      const check = error.reason._tag === "Implausible" ? { check: error.reason.check } : {}
       return Effect.logWarning(`ESPN ${endpoint} entry did not decode`).pipe(
         Effect.annotateLogs({ league, ...ids, error: message }),
         Effect.andThen(deadLetters.record({
@@ -241,18 +248,45 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
           reason: error.reason._tag,
           error: message,
           payload: sampleOf(payload, 64 * 1024),
-          context: { url, league, ...ids }
-        }))
+          context: { url, league, ...ids, ...check }
+        })),
+        Effect.andThen(error.reason._tag === "Implausible" ? Metrics.recordImplausible(error.reason.check, league) : Effect.void)
       )
     }, { discard: true }).pipe(Effect.andThen(Metrics.recordDecodeFailures(endpoint, league, rejected.length)))
+
+  /** Each state against its game's last one: held-back states are rejected; rebases are logged. */
+  const gate = new PlausibilityGate()
+  const admit = (operation: string, league: League, state: GameState) => {
+    const verdict = gate.admit(state)
+    if (verdict._tag === "Accepted") return Effect.succeed(undefined)
+    if (verdict._tag === "Rebased") {
+      return Effect.logWarning("ESPN stands by a contradicting game state: it is the new baseline").pipe(
+        Effect.annotateLogs({ league, gameId: state.gameId, check: verdict.after.check, polls: verdict.strikes, detail: verdict.after.message }),
+        Effect.as(undefined)
+      )
+    }
+    return Effect.succeed(rejected(implausibleError(operation, verdict.implausible), state, { gameId: state.gameId }))
+  }
 
   const scoreboard = Effect.fn("EspnClient.scoreboard")(function*(league: League, dates: ScoreboardDates) {
     const url = scoreboardUrl(options.baseUrl, league, dates)
     return yield* scoreboards.run(url, Effect.gen(function*() {
       const { json, observedAt } = yield* fetchJson(url, "scoreboard", league, isScoreboard)
       const decoded = decodeScoreboard(json, { league, observedAt })
-      yield* recordRejected("scoreboard", league, url, decoded.failures.map((f) => rejected(f.error, f.payload, { gameId: f.gameId })))
-      return decoded
+      const games: Array<GameState> = []
+      const held: Array<Rejected> = []
+      const failures: Array<GameFailure> = [...decoded.failures]
+      for (const game of decoded.games) {
+        const verdict = yield* admit(OPERATION.scoreboard, league, game)
+        if (verdict === undefined) {
+          games.push(game)
+        } else {
+          held.push(verdict)
+          failures.push({ gameId: game.gameId, error: verdict.error, payload: game })
+        }
+      }
+      yield* recordRejected("scoreboard", league, url, [...decoded.failures.map((f) => rejected(f.error, f.payload, { gameId: f.gameId })), ...held])
+      return held.length === 0 ? decoded : { games, failures }
     }))
   })
 
@@ -264,6 +298,11 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
       if (Result.isFailure(decoded)) {
         yield* recordRejected("summary", league, url, [rejected(decoded.failure, json, { gameId })])
         return yield* Effect.fail(decoded.failure)
+      }
+      const held = yield* admit(OPERATION.summary, league, decoded.success.game)
+      if (held !== undefined) {
+        yield* recordRejected("summary", league, url, [held])
+        return yield* Effect.fail(held.error)
       }
       yield* recordRejected("summary", league, url, decoded.success.failures.map((f) => rejected(f.error, f.payload, { gameId, playId: f.playId })))
       return decoded.success

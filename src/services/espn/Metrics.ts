@@ -27,6 +27,15 @@ export const decodeFailuresTotal = Metric.counter("arbees_espn_decode_failures_t
   incremental: true
 })
 
+/** @category metrics */
+export const implausibleTotal = Metric.counter("arbees_espn_implausible_total", {
+  description: "ESPN states or values that decoded but cannot be true, by check and league (held back and dead-lettered)",
+  incremental: true
+})
+
+/** Counts one implausible state or value. @category metrics */
+export const recordImplausible = (check: string, league: string) => Metric.update(Metric.withAttributes(implausibleTotal, { check, league }), 1)
+
 /** 0 closed, 1 half-open, 2 open. @category metrics */
 export const breakerState = Metric.gauge("arbees_espn_breaker_state", {
   description: "ESPN circuit breaker state per host: 0 closed, 1 half-open, 2 open"

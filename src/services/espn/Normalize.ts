@@ -10,7 +10,8 @@
  *   none for baseball (innings from `shortDetail`, "Top 1st") and tennis (sets).
  *
  * Everything here is pure; the result is checked against the `GameState` schema, so a value that
- * breaks an invariant is a decode failure, not a silently wrong state. Peripheral values that are
+ * breaks an invariant is a decode failure, not a silently wrong state. Counts (scores, periods)
+ * must be plain decimal integers and start times plausible ISO 8601 dates (`Plausibility.ts`). Peripheral values that are
  * out of range (a 5th down, 4 outs) drop that piece of context instead of failing the game.
  *
  * @since 0.1.0
@@ -27,6 +28,7 @@ import {
   type TennisContext
 } from "../../schema/GameState.ts"
 import { type League, leagues, sportFamily } from "../../schema/Sport.ts"
+import { plainCount, plausibleDate } from "../../domain/game/Plausibility.ts"
 import { pregameOdds, toNumber } from "./Odds.ts"
 import type * as Wire from "./Wire.ts"
 import { Detail } from "./Wire.ts"
@@ -248,10 +250,15 @@ export const statusOf = (type: Wire.Status["type"]): GameStatus | undefined => {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** An integer in `[min, max]`, or `undefined`. @category parsing */
+/**
+ * A count in `[min, max]` written as a plain decimal integer (`3` or `"3"`; never `"0x3"`, `"3e0"`
+ * or `"3.0"`), or `undefined`.
+ *
+ * @category parsing
+ */
 export const intIn = (value: Wire.NumLike | null | undefined, min: number, max: number): number | undefined => {
-  const n = toNumber(value)
-  return n !== undefined && Number.isInteger(n) && n >= min && n <= max ? n : undefined
+  const n = plainCount(value)
+  return n !== undefined && n >= min && n <= max ? n : undefined
 }
 
 /** `{ [key]: value }`, or `{}` when the value is undefined (for exact optional properties). @category helpers */
@@ -292,8 +299,8 @@ const scoreOf = (league: League, c: Wire.Competitor): Result.Result<number, stri
   if (raw === null || raw === undefined) return Result.succeed(0)
   const value = typeof raw === "object" ? raw.value ?? raw.displayValue : raw
   if (value === null || value === undefined || value === "") return Result.succeed(0)
-  const n = toNumber(value)
-  return n !== undefined && Number.isInteger(n) && n >= 0 ? Result.succeed(n) : Result.fail(`competitor ${c.id} has score ${JSON.stringify(raw)}`)
+  const n = plainCount(value)
+  return n !== undefined ? Result.succeed(n) : Result.fail(`competitor ${c.id} has score ${JSON.stringify(raw)}, not a plain decimal count`)
 }
 
 /** A team (or player) with its score. @category parsing */
@@ -445,8 +452,8 @@ const normalize = (input: GameInput): Result.Result<GameState, string> => {
   if (input.status === null || input.status === undefined) return Result.fail("no status")
   const status = statusOf(input.status.type)
   if (status === undefined) return Result.fail(`unknown status ${JSON.stringify(input.status.type)}`)
-  const start = input.startTime === null || input.startTime === undefined ? Number.NaN : Date.parse(input.startTime)
-  if (!Number.isFinite(start)) return Result.fail(`no valid start time (${String(input.startTime)})`)
+  const start = plausibleDate(input.startTime)
+  if (start === undefined) return Result.fail(`no plausible start time (${String(input.startTime)}): an ISO 8601 date between 2000 and 2100`)
 
   const picked = sides(league, input.competitors)
   if (Result.isFailure(picked)) return Result.fail(picked.failure)

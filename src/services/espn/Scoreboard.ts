@@ -3,12 +3,14 @@
  *
  * The envelope is decoded first; then each event (each match, for tennis; each bout, for MMA) is
  * decoded and normalised on its own, so one bad event yields one failure and the rest of the slate
- * still decodes. Pure: the caller records failures (metric, dead letter, log).
+ * still decodes. A game that decodes but cannot be true (`Plausibility.checkState`) is a failure
+ * with an `Implausible` reason. Pure: the caller records failures (metric, dead letter, log).
  *
  * @since 0.1.0
  */
 import { Option, Result, Schema } from "effect"
-import { Decode } from "../../schema/errors/Reasons.ts"
+import { checkState, type Implausible as PlausibilityVerdict } from "../../domain/game/Plausibility.ts"
+import { Decode, Implausible } from "../../schema/errors/Reasons.ts"
 import { EspnError } from "../../schema/errors/EspnError.ts"
 import type { GameState } from "../../schema/GameState.ts"
 import { type League, leagueFromEspnSlug, leagues, sportFamily } from "../../schema/Sport.ts"
@@ -40,6 +42,10 @@ export const sampleOf = (value: unknown, max = 512): string => {
   }
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
+
+/** An `EspnError` with an `Implausible` reason: the payload decoded but cannot be true. @category errors */
+export const implausibleError = (operation: string, implausible: PlausibilityVerdict): EspnError =>
+  new EspnError({ reason: new Implausible({ operation, check: implausible.check, message: implausible.message }) })
 
 /** An `EspnError` with a `Decode` reason; the message is kept on one line (schema errors span several). @category errors */
 export const decodeError = (operation: string, message: string, sample?: unknown): EspnError =>
@@ -161,8 +167,13 @@ export const decodeScoreboard = (json: unknown, options: DecodeOptions): Scorebo
     const units = individual ? individualUnits(raw, options) : [teamGame(raw, options)]
     for (const unit of units) {
       if (unit === undefined) continue
-      if (Result.isSuccess(unit)) games.push(unit.success)
-      else failures.push(unit.failure)
+      if (Result.isFailure(unit)) {
+        failures.push(unit.failure)
+        continue
+      }
+      const implausible = checkState(unit.success)
+      if (implausible === undefined) games.push(unit.success)
+      else failures.push({ gameId: unit.success.gameId, error: implausibleError(OPERATION, implausible), payload: raw })
     }
   }
   return { games, failures }

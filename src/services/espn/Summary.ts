@@ -6,6 +6,8 @@
  * `drives.current.plays[]` for football. `winprobability[].playId` joins to a play's `id`; an
  * entry that matches no play (the NFL fixture's first entry carries a drive id) stays unjoined and
  * is counted. A play that does not decode is a failure of its own; the rest of the summary stands.
+ * So is a win probability outside [0, 1] (dropped, with an `Implausible` reason), and a game that
+ * cannot be true fails the summary.
  * Pure: the caller records failures.
  *
  * @since 0.1.0
@@ -17,7 +19,8 @@ import type { League } from "../../schema/Sport.ts"
 import { clockSpec, intIn, normalizeGame } from "./Normalize.ts"
 import { pregameOdds, toNumber } from "./Odds.ts"
 import { clockDirection, replay } from "./Plays.ts"
-import { decodeError } from "./Scoreboard.ts"
+import { decodeError, implausibleError } from "./Scoreboard.ts"
+import { checkState } from "../../domain/game/Plausibility.ts"
 import * as Wire from "./Wire.ts"
 
 /** The state right after one play, with ESPN's win probability at that point when it has one. @category models */
@@ -142,6 +145,8 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     observedAt: options.observedAt
   })
   if (Result.isFailure(game)) return Result.fail(decodeError(OPERATION, game.failure, summary.header))
+  const implausible = checkState(game.success)
+  if (implausible !== undefined) return Result.fail(implausibleError(OPERATION, implausible))
 
   const probabilities = new Map<string, Wire.WinProbability>()
   const rawProbabilities = summary.winprobability ?? (json as { winProbability?: unknown }).winProbability
@@ -163,6 +168,15 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     const home = probability(wp?.homeWinPercentage)
     const tie = probability(wp?.tiePercentage)
     if (wp !== undefined) matched++
+    // A probability outside [0, 1] is dropped, never silently: a failure of its own
+    for (const [field, raw, value] of [["homeWinPercentage", wp?.homeWinPercentage, home], ["tiePercentage", wp?.tiePercentage, tie]] as const) {
+      if (raw === undefined || raw === null || value !== undefined) continue
+      failures.push({
+        playId: play.id,
+        error: implausibleError(OPERATION, { check: "ProbabilityOutOfRange", message: `game ${gameId} play ${play.id}: ${field} ${JSON.stringify(raw)} is not a probability in [0, 1]` }),
+        payload: wp
+      })
+    }
     states.push({
       playId: play.id,
       sequence: states.length,

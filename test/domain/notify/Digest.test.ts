@@ -10,11 +10,14 @@ describe("digest", () => {
     assert.deepStrictEqual(d.byKind, { fill: 1 })
   })
 
-  it("turns a burst into one headline with counts by kind, the first lines and the rest counted", () => {
+  it("turns a burst into one headline with counts by kind, the most important lines in order, and the rest counted", () => {
     const items = [...Array.from({ length: 498 }, (_, i) => fill(i + 1)), { kind: "order", text: "order A", at: 5 } as const, { kind: "halt", text: "halted", at: 6 } as const]
     const d = digest(items, { maxLines: 2, maxChars: 4_000 })
-    assert.strictEqual(d.text, ["arbees: 500 notifications: 1 order, 498 fills, 1 halt", "• filled 1 @ 0.41", "• filled 2 @ 0.41", "… and 498 more"].join("\n"))
+    // The halt and the order are not hidden behind 498 fills
+    assert.strictEqual(d.text, ["arbees: 500 notifications: 1 order, 498 fills, 1 halt", "• order A", "• halted", "… and 498 more"].join("\n"))
     assert.strictEqual(d.count, 500)
+    const few = digest([fill(1), fill(2), fill(3)], { maxLines: 2, maxChars: 4_000 })
+    assert.strictEqual(few.text, ["arbees: 3 notifications: 3 fills", "• filled 1 @ 0.41", "• filled 2 @ 0.41", "… and 1 more"].join("\n"))
   })
 
   it("says how many were dropped from a full buffer", () => {

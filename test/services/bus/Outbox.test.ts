@@ -5,7 +5,7 @@
  */
 import { NodeServices } from "@effect/platform-node"
 import { assert, describe, layer, type Vitest } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Schema, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Logger, References, Schema, Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import { AppConfig } from "../../../src/services/config/AppConfig.ts"
 import type { Database } from "../../../src/services/database/Database.ts"
@@ -143,6 +143,41 @@ const suite = (it: Vitest.MethodsNonLive<Env>, kind: "postgres" | "embedded") =>
       }))
   }
 
+  it.effect("a shutdown stops the relay between statements: no warning, and the drain and the connection are fine", () =>
+    Effect.gen(function*() {
+      const bus = yield* EventBus
+      const sql = yield* SqlClient.SqlClient
+      const t = freshTopic()
+      const { warnings } = yield* warningsOf(Effect.gen(function*() {
+        // A relay polling all the time: a stop nearly always finds it between two statements
+        for (let round = 0; round < 8; round++) {
+          const scope = yield* Scope.make()
+          const outbox = yield* startRelay(scope, { "bus.outbox.pollInterval": "10ms" })
+          yield* sql.withTransaction(outbox.append(t, { id: eventId(t.name, round), key: "o", payload: { orderId: "o", quantity: round } }))
+          yield* Effect.sleep(`${15 + round * 7} millis`)
+          yield* Scope.close(scope, Exit.void)
+        }
+      }))
+      assert.deepStrictEqual(warnings, [])
+      assert.strictEqual((yield* bus.stored(t.name)).length, 8)
+      assert.deepStrictEqual(yield* sql`SELECT 1 AS one`, [{ one: 1 }])
+    }))
+
+  it.effect("a drain stopped by the database says so and why, never a bus failure", () =>
+    Effect.gen(function*() {
+      const outbox = yield* Outbox
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`ALTER TABLE outbox RENAME TO outbox_away`
+      const { value, warnings } = yield* warningsOf(outbox.drain("5 seconds")).pipe(
+        Effect.ensuring(sql`ALTER TABLE outbox_away RENAME TO outbox`.pipe(Effect.orDie))
+      )
+      assert.strictEqual(value, 0)
+      assert.strictEqual(warnings.length, 1)
+      assert.match(warnings[0]!, /outbox drain stopped: the database failed/)
+      assert.notMatch(warnings[0]!, /bus/)
+      assert.match(warnings[0]!, /outbox_away|"outbox" does not exist|relation/)
+    }))
+
   it.effect("at shutdown the relay publishes what is left", () =>
     Effect.gen(function*() {
       const bus = yield* EventBus
@@ -164,6 +199,17 @@ const suite = (it: Vitest.MethodsNonLive<Env>, kind: "postgres" | "embedded") =>
 }
 
 const Duration10s = "10 seconds" as const
+
+/** The warnings logged while `effect` runs (finalizers included). */
+const warningsOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const warnings: Array<string> = []
+    const capture = Logger.make<unknown, void>(({ fiber, logLevel, message }) => {
+      if (logLevel === "Warn" || logLevel === "Error") warnings.push(JSON.stringify({ message, annotations: Object.fromEntries(Object.entries(fiber.getRef(References.CurrentLogAnnotations))) }))
+    })
+    const value = yield* effect.pipe(Effect.provide(Logger.layer([capture])))
+    return { value, warnings }
+  })
 
 describe("Outbox", () => {
   layer(memoryBus(TestDatabase.postgres), { excludeTestServices: true, timeout: "60 seconds" })("on Postgres", (it) => suite(it, "postgres"))

@@ -15,9 +15,14 @@ import { GammaEventsResponse } from "../../../src/services/polymarket/GammaSchem
 import { PolymarketBookStream } from "../../../src/services/polymarket/PolymarketBookStream.ts"
 import { ONE } from "../../../src/schema/Money.ts"
 import { Rejected } from "../../../src/services/marketdata/Wire.ts"
+import { checkState } from "../../../src/domain/game/Plausibility.ts"
+import type { GameState } from "../../../src/schema/GameState.ts"
+import { PlausibilityGate } from "../../../src/services/espn/PlausibilityGate.ts"
+import { decodeScoreboard } from "../../../src/services/espn/Scoreboard.ts"
+import { decodeSummary } from "../../../src/services/espn/Summary.ts"
 
 const PER_FAMILY = 10_000
-/** Under 30 s for all five families on an idle 2-core machine; the bound leaves room for a busy one */
+/** Under 30 s for all seven families on an idle 2-core machine; the bound leaves room for a busy one */
 const TIMEOUT = 60_000
 const raw = (name: string) => readFileSync(`/work/shared/fixtures/${name}`, "utf8")
 const json = (name: string): any => JSON.parse(raw(name))
@@ -182,8 +187,60 @@ describe("fuzzing the venue decoders", () => {
   ], pricesAndSizes)
   restFamily("polymarket.clob", 29, [[[json("polymarket-clob-book-2024.json")], ClobBooksResponse]], pricesAndSizes)
 
+  /** A decoded game state that cannot be wrong: counts, clock and probabilities in range, and plausible. */
+  const validGame = (g: GameState, where: string) => {
+    for (const side of [g.home, g.away]) assert.isTrue(Number.isSafeInteger(side.score) && side.score >= 0, `${where}: score ${side.score}`)
+    assert.isTrue(Number.isSafeInteger(g.period) && g.period >= 0, `${where}: period ${g.period}`)
+    for (const v of [g.secondsRemaining, g.periodSecondsRemaining]) assert.isTrue(v === undefined || (Number.isFinite(v) && v >= 0), `${where}: clock ${v}`)
+    assert.isUndefined(checkState(g), where)
+  }
+
+  const espnFamily = (family: string, seed: number, base: unknown, decode: (json: unknown, gate: PlausibilityGate) => void) =>
+    it(`${family}: mutated payloads never throw; every game state is valid`, () => {
+      const mutate = mutator(seed)
+      const paths = pathsOf(base, 2_000)
+      const gate = new PlausibilityGate()
+      for (let i = 0; i < PER_FAMILY; i++) {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(mutate(base, paths))
+        } catch {
+          continue // a truncated body: the client reports it as malformed JSON before decoding
+        }
+        decode(parsed, gate)
+      }
+      counts[family] = PER_FAMILY
+    }, TIMEOUT)
+
+  // Real payloads without what no decoder reads (news, videos, box scores, team logos and records),
+  // so the mutations land on the fields that matter and 10,000 runs stay fast
+  const pick = (o: any, keys: ReadonlyArray<string>) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]))
+  const competitor = (c: any) => ({ ...pick(c, ["id", "homeAway", "order", "score", "winner", "possession", "linescores"]), team: pick(c.team ?? {}, ["id", "abbreviation", "displayName", "name", "location"]) })
+  const competition = (c: any) => ({ ...pick(c, ["id", "date", "startDate", "status", "situation", "format", "odds", "details"]), competitors: c.competitors.map(competitor) })
+  const scoreboard = json("espn-nhl-scoreboard-live-ot.json") as { events: Array<any> }
+  const events = scoreboard.events.map((e) => ({ ...pick(e, ["id", "date", "status", "season"]), competitions: e.competitions.map(competition) }))
+  espnFamily("espn.scoreboard", 31, { events }, (parsed, gate) => {
+    const decoded = decodeScoreboard(parsed, { league: "nhl", observedAt: 1_761_000_000_000 })
+    for (const g of decoded.games) {
+      validGame(g, `scoreboard ${g.gameId}`)
+      gate.admit(g)
+    }
+  })
+  const summary = json("espn-nba-summary-401772994.json")
+  const header = { ...summary.header, competitions: summary.header.competitions.map(competition) }
+  espnFamily("espn.summary", 37, { ...pick(summary, ["pickcenter", "odds", "predictor"]), header, plays: summary.plays.slice(0, 8), winprobability: summary.winprobability.slice(0, 8) }, (parsed, gate) => {
+    const decoded = decodeSummary(parsed, { league: "nba", observedAt: 1_761_000_000_000 })
+    if (decoded._tag === "Failure") return
+    validGame(decoded.success.game, "summary")
+    gate.admit(decoded.success.game)
+    for (const p of decoded.success.plays) {
+      for (const v of [p.espnHomeWinProbability, p.espnTieProbability]) assert.isTrue(v === undefined || (v >= 0 && v <= 1), `play ${p.playId}: probability ${v}`)
+      for (const side of [p.state.home, p.state.away]) assert.isTrue(Number.isSafeInteger(side.score) && side.score >= 0, `play ${p.playId}: score ${side.score}`)
+    }
+  })
+
   it("reports the counts per family", () => {
     console.log(`fuzz (seeded, mutated real payloads): ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}; 0 crashes`)
-    assert.deepStrictEqual(Object.keys(counts).sort(), ["kalshi.rest", "kalshi.ws", "polymarket.clob", "polymarket.gamma", "polymarket.ws"])
+    assert.deepStrictEqual(Object.keys(counts).sort(), ["espn.scoreboard", "espn.summary", "kalshi.rest", "kalshi.ws", "polymarket.clob", "polymarket.gamma", "polymarket.ws"])
   })
 })
