@@ -23,7 +23,7 @@
 import { Context, Duration, Effect, FiberSet, Latch, Layer, Schema, Stream } from "effect"
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
-import type { VenueReport } from "../domain/execution/OrderLifecycle.ts"
+import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { StorageError } from "../schema/errors/StorageError.ts"
@@ -116,6 +116,8 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
   readonly place: (clientOrderId: string) => Effect.Effect<void, StorageError>
   /** Resolves every open order by a status query (start-up and upkeep) */
   readonly reconcile: Effect.Effect<number, StorageError>
+  /** Resolves one order by a status query, when its fate is still open (arbitrage legs) */
+  readonly refresh: (clientOrderId: string) => Effect.Effect<void, StorageError>
   readonly books: Trades.Books
   /**
    * What upkeep has to look at: orders of open fate, and open positions. Set at start-up and by
@@ -191,6 +193,12 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
         return open.length
       }).pipe(Effect.provideContext(context))
 
+      const refresh = (clientOrderId: string) =>
+        Effect.gen(function*() {
+          const row = yield* Trades.readOrder(clientOrderId).pipe(Effect.mapError(Trades.storage))
+          if (row !== undefined && !isTerminal(row.status)) yield* resolve(row, venues.get(row.outcome.platform))
+        }).pipe(Effect.provideContext(context))
+
       const onEvent = (event: VenueEvent) =>
         (event._tag === "Filled"
           ? Effect.map(Trades.applyFill(books, event.fill), (applied) => void (applied && (work.exits = true)))
@@ -212,6 +220,7 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           Effect.asVoid(FiberSet.run(fibers, place(id).pipe(Effect.catchCause((cause) => Effect.logError("order placement failed", cause))))),
         place,
         reconcile,
+        refresh,
         books,
         work
       })

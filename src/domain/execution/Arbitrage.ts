@@ -15,7 +15,9 @@
  *    or **hedged** (the short leg completed, IOC, at a cap price). Both limits are bounded by
  *    `execution.unwindMaxLoss` per contract, fees included, assuming the worst case that every
  *    contract fills at the limit itself ({@link unwindFloor}, {@link hedgeCap}); a fill above
- *    a sell limit (below a buy limit) only does better, since net proceeds rise with the price.
+ *    a sell limit (below a buy limit) only does better, since net proceeds rise with the price
+ *    (rounding aside: a venue that rounds each fill's fee on its own may charge up to a cent more
+ *    per level walked).
  *    Of the two, the one the current book fills more of is chosen, then the cheaper
  *    ({@link chooseRemedy}). When neither can fill now within the bound, the book is watched
  *    again after a pause; after {@link MAX_ATTEMPTS} orders or past the unwind deadline the

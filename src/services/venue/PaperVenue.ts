@@ -200,6 +200,8 @@ export const makePaperVenue = (platform: Platform, settings: PaperSettings) =>
       yield* Effect.sleep(Duration.millis(yield* latencyOf(settings, request.clientOrderId)))
       if (request.timeInForce === "gtc") yield* market.watch(request.outcome)
       return yield* lock.withPermit(Effect.gen(function*() {
+        // Cancelled while on its way: it never meets the book
+        if (isTerminal(entry.state.status)) return { state: entry.state, fills: [] } satisfies SubmitResult
         const at = yield* nowMillis
         const book = yield* market.book(request.outcome)
         if (book === undefined) {

@@ -37,8 +37,7 @@ const pending: Record<string, string> = {
   "polymarket.walletPrivateKey": "issue 15 (live order entry)",
   "polymarket.apiKey": "issue 15 (live order entry)",
   "polymarket.apiSecret": "issue 15 (live order entry)",
-  "polymarket.apiPassphrase": "issue 15 (live order entry)",
-  "execution.unwindMaxLoss": "issue 11 (execution: one-legged arbitrage unwind)"
+  "polymarket.apiPassphrase": "issue 15 (live order entry)"
 }
 
 describe("configuration keys", () => {

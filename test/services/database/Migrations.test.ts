@@ -31,6 +31,8 @@ const allIds = readdirSync(defaultDirectory).filter((f) => /^\d{4}_.*\.sql$/.tes
 const expectedTables = [
   "arbees_migrations",
   "arbitrage_opportunities",
+  "arbitrage_transitions",
+  "arbitrages",
   "bankroll",
   "bankroll_ledger",
   "bankroll_reservations",

@@ -1,0 +1,388 @@
+/**
+ * Two-leg arbitrage as one unit, on Postgres, over paper venues that read a scripted market,
+ * under the test clock. Every P&L is checked to the micro-dollar against the hand calculation
+ * beside it, and the balance against the sum of the ledger.
+ *
+ * Fees: Kalshi 0.07 × C × p × (1 − p) rounded up to the cent per order; Polymarket (sports)
+ * 0.03 × C × p × (1 − p) per fill, floored to $0.00001. `execution.unwindMaxLoss` is $0.10.
+ */
+import { assert, layer } from "@effect/vitest"
+import { Cause, Clock, Effect, Exit, Fiber, FiberSet, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import { TestClock } from "effect/testing"
+import { ArbitrageDriver, readArbitrage } from "../../src/actors/Arbitrage.ts"
+import * as BankrollActor from "../../src/actors/Bankroll.ts"
+import { ExecutionDriver } from "../../src/actors/Execution.ts"
+import { settleMarket } from "../../src/actors/Positions.ts"
+import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
+import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
+import type { ClientOrderId, GameId, MarketId, OutcomeId } from "../../src/schema/Ids.ts"
+import type { OutcomeRef } from "../../src/schema/Market.ts"
+import { dollars, type Micros, priceOf, qtyOf } from "../../src/schema/Money.ts"
+import { DeadLetters } from "../../src/services/DeadLetters.ts"
+import { EventBus } from "../../src/services/bus/EventBus.ts"
+import { Outbox } from "../../src/services/bus/Outbox.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
+import { makePaperVenue, PaperMarket, paperSettings } from "../../src/services/venue/PaperVenue.ts"
+import { type Venue, Venues } from "../../src/services/venue/Venue.ts"
+import { seedGame } from "../support/ExecutionHarness.ts"
+import { makeScriptedMarket, type ScriptedMarket } from "../support/ScriptedMarket.ts"
+import { actorRuntime } from "../support/Runtime.ts"
+
+const kalshiFees = kalshiFeeSchedule({ feeType: "quadratic_with_maker_fees", multiplier: 1_000_000 }) as KalshiFeeSchedule
+const polyFees = polymarketFeeSchedule({ rate: 30_000, exponent: 1 }) as PolymarketFeeSchedule
+const GAME = "401810077" as GameId
+const account = "paper"
+const T0 = Date.parse("2026-12-02T20:00:00Z")
+const lv = (p: string, s: string) => ({ price: priceOf(p), size: qtyOf(s) })
+const kalshi = (n: number): OutcomeRef => ({ platform: "kalshi", marketId: `KXNBAGAME-26DEC02LALBOS-A${n}` as MarketId, outcomeId: "yes" as OutcomeId })
+const poly = (n: number): OutcomeRef => ({ platform: "polymarket", marketId: `0x${String(n).repeat(64)}` as MarketId, outcomeId: `90${n}1` as OutcomeId })
+
+let script: ScriptedMarket | undefined
+// The market is external: it outlives a restart of the process below
+const base = Layer.effect(PaperMarket, Effect.map(makeScriptedMarket, (m) => ((script = m.script), m.service))).pipe(
+  Layer.provideMerge(Outbox.layerNoRelay),
+  Layer.provideMerge(EventBus.layerMemory),
+  Layer.provideMerge(DeadLetters.layer),
+  Layer.provideMerge(actorRuntime("postgres", { "paper.latency": "20ms", "paper.jitter": "0ms", "paper.takeShare": "1", "bankroll.initial": "1000", "exits.minHold": "1ms" })),
+  // Today, before any timer starts (moving the test clock decades later would run every periodic timer in between)
+  Layer.provideMerge(Layer.effectDiscard(TestClock.setTime(T0)))
+)
+
+/** What the Polymarket paper venue does in a test, and what it was asked. */
+interface PolyScript {
+  /** Its matching delay; with `delayed`, the POST is answered at once ("delayed") and the match comes later */
+  readonly latencyMillis?: number
+  readonly delayed?: boolean
+  readonly statusCalls: Array<number>
+  readonly submits: Array<string>
+}
+
+/** One life of the process: paper venues, the execution driver and the arbitrage driver. */
+const processLayer = (p: PolyScript) =>
+  ArbitrageDriver.layer.pipe(
+    Layer.provideMerge(ExecutionDriver.layer),
+    Layer.provideMerge(Layer.effect(
+      Venues,
+      Effect.gen(function*() {
+        const settings = yield* paperSettings
+        const k = yield* makePaperVenue("kalshi", settings)
+        const pm = yield* makePaperVenue("polymarket", { ...settings, latencyMillis: p.latencyMillis ?? settings.latencyMillis })
+        const fibers = yield* FiberSet.make()
+        const polymarket: Venue = {
+          ...pm,
+          status: (ref) => Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (at) => (p.statusCalls.push(at), pm.status(ref))),
+          submit: (order) =>
+            Effect.gen(function*() {
+              p.submits.push(order.clientOrderId)
+              if (p.delayed !== true) return yield* pm.submit(order)
+              // Polymarket's "delayed": accepted now, matched (or not) after the delay
+              yield* FiberSet.run(fibers, Effect.ignore(pm.submit(order)))
+              let taken = yield* pm.status({ clientOrderId: order.clientOrderId })
+              while (taken === undefined) {
+                yield* Effect.yieldNow
+                taken = yield* pm.status({ clientOrderId: order.clientOrderId })
+              }
+              return { state: taken.state, fills: [] }
+            })
+        }
+        return Venues.of({ get: (platform) => (platform === "kalshi" ? k : polymarket) })
+      })
+    ))
+  )
+
+const polyScript = (over: Partial<PolyScript> = {}): PolyScript => ({ statusCalls: [], submits: [], ...over })
+
+/** Runs `effect` while the test clock moves in small steps, letting the database keep up. */
+const drive = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.forkChild(Effect.exit(effect))
+    while (fiber.pollUnsafe() === undefined) {
+      yield* TestClock.adjust("20 millis")
+      yield* TestClock.withLive(Effect.sleep("3 millis"))
+    }
+    const exit = yield* Fiber.join(fiber)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  })
+
+/** Moves the test clock by `millis`, in the same small steps. */
+const advance = (millis: number) => drive(Effect.sleep(`${millis} millis`))
+
+const balance = Effect.map(BankrollActor.readBalance(account), (b) => ({ balance: b.balance, reserved: b.reserved, piggybank: b.piggybank }))
+
+const ledgerSum = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const [row] = yield* sql<{ total: string }>`SELECT coalesce(sum(amount_micros), 0)::text AS total FROM bankroll_ledger WHERE account = ${account} AND bucket = 'available'`
+  return Number(row!.total) as Micros
+})
+
+const balanced = Effect.gen(function*() {
+  assert.strictEqual((yield* balance).balance, yield* ledgerSum)
+  assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+})
+
+/** Opens a unit as risk approved it: a reservation per leg (price and fee), then both legs at once. */
+const openArb = (arbId: string, k: OutcomeRef, kLimit: string, kReserve: string, p: OutcomeRef, pLimit: string, pReserve: string, quantity: string) =>
+  Effect.gen(function*() {
+    const arbitrage = yield* ArbitrageDriver
+    const legs = [
+      { clientOrderId: `${arbId}-0` as ClientOrderId, outcome: k, limitPrice: priceOf(kLimit), reserve: kReserve },
+      { clientOrderId: `${arbId}-1` as ClientOrderId, outcome: p, limitPrice: priceOf(pLimit), reserve: pReserve }
+    ] as const
+    yield* BankrollActor.reserve(account, legs.map((l) => ({ reservationId: l.clientOrderId, signalId: arbId, gameId: GAME, sport: "nba", outcome: l.outcome, amount: dollars(l.reserve), contracts: qtyOf(quantity) })))
+    assert.isTrue(yield* arbitrage.open({ arbId, gameId: GAME, quantity: qtyOf(quantity), legs: [legs[0], legs[1]] }))
+    // Opening the same unit again (a replayed message) records nothing
+    assert.isFalse(yield* arbitrage.open({ arbId, gameId: GAME, quantity: qtyOf(quantity), legs: [legs[0], legs[1]] }))
+  })
+
+const transitions = (arbId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ to_state: string }>`SELECT to_state FROM arbitrage_transitions WHERE arb_id = ${arbId} ORDER BY id`
+    return rows.map((r) => r.to_state)
+  })
+
+const ordersOf = (arbId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    return yield* sql<{ id: string; purpose: string; action: string; status: string; filled: string; limit: string }>`
+      SELECT client_order_id AS id, purpose, action, status, filled_quantity::text AS filled, limit_price_micros::text AS limit
+        FROM orders WHERE arb_id = ${arbId} ORDER BY created_at, client_order_id`
+  })
+
+const positionsOf = (arbId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    return yield* sql<{ position_id: string; status: string; quantity: string; realized: string; arb_group: string | null }>`
+      SELECT position_id, status, quantity::text AS quantity, realized_pnl_micros::text AS realized, arb_group FROM positions
+       WHERE position_id IN (SELECT position_id FROM orders WHERE arb_id = ${arbId}) ORDER BY position_id`
+  })
+
+layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
+  it.effect("the Polymarket leg fails: the Kalshi excess is unwound within unwindMaxLoss", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(1)
+      const p = poly(1)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      yield* market.setBook(k, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] })
+      yield* market.setBook(p, undefined) // no live book: the paper venue refuses the leg
+      const before = yield* balance
+      const ps = polyScript()
+      const arb = yield* Effect.gen(function*() {
+        // Reservations as risk makes them: 100 @0.45 + 1.74 and 100 @0.50 + 0.75
+        yield* openArb("arb-pfail-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-pfail-01"))
+      }).pipe(Effect.provide(processLayer(ps)))
+
+      // Kalshi: 100 @0.45 = 45.00, fee 0.07×100×0.45×0.55 = 1.7325 → 1.74. Polymarket: rejected.
+      // The excess (100) cost 46.74. Unwind floor: the lowest cent p with 46.74 − 100p + fee(p) ≤ 100 × 0.10:
+      //   0.39: 39.00 − 1.67 (1.6653) → loss 9.41 ✓;  0.38: 38.00 − 1.65 (1.6492) → loss 10.39 ✗
+      // No Polymarket book to hedge on. The unwind sells 100 into bids 0.43×100: 43.00, fee 1.7157 → 1.72
+      // Realised: −1.74 + 43.00 − 45.00 − 1.72 = −5.46, within 100 × 0.10 = 10.00
+      assert.deepInclude<object>(arb!, { state: "flat", matched: 0, lockedProfit: dollars("-5.46"), attempts: 1 })
+      assert.deepStrictEqual(yield* transitions("arb-pfail-01"), ["submitting", "waiting", "unwinding", "flat"])
+      const orders = yield* ordersOf("arb-pfail-01")
+      assert.deepStrictEqual(orders.map((o) => [o.id, o.purpose, o.action, o.status, Number(o.filled), Number(o.limit)]), [
+        ["arb-pfail-01-0", "entry", "buy", "filled", qtyOf("100"), priceOf("0.45")],
+        ["arb-pfail-01-1", "entry", "buy", "rejected", 0, priceOf("0.50")],
+        ["arb-pfail-01-u1", "unwind", "sell", "filled", qtyOf("100"), priceOf("0.39")]
+      ])
+      const [position] = yield* positionsOf("arb-pfail-01")
+      assert.deepInclude(position, { status: "closed", realized: String(dollars("-5.46")), arb_group: "arb-pfail-01" })
+      // Cash: −45.00 − 1.74 + 43.00 − 1.72; both reservations gone; a loss sets nothing aside
+      assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance - dollars("5.46")) as Micros })
+      yield* balanced
+    }))
+
+  it.effect("the Kalshi leg fails: completing it is cheaper than selling the Polymarket excess, and the matched sets settle to the locked-in profit", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(2)
+      const p = poly(2)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      // Kalshi's ask moved above the leg's limit: its IOC fills nothing
+      yield* market.setBook(k, { bids: [lv("0.44", "100")], asks: [lv("0.47", "200")] })
+      yield* market.setBook(p, { bids: [lv("0.48", "200")], asks: [lv("0.50", "100")] })
+      const before = yield* balance
+      const arb = yield* Effect.gen(function*() {
+        yield* openArb("arb-kfail-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-kfail-01"))
+      }).pipe(Effect.provide(processLayer(polyScript())))
+
+      // Polymarket: 100 @0.50 = 50.00, fee 100×0.03×0.25 = 0.75: the excess cost 50.75
+      // Unwind (sell it): floor 0.42 (42.00 − 0.7308 ✓ vs 41.00 − 0.7257 ✗ against 40.75); into 0.48×200:
+      //   48.00 − 0.7488 − 50.75 = −3.4988
+      // Hedge (buy Kalshi): cap 0.57 (57.00 + 1.72 = 58.72 ✓ vs 58.00 + 1.71 = 59.71 ✗ against 59.25); at 0.47×200:
+      //   100 − 47.00 − 1.75 (1.7437) − 50.75 = +0.50  → the hedge
+      // Locked in: 100 − 50.00 − 0.75 − 47.00 − 1.75 = 0.50
+      assert.deepInclude<object>(arb!, { state: "matched", matched: qtyOf("100"), lockedProfit: dollars("0.50"), attempts: 1 })
+      assert.deepStrictEqual(yield* transitions("arb-kfail-01"), ["submitting", "waiting", "hedging", "matched"])
+      assert.deepStrictEqual((yield* ordersOf("arb-kfail-01")).map((o) => [o.id, o.status, Number(o.filled), Number(o.limit)]), [
+        ["arb-kfail-01-0", "canceled", 0, priceOf("0.45")],
+        ["arb-kfail-01-1", "filled", qtyOf("100"), priceOf("0.50")],
+        ["arb-kfail-01-h1", "filled", qtyOf("100"), priceOf("0.57")]
+      ])
+      // One arbitrage position: both legs grouped (exits leave them to settlement)
+      const positions = yield* positionsOf("arb-kfail-01")
+      assert.deepStrictEqual(positions.map((x) => [x.status, x.quantity, x.arb_group]), [
+        ["open", String(qtyOf("100")), "arb-kfail-01"],
+        ["open", String(qtyOf("100")), "arb-kfail-01"]
+      ])
+      const spent = yield* balance
+      assert.strictEqual(spent.balance, before.balance - dollars("50.75") - dollars("48.75"))
+      assert.strictEqual(spent.reserved, before.reserved)
+
+      // Kalshi YES wins, the Polymarket token loses: realised 100 − 48.75 = 51.25 and −50.75, together the 0.50 locked in
+      const { config } = yield* AppConfig
+      const books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
+      const settled = [
+        ...(yield* settleMarket(books, "kalshi", k.marketId, { _tag: "KalshiResult", result: "yes" })),
+        ...(yield* settleMarket(books, "polymarket", p.marketId, { _tag: "Winner", outcomeId: "other" }))
+      ]
+      assert.deepStrictEqual(settled.map((s) => s.realized), [dollars("51.25"), dollars("-50.75")])
+      assert.strictEqual(settled[0]!.realized + settled[1]!.realized, arb!.lockedProfit)
+      // The piggybank takes half of the winning leg's profit (25.625): balance + piggybank moved by the 0.50
+      const after = yield* balance
+      assert.strictEqual(after.balance + after.piggybank - before.balance - before.piggybank, dollars("0.50"))
+      yield* balanced
+    }))
+
+  it.effect("a delayed Polymarket leg that arrives before the deadline: polled with backoff, nothing unwound, matched", () =>
+    Effect.gen(function*() {
+      const start = yield* Clock.currentTimeMillis
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(3)
+      const p = poly(3)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      yield* market.setBook(k, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] })
+      yield* market.setBook(p, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
+      const before = yield* balance
+      const ps = polyScript({ delayed: true, latencyMillis: 3_000 })
+      const arb = yield* Effect.gen(function*() {
+        yield* openArb("arb-delay-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-delay-01"))
+      }).pipe(Effect.provide(processLayer(ps)))
+
+      // 100 − 45.00 − 1.74 − 50.00 − 0.75 = 2.51
+      assert.deepInclude<object>(arb!, { state: "matched", matched: qtyOf("100"), lockedProfit: dollars("2.51"), attempts: 0 })
+      assert.deepStrictEqual(yield* transitions("arb-delay-01"), ["submitting", "waiting", "matched"])
+      assert.deepStrictEqual((yield* ordersOf("arb-delay-01")).map((o) => o.purpose), ["entry", "entry"])
+      // Polled with backoff (at least 100, 200, 500, 1000 ms apart) until the fill, which came at +3 s
+      const gaps = ps.statusCalls.slice(1).map((t, i) => t - ps.statusCalls[i]!)
+      assert.isAtLeast(ps.statusCalls.length, 3)
+      assert.isAtLeast(ps.statusCalls[0]! - start, 100)
+      gaps.forEach((gap, i) => assert.isAtLeast(gap, [200, 500, 1_000, 1_500, 2_000][i]!))
+      assert.strictEqual((yield* balance).balance, before.balance - dollars("46.74") - dollars("50.75"))
+      yield* balanced
+    }))
+
+  it.effect("a delayed Polymarket leg that misses the deadline: cancelled, and the Kalshi excess unwound within unwindMaxLoss", () =>
+    Effect.gen(function*() {
+      const start = yield* Clock.currentTimeMillis
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(4)
+      const p = poly(4)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      yield* market.setBook(k, { bids: [lv("0.42", "60"), lv("0.40", "100")], asks: [lv("0.45", "100")] })
+      // By the time the delayed order would match, the market has moved away from its limit
+      yield* market.setBook(p, { bids: [lv("0.55", "100")], asks: [lv("0.60", "100")] })
+      const before = yield* balance
+      const ps = polyScript({ delayed: true, latencyMillis: 8_000 })
+      const arb = yield* Effect.gen(function*() {
+        yield* openArb("arb-late-001", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        const done = yield* drive((yield* ArbitrageDriver).run("arb-late-001"))
+        // Past the delayed order's own match time: it was cancelled, so nothing comes of it
+        yield* advance(4_000)
+        return done
+      }).pipe(Effect.provide(processLayer(ps)))
+
+      // Kalshi filled 100 @0.45 + 1.74: the excess cost 46.74; unwind floor 0.39 (as in the first test)
+      // Unwind into 0.42×60 + 0.40×40 = 25.20 + 16.00 = 41.20, fee 0.07×(60×0.42×0.58 + 40×0.4×0.6) = 1.69512 → 1.70:
+      //   41.20 − 1.70 − 46.74 = −7.24 expected
+      // Hedge on Polymarket: cap 0.62 (62.00 + 0.7068 ✓ vs 63.00 + 0.6993 ✗ against 63.26); at 0.60×100:
+      //   100 − 60.00 − 0.72 − 46.74 = −7.46  → the unwind is cheaper
+      // The paper venue charges each fill its own rounded fee: 1.02312 → 1.03 and 0.672 → 0.68, so 1.71
+      // Realised −1.74 + 41.20 − 45.00 − 1.71 = −7.25: a loss within 100 × 0.10 = 10.00
+      assert.deepInclude<object>(arb!, { state: "flat", matched: 0, lockedProfit: dollars("-7.25"), attempts: 1 })
+      assert.isAtMost(-arb!.lockedProfit!, dollars("10"))
+      assert.deepStrictEqual(yield* transitions("arb-late-001"), ["submitting", "waiting", "cancelling", "unwinding", "flat"])
+      assert.deepStrictEqual((yield* ordersOf("arb-late-001")).map((o) => [o.id, o.status, Number(o.filled), Number(o.limit)]), [
+        ["arb-late-001-0", "filled", qtyOf("100"), priceOf("0.45")],
+        ["arb-late-001-1", "canceled", 0, priceOf("0.50")],
+        ["arb-late-001-u1", "filled", qtyOf("100"), priceOf("0.39")]
+      ])
+      // The leg was waited for (polled) until the 5 s deadline before anything was unwound
+      assert.isAtLeast(ps.statusCalls.length, 4)
+      const [unwound] = yield* (yield* SqlClient.SqlClient)<{ ms: string }>`
+        SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS ms FROM orders WHERE client_order_id = 'arb-late-001-u1'`
+      assert.isAtLeast(Number(unwound!.ms) - start, 5_000)
+      assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance - dollars("7.25")) as Micros })
+      yield* balanced
+    }))
+
+  it.effect("a restart while waiting for the second leg: the unit resumes from its persisted state and completes the set; no leg is sent twice", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(5)
+      const p = poly(5)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      yield* market.setBook(k, { bids: [lv("0.44", "100")], asks: [lv("0.45", "100")] })
+      yield* market.setBook(p, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
+      const before = yield* balance
+
+      // First life: the Kalshi leg fills, the Polymarket leg is delayed; the process dies at +1 s
+      const first = polyScript({ delayed: true, latencyMillis: 3_000 })
+      yield* Effect.gen(function*() {
+        yield* openArb("arb-crash-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        yield* (yield* ArbitrageDriver).launch("arb-crash-01")
+        // Until the Kalshi leg's fill is recorded and the Polymarket leg is waited for
+        yield* drive(Effect.gen(function*() {
+          while ((yield* ordersOf("arb-crash-01")).map((o) => o.status).join() !== "filled,acknowledged") yield* Effect.sleep("50 millis")
+        }))
+      }).pipe(Effect.provide(processLayer(first)))
+      assert.strictEqual((yield* readArbitrage("arb-crash-01"))!.state, "waiting")
+      assert.deepStrictEqual(first.submits, ["arb-crash-01-1"])
+
+      // Second life: the unit is resumed. The paper venue died with the process (a live venue would
+      // still know the order: it is resolved by a status query, never resent)
+      const second = polyScript({ delayed: true, latencyMillis: 3_000 })
+      const arb = yield* Effect.gen(function*() {
+        const arbitrage = yield* ArbitrageDriver
+        assert.strictEqual(yield* arbitrage.resume, 1)
+        return yield* drive(Effect.gen(function*() {
+          while (true) {
+            const row = yield* readArbitrage("arb-crash-01")
+            if (row !== undefined && ["matched", "flat", "exposed"].includes(row.state)) return row
+            yield* Effect.sleep("100 millis")
+          }
+        }))
+      }).pipe(Effect.provide(processLayer(second)))
+
+      // The Polymarket leg died with the paper venue (a live venue would still know it: it is resolved
+      // by a status query, never resent). The Kalshi excess cost 46.74; the book still offers the
+      // Polymarket side at 0.50, so completing the set (a hedge, its own order) beats selling:
+      //   hedge 100 − 50.00 − 0.75 − 46.74 = +2.51;  unwind at 0.44: 44.00 − 1.73 (1.7248) − 46.74 = −4.47
+      assert.deepInclude<object>(arb!, { state: "matched", matched: qtyOf("100"), lockedProfit: dollars("2.51"), attempts: 1 })
+      assert.deepStrictEqual(second.submits, ["arb-crash-01-h1"])
+      assert.deepStrictEqual(yield* transitions("arb-crash-01"), ["submitting", "waiting", "hedging", "matched"])
+      assert.deepStrictEqual((yield* ordersOf("arb-crash-01")).map((o) => [o.id, o.status, Number(o.filled)]), [
+        ["arb-crash-01-0", "filled", qtyOf("100")],
+        ["arb-crash-01-1", "canceled", 0],
+        ["arb-crash-01-h1", "filled", qtyOf("100")]
+      ])
+      assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance - dollars("46.74") - dollars("50.75")) as Micros })
+      yield* balanced
+    }))
+})
