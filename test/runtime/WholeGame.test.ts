@@ -34,7 +34,7 @@ import { migratedDatabase } from "../support/Runtime.ts"
 import * as SimulatedEspn from "../support/SimulatedEspn.ts"
 
 const START = Date.UTC(2024, 11, 15, 22, 0)
-const GAME = { league: "nba", fixture: "espn-nba-scoreboard-20241215-final.json", eventId: "401736810", start: START, minutes: 40, final: { home: 110, away: 104 } } as const
+const GAME = { league: "nba", fixture: "espn-nba-scoreboard-20241215-final.json", eventId: "401736810", start: START, minutes: 20, final: { home: 110, away: 104 } } as const
 // The Pelicans-Pacers moneyline on Polymarket (the recorded Gamma listing): [Pelicans, Pacers]
 const CONDITION = "0xcf6be765625b6ae1ee690d11273afc7a2988b4460c2c84df7c82a453a509d33c"
 const PELICANS = "63229570639911858018223109852723198250900432808293121470619445849805317688133"
@@ -92,12 +92,17 @@ const runtime = Layer.unwrap(
   })
 )
 
-/** Moves the simulated clock in 1-second steps, letting the sockets, HTTP and the database keep up. */
+/**
+ * Moves the simulated clock in 1-second steps, giving real I/O (sockets, HTTP, the database and the
+ * cluster's storage round trips) 15 ms of real time per simulated second: every internal timeout
+ * (10 simulated seconds) then leaves a real round trip 150 ms, enough on a loaded machine. (A
+ * 10-second step would fire every timeout in flight at once.)
+ */
 const advance = (seconds: number) =>
   Effect.gen(function*() {
     for (let i = 0; i < seconds; i++) {
       yield* TestClock.adjust("1 second")
-      yield* TestClock.withLive(Effect.sleep("4 millis"))
+      yield* TestClock.withLive(Effect.sleep("15 millis"))
     }
   })
 
@@ -125,7 +130,7 @@ describe("a whole simulated game", () => {
     "the model trades, the upkeep takes profit, the rest settles from the venue's result, and the CLI lists it all",
     () =>
       Effect.gen(function*() {
-        yield* TestClock.setTime(START - 20 * 60_000)
+        yield* TestClock.setTime(START - 16 * 60_000)
         yield* Effect.gen(function*() {
           const sql = yield* SqlClient.SqlClient
           const diagnostics = yield* Diagnostics
@@ -136,7 +141,7 @@ describe("a whole simulated game", () => {
           polymarket.listClobMarket(CONDITION, [{ tokenId: PELICANS, outcome: "Pelicans" }, { tokenId: PACERS, outcome: "Pacers" }])
 
           // The orchestrator activates the game 15 minutes before its start and tracks the matched market
-          yield* advanceUntil("the game actor", 10 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "running")
+          yield* advanceUntil("the game actor", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "running")
           // Tip-off: the model makes the home side a coin flip or better; the Pacers at 0.32 are an edge
           const entry = yield* advanceUntil("the first entry's fill", 20 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n > 0)
           assert.strictEqual(entry[0]!.n, 1)
