@@ -9,7 +9,11 @@
  * - The **driver** sends the order to its {@link Venue} exactly once. The venue's answer, and every
  *   event on the venue's stream, is applied through `Trades.ts` (fills deduplicated by venue fill
  *   id, transitions never regress). A timeout or a lost connection makes the order `unknown`: it is
- *   never resent, only resolved by a status query.
+ *   never resent, only resolved by a status query. Every placement tells risk the venue's health
+ *   (`recordVenueError` / `recordVenueSuccess`): a run of errors pauses new exposure there.
+ * - **Halts**: whenever the trading state is HALTED (the kill switch, the admin endpoint, or
+ *   `arbees trading halt` from another process; checked every 5 s and at start-up) the driver
+ *   cancels every order that may rest at a venue, and their reservations are released.
  * - The **upkeep** singleton, while positions are open, runs the exit checks every
  *   `exits.checkInterval` (exits pass the risk singleton), asks the venues for the results of
  *   ended games' markets and applies the results they push (`Positions.ts`); and at start-up and
@@ -20,7 +24,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, FiberSet, Latch, Layer, Schema, Stream } from "effect"
+import { Context, Duration, Effect, FiberSet, Latch, Layer, Schedule, Schema, Stream } from "effect"
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
@@ -35,7 +39,7 @@ import { type OrderSnapshot, type Venue, type VenueEvent, type VenueOrderState, 
 import { MarketResults } from "../services/venue/MarketResults.ts"
 import { PaperMarket } from "../services/venue/PaperVenue.ts"
 import { applyAnnounced, checkExits, settleFromVenues } from "./Positions.ts"
-import { Risk, RISK_ID } from "./Risk.ts"
+import { readTradingState, recordVenueError, recordVenueSuccess, Risk, RISK_ID } from "./Risk.ts"
 import * as Trades from "./Trades.ts"
 
 /** @category messages */
@@ -102,6 +106,9 @@ const makeWork = (): Work => {
   }
 }
 
+/** How often the driver looks for a trading halt set elsewhere (`arbees trading halt` in another process). */
+const HALT_CHECK_EVERY = Duration.seconds(5)
+
 const stateReport = (state: VenueOrderState): VenueReport => ({ _tag: "State", status: state.status, filled: state.filledQuantity })
 
 /**
@@ -116,6 +123,13 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
   readonly place: (clientOrderId: string) => Effect.Effect<void, StorageError>
   /** Resolves every open order by a status query (start-up and upkeep) */
   readonly reconcile: Effect.Effect<number, StorageError>
+  /**
+   * Cancels every order that may be resting at a venue (the kill switch and a trading halt); each
+   * venue's answer is applied like any other, so the reservations of cancelled buys are released.
+   * Answers how many the venues cancelled. A cancel a venue refuses or cannot answer is logged and
+   * left to the status query.
+   */
+  readonly cancelOpen: Effect.Effect<number, StorageError>
   /** Resolves one order by a status query, when its fate is still open (arbitrage legs) */
   readonly refresh: (clientOrderId: string) => Effect.Effect<void, StorageError>
   readonly books: Trades.Books
@@ -129,7 +143,8 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
   static readonly layer: Layer.Layer<ExecutionDriver, never, Venues | AppConfig | Trades.TradesContext> = Layer.effect(
     ExecutionDriver,
     Effect.gen(function*() {
-      const { config } = yield* AppConfig
+      const appConfig = yield* AppConfig
+      const { config } = appConfig
       const venues = yield* Venues
       const context = yield* Effect.context<Trades.TradesContext>()
       const books: Trades.Books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
@@ -161,7 +176,12 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
             postOnly: row.postOnly,
             ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {})
           }).pipe(Effect.result)
-          if (result._tag === "Success") return yield* applySnapshot(result.success)
+          // The venue's health: a run of errors pauses new exposure there (`execution.maxConsecutiveErrors`)
+          if (result._tag === "Success") {
+            yield* recordVenueSuccess(row.outcome.platform)
+            return yield* applySnapshot(result.success)
+          }
+          yield* recordVenueError(row.outcome.platform).pipe(Effect.provideService(AppConfig, appConfig))
           const reason = result.failure.reason
           // Only a proven refusal is a rejection; anything we cannot be sure of is unknown
           const report: VenueReport = reason._tag === "OutcomeUnknown" ? { _tag: "Unknown" } : { _tag: "Rejected" }
@@ -215,11 +235,49 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
         yield* venues.get(platform).events.pipe(Stream.runForEach(onEvent), FiberSet.run(fibers))
       }
 
+      const cancelOpen = Effect.gen(function*() {
+        const open = yield* Trades.openOrders.pipe(Effect.mapError(Trades.storage))
+        let cancelled = 0
+        // Resting (acknowledged), part-filled, or of unknown fate (it may rest): never one not yet sent
+        for (const row of open.filter((o) => o.status !== "pending_submit")) {
+          const answer = yield* venues.get(row.outcome.platform).cancel({ clientOrderId: row.clientOrderId, venueOrderId: row.venueOrderId }).pipe(Effect.result)
+          if (answer._tag === "Failure") {
+            work.reconcile = true
+            yield* Effect.logWarning("cancel refused").pipe(Effect.annotateLogs({ clientOrderId: row.clientOrderId, reason: answer.failure.reason._tag }))
+            continue
+          }
+          if (answer.success.status === "canceled") cancelled++
+          yield* Trades.applyReport(books, row.clientOrderId, stateReport(answer.success), {
+            reason: answer.success.reason ?? "cancelled: trading halted",
+            venueOrderId: answer.success.venueOrderId,
+            realism: answer.success.realism
+          })
+        }
+        if (cancelled > 0) yield* Effect.logWarning("resting orders cancelled: trading halted").pipe(Effect.annotateLogs({ cancelled }))
+        return cancelled
+      }).pipe(Effect.provideContext(context), Effect.withSpan("Execution.cancelOpen"))
+
+      // A halt set anywhere (the kill switch, the admin endpoint, `arbees trading halt` from another
+      // process) cancels what rests at the venues: checked every few seconds, and at start-up
+      let enforced: number | undefined
+      yield* Effect.gen(function*() {
+        const trading = yield* readTradingState()
+        if (trading.state !== "HALTED" || enforced === trading.at) return
+        yield* cancelOpen
+        enforced = trading.at
+      }).pipe(
+        Effect.provideContext(context),
+        Effect.catchCause((cause) => Effect.logError("halt enforcement failed", cause)),
+        Effect.repeat(Schedule.spaced(HALT_CHECK_EVERY)),
+        FiberSet.run(fibers)
+      )
+
       return ExecutionDriver.of({
         launch: (id) =>
           Effect.asVoid(FiberSet.run(fibers, place(id).pipe(Effect.catchCause((cause) => Effect.logError("order placement failed", cause))))),
         place,
         reconcile,
+        cancelOpen,
         refresh,
         books,
         work

@@ -52,7 +52,7 @@ import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } 
 import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
 import { type CheckRequest, Risk, RISK_ID, type Verdict } from "./Risk.ts"
-import { builtins, enable, Strategies } from "./Strategies.ts"
+import { builtins, enable, Strategies, StrategyPauses } from "./Strategies.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
 import { nowMillis } from "../services/Time.ts"
 
@@ -98,6 +98,9 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
   // The enabled strategies, decoded once: a bad name or parameter stops start-up
   const registry = yield* Effect.serviceOption(Strategies)
   const strategies = registry._tag === "Some" ? registry.value.enabled : yield* enable(builtins(config), config)
+  // An operator may pause a strategy at run time: its entries stop, its exits still run
+  const pauses = yield* Effect.serviceOption(StrategyPauses)
+  const isPaused = (name: string) => pauses._tag === "Some" && pauses.value.isPaused(name)
   return Game.toLayer(
     Effect.gen(function*() {
       const address = yield* Entity.CurrentAddress
@@ -338,10 +341,13 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         }
         for (const { definition, params } of strategies) {
           const result = definition.evaluate(params, { ...input, holdings: holdings.get(definition.name) ?? [] }, memory.get(definition.name))
-          memory.set(definition.name, result.state)
+          const paused = isPaused(definition.name)
+          // A paused strategy's entries never happen, so its memory does not move past them
+          if (!(paused && result.intents.some((i) => i.purpose === "entry"))) memory.set(definition.name, result.state)
           for (const intent of result.intents) {
             // A state that reached us late never feeds a model-based entry
             if (stateLate && intent.purpose === "entry" && intent.threshold._tag === "edge") continue
+            if (intent.purpose === "entry" && paused) continue
             if (debounced(intent.key, now)) continue
             yield* act(intent, current, now)
           }

@@ -10,7 +10,8 @@
  * in `arbees_signals_total{decision,reason}`.
  *
  * Also here: the global trading state (ACTIVE / REDUCING / HALTED, persisted; the kill switch
- * halts), the venue-error pause and the reconciliation gate that execution and live trading set,
+ * halts, and the execution driver then cancels resting orders), the venue-error pause and the
+ * reconciliation gate that execution and live trading set,
  * and the ledger check at start-up (a failure refuses every trade with `LEDGER_MISMATCH`).
  *
  * @since 0.1.0

@@ -18,10 +18,12 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Schema } from "effect"
+import { SqlClient } from "effect/sql"
 import { arbitrage, type BuiltinSettings, laggingMarket, modelEdge } from "../domain/strategy/Builtins.ts"
 import type { AnyStrategy } from "../domain/strategy/Strategy.ts"
 import { AppConfig, type Config } from "../services/config/AppConfig.ts"
+import { nowMillis } from "../services/Time.ts"
 
 /** @category errors */
 export class StrategyConfigInvalid extends Schema.TaggedError<StrategyConfigInvalid>()("StrategyConfigInvalid", {
@@ -93,4 +95,94 @@ export class Strategies extends Context.Service<Strategies, {
 
   /** The built-ins only. */
   static readonly layer = Strategies.layerWith([])
+}
+
+/** An operator's switch on a configured strategy. @category models */
+export const StrategySwitch = Schema.Struct({
+  name: Schema.String,
+  /** In the configuration's `strategies.enabled` */
+  configured: Schema.Boolean,
+  /** Paused by an operator: no new entries (exits still run) */
+  paused: Schema.Boolean,
+  reason: Schema.String,
+  changedBy: Schema.String,
+  at: Schema.NullOr(Schema.Finite)
+})
+export type StrategySwitch = typeof StrategySwitch.Type
+
+/** @category errors */
+export class UnknownStrategy extends Schema.TaggedError<UnknownStrategy>()("UnknownStrategy", {
+  message: Schema.String
+}) {}
+
+/** How often each process re-reads the switches (another runner, or the CLI, may have changed them). @category constants */
+export const SWITCH_REFRESH = Duration.seconds(1)
+
+/** The switches of the configured strategies, with who set each and why. @category switches */
+export const readStrategySwitches = Effect.fn("Strategies.readSwitches")(function*(configured: ReadonlyArray<string>) {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ name: string; paused: boolean; reason: string; changed_by: string; at: string }>`
+    SELECT name, paused, reason, changed_by, (extract(epoch FROM changed_at) * 1000)::bigint::text AS at FROM strategy_switches`
+  const byName = new Map(rows.map((r) => [r.name, r]))
+  const names = [...configured, ...rows.map((r) => r.name).filter((n) => !configured.includes(n))]
+  return names.map((name): StrategySwitch => {
+    const row = byName.get(name)
+    return {
+      name,
+      configured: configured.includes(name),
+      paused: row?.paused === true,
+      reason: row?.reason ?? "",
+      changedBy: row?.changed_by ?? "",
+      at: row === undefined ? null : Number(row.at)
+    }
+  })
+})
+
+/**
+ * Pauses or resumes a configured strategy, recorded with who and why. Only a strategy the
+ * configuration enables can be switched: the switch never turns on what the configuration left off.
+ *
+ * @category switches
+ */
+export const setStrategySwitch = Effect.fn("Strategies.setSwitch")(function*(configured: ReadonlyArray<string>, name: string, paused: boolean, reason: string, changedBy: string) {
+  if (!configured.includes(name)) {
+    return yield* new UnknownStrategy({ message: `no configured strategy named ${name} (configured: ${configured.join(", ")})` })
+  }
+  const sql = yield* SqlClient.SqlClient
+  const at = new Date(yield* nowMillis).toISOString()
+  yield* sql.withTransaction(Effect.gen(function*() {
+    yield* sql`INSERT INTO strategy_switches (name, paused, reason, changed_by, changed_at) VALUES (${name}, ${paused}, ${reason}, ${changedBy}, ${at}::timestamptz)
+               ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, reason = excluded.reason, changed_by = excluded.changed_by, changed_at = excluded.changed_at`
+    yield* sql`INSERT INTO strategy_switch_changes (name, paused, reason, changed_by, changed_at) VALUES (${name}, ${paused}, ${reason}, ${changedBy}, ${at}::timestamptz)`
+  }))
+  const switches = yield* readStrategySwitches(configured)
+  return switches.find((s) => s.name === name)!
+})
+
+/**
+ * The paused strategies as this process knows them: read at start and every
+ * {@link SWITCH_REFRESH}, so a game actor asks without touching the database on every tick.
+ *
+ * @category services
+ */
+export class StrategyPauses extends Context.Service<StrategyPauses, {
+  readonly isPaused: (name: string) => boolean
+  /** Re-reads now (after a local change) */
+  readonly refresh: Effect.Effect<void>
+}>()("arbees/actors/StrategyPauses") {
+  static readonly layer: Layer.Layer<StrategyPauses, never, SqlClient.SqlClient> = Layer.effect(
+    StrategyPauses,
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      let paused: ReadonlySet<string> = new Set()
+      const refresh = sql<{ name: string }>`SELECT name FROM strategy_switches WHERE paused`.pipe(
+        Effect.tap((rows) => Effect.sync(() => void (paused = new Set(rows.map((r) => r.name))))),
+        Effect.catchCause((cause) => Effect.logDebug("strategy switches not read; keeping the last known", cause)),
+        Effect.asVoid
+      )
+      yield* refresh
+      yield* refresh.pipe(Effect.delay(SWITCH_REFRESH), Effect.forever, Effect.forkScoped)
+      return StrategyPauses.of({ isPaused: (name) => paused.has(name), refresh })
+    })
+  )
 }

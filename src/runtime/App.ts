@@ -22,6 +22,7 @@ import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
+import { StrategyPauses } from "../actors/Strategies.ts"
 import * as Activity from "../actors/Activity.ts"
 import * as Notifications from "../actors/Notifications.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
@@ -128,7 +129,7 @@ export const Actors = Layer.mergeAll(
   RiskActor.layer,
   ExecutionActor.layer,
   ExecutionActor.upkeep,
-  GameActor.layer,
+  GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))

@@ -11,7 +11,7 @@ import { Effect, Layer, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { Game } from "../../src/actors/Game.ts"
 import { upsertGame } from "../../src/actors/Orchestrator.ts"
-import { enable, builtins, Strategies } from "../../src/actors/Strategies.ts"
+import { enable, builtins, setStrategySwitch, Strategies } from "../../src/actors/Strategies.ts"
 import { defineStrategy } from "../../src/domain/strategy/Strategy.ts"
 import { runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
@@ -110,22 +110,27 @@ describe("user strategies", () => {
     }))
 })
 
+const track = (gameId: string, now: number) =>
+  Effect.gen(function*() {
+    const state = { ...game(now), gameId: gameId as GameId }
+    yield* upsertGame(state)
+    yield* (yield* Game.client)(gameId).Track({
+      state,
+      revision: "r1",
+      attempt: 0,
+      outcomes: [{
+        outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
+        meaning: "home_win",
+        fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
+        arbEligible: false
+      }]
+    })
+  })
+
 layer(runtime, { excludeTestServices: true, timeout: "90 seconds" })("a strategy from a test file", (it) => {
   it.effect("is loaded by name from the configuration and trades", () =>
     Effect.gen(function*() {
-      const now = Date.now()
-      yield* upsertGame(game(now))
-      yield* (yield* Game.client)("401736811").Track({
-        state: game(now),
-        revision: "r1",
-        attempt: 0,
-        outcomes: [{
-          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
-          meaning: "home_win",
-          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
-          arbEligible: false
-        }]
-      })
+      yield* track("401736811", Date.now())
       const sql = yield* SqlClient.SqlClient
       // The fake book's best ask is 0.397 ≤ 0.45: one signal from cheap_home, approved, 10 contracts ordered
       const orders = yield* eventually(
@@ -141,4 +146,29 @@ layer(runtime, { excludeTestServices: true, timeout: "90 seconds" })("a strategy
       // 10 × $0.397 + the Polymarket fee 10 × 0.03 × 0.397 × 0.603 = $0.07181
       assert.strictEqual(reserved!.amount, String(Money.dollars("4.04181")))
     }))
+
+  it.effect("paused by an operator it proposes nothing; resumed it trades", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* setStrategySwitch(["cheap_home"], "cheap_home", true, "drill", "test")
+      // Every process re-reads the switches each second
+      yield* Effect.sleep("1500 millis")
+      yield* track("401736812", Date.now())
+      // The book is live and cheap: unpaused, cheap_home signals within a second (the test above)
+      yield* Effect.sleep("3 seconds")
+      const none = yield* sql`SELECT signal_id FROM signals WHERE game_id = '401736812'`
+      assert.strictEqual(none.length, 0, "no signal while paused")
+      yield* setStrategySwitch(["cheap_home"], "cheap_home", false, "drill over", "test")
+      yield* Effect.sleep("1500 millis")
+      // The next tick (a new game state) finds it running again
+      const later = Date.now()
+      yield* (yield* Game.client)("401736812").Update({ state: { ...game(later), gameId: "401736812" as GameId, home: { ...game(later).home, score: 52 } } })
+      const signals = yield* eventually(
+        "a signal after the resume",
+        sql<{ strategy: string; reason_code: string }>`SELECT strategy, reason_code FROM signals WHERE game_id = '401736812'`,
+        (rows) => rows.length > 0,
+        "30 seconds"
+      )
+      assert.deepStrictEqual(signals.map((s) => s.strategy), ["cheap_home"])
+    }), 90_000)
 })

@@ -13,7 +13,8 @@
  * match makes a trade in status `MATCHED`; `settle(id, status)` moves it on (`CONFIRMED`,
  * `FAILED`, ...) and pushes it on the user channel, as does every order change. Cash and shares move
  * on confirmation. Faults: `hangAfterAccept`, and `failNext(..., { hang: true })` for a POST that
- * never reaches the matching engine.
+ * never reaches the matching engine. A market with a matching delay (sports): `delayNext` orders
+ * are answered `delayed` and queued (`DELAYED`, cancellable) until `releaseDelayed()` matches them.
  */
 import { _TypedDataEncoder } from "@ethersproject/hash"
 import { verifyTypedData } from "@ethersproject/wallet"
@@ -43,7 +44,7 @@ export interface ClobOrderRecord {
   /** Base units (micro-shares) */
   readonly size: number
   matched: number
-  status: "LIVE" | "MATCHED" | "CANCELED"
+  status: "LIVE" | "MATCHED" | "CANCELED" | "DELAYED"
   readonly orderType: string
 }
 
@@ -75,6 +76,9 @@ export class FakePolymarketClob extends FakeVenue {
   badSignatures = 0
   balanceRefreshes = 0
   hangAfterAccept = false
+  /** The next this-many orders meet a matching delay: answered `delayed`, matched by `releaseDelayed` */
+  delayNext = 0
+  private readonly queued = new Map<string, number>()
   /** Trades confirm as soon as they match */
   autoConfirm = true
   signer = ""
@@ -220,8 +224,9 @@ export class FakePolymarketClob extends FakeVenue {
     if (r.method === "DELETE" && r.path === "/order") {
       const id = (JSON.parse(r.body) as { orderID: string }).orderID
       const o = this.orders.get(id)
-      if (o === undefined || o.status !== "LIVE") return json({ canceled: [], not_canceled: { [id]: "order can't be found - already canceled or matched" } })
+      if (o === undefined || (o.status !== "LIVE" && o.status !== "DELAYED")) return json({ canceled: [], not_canceled: { [id]: "order can't be found - already canceled or matched" } })
       o.status = "CANCELED"
+      this.queued.delete(id)
       this.push(this.userEvent("order", "CANCELLATION", this.orderJson(o)))
       return json({ canceled: [id], not_canceled: {} })
     }
@@ -276,17 +281,14 @@ export class FakePolymarketClob extends FakeVenue {
     this.orders.set(id, order)
     const scripted = this.script.shift() ?? { kind: "full" }
     const fill = scripted.kind === "full" ? size : scripted.kind === "partial" ? Math.min(size, scripted.quantity) : 0
-    if (body.orderType === "FOK" && fill < size) {
-      order.status = "CANCELED"
-    } else if (fill > 0) {
-      const t: ClobTradeRecord = { id: `trade-${this.nextTrade++}`, orderId: id, tokenId: order.tokenId, side, price, size: fill, status: "MATCHED", at: Date.now() }
-      this.trades.push(t)
-      order.matched = fill
-      this.push(this.userEvent("trade", "TRADE", this.tradeJson(t)))
-      if (this.autoConfirm) this.settle(t.id, "CONFIRMED")
+    if (this.delayNext > 0) {
+      this.delayNext--
+      order.status = "DELAYED"
+      this.queued.set(id, fill)
+      this.push(this.userEvent("order", "PLACEMENT", this.orderJson(order)))
+      return json({ success: true, errorMsg: "", orderID: id, status: "delayed", makingAmount: "", takingAmount: "" })
     }
-    if (order.status === "LIVE") order.status = order.matched >= size ? "MATCHED" : body.orderType === "GTC" || body.orderType === "GTD" ? "LIVE" : "CANCELED"
-    this.push(this.userEvent("order", "PLACEMENT", this.orderJson(order)))
+    this.match(order, fill)
     if (this.hangAfterAccept) {
       this.hangAfterAccept = false
       return { status: 0, hang: true }
@@ -301,6 +303,31 @@ export class FakePolymarketClob extends FakeVenue {
       makingAmount: side === "BUY" ? matchedDollars : matchedShares,
       takingAmount: side === "BUY" ? matchedShares : matchedDollars
     })
+  }
+
+  /** Ends the matching delay of every queued order: each is matched as it was scripted. */
+  releaseDelayed(): void {
+    for (const [id, fill] of this.queued) {
+      this.queued.delete(id)
+      const order = this.orders.get(id)!
+      order.status = "LIVE"
+      this.match(order, fill, "UPDATE")
+    }
+  }
+
+  private match(order: ClobOrderRecord, fill: number, type: "PLACEMENT" | "UPDATE" = "PLACEMENT"): void {
+    const { id, side, price, size } = order
+    if (order.orderType === "FOK" && fill < size) {
+      order.status = "CANCELED"
+    } else if (fill > 0) {
+      const t: ClobTradeRecord = { id: `trade-${this.nextTrade++}`, orderId: id, tokenId: order.tokenId, side, price, size: fill, status: "MATCHED", at: Date.now() }
+      this.trades.push(t)
+      order.matched = fill
+      this.push(this.userEvent("trade", "TRADE", this.tradeJson(t)))
+      if (this.autoConfirm) this.settle(t.id, "CONFIRMED")
+    }
+    if (order.status === "LIVE") order.status = order.matched >= size ? "MATCHED" : order.orderType === "GTC" || order.orderType === "GTD" ? "LIVE" : "CANCELED"
+    this.push(this.userEvent("order", type, this.orderJson(order)))
   }
 
   protected override notFound(_r: FakeRequest): FakeResponse {

@@ -17,6 +17,7 @@
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiError, HttpApiGroup, HttpApiScalar, HttpApiSchema, OpenApi } from "effect/http-api"
 import { readTradingState, setTradingState } from "../../actors/Risk.ts"
+import { readStrategySwitches, setStrategySwitch, StrategySwitch } from "../../actors/Strategies.ts"
 import type { TradingState } from "../../domain/risk/Rules.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { formatSource } from "../../services/config/ConfigLoader.ts"
@@ -129,9 +130,19 @@ const ControlGroup = HttpApiGroup.make("control")
       error: TooManyActions
     })
   )
+  .add(HttpApiEndpoint.get("strategies", "/api/strategies", { success: Schema.Array(StrategySwitch) }))
+  .add(
+    HttpApiEndpoint.post("switchStrategy", "/api/strategies/:name/:action", {
+      params: { name: Schema.String.check(Schema.isMaxLength(100)), action: Schema.Literals(["pause", "resume"]) },
+      payload: TradingChange,
+      success: StrategySwitch,
+      error: [TooManyActions, HttpApiError.NotFound]
+    })
+  )
   .annotate(
     OpenApi.Description,
-    "The global trading state: halt (nothing new, resting orders cancelled by the risk singleton), reduce (exits only) or resume. " +
+    "Pause or resume a configured strategy (a paused strategy proposes no new entries; its exits still run). " +
+      "The global trading state: halt (nothing new, resting orders cancelled by the risk singleton), reduce (exits only) or resume. " +
       "Actions need the admin token (Authorization: Bearer) and are rate-limited; each change is recorded with who and why."
   )
 
@@ -235,6 +246,12 @@ const ControlLive = HttpApiBuilder.group(ConsoleApi, "control", (h) =>
   Effect.gen(function*() {
     const recent: Array<number> = []
     const state: Record<"halt" | "reduce" | "resume", TradingState> = { halt: "HALTED", reduce: "REDUCING", resume: "ACTIVE" }
+    const limit = Effect.gen(function*() {
+      const now = yield* nowMillis
+      while (recent.length > 0 && now - recent[0]! > 60_000) recent.shift()
+      if (recent.length >= ACTIONS_PER_MINUTE) return yield* new TooManyActions({ message: `at most ${ACTIONS_PER_MINUTE} actions a minute` })
+      recent.push(now)
+    })
     return h.handle("state", () => storage(readTradingState()))
       .handle("status", () =>
         Effect.gen(function*() {
@@ -243,12 +260,24 @@ const ControlLive = HttpApiBuilder.group(ConsoleApi, "control", (h) =>
           const [trading, status] = yield* storage(Effect.all([readTradingState(), read.status(config.bankroll.account, yield* nowMillis)], { concurrency: 2 }))
           return { trading, ...status }
         }))
+      .handle("strategies", () => Effect.flatMap(AppConfig, ({ config }) => storage(readStrategySwitches(config.strategies.enabled))))
+      .handle("switchStrategy", ({ params, payload }) =>
+        Effect.gen(function*() {
+          yield* limit
+          const { config } = yield* AppConfig
+          const paused = params.action === "pause"
+          const changed = yield* setStrategySwitch(config.strategies.enabled, params.name, paused, payload.reason, `api:${payload.by ?? "operator"}`).pipe(
+            Effect.catchTag("UnknownStrategy", () => Effect.fail(new HttpApiError.NotFound())),
+            Effect.catchTag("SqlError", (e) => Effect.die(e))
+          )
+          yield* Effect.logWarning(paused ? "strategy paused" : "strategy resumed").pipe(
+            Effect.annotateLogs({ strategy: changed.name, reason: changed.reason, by: changed.changedBy })
+          )
+          return changed
+        }))
       .handle("set", ({ params, payload }) =>
         Effect.gen(function*() {
-          const now = yield* nowMillis
-          while (recent.length > 0 && now - recent[0]! > 60_000) recent.shift()
-          if (recent.length >= ACTIONS_PER_MINUTE) return yield* new TooManyActions({ message: `at most ${ACTIONS_PER_MINUTE} actions a minute` })
-          recent.push(now)
+          yield* limit
           const changed = yield* storage(setTradingState(state[params.action], payload.reason, `api:${payload.by ?? "operator"}`))
           yield* Effect.logWarning("trading state changed").pipe(
             Effect.annotateLogs({ state: changed.state, reason: changed.reason, by: changed.changedBy })

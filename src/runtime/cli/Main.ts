@@ -9,6 +9,7 @@ import { Cause, Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { cli, VERSION } from "./Cli.ts"
 import { CliEnv } from "./Configured.ts"
+import { causeChain } from "../../services/Failure.ts"
 
 const debugRequested = (args: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): boolean =>
   /--log-level[ =](debug|trace|all)\b/.test(args.join(" ")) || /^(debug|trace|all)$/.test(env["ARBEES_LOG_LEVEL"] ?? "")
@@ -43,7 +44,9 @@ export const main = (args: ReadonlyArray<string>) =>
         // The CLI already printed its own usage errors and help
         const squashed = Cause.squash(cause) as { _tag?: string }
         if (typeof squashed?._tag === "string" && usageError.test(squashed._tag)) return Effect.void
-        return Console.error(debugRequested(args, env) ? `arbees: ${describe(cause)}\n${Cause.pretty(cause)}` : `arbees: ${describe(cause)}`)
+        const line = `arbees: ${describe(cause)}`
+        // Debug adds the cause chain under the line, never instead of it
+        return Console.error(debugRequested(args, env) ? [line, ...causeChain(cause).map((c) => `  caused by: ${c}`)].join("\n") : line)
       })
     )
   })

@@ -171,10 +171,10 @@ export class Activity {
 
   /**
    * Waits until `quietTurns` turns of the event loop in a row saw no new fiber task, no database
-   * statement started or finished, and none running. A statement in flight on the loopback socket
+   * statement started or finished, none running, and nothing `pending` in the world. A statement in flight on the loopback socket
    * shows within a turn; `maxTurns` bounds a runtime that never goes quiet (counted in `busy`).
    */
-  settle(quietTurns = 3, maxTurns = 20_000): Effect.Effect<void> {
+  settle(pending: () => number = () => 0, quietTurns = 3, maxTurns = 20_000): Effect.Effect<void> {
     return Effect.promise(async () => {
       let quiet = 0
       let last = -1
@@ -185,7 +185,7 @@ export class Activity {
         }
         await new Promise<void>((resolve) => setImmediate(resolve))
         const seen = this.tasks + this.statements
-        if (seen === last && this.running === 0) quiet++
+        if (seen === last && this.running === 0 && pending() === 0) quiet++
         else {
           quiet = 0
           last = seen
@@ -205,16 +205,42 @@ const MemoryDatabase = (activity: Activity) => Layer.effectDiscard(Effect.orDie(
   )
 )
 
-/** The runtime over a replayed world: real actors, cluster and external clients. */
-const replayRuntime = (world: ReplayWorld, activity: Activity) => {
-  const transport = Layer.succeedContext(
+/**
+ * What the driver steps through: the transports the runtime talks to, when the next recorded
+ * thing is due, how to deliver what is due, and what it knows to be in flight. A recording being
+ * replayed is one ({@link ReplayWorld} in memory); servers speaking the venues' protocols over
+ * real sockets, recorded as they go, are another (the record-then-replay test).
+ *
+ * @category replay
+ */
+export interface SimulatedWorld {
+  readonly transport: Layer.Layer<HttpClient.HttpClient | Socket.WebSocketConstructor>
+  readonly counts: ReplayCounts
+  readonly missing: ReadonlySet<string>
+  readonly nextTime: () => number | undefined
+  readonly deliverUntil: (t: number) => number
+  /** Work in flight the runtime cannot show yet (frames sent but not received); 0 when none */
+  readonly pending?: (() => number) | undefined
+}
+
+/** A recording as a simulated world: the in-memory transports of `ReplayTransport`. */
+const recordedWorld = (world: ReplayWorld): SimulatedWorld => ({
+  transport: Layer.succeedContext(
     Context.make(HttpClient.HttpClient, world.httpClient).pipe(Context.add(Socket.WebSocketConstructor, world.webSocket))
-  )
+  ),
+  counts: world.counts,
+  missing: world.missing,
+  nextTime: () => world.nextTime(),
+  deliverUntil: (t) => world.deliverUntil(t)
+})
+
+/** The runtime over a simulated world: real actors, cluster and external clients. */
+const simulatedRuntime = (world: SimulatedWorld, activity: Activity) => {
   const bus = busWith(EventBus.layerMemory)
   return Actors.pipe(
     Layer.provideMerge(Cluster.layer),
     Layer.provideMerge(RunnerNode),
-    Layer.provideMerge(externalSystemsWith(transport)),
+    Layer.provideMerge(externalSystemsWith(world.transport)),
     Layer.provideMerge(bus),
     Layer.provideMerge(Diagnostics.layer),
     Layer.provideMerge(MemoryDatabase(activity))
@@ -259,12 +285,32 @@ const booksNow = Effect.gen(function*() {
  * @category replay
  */
 export const replay = (recording: Recording, options: ReplayOptions) =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const entries = recording.entries
-    if (entries.length === 0) return yield* Effect.die(new Error(`${recording.dir} holds no entries`))
-    const start = entries[0]!.t
+    if (entries.length === 0) return Effect.die(new Error(`${recording.dir} holds no entries`))
     const end = ReplayWorld.endOf(entries)
-    const stopAt = options.until ?? end + (options.tailMillis ?? 0)
+    return drive((now) => recordedWorld(new ReplayWorld(entries, now)), {
+      ...options,
+      start: entries[0]!.t,
+      until: options.until ?? end + (options.tailMillis ?? 0)
+    })
+  })
+
+/**
+ * Runs the real runtime over a simulated world from `start` to `until`, under a test clock the
+ * driver moves, and returns the event log and the books. `world` is made once the clock exists
+ * (it reads the simulated time through `now`). What `replay` does for a recording, and what a
+ * recorded run against servers does.
+ *
+ * @category replay
+ */
+export const drive = (
+  world: (now: () => number) => SimulatedWorld,
+  options: ReplayOptions & { readonly start: number; readonly until: number }
+) =>
+  Effect.gen(function*() {
+    const { start } = options
+    const stopAt = options.until
     const stepMillis = options.stepMillis ?? 5_000
     const startedWall = yield* wallNow
     const activity = new Activity()
@@ -272,18 +318,20 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
     return yield* Effect.gen(function*() {
       yield* TestClock.setTime(start)
       const clock = yield* TestClock.testClockWith(Effect.succeed)
-      const world = new ReplayWorld(entries, () => Math.floor(clock.currentTimeMillisUnsafe()))
+      const w = world(() => Math.floor(clock.currentTimeMillisUnsafe()))
+      const pending = w.pending ?? (() => 0)
       return yield* Effect.gen(function*() {
         const diagnostics = yield* Diagnostics
         let now = start
         let steps = 0
+        yield* activity.settle(pending)
         while (now < stopAt) {
-          const due = world.nextTime()
+          const due = w.nextTime()
           const next = Math.min(stopAt, now + stepMillis, due !== undefined && due > now ? due : now + stepMillis)
           yield* TestClock.setTime(next)
           now = next
-          world.deliverUntil(now)
-          yield* activity.settle()
+          w.deliverUntil(now)
+          yield* activity.settle(pending)
           steps++
           if (options.speed !== "max") {
             // Real-time pacing: simulated time since the start, divided by the speed
@@ -296,10 +344,10 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
               simulatedAt: now,
               start,
               end: stopAt,
-              frames: world.counts.frames,
-              http: world.counts.http,
+              frames: w.counts.frames,
+              http: w.counts.http,
               games: (yield* diagnostics.snapshot).children[0]?.children.find((c) => c.id === "orchestrator")?.children.length ?? 0,
-              framesPerSecond: world.counts.frames / Math.max(0.001, (wall - startedWall) / 1000)
+              framesPerSecond: w.counts.frames / Math.max(0.001, (wall - startedWall) / 1000)
             })
           }
         }
@@ -309,8 +357,8 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
         return {
           start,
           end: stopAt,
-          counts: { ...world.counts },
-          missing: [...world.missing],
+          counts: { ...w.counts },
+          missing: [...w.missing],
           events,
           log,
           digest: createHash("sha256").update(log).digest("hex"),
@@ -319,7 +367,7 @@ export const replay = (recording: Recording, options: ReplayOptions) =>
           steps,
           busySettles: activity.busy
         } satisfies ReplayResult
-      }).pipe(Effect.provide(replayRuntime(world, activity)))
+      }).pipe(Effect.provide(simulatedRuntime(w, activity)))
     }).pipe(
       Effect.scoped,
       Effect.provide(TestClock.layer()),

@@ -7,7 +7,9 @@ import { Schema } from "effect"
 
 /** The database could not be reached or the connection broke. @category errors */
 export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", {
-  message: Schema.String
+  message: Schema.String,
+  /** The driver's error, for the cause chain a debug log shows under the message */
+  cause: Schema.optional(Schema.Unknown)
 }) {}
 
 /** A migration failed; the schema is not at the expected version. @category errors */

@@ -211,7 +211,7 @@ export class EventBus extends Context.Service<EventBus, {
         connectionName: `arbees:${settings.consumer}`
       })
       yield* Effect.logInfo("event bus on Redis Streams").pipe(
-        Effect.annotateLogs({ redis: describeRedisUrl(Redacted.value(url)), streamPrefix: config.bus.streamPrefix })
+        Effect.annotateLogs({ redis: RedisStreamLog.describeRedisUrl(Redacted.value(url)), streamPrefix: config.bus.streamPrefix })
       )
       // What survives a Redis restart: with nothing persisted, a restart empties every stream
       // (the outbox republishes what consumers had not acknowledged, see Outbox.ts)
@@ -239,15 +239,8 @@ export class EventBus extends Context.Service<EventBus, {
   )
 }
 
-/** `redis://user:secret@host:6379/0` → `host:6379/0` (never print credentials). @category formatting */
-export const describeRedisUrl = (url: string): string => {
-  try {
-    const u = new URL(url)
-    return `${u.hostname}:${u.port === "" ? "6379" : u.port}${u.pathname === "/" ? "" : u.pathname}`
-  } catch {
-    return "(unparseable Redis URL)"
-  }
-}
+/** @category formatting */
+export { describeRedisUrl } from "./RedisStreamLog.ts"
 
 // ---------------------------------------------------------------------------
 // Metrics

@@ -20,6 +20,7 @@ import { Redis, type RedisOptions as IORedisOptions } from "ioredis"
 import { BusError } from "../../schema/errors/BusError.ts"
 import { Timeout, Transport } from "../../schema/errors/Reasons.ts"
 import { backoffMillis } from "../Backoff.ts"
+import { describeFailure } from "../Failure.ts"
 import {
   type Appended,
   compareEntryIds,
@@ -73,6 +74,16 @@ local args = {KEYS[1], 'MAXLEN', '~', ARGV[3], '*'}
 for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
 return {redis.call('XADD', unpack(args)), 0}
 `
+
+/** `redis://user:secret@host:6379/0` → `host:6379/0` (never print credentials). @category formatting */
+export const describeRedisUrl = (url: string): string => {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port === "" ? "6379" : u.port}${u.pathname === "/" ? "" : u.pathname}`
+  } catch {
+    return "(unparseable Redis URL)"
+  }
+}
 
 /** A read that has not answered this long after its block time is a dead socket. */
 const BLOCK_GRACE_MS = 2_000
@@ -147,8 +158,10 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
       // Logged once per outage: "lost" on the first close after being up, "reconnected" on ready
       let state: "connecting" | "up" | "down" | "closing" = "connecting"
       let lastError = ""
+      let lastErrorCause: Error | undefined
       client.on("error", (e: Error) => {
-        lastError = e.message
+        lastError = describeFailure(e)
+        lastErrorCause = e
       })
       client.on("close", () => {
         if (state !== "up") return
@@ -168,13 +181,15 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
           state = "closing"
         })
       )
-      yield* Effect.tryPromise({ try: () => client.connect(), catch: errorOf(`connect ${role}`) }).pipe(
+      // ioredis rejects with "Connection is closed."; the cause (refused, DNS, auth…) came as an "error" event
+      const target = describeRedisUrl(url)
+      const unreachable = (why: string) =>
+        new BusError({ reason: new Transport({ operation: `connect ${role}`, message: `cannot reach Redis at ${target}: ${why}` }) })
+      yield* Effect.tryPromise({ try: () => client.connect(), catch: (e) => unreachable(describeFailure(lastErrorCause ?? e)) }).pipe(
         Effect.timeoutOrElse({
           duration: settings.connectTimeout,
           orElse: () =>
-            Effect.fail(
-              new BusError({ reason: new Transport({ operation: `connect ${role}`, message: `no answer from Redis within ${Duration.format(settings.connectTimeout)}` }) })
-            )
+            Effect.fail(unreachable(`no answer within ${Duration.format(settings.connectTimeout)}${lastErrorCause === undefined ? "" : ` (last error: ${describeFailure(lastErrorCause)})`}`))
         })
       )
       state = "up"

@@ -20,6 +20,7 @@ import * as net from "node:net"
 import * as nodePath from "node:path"
 import { StorageError, Unavailable } from "../../schema/errors/StorageError.ts"
 import { AppConfig } from "../config/AppConfig.ts"
+import { describeFailure } from "../Failure.ts"
 
 /** @category models */
 export interface DatabaseInfo {
@@ -38,7 +39,8 @@ export const describeUrl = (url: string): string => {
   }
 }
 
-const unavailable = (message: string) => new StorageError({ reason: new Unavailable({ message }) })
+const unavailable = (message: string, cause?: unknown) =>
+  new StorageError({ reason: new Unavailable(cause === undefined ? { message } : { message, cause }) })
 
 /** Fails with a clear `Unavailable` unless the database answers within `timeout`. */
 const probe = (target: string, timeout: Duration.Duration) =>
@@ -47,7 +49,7 @@ const probe = (target: string, timeout: Duration.Duration) =>
       duration: timeout,
       orElse: () => Effect.fail(unavailable(`cannot reach the database at ${target}: no answer within ${Duration.format(timeout)}`))
     }),
-    Effect.mapError((e) => (e instanceof StorageError ? e : unavailable(`cannot reach the database at ${target}: ${e.message}`))),
+    Effect.mapError((e) => (e instanceof StorageError ? e : unavailable(`cannot reach the database at ${target}: ${describeFailure(e)}`, e))),
     Effect.asVoid
   )
 
@@ -181,7 +183,7 @@ export class Database extends Context.Service<Database, DatabaseInfo>()("arbees/
             maxConnections: config.database.poolSize,
             connectTimeout: timeout,
             applicationName: "arbees"
-          }).pipe(Effect.mapError((e) => unavailable(`cannot reach the database at ${target}: ${e.message}`)))
+          }).pipe(Effect.mapError((e) => unavailable(`cannot reach the database at ${target}: ${describeFailure(e)}`, e)))
         )
         return Layer.effect(Database, probe(target, timeout).pipe(Effect.as(Database.of({ kind: "postgres", target })))).pipe(
           Layer.provideMerge(client)

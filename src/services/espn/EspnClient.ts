@@ -38,6 +38,8 @@ import * as SingleFlight from "./SingleFlight.ts"
 import { decodeSummary, type GameSummary } from "./Summary.ts"
 import { type Endpoint, hostOf, type ScoreboardDates, scoreboardUrl, summaryUrl } from "./Urls.ts"
 import { nowMillis } from "../Time.ts"
+import { describeFailure } from "../Failure.ts"
+import * as Outage from "../Outage.ts"
 
 /** @category models */
 export interface EspnClientOptions {
@@ -55,6 +57,8 @@ export interface EspnClientOptions {
   readonly breakerReset: Duration.Input
   /** Requests in flight at once */
   readonly concurrency: number
+  /** Failing longer than this, ESPN is degraded in the supervision tree (`feed:espn`); 30 s unless given */
+  readonly staleAfter?: Duration.Input | undefined
 }
 
 /** The client's options from the `espn.*` configuration. @category config */
@@ -65,7 +69,8 @@ export const optionsFrom = (config: Config): EspnClientOptions => ({
   retryBase: config.espn.retryBase,
   breakerFailures: config.espn.breakerFailures,
   breakerReset: config.espn.breakerReset,
-  concurrency: config.espn.concurrency
+  concurrency: config.espn.concurrency,
+  staleAfter: config.staleness.gameState
 })
 
 /** @category services */
@@ -142,7 +147,10 @@ const describeReason = (error: EspnError): string => {
 }
 
 const describeCause = (cause: Cause.Cause<EspnError>): string =>
-  Option.match(Cause.findErrorOption(cause), { onNone: () => Cause.pretty(cause), onSome: describeReason })
+  Option.match(Cause.findErrorOption(cause), { onNone: () => describeFailure(cause), onSome: describeReason })
+
+/** A failure that says ESPN cannot be reached (not that it sent something we could not read). */
+const isOutage = (error: EspnError): boolean => isTransient(error) || error.reason._tag === "CircuitOpen"
 
 interface Fetched {
   readonly json: unknown
@@ -162,10 +170,16 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
   const timeout = Duration.fromInputUnsafe(options.timeout)
   const retrySchedule = Schedule.exponential(options.retryBase).pipe(Schedule.jittered)
 
+  // The outage is told once and summarised (Outage.ts); the breaker's every probe only at debug
+  const outage = yield* Outage.make({ name: "ESPN", node: "feed:espn", staleAfter: options.staleAfter ?? Duration.seconds(30) })
   yield* breaker.transitions.pipe(
     Stream.runForEach((t) =>
       Metrics.recordTransition(t).pipe(
-        Effect.andThen(Effect.logWarning("ESPN circuit breaker").pipe(Effect.annotateLogs({ host: t.key, from: t.from, to: t.to })))
+        Effect.andThen(
+          (t.from === "Closed" || t.to === "Closed" ? Effect.logInfo : Effect.logDebug)("ESPN circuit breaker").pipe(
+            Effect.annotateLogs({ host: t.key, from: t.from, to: t.to })
+          )
+        )
       )
     ),
     Effect.forkScoped({ startImmediately: true })
@@ -175,7 +189,8 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
   const attempt = (url: string, operation: string) =>
     Effect.gen(function*() {
       const response = yield* http.get(url, { headers: { accept: "application/json" } }).pipe(
-        Effect.mapError((e) => new EspnError({ reason: new Transport({ operation, message: e.message }) }))
+        // The cause (refused, DNS, TLS, reset…), not undici's "fetch failed"
+        Effect.mapError((e) => new EspnError({ reason: new Transport({ operation, message: describeFailure(e) }) }))
       )
       if (response.status < 200 || response.status >= 300) {
         const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
@@ -229,9 +244,17 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
       const outcome = Exit.isSuccess(exit) ? "ok" : Option.match(Cause.findErrorOption(exit.cause), { onNone: () => "defect", onSome: (e) => e.reason._tag })
       yield* Metrics.recordRequest(endpoint, league, outcome, observedAt - started)
       if (Exit.isFailure(exit)) {
-        yield* Effect.logWarning("ESPN request failed").pipe(Effect.annotateLogs({ url, outcome, error: describeCause(exit.cause) }))
+        const error = Cause.findErrorOption(exit.cause)
+        if (Option.isSome(error) && isOutage(error.value)) {
+          // An open breaker says nothing new about the cause: counted, the cause kept
+          yield* error.value.reason._tag === "CircuitOpen" ? outage.failed(undefined) : outage.failed(describeReason(error.value))
+          yield* Effect.logDebug("ESPN request failed").pipe(Effect.annotateLogs({ url, outcome, error: describeCause(exit.cause) }))
+        } else {
+          yield* Effect.logWarning("ESPN request failed").pipe(Effect.annotateLogs({ url, outcome, error: describeCause(exit.cause) }))
+        }
         return yield* Effect.failCause(exit.cause)
       }
+      yield* outage.succeeded
       return { json: exit.value, observedAt } satisfies Fetched
     })
   }

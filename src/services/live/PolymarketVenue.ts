@@ -284,8 +284,12 @@ export const makePolymarketVenue = (config: PolymarketVenueConfig) =>
       const filledDecoded = filledText === undefined || filledText === null || filledText === "" ? undefined : decodeQty(filledText)
       const filled = (filledDecoded?._tag === "Some" ? Math.min(filledDecoded.value, amounts.size) : 0) as Qty
       const s = (answer.status ?? "").toLowerCase()
+      // "delayed": the market imposes a matching delay and the order is queued, even a FAK. It is
+      // open, not cancelled: treating it as 0 filled unwound the other leg too early (LESSONS.md 2.2)
       const status: VenueOrderStatus = filled >= amounts.size
         ? "filled"
+        : s === "delayed"
+        ? (filled > 0 ? "partially_filled" : "resting")
         : order.timeInForce !== "gtc" || s === "unmatched"
         ? "canceled"
         : filled > 0

@@ -102,6 +102,8 @@ describe("operator API", () => {
           "/api/positions",
           "/api/signals",
           "/api/status",
+          "/api/strategies",
+          "/api/strategies/{name}/{action}",
           "/api/stream",
           "/api/trading",
           "/api/trading/{action}"
@@ -147,6 +149,19 @@ describe("operator API", () => {
         assert.strictEqual(empty.status, 400)
         assert.strictEqual((yield* client.control.state()).state, "HALTED")
         assert.strictEqual((yield* client.control.set({ params: { action: "resume" }, payload: { reason: "drill over" } })).state, "ACTIVE")
+        // Strategies: the configured ones, paused and resumed with who and why; an unknown name is not found
+        const strategies = yield* client.control.strategies()
+        assert.deepStrictEqual(strategies.map((s) => [s.name, s.configured, s.paused]), [["model_edge", true, false], ["arbitrage", true, false]])
+        const paused = yield* client.control.switchStrategy({ params: { name: "arbitrage", action: "pause" }, payload: { reason: "venue rules changed", by: "bob" } })
+        assert.deepStrictEqual([paused.name, paused.paused, paused.reason, paused.changedBy], ["arbitrage", true, "venue rules changed", "api:bob"])
+        assert.isTrue((yield* client.control.strategies()).find((s) => s.name === "arbitrage")!.paused)
+        const resumed = yield* client.control.switchStrategy({ params: { name: "arbitrage", action: "resume" }, payload: { reason: "checked" } })
+        assert.isFalse(resumed.paused)
+        const unknown = yield* Effect.flip(client.control.switchStrategy({ params: { name: "lagging_market", action: "pause" }, payload: { reason: "x" } }))
+        assert.strictEqual(unknown._tag, "NotFound", "a strategy the configuration leaves off cannot be switched")
+        const sql = yield* SqlClient.SqlClient
+        const history = yield* sql<{ name: string; paused: boolean; changed_by: string }>`SELECT name, paused, changed_by FROM strategy_switch_changes ORDER BY id`
+        assert.deepStrictEqual(history.map((h) => [h.name, h.paused, h.changed_by]), [["arbitrage", true, "api:bob"], ["arbitrage", false, "api:operator"]])
         const tree: any = yield* client.system.diagnostics()
         assert.strictEqual(tree.id, "runtime")
         // No response carries the secret, whatever the endpoint

@@ -147,5 +147,28 @@ describe("Polymarket live venue against the fake CLOB", () => {
         assert.strictEqual(fake.balanceRefreshes, 2)
         assert.deepStrictEqual(yield* venue.account.positions, [])
       }))
+
+    it.effect("a FAK answered `delayed` is open, not cancelled: it fills when the matching delay ends, or is cancelled before", () =>
+      Effect.gen(function*() {
+        const { fake, venue } = yield* setup()
+        const { seen, fiber } = yield* collect(venue)
+        fake.delayNext = 2
+        const delayed = yield* venue.submit(order("pm-delay-0001"))
+        assert.deepInclude<Record<string, unknown>>(delayed.state, { status: "resting", filledQuantity: 0 })
+        const queued = yield* venue.status({ clientOrderId: "pm-delay-0001" as ClientOrderId })
+        assert.deepInclude<Record<string, unknown>>(queued!.state, { status: "resting", filledQuantity: 0 })
+        // The second is cancelled while queued: the end of the delay does not match it
+        yield* venue.submit(order("pm-delay-0002"))
+        assert.strictEqual((yield* venue.cancel({ clientOrderId: "pm-delay-0002" as ClientOrderId })).status, "canceled")
+        fake.releaseDelayed()
+        yield* until(() => seen.some((e) => e._tag === "Filled"), "the delayed fill")
+        const done = yield* venue.status({ clientOrderId: "pm-delay-0001" as ClientOrderId })
+        assert.deepInclude<Record<string, unknown>>(done!.state, { status: "filled", filledQuantity: 5_000_000 })
+        assert.deepStrictEqual<unknown>(done!.fills.map((f) => [f.fillId, f.quantity]), [["polymarket:trade-1", 5_000_000]])
+        const cancelled = yield* venue.status({ clientOrderId: "pm-delay-0002" as ClientOrderId })
+        assert.deepInclude<Record<string, unknown>>(cancelled!.state, { status: "canceled", filledQuantity: 0 })
+        assert.strictEqual(fake.trades.length, 1)
+        yield* Fiber.interrupt(fiber)
+      }))
   })
 })

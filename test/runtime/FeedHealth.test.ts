@@ -1,0 +1,127 @@
+/**
+ * Feeds in health (issue 14, items 4 and 5): an ESPN that cannot be reached is told once with its
+ * cause, then summarised at a bounded rate, never once per attempt; once it has been down longer
+ * than its staleness limit its node in the supervision tree is degraded and `/readyz` is not
+ * ready, with the reason; when it answers again, both recover.
+ *
+ * ESPN is a real fake server behind a real TCP proxy (`cut` drops and refuses connections), or a
+ * closed port; time is `TestClock`, so ten minutes of outage is one test.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Logger, Metric, References, Schema } from "effect"
+import { TestClock } from "effect/testing"
+import * as net from "node:net"
+import { readiness } from "../../src/runtime/AdminServer.ts"
+import { DeadLetters } from "../../src/services/DeadLetters.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import { EspnClient, type EspnClientOptions } from "../../src/services/espn/EspnClient.ts"
+import { EspnDate } from "../../src/services/espn/Urls.ts"
+import * as FakeEspn from "../support/FakeEspn.ts"
+import * as FaultProxy from "../support/FaultProxy.ts"
+import * as TestDatabase from "../support/TestDatabase.ts"
+
+const day = Schema.decodeUnknownSync(EspnDate)("20241215")
+
+const options = (baseUrl: string): EspnClientOptions => ({
+  baseUrl,
+  timeout: "5 seconds",
+  retries: 0,
+  retryBase: "200 millis",
+  breakerFailures: 5,
+  breakerReset: "30 seconds",
+  concurrency: 4,
+  staleAfter: "30 seconds"
+})
+
+/** A loopback port nothing listens on: every connection is refused. */
+const closedPort = Effect.callback<number>((resume) => {
+  const server = net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as net.AddressInfo).port
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+interface Line {
+  readonly level: string
+  readonly message: string
+}
+
+/** Runs `body` with the client over `env` (diagnostics…), collecting the log lines at info and above. */
+const withClient = <A, E, ROut>(
+  baseUrl: string,
+  env: Layer.Layer<ROut>,
+  body: (client: EspnClient["Service"]) => Effect.Effect<A, E, ROut | EspnClient>
+) =>
+  Effect.gen(function*() {
+    const lines: Array<Line> = []
+    const capture = Logger.make<unknown, void>(({ logLevel, message }) => {
+      const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
+      lines.push({ level: logLevel, message: text })
+    })
+    const value = yield* Effect.flatMap(EspnClient, body).pipe(
+      Effect.provide(EspnClient.layerNoDeps(options(baseUrl))),
+      Effect.provide(env),
+      Effect.provide(Layer.mergeAll(DeadLetters.layerLog, NodeHttpClient.layerUndici)),
+      Effect.provide(Logger.layer([capture])),
+      Effect.provideService(References.MinimumLogLevel, "Info"),
+      Effect.provideService(Metric.MetricRegistry, new Map())
+    )
+    return { value, lines }
+  })
+
+/** One poll, as discovery does it: the failure is the caller's to handle. */
+const poll = (client: EspnClient["Service"]) => Effect.ignore(client.scoreboard("nba", day))
+
+describe("feed health", () => {
+  it.effect("ESPN down for 10 simulated minutes: its cause once, then one summary, not a line per attempt", () =>
+    Effect.gen(function*() {
+      const port = yield* closedPort
+      const { lines } = yield* withClient(`http://127.0.0.1:${port}/apis/site/v2/sports`, Diagnostics.layer, (client) =>
+        Effect.gen(function*() {
+          // A poll every 15 s for 10 minutes: 40 attempts
+          for (let n = 0; n < 40; n++) {
+            yield* poll(client)
+            yield* TestClock.adjust("15 seconds")
+          }
+        }))
+      const warnings = lines.filter((l) => l.level === "Warn" || l.level === "Error")
+      assert.deepStrictEqual(warnings.map((w) => w.message), [
+        `ESPN unreachable: connection refused (127.0.0.1:${port})`,
+        `ESPN unreachable for 5 min: connection refused (127.0.0.1:${port}) (21 attempts)`
+      ])
+      assert.isTrue(warnings.every((w) => !/: $|\(\)/.test(w.message)))
+    }))
+
+  it.effect("a fake ESPN that is down makes /readyz not ready, with the reason; back up, it is ready again", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeEspn.make
+      const proxy = yield* Effect.acquireRelease(
+        Effect.promise(() => FaultProxy.start(Number(new URL(fake.baseUrl).port))),
+        (p) => Effect.promise(() => p.close())
+      )
+      const baseUrl = proxy.url("http", new URL(fake.baseUrl).pathname)
+      const espnCheck = Effect.map(readiness, (checks) => checks.find((c) => c.name === "feed:espn"))
+      const { lines } = yield* withClient(baseUrl, Layer.mergeAll(Diagnostics.layer, TestDatabase.embedded), (client) =>
+        Effect.gen(function*() {
+          yield* poll(client)
+          assert.isUndefined(yield* espnCheck, "ESPN answers: ready")
+          proxy.cut()
+          yield* poll(client)
+          // Down, but not yet for longer than its staleness limit
+          assert.isUndefined(yield* espnCheck)
+          yield* TestClock.adjust("31 seconds")
+          yield* poll(client)
+          const check = yield* espnCheck
+          assert.isDefined(check)
+          assert.isFalse(check!.ok)
+          assert.match(check!.reason ?? "", /^degraded: ESPN unreachable for 31 s: connection (reset|closed|refused)/)
+          proxy.restore()
+          // The breaker (5 failures) is still closed after 2: the next poll goes through
+          yield* poll(client)
+          assert.isUndefined(yield* espnCheck, "ESPN answers again: ready")
+        }))
+      assert.isTrue(lines.some((l) => l.level === "Info" && /^ESPN reachable again after 31 s$/.test(l.message)), JSON.stringify(lines))
+    }).pipe(Effect.scoped), 60_000)
+})
