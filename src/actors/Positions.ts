@@ -79,7 +79,8 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
     const checks: Array<ExitCheck> = []
     for (const p of yield* Trades.openPositions()) {
       const entry = averagePrice(p.holding)
-      if (entry === undefined) continue
+      // A leg of an arbitrage is held to settlement with its other leg (`Arbitrage.ts`), never exited alone
+      if (entry === undefined || p.arbGroup !== undefined) continue
       // An exit already on its way: wait for it
       const [pending] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE position_id = ${p.positionId} AND purpose = 'exit'
                                                    AND status IN ('pending_submit', 'acknowledged', 'partially_filled', 'unknown')`

@@ -20,6 +20,7 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
+import * as ArbitrageActor from "../actors/Arbitrage.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
 import { StrategyPauses } from "../actors/Strategies.ts"
@@ -117,7 +118,8 @@ export const ExternalSystems = externalSystemsWith(LiveTransport)
  * Order entry: the execution driver over the paper venues, which read the hub's live books, and
  * the venues' results that settle positions. @category layers
  */
-export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(
+export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
+  Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
   Layer.provideMerge(PaperVenue.layer),
   Layer.provideMerge(HubPaperMarket.layer),
   Layer.provideMerge(MarketResults.layer)
@@ -129,6 +131,8 @@ export const Actors = Layer.mergeAll(
   RiskActor.layer,
   ExecutionActor.layer,
   ExecutionActor.upkeep,
+  ArbitrageActor.layer,
+  ArbitrageActor.resumer,
   GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,
