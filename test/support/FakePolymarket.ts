@@ -27,6 +27,7 @@ import { readFileSync } from "node:fs"
 import type { WebSocket } from "ws"
 import { formatScaled, parseScaled } from "../../src/schema/Money.ts"
 import { FakeVenue, type FakeRequest, type FakeResponse, json } from "./FakeVenue.ts"
+import { seededRandom } from "./Seeded.ts"
 
 const FIXTURES = "/work/shared/fixtures"
 const fixture = (name: string): any => JSON.parse(readFileSync(`${FIXTURES}/${name}`, "utf8"))
@@ -107,6 +108,11 @@ export class FakePolymarket extends FakeVenue {
   snapshotsSent = 0
   /** While true the server sends nothing, not even PONG, but keeps sockets open */
   stalled = false
+  /** The share of `price_change` messages lost on the way (the venue's book still changes), seeded */
+  lossRate = 0
+  /** `price_change` messages lost so far */
+  lost = 0
+  private readonly nextRandom = seededRandom(0x13)
 
   /** Gamma's origin */
   readonly gamma: FakeGamma = new FakeGamma(this)
@@ -318,6 +324,10 @@ export class FakePolymarket extends FakeVenue {
     const book = this.books.get(asset)!
     this.setLevel(book, side === "BUY" ? "bids" : "asks", parseScaled(price)!, parseScaled(size)!)
     if (this.stalled) return
+    if (this.lossRate > 0 && this.nextRandom() < this.lossRate) {
+      this.lost++
+      return
+    }
     const best = options.wrongBest ?? this.best(book)
     const entry: Record<string, unknown> = {
       asset_id: asset,
@@ -332,6 +342,11 @@ export class FakePolymarket extends FakeVenue {
     const message: Record<string, unknown> = { market: book.market, price_changes: [entry], timestamp: options.timestamp ?? "1790658700000", event_type: "price_change" }
     if (options.omitTimestamp === true) delete message["timestamp"]
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
+  }
+
+  /** The venue's levels of one side, best first, as `[price, size]` in micros (what a client's book must show). */
+  levels(asset: string, side: "bids" | "asks"): Array<[number, number]> {
+    return [...this.books.get(asset)![side]].sort((a, b) => (side === "bids" ? b[0] - a[0] : a[0] - b[0]))
   }
 
   /** Any message to the asset's subscribers (the rare event types and edge shapes). */

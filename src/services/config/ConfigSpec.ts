@@ -177,7 +177,10 @@ export const spec = {
     reconnectInitial: S.setting(S.duration, Duration.millis(500), "first reconnect delay after a socket drops (doubles, jittered)"),
     reconnectMax: S.setting(S.duration, seconds(30), "longest reconnect delay"),
     snapshotTimeout: S.setting(S.timeout, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
-    watchdogInterval: S.setting(S.interval, seconds(1), "how often each socket's silence watchdog checks")
+    watchdogInterval: S.setting(S.interval, seconds(1), "how often each socket's silence watchdog checks"),
+    validateQuiet: S.setting(S.interval, seconds(10), "a live Polymarket book with no message of its own this long is checked against the REST book"),
+    validateEvery: S.setting(S.interval, seconds(60), "a live Polymarket book not checked against the REST book this long is checked"),
+    validateDepth: S.setting(S.int(1, 1_000), 10, "levels per side compared when a book is checked against the REST book")
   },
   model: {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")
