@@ -61,7 +61,8 @@ export const checkExits = (place: (clientOrderId: string) => Effect.Effect<void,
     const checks: Array<ExitCheck> = []
     for (const p of yield* Trades.openPositions()) {
       const entry = averagePrice(p.holding)
-      if (entry === undefined) continue
+      // A leg of an arbitrage is held to settlement with its other leg (`Arbitrage.ts`), never exited alone
+      if (entry === undefined || p.arbGroup !== undefined) continue
       // An exit already on its way: wait for it
       const [pending] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE position_id = ${p.positionId} AND purpose = 'exit'
                                                    AND status IN ('pending_submit', 'acknowledged', 'partially_filled', 'unknown')`

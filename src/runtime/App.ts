@@ -20,6 +20,7 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
+import * as ArbitrageActor from "../actors/Arbitrage.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
 import { StrategyPauses } from "../actors/Strategies.ts"
@@ -113,13 +114,19 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
 export const ExternalSystems = externalSystemsWith(LiveTransport)
 
 /** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
-export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provideMerge(PaperVenue.layer), Layer.provideMerge(HubPaperMarket.layer))
+export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
+  Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
+  Layer.provideMerge(PaperVenue.layer),
+  Layer.provideMerge(HubPaperMarket.layer)
+)
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(
   BankrollActor.layer,
   RiskActor.layer,
   ExecutionActor.layer,
+  ArbitrageActor.layer,
+  ArbitrageActor.resumer,
   GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,
