@@ -331,7 +331,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               action: leg.action,
               limitPrice: verdict.legs[i]!.limit,
               quantity: verdict.legs[i]!.quantity,
-              timeInForce: "ioc"
+              timeInForce: "ioc",
+              purpose: intent.purpose
             }),
           { concurrency: "unbounded", discard: true }
         )

@@ -14,6 +14,7 @@ import { ARBITRAGE_ID, ArbitrageDriver, ArbitrageUnits, layer as ArbitrageLayer,
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
+import { type CheckRequest, decideAndRecord, limitsFrom } from "../../src/actors/Risk.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
 import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids.ts"
@@ -238,7 +239,9 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       ])
       // A take-profit on the Kalshi leg alone (bid 0.60, bought at 0.47) is not taken: the legs settle together
       yield* market.setBook(k, { bids: [lv("0.60", "200")], asks: [lv("0.61", "200")] })
-      const checks = yield* Effect.flatMap(ExecutionDriver, (d) => checkExits(d.place)).pipe(Effect.provide(processLayer(polyScript())))
+      // Exits pass the risk singleton's own decision
+      const riskCheck = (request: CheckRequest) => Effect.flatMap(AppConfig, ({ config }) => decideAndRecord(config.bankroll.account, request, limitsFrom(config), true))
+      const checks = yield* Effect.flatMap(ExecutionDriver, (d) => checkExits(d.place, riskCheck)).pipe(Effect.provide(processLayer(polyScript())))
       assert.deepStrictEqual(checks.filter((c) => positions.some((x) => x.position_id === c.positionId)), [])
       const spent = yield* balance
       assert.strictEqual(spent.balance, before.balance - dollars("50.75") - dollars("48.75"))
