@@ -133,7 +133,7 @@ export const spec = {
     interval: S.setting(S.interval, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
     activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
-    releaseAfter: S.setting(S.duration, minutes(30), "release (passivate) a game's actor this long after its final whistle, once the venues have settled"),
+    releaseAfter: S.setting(S.duration, minutes(30), "a finished game's actor is released once the venues have settled its positions, or this long after its final whistle at the latest"),
     listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
     listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },

@@ -14,10 +14,13 @@
  *   (`arbees_book_resyncs_total{reason="ValidationMismatch"}`), logged and dead-lettered. A book's
  *   freshness is its own last message or agreeing validation, not the socket's last frame.
  * - A shard whose last asset leaves is closed.
+ * - `market_resolved` messages (sent with `custom_feature_enabled`) are published on `resolved`:
+ *   the venue's own result, which settlement applies; the last 64 are replayed to a subscriber
+ *   that comes late.
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Exit, Layer, Metric, Scope } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Metric, PubSub, Scope, Stream } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { tokenTop, walkToken } from "../../domain/book/TokenBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -28,7 +31,7 @@ import { bookValidationsTotal, makeListeners, recordProblems, type VenueFeed } f
 import type { ClobBook } from "./ClobSchemas.ts"
 import { PolymarketBookStream } from "./PolymarketBookStream.ts"
 import { PolymarketClient } from "./PolymarketClient.ts"
-import type { PolyBook } from "./PolymarketWsSchemas.ts"
+import type { PolyBook, PolyMarketResolved } from "./PolymarketWsSchemas.ts"
 import { nowMillis } from "../Time.ts"
 import { unblank } from "../marketdata/Wire.ts"
 
@@ -68,7 +71,10 @@ export const polyBookFromRest = (book: ClobBook): PolyBook => ({
 })
 
 /** @category services */
-export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()("arbees/services/polymarket/PolymarketFeed") {
+export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed & {
+  /** `market_resolved` messages of the subscribed assets' markets, as they arrive */
+  readonly resolved: Stream.Stream<PolyMarketResolved>
+}>()("arbees/services/polymarket/PolymarketFeed") {
   /** A feed with explicit settings, running in the current scope. */
   static readonly make = (config: PolymarketFeedConfig) =>
     Effect.gen(function*() {
@@ -77,6 +83,8 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
       const makeWs = yield* Socket.WebSocketConstructor
       const parent = yield* Effect.scope
       const listeners = makeListeners()
+      // The last results are replayed to a late subscriber (settling twice changes nothing)
+      const resolved = yield* PubSub.unbounded<PolyMarketResolved>({ replay: 64 })
       const problems: Array<StreamProblem> = []
       const record = recordProblems(deadLetters, "polymarket", "polymarket.ws", problems)
       const timeout = Duration.toMillis(config.snapshotTimeout)
@@ -158,7 +166,11 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
       const openShard = Effect.gen(function*() {
         const id = nextShard++
         const scope = yield* Scope.fork(parent, "sequential")
-        const stream = new PolymarketBookStream({ onBook: (book) => listeners.notify(book.assetId), onProblem: (p) => void problems.push(p) })
+        const stream = new PolymarketBookStream({
+          onBook: (book) => listeners.notify(book.assetId),
+          onProblem: (p) => void problems.push(p),
+          onResolved: (message) => void PubSub.publishUnsafe(resolved, message)
+        })
         let shard: Shard | undefined
         const after = () => (shard === undefined ? record : Effect.andThen(resync(shard), record))
         const connection = yield* runFeedConnection(
@@ -226,7 +238,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
         }
       })
 
-      const feed: VenueFeed = {
+      const feed: VenueFeed & { readonly resolved: Stream.Stream<PolyMarketResolved> } = {
         platform: "polymarket",
         add,
         remove,
@@ -249,7 +261,8 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
           walkToken(book, side, maxLevels, f)
         },
         onChange: listeners.register,
-        health: () => [...shards.values()].map((s) => s.connection.status())
+        health: () => [...shards.values()].map((s) => s.connection.status()),
+        resolved: Stream.fromPubSub(resolved)
       }
       return feed
     })

@@ -55,6 +55,8 @@ const expectedTables = [
   "positions",
   "reconciliation_differences",
   "signals",
+  "strategy_switch_changes",
+  "strategy_switches",
   "trading_state",
   "trading_state_changes",
   "venue_health",
