@@ -134,9 +134,8 @@ const track = (n: number, first = 0) =>
       }), { concurrency: 16, discard: true })
   })
 
-const run = Effect.gen(function*() {
-  const synthetic = syntheticFeed()
-  const latencies: Array<number> = []
+/** The real runtime over the synthetic feed, with a tracer that times each book-triggered evaluation. */
+const runtimeOver = (synthetic: ReturnType<typeof syntheticFeed>, latencies: Array<number>) => {
   const tracer = Tracer.make({
     span: (options) => {
       const span = new Tracer.NativeSpan(options)
@@ -156,7 +155,7 @@ const run = Effect.gen(function*() {
       return span
     }
   })
-  const runtime = Layer.unwrap(Effect.map(AppConfig, ({ config }) =>
+  return Layer.unwrap(Effect.map(AppConfig, ({ config }) =>
     runtimeWith(Layer.mergeAll(
       Layer.effect(MarketDataHub, MarketDataHub.make([synthetic.feed])),
       EspnClient.layerNoDeps(optionsFrom(config)).pipe(Layer.provide(SimulatedEspn.layer([])))
@@ -172,13 +171,33 @@ const run = Effect.gen(function*() {
       Layer.provideMerge(NodeServices.layer),
       Layer.provideMerge(Layer.succeed(Tracer.Tracer, tracer))
     )
+}
 
-  return yield* Effect.gen(function*() {
-    yield* Effect.sleep("2 seconds")
-    gc()
-    const rssIdle = process.memoryUsage().rss
+/** Resident memory with 1,000 active game actors, in a fresh runtime, beside the same with none. */
+const memory = Effect.gen(function*() {
+  yield* Effect.sleep("2 seconds")
+  gc()
+  const idle = process.memoryUsage()
+  yield* track(1_000)
+  yield* Effect.sleep("3 seconds")
+  gc()
+  const full = process.memoryUsage()
+  const figures = {
+    actors: 1_000,
+    rssMB: mb(full.rss),
+    rssIdleMB: mb(idle.rss),
+    perActorKB: Math.round((full.rss - idle.rss) / 1_000 / 1024),
+    heapUsedMB: mb(full.heapUsed),
+    heapUsedIdleMB: mb(idle.heapUsed),
+    targetMB: 300
+  }
+  process.stdout.write(`resident memory: ${figures.rssMB} MB with 1,000 game actors (${figures.rssIdleMB} MB with none; about ${figures.perActorKB} KB each; JS heap ${figures.heapUsedIdleMB} -> ${figures.heapUsedMB} MB)\n`)
+  return figures
+})
 
-    // Tick-to-decision: 200 games at an aggregate 20,000 book messages/s for 10 s
+/** Tick-to-decision: 200 games at an aggregate 20,000 book messages/s for 10 s. */
+const tickToDecision = (synthetic: ReturnType<typeof syntheticFeed>, latencies: Array<number>) =>
+  Effect.gen(function*() {
     const GAMES = 200
     const RATE = 20_000
     const SECONDS = 10
@@ -209,7 +228,7 @@ const run = Effect.gen(function*() {
     yield* Effect.sleep("2 seconds")
     lag.disable()
     const sorted = [...latencies].sort((a, b) => a - b)
-    const tick = {
+    const figures = {
       games: GAMES,
       messages: sent,
       messagesPerSecond: Math.round(sent / sendSeconds),
@@ -222,20 +241,26 @@ const run = Effect.gen(function*() {
       eventLoopLagP99Ms: round(lag.percentile(99) / 1e6),
       eventLoopLagMaxMs: round(lag.max / 1e6)
     }
-    process.stdout.write(`tick-to-decision (${GAMES} games, ${tick.messagesPerSecond} msg/s): p50 ${tick.p50Ms} ms, p99 ${tick.p99Ms} ms, max ${tick.maxMs} ms over ${tick.decisions} decisions; event-loop lag p99 ${tick.eventLoopLagP99Ms} ms\n`)
+    process.stdout.write(`tick-to-decision (${GAMES} games, ${figures.messagesPerSecond} msg/s): p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms over ${figures.decisions} decisions; event-loop lag p99 ${figures.eventLoopLagP99Ms} ms\n`)
+    return figures
+  })
 
-    // Resident memory with 1,000 active game actors
-    yield* track(1_000 - GAMES, GAMES)
-    yield* Effect.sleep("3 seconds")
-    gc()
-    const rss1000 = process.memoryUsage().rss
-    const memory = { actors: 1_000, rssMB: mb(rss1000), rssIdleMB: mb(rssIdle), perActorKB: Math.round((rss1000 - rssIdle) / 1_000 / 1024), targetMB: 300, heapUsedMB: mb(process.memoryUsage().heapUsed) }
-    process.stdout.write(`resident memory: ${memory.rssMB} MB with 1,000 game actors (${memory.rssIdleMB} MB with none; about ${memory.perActorKB} KB each)\n`)
-    return { tickToDecision: tick, memory }
-  }).pipe(Effect.provide(runtime), Effect.provideService(References.MinimumLogLevel, "Error"))
+/** Each scenario in its own runtime and database; memory first, before any load has grown the heap. */
+const scenario = <A>(f: (synthetic: ReturnType<typeof syntheticFeed>, latencies: Array<number>) => Effect.Effect<A, any, any>) => {
+  const synthetic = syntheticFeed()
+  const latencies: Array<number> = []
+  return Effect.scoped(f(synthetic, latencies).pipe(Effect.orDie, Effect.provide(runtimeOver(synthetic, latencies)))).pipe(
+    Effect.provideService(References.MinimumLogLevel, "Error")
+  ) as Effect.Effect<A>
+}
+
+const run = Effect.gen(function*() {
+  const mem = yield* scenario(() => memory)
+  const tick = yield* scenario(tickToDecision)
+  return { tickToDecision: tick, memory: mem }
 })
 
 export default {
   name: "actors",
-  run: () => Effect.runPromise(Effect.scoped(run))
+  run: () => Effect.runPromise(run)
 } satisfies Benchmark
