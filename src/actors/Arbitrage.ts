@@ -9,7 +9,10 @@
  * - a mismatch is unwound (the excess sold) or hedged (the short leg completed), whichever the
  *   book makes cheaper, at a limit bounded by `execution.unwindMaxLoss` a contract, fees included;
  * - matched sets become one arbitrage position (`positions.arb_group`, which exits leave alone)
- *   with its locked-in profit.
+ *   with its locked-in profit;
+ * - an excess nothing within the bound could remedy before the unwind deadline is left `exposed`
+ *   and logged as an error; when nothing matched, the lone leg becomes an ordinary position again,
+ *   for exits and stops to manage.
  *
  * Every state is a row in `arbitrages` (with its transition in `arbitrage_transitions`), written
  * before the action it names; unwind and hedge orders have deterministic client order ids
@@ -20,14 +23,27 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, FiberSet, Layer } from "effect"
+import { Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
+import { ClusterSchema, Entity, Singleton } from "effect/cluster"
+import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
-import { type ArbStep, decide, emptyLeg, LEG_TIMEOUT_MILLIS, type LegHolding, type LegIndex, pollDelay, UNWIND_WINDOW_MILLIS, BOOK_RETRY_MILLIS } from "../domain/execution/Arbitrage.ts"
+import {
+  type ArbStep,
+  BOOK_RETRY_MILLIS,
+  decide,
+  emptyLeg,
+  LEG_TIMEOUT_MILLIS,
+  type LegHolding,
+  type LegIndex,
+  matchedQuantity,
+  pollDelay,
+  UNWIND_WINDOW_MILLIS
+} from "../domain/execution/Arbitrage.ts"
 import { isTerminal, type LifecycleStatus } from "../domain/execution/OrderLifecycle.ts"
-import type { StorageError } from "../schema/errors/StorageError.ts"
-import type { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
-import { outcomeKey, type OutcomeRef } from "../schema/Market.ts"
-import type { Micros, Price, Qty } from "../schema/Money.ts"
+import { StorageError } from "../schema/errors/StorageError.ts"
+import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
+import { OutcomeRef, outcomeKey } from "../schema/Market.ts"
+import { type Micros, Price, Qty } from "../schema/Money.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { nowMillis } from "../services/Time.ts"
 import { PaperMarket } from "../services/venue/PaperVenue.ts"
@@ -120,6 +136,16 @@ export const readArbitrage = (arbId: string) =>
       reason: r.reason ?? undefined
     } satisfies ArbRow
   }).pipe(Effect.mapError(Trades.storage))
+
+/** Lists for the CLI: every unit, its state and its locked-in profit. @category queries */
+export const listArbitrages = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  return yield* sql<Record<string, unknown>>`
+    SELECT arb_id, game_id, leg_a, leg_b, quantity::text AS quantity, state, matched_quantity::text AS matched_quantity,
+           locked_profit_micros::text AS locked_profit_micros, attempts, unwind_max_loss_micros::text AS unwind_max_loss_micros, reason,
+           (extract(epoch FROM created_at) * 1000)::bigint::text AS created_ms
+      FROM arbitrages ORDER BY created_at, arb_id`
+}).pipe(Effect.mapError(Trades.storage))
 
 /** One order of a unit, with its fills' totals. */
 interface ArbOrder {
@@ -389,6 +415,12 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
               break
             case "Exposed":
               yield* moveTo(arb, "exposed", `${step.quantity} of leg ${step.leg} unmatched: ${step.reason}`).pipe(Effect.mapError(Trades.storage))
+              // Nothing matched: the lone leg is an ordinary position again, for exits and stops to manage
+              if (matchedQuantity(legs) === 0) {
+                yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE positions SET arb_group = NULL WHERE arb_group = ${arbId} AND status = 'open'`).pipe(
+                  Effect.mapError(Trades.storage)
+                )
+              }
               yield* Effect.logError("arbitrage left exposed").pipe(Effect.annotateLogs({ arbId, leg: step.leg, quantity: step.quantity, reason: step.reason }))
               break
           }
@@ -418,3 +450,62 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
     })
   )
 }
+
+const Leg = Schema.Struct({ clientOrderId: ClientOrderId, outcome: OutcomeRef, limitPrice: Price })
+
+/**
+ * Opens a unit: both legs recorded together, then driven to their end. Persisted and keyed by the
+ * unit's id, so a replayed intent records nothing twice.
+ *
+ * @category messages
+ */
+export const Open = Rpc.make("Open", {
+  payload: {
+    arbId: Schema.String,
+    signalId: SignalId,
+    gameId: GameId,
+    quantity: Qty,
+    legs: Schema.Tuple([Leg, Leg])
+  },
+  success: Schema.Struct({ recorded: Schema.Boolean }),
+  error: StorageError,
+  primaryKey: (p) => p.arbId
+}).annotate(ClusterSchema.Persisted, true)
+
+/** @category entities */
+export const ArbitrageUnits = Entity.make("ArbitrageUnits", [Open])
+
+/** The one entity that opens units. @category constants */
+export const ARBITRAGE_ID = "global"
+
+/** @category layers */
+export const layer = ArbitrageUnits.toLayer(
+  Effect.gen(function*() {
+    const driver = yield* ArbitrageDriver
+    return ArbitrageUnits.of({
+      Open: ({ payload }) =>
+        Effect.gen(function*() {
+          const recorded = yield* driver.open({ arbId: payload.arbId, signalId: payload.signalId, gameId: payload.gameId, quantity: payload.quantity, legs: payload.legs })
+          // A replayed message finds the unit recorded: it is (re)launched, which does nothing when it is running or done
+          yield* driver.launch(payload.arbId)
+          return { recorded }
+        })
+    })
+  }),
+  { maxIdleTime: "1 hour" }
+)
+
+/**
+ * Resumes, at start-up, every unit a previous process left unfinished.
+ *
+ * @category layers
+ */
+export const resumer = Singleton.make(
+  "arbitrage-resume",
+  Effect.gen(function*() {
+    const driver = yield* ArbitrageDriver
+    const resumed = yield* driver.resume.pipe(Effect.catchCause((cause) => Effect.as(Effect.logError("arbitrage units not resumed", cause), 0)))
+    if (resumed > 0) yield* Effect.logWarning("arbitrage units resumed").pipe(Effect.annotateLogs({ units: resumed }))
+    return yield* Effect.never
+  })
+)

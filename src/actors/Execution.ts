@@ -14,15 +14,17 @@
  * - **Halts**: whenever the trading state is HALTED (the kill switch, the admin endpoint, or
  *   `arbees trading halt` from another process; checked every 5 s and at start-up) the driver
  *   cancels every order that may rest at a venue, and their reservations are released.
- * - The **upkeep** singleton (exported; not yet mounted by `runtime/App.ts`, whose test-clock
- *   simulation its timers slowed) runs the exit checks every `exits.checkInterval` and,
- *   at start-up and then every few seconds, resolves orders whose fate is
- *   open (`pending_submit` found after a crash counts as unknown: the request may have left), so a
- *   restart neither loses a fill nor places a second order.
+ * - The **upkeep** singleton, while positions are open, runs the exit checks every
+ *   `exits.checkInterval` (exits pass the risk singleton), asks the venues for the results of
+ *   ended games' markets and applies the results they push (`Positions.ts`); and at start-up and
+ *   then every few seconds, while any is left, resolves orders whose fate is open
+ *   (`pending_submit` found after a crash counts as unknown: the request may have left), so a
+ *   restart neither loses a fill nor places a second order. With nothing open it sleeps on a latch
+ *   (no timer at all), woken by the change that creates work: an idle runtime does no upkeep.
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, FiberSet, Layer, Schedule, Schema, Stream } from "effect"
+import { Context, Duration, Effect, FiberSet, Latch, Layer, Schedule, Schema, Stream } from "effect"
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
@@ -34,9 +36,10 @@ import { OutcomeRef } from "../schema/Market.ts"
 import { Price, Qty } from "../schema/Money.ts"
 import { Action, OrderStatus, TimeInForce } from "../schema/Trading.ts"
 import { type OrderSnapshot, type Venue, type VenueEvent, type VenueOrderState, Venues } from "../services/venue/Venue.ts"
+import { MarketResults } from "../services/venue/MarketResults.ts"
 import { PaperMarket } from "../services/venue/PaperVenue.ts"
-import { checkExits } from "./Positions.ts"
-import { readTradingState, recordVenueError, recordVenueSuccess } from "./Risk.ts"
+import { applyAnnounced, checkExits, settleFromVenues } from "./Positions.ts"
+import { readTradingState, recordVenueError, recordVenueSuccess, Risk, RISK_ID } from "./Risk.ts"
 import * as Trades from "./Trades.ts"
 
 /** @category messages */
@@ -66,6 +69,42 @@ export const EXECUTION_ID = "global"
 
 /** How often orders of unknown fate are resolved by a status query. */
 const RESOLVE_EVERY = Duration.seconds(2)
+
+/** How often, while positions are open, the venues are asked for ended games' results. */
+const SETTLE_EVERY = Duration.seconds(30)
+
+/** What upkeep has to look at; setting a flag wakes the loop that waits on it. @category models */
+export interface Work {
+  reconcile: boolean
+  exits: boolean
+  /** Waits until `flag` is set (at once if it is) */
+  readonly until: (flag: "reconcile" | "exits") => Effect.Effect<void>
+}
+
+const makeWork = (): Work => {
+  const flags = { reconcile: true, exits: true }
+  const latches = { reconcile: Latch.makeUnsafe(true), exits: Latch.makeUnsafe(true) }
+  const set = (flag: "reconcile" | "exits", on: boolean) => {
+    flags[flag] = on
+    if (on) latches[flag].openUnsafe()
+    else latches[flag].closeUnsafe()
+  }
+  return {
+    get reconcile() {
+      return flags.reconcile
+    },
+    set reconcile(on: boolean) {
+      set("reconcile", on)
+    },
+    get exits() {
+      return flags.exits
+    },
+    set exits(on: boolean) {
+      set("exits", on)
+    },
+    until: (flag) => latches[flag].await
+  }
+}
 
 /** How often the driver looks for a trading halt set elsewhere (`arbees trading halt` in another process). */
 const HALT_CHECK_EVERY = Duration.seconds(5)
@@ -99,7 +138,7 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
    * every change that may create work, cleared by a pass that finds none (so an idle runtime does
    * not query the database every second)
    */
-  readonly work: { reconcile: boolean; exits: boolean }
+  readonly work: Work
 }>()("arbees/actors/ExecutionDriver") {
   static readonly layer: Layer.Layer<ExecutionDriver, never, Venues | AppConfig | Trades.TradesContext> = Layer.effect(
     ExecutionDriver,
@@ -110,7 +149,7 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       const context = yield* Effect.context<Trades.TradesContext>()
       const books: Trades.Books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
       const fibers = yield* FiberSet.make()
-      const work = { reconcile: true, exits: true }
+      const work = makeWork()
 
       const applySnapshot = (snapshot: OrderSnapshot) =>
         Effect.gen(function*() {
@@ -284,7 +323,8 @@ export const layer = Execution.toLayer(
 )
 
 /**
- * The upkeep singleton: reconciles open orders at start-up and then every few seconds.
+ * The upkeep singleton: exits and settlement while positions are open; open orders reconciled at
+ * start-up and then every few seconds while any is left.
  *
  * @category layers
  */
@@ -293,19 +333,30 @@ export const upkeep = Singleton.make(
   Effect.gen(function*() {
     const driver = yield* ExecutionDriver
     const { config } = yield* AppConfig
-    const context = yield* Effect.context<Trades.TradesContext | PaperMarket | AppConfig>()
-    const exits = Effect.suspend(() =>
-      driver.work.exits ? Effect.map(checkExits(driver.place), (checks) => void (driver.work.exits = checks.length > 0)) : Effect.void
+    const risk = (yield* Risk.client)(RISK_ID)
+    const context = yield* Effect.context<Trades.TradesContext | PaperMarket | AppConfig | MarketResults>()
+    /** Runs `body` every `every` while `flag` is set; waits for it (no timer) while it is not. */
+    const whileWork = (
+      flag: "reconcile" | "exits",
+      every: Duration.Duration,
+      name: string,
+      body: Effect.Effect<void, unknown, Trades.TradesContext | PaperMarket | AppConfig | MarketResults>
+    ) =>
+      driver.work.until(flag).pipe(
+        Effect.andThen(body.pipe(Effect.provideContext(context), Effect.catchCause((cause) => Effect.logError(`${name} failed`, cause)))),
+        Effect.andThen(Effect.sleep(every)),
+        Effect.forever,
+        Effect.forkScoped
+      )
+    yield* whileWork(
+      "exits",
+      config.exits.checkInterval,
+      "exit check",
+      Effect.map(checkExits(driver.place, (request) => risk.Check(request)), (checks) => void (driver.work.exits = checks.length > 0))
     )
-    yield* exits.pipe(
-      Effect.provideContext(context),
-      Effect.catchCause((cause) => Effect.logError("exit check failed", cause)),
-      Effect.repeat(Schedule.spaced(config.exits.checkInterval)),
-      Effect.forkScoped
-    )
-    yield* Effect.suspend(() => (driver.work.reconcile ? Effect.asVoid(driver.reconcile) : Effect.void)).pipe(
-      Effect.catchCause((cause) => Effect.logError("order reconciliation failed", cause)),
-      Effect.repeat(Schedule.spaced(RESOLVE_EVERY))
-    )
+    yield* whileWork("exits", SETTLE_EVERY, "settlement", Effect.asVoid(settleFromVenues(driver.books)))
+    yield* applyAnnounced(driver.books).pipe(Effect.provideContext(context), Effect.forkScoped)
+    yield* whileWork("reconcile", RESOLVE_EVERY, "order reconciliation", Effect.asVoid(driver.reconcile))
+    return yield* Effect.never
   })
 )

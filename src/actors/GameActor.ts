@@ -49,6 +49,7 @@ import { Outbox } from "../services/bus/Outbox.ts"
 import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } from "./Events.ts"
+import { ARBITRAGE_ID, ArbitrageUnits } from "./Arbitrage.ts"
 import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
 import { type CheckRequest, Risk, RISK_ID, type Verdict } from "./Risk.ts"
@@ -120,6 +121,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       })
       const risk = (yield* Risk.client)(RISK_ID)
       const execution = (yield* Execution.client)(EXECUTION_ID)
+      const arbitrage = (yield* ArbitrageUnits.client)(ARBITRAGE_ID)
       const activationScope = yield* Effect.scope
       const lock = yield* Semaphore.make(1)
 
@@ -303,6 +305,21 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         } else {
           holdings.set(intent.strategy, held.filter((h) => outcomeKey(h.outcome) !== outcomeKey(first.book.outcome)))
         }
+        // Both legs of an arbitrage go out as one unit: equal shares, reconciled, unwound or hedged together
+        const [a, b] = verdict.legs
+        if (signal.kind === "cross_venue_arb" && intent.legs.length === 2 && intent.legs.every((l) => l.action === "buy") && a !== undefined && b !== undefined && a.quantity === b.quantity) {
+          yield* arbitrage.Open({
+            arbId: signalId,
+            signalId,
+            gameId: GameId.make(gameId),
+            quantity: a.quantity,
+            legs: [
+              { clientOrderId: ClientOrderId.make(`${signalId}-0`), outcome: intent.legs[0]!.book.outcome, limitPrice: a.limit },
+              { clientOrderId: ClientOrderId.make(`${signalId}-1`), outcome: intent.legs[1]!.book.outcome, limitPrice: b.limit }
+            ]
+          })
+          return
+        }
         yield* Effect.forEach(
           intent.legs,
           (leg, i) =>
@@ -314,7 +331,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               action: leg.action,
               limitPrice: verdict.legs[i]!.limit,
               quantity: verdict.legs[i]!.quantity,
-              timeInForce: "ioc"
+              timeInForce: "ioc",
+              purpose: intent.purpose
             }),
           { concurrency: "unbounded", discard: true }
         )

@@ -10,8 +10,10 @@
  *   shard lives — and re-sends it when the mapping changes;
  * - it forwards every new ESPN state as an `Update`, and re-sends the latest one to every tracked
  *   game each discovery interval, which also re-activates a game on a new runner after a move;
- * - once the game is final (and `discovery.releaseAfter` has passed, time for the venues to
- *   settle), it sends a persisted `Release`, and the actor passivates.
+ * - once the game is final and holds nothing (its positions settled from the venues' results or
+ *   exited, no order of open fate), it sends a persisted `Release`, and the actor passivates. A
+ *   game whose venues have not settled within `discovery.releaseAfter` of the final is released
+ *   anyway: the upkeep singleton goes on settling its positions without an actor.
  *
  * Intake stops when the singleton is interrupted (shutdown or a shard move): discovery ends, no
  * new game is activated. The games table is upserted from every state, so orders and risk queries
@@ -32,6 +34,7 @@ import { Discovery } from "../services/espn/Discovery.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { Game, type TrackedOutcome } from "./Game.ts"
+import { holdsAnything } from "./Positions.ts"
 import { nowMillis } from "../services/Time.ts"
 
 interface Followed {
@@ -234,7 +237,9 @@ export const run = Effect.gen(function*() {
         Effect.gen(function*() {
           if (f.sent !== f.revision) yield* track(f)
           else yield* update(f)
-          if (f.finishedAt !== undefined && now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter)) {
+          const settled = f.finishedAt !== undefined &&
+            (now - f.finishedAt >= Duration.toMillis(config.discovery.releaseAfter) || !(yield* holdsAnything(f.state.gameId).pipe(Effect.orElseSucceed(() => true))))
+          if (settled) {
             yield* send(f.state.gameId, "release the game", games(f.state.gameId).Release({ gameId: f.state.gameId, reason: `final ${f.state.detail}` }))
             f.released = true
             followed.delete(f.state.gameId)

@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Metric, Schema } from "effect"
+import { Duration, Effect, Layer, Metric, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
@@ -383,8 +383,26 @@ export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: strin
   return result.verdict
 })
 
+/**
+ * The ledger check at process start-up, on the supervision tree as `ledger` (what `arbees
+ * diagnostics` prints): `running` with the check's figures, or `halted` when balance ≠ Σ ledger.
+ * The risk singleton repeats the check whenever it starts and refuses every trade on a failure.
+ *
+ * @category layers
+ */
+export const startupLedgerCheck = Layer.effectDiscard(Effect.gen(function*() {
+  const { config } = yield* AppConfig
+  const diagnostics = yield* Diagnostics
+  const report = yield* diagnostics.register({ id: "ledger", kind: "service", parent: "runner" })
+  yield* openAccount(config.bankroll.account, config.bankroll.initial).pipe(Effect.orDie)
+  const check = yield* ledgerCheck(config.bankroll.account).pipe(Effect.orDie)
+  report.details["ledgerCheck"] = check
+  report.status = check.ok ? "running" : "halted"
+  if (!check.ok) yield* Effect.logError("bankroll ledger check failed at start-up: trading refused").pipe(Effect.annotateLogs({ ...check }))
+}))
+
 /** @category layers */
-export const layer = Risk.toLayer(
+export const entityLayer = Risk.toLayer(
   Effect.gen(function*() {
     const { config } = yield* AppConfig
     const diagnostics = yield* Diagnostics
@@ -410,3 +428,6 @@ export const layer = Risk.toLayer(
   }),
   { maxIdleTime: "1 hour" }
 )
+
+/** The risk singleton, with the ledger check at start-up. @category layers */
+export const layer = Layer.merge(entityLayer, startupLedgerCheck)

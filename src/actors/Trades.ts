@@ -383,14 +383,16 @@ export interface OpenPosition {
   readonly outcome: OutcomeRef
   readonly holding: Holding
   readonly openedAt: number
+  /** The arbitrage unit this position is a leg of (held to settlement with the other leg) */
+  readonly arbGroup?: string | undefined
 }
 
 /** Open positions, optionally of one market. @category queries */
 export const openPositions = (filter?: { readonly platform: Platform; readonly marketId: string }) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<RawPosition & { readonly opened_ms: string }>`
-      SELECT ${positionColumns(sql)}, (extract(epoch FROM opened_at) * 1000)::bigint::text AS opened_ms FROM positions
+    const rows = yield* sql<RawPosition & { readonly opened_ms: string; readonly arb_group: string | null }>`
+      SELECT ${positionColumns(sql)}, (extract(epoch FROM opened_at) * 1000)::bigint::text AS opened_ms, arb_group FROM positions
        WHERE status = 'open' ${filter === undefined ? sql`` : sql`AND platform = ${filter.platform} AND market_id = ${filter.marketId}`}
        ORDER BY opened_at, position_id`
     return rows.map((r): OpenPosition => ({
@@ -399,7 +401,8 @@ export const openPositions = (filter?: { readonly platform: Platform; readonly m
       sport: r.sport ?? undefined,
       outcome: { platform: r.platform as Platform, marketId: r.market_id as MarketId, outcomeId: r.outcome_id as OutcomeId },
       holding: holdingOf(r),
-      openedAt: Number(r.opened_ms)
+      openedAt: Number(r.opened_ms),
+      arbGroup: r.arb_group ?? undefined
     }))
   }).pipe(Effect.mapError(storage))
 

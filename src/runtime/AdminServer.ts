@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Duration, Effect, Layer, Redacted } from "effect"
+import { Clock, Duration, Effect, Layer, Redacted } from "effect"
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { PrometheusMetrics } from "effect/observability"
 import * as fs from "node:fs"
@@ -139,6 +139,7 @@ export const layer = Layer.unwrap(
     yield* checkExposure
     const { config } = yield* AppConfig
     const admin = config.admin
+    const clock = yield* Clock.Clock
     const server = () =>
       makeServer({
         host: admin.host,
@@ -148,7 +149,8 @@ export const layer = Layer.unwrap(
         headerTimeoutMs: Duration.toMillis(admin.headerTimeout),
         idleTimeoutMs: Duration.toMillis(admin.idleTimeout),
         maxConnections: admin.maxConnections,
-        maxBodyBytes: admin.maxBodyBytes
+        maxBodyBytes: admin.maxBodyBytes,
+        now: () => clock.currentTimeMillisUnsafe()
       })
     return Layer.mergeAll(HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }), advertise).pipe(
       Layer.provide(NodeHttpServer.layer(server, { host: admin.host, port: admin.port, gracefulShutdownTimeout: "2 seconds" }))

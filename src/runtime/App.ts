@@ -20,6 +20,7 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as BankrollActor from "../actors/Bankroll.ts"
 import * as Events from "../actors/Events.ts"
+import * as ArbitrageActor from "../actors/Arbitrage.ts"
 import * as ExecutionActor from "../actors/Execution.ts"
 import * as GameActor from "../actors/GameActor.ts"
 import { StrategyPauses } from "../actors/Strategies.ts"
@@ -50,6 +51,7 @@ import { TeamReference } from "../services/matching/TeamReference.ts"
 import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
 import * as HubPaperMarket from "../services/venue/HubPaperMarket.ts"
+import { MarketResults } from "../services/venue/MarketResults.ts"
 import * as PaperVenue from "../services/venue/PaperVenue.ts"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
@@ -112,14 +114,25 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
 /** ESPN, Kalshi and Polymarket over the machine's transport. @category layers */
 export const ExternalSystems = externalSystemsWith(LiveTransport)
 
-/** Order entry: the execution driver over the paper venues, which read the hub's live books. @category layers */
-export const OrderEntry = ExecutionActor.ExecutionDriver.layer.pipe(Layer.provideMerge(PaperVenue.layer), Layer.provideMerge(HubPaperMarket.layer))
+/**
+ * Order entry: the execution driver over the paper venues, which read the hub's live books, and
+ * the venues' results that settle positions. @category layers
+ */
+export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
+  Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
+  Layer.provideMerge(PaperVenue.layer),
+  Layer.provideMerge(HubPaperMarket.layer),
+  Layer.provideMerge(MarketResults.layer)
+)
 
 /** Every actor this process hosts: game entities, the singletons and the orchestrator. @category layers */
 export const Actors = Layer.mergeAll(
   BankrollActor.layer,
   RiskActor.layer,
   ExecutionActor.layer,
+  ExecutionActor.upkeep,
+  ArbitrageActor.layer,
+  ArbitrageActor.resumer,
   GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,

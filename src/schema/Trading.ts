@@ -18,7 +18,7 @@ export const Action = Schema.Literals(["buy", "sell"])
 export type Action = typeof Action.Type
 
 /** @category schemas */
-export const SignalKind = Schema.Literals(["model_edge", "cross_venue_arb"])
+export const SignalKind = Schema.Literals(["model_edge", "cross_venue_arb", "exit"])
 export type SignalKind = typeof SignalKind.Type
 
 /** One leg of a signal: an outcome to buy or sell, at most at / at least at `limit`. @category schemas */

@@ -76,6 +76,8 @@ const nodes = (error: unknown): ReadonlyArray<Node> => {
     })
     visit(prop(u, "reason"), depth + 1)
     visit(prop(u, "cause"), depth + 1)
+    // A WebSocket ErrorEvent carries the socket's error as `error`
+    visit(prop(u, "error"), depth + 1)
     const errors = prop(u, "errors")
     if (Array.isArray(errors)) for (const e of errors) visit(e, depth + 1)
   }
@@ -95,8 +97,14 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CE
 
 /** Classifies one error of the chain; `undefined` when it says nothing specific. */
 const classify = (n: Node): NamedFailure | undefined => {
-  const code = n.code ?? ""
   const m = n.message
+  // A code only in the message (`connect ECONNREFUSED 127.0.0.1:80`), as WebSocket errors have it
+  const inMessage = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b(?:\s+(\S+))?/.exec(m)
+  const code = n.code ?? inMessage?.[1] ?? ""
+  if (n.code === undefined && inMessage !== null && inMessage[2] !== undefined && n.address === undefined && n.hostname === undefined) {
+    const target = inMessage[2]
+    n = inMessage[1] === "ENOTFOUND" || inMessage[1] === "EAI_AGAIN" ? { ...n, hostname: target } : { ...n, address: target }
+  }
   if (code === "ECONNREFUSED") return { kind: "refused", text: withWhere("connection refused", n) }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL" || /getaddrinfo/.test(m)) {
     return { kind: "dns", text: `host not found (DNS${n.hostname === undefined ? "" : `: ${n.hostname}`})` }

@@ -10,13 +10,14 @@ import { assert, layer } from "@effect/vitest"
 import { Cause, Clock, Effect, Exit, Fiber, FiberSet, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
-import { ArbitrageDriver, readArbitrage } from "../../src/actors/Arbitrage.ts"
+import { ARBITRAGE_ID, ArbitrageDriver, ArbitrageUnits, layer as ArbitrageLayer, readArbitrage, resumer } from "../../src/actors/Arbitrage.ts"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
-import { settleMarket } from "../../src/actors/Positions.ts"
+import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
+import { type CheckRequest, decideAndRecord, limitsFrom } from "../../src/actors/Risk.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
-import type { ClientOrderId, GameId, MarketId, OutcomeId } from "../../src/schema/Ids.ts"
+import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids.ts"
 import type { OutcomeRef } from "../../src/schema/Market.ts"
 import { dollars, type Micros, priceOf, qtyOf } from "../../src/schema/Money.ts"
 import { DeadLetters } from "../../src/services/DeadLetters.ts"
@@ -25,6 +26,8 @@ import { Outbox } from "../../src/services/bus/Outbox.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { makePaperVenue, PaperMarket, paperSettings } from "../../src/services/venue/PaperVenue.ts"
 import { type Venue, Venues } from "../../src/services/venue/Venue.ts"
+import { Database } from "../../src/services/database/Database.ts"
+import { cleanEnv, run as runCli } from "../support/Cli.ts"
 import { seedGame } from "../support/ExecutionHarness.ts"
 import { makeScriptedMarket, type ScriptedMarket } from "../support/ScriptedMarket.ts"
 import { actorRuntime } from "../support/Runtime.ts"
@@ -234,6 +237,12 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
         ["open", String(qtyOf("100")), "arb-kfail-01"],
         ["open", String(qtyOf("100")), "arb-kfail-01"]
       ])
+      // A take-profit on the Kalshi leg alone (bid 0.60, bought at 0.47) is not taken: the legs settle together
+      yield* market.setBook(k, { bids: [lv("0.60", "200")], asks: [lv("0.61", "200")] })
+      // Exits pass the risk singleton's own decision
+      const riskCheck = (request: CheckRequest) => Effect.flatMap(AppConfig, ({ config }) => decideAndRecord(config.bankroll.account, request, limitsFrom(config), true))
+      const checks = yield* Effect.flatMap(ExecutionDriver, (d) => checkExits(d.place, riskCheck)).pipe(Effect.provide(processLayer(polyScript())))
+      assert.deepStrictEqual(checks.filter((c) => positions.some((x) => x.position_id === c.positionId)), [])
       const spent = yield* balance
       assert.strictEqual(spent.balance, before.balance - dollars("50.75") - dollars("48.75"))
       assert.strictEqual(spent.reserved, before.reserved)
@@ -330,6 +339,35 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       yield* balanced
     }))
 
+  it.effect("nothing to sell or buy within unwindMaxLoss: the excess is watched, never sold below the bound, then left exposed to exits", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(7)
+      const p = poly(7)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      // Kalshi's bid has collapsed below the unwind floor (0.39) and Polymarket's ask is above the hedge cap (0.62)
+      yield* market.setBook(k, { bids: [lv("0.30", "100")], asks: [lv("0.45", "100")] })
+      yield* market.setBook(p, { bids: [lv("0.60", "100")], asks: [lv("0.70", "100")] })
+      const before = yield* balance
+      const arb = yield* Effect.gen(function*() {
+        // The Polymarket leg's limit is below its ask: it fills nothing
+        yield* openArb("arb-expose-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-expose-01"))
+      }).pipe(Effect.provide(processLayer(polyScript())))
+
+      assert.deepInclude<object>(arb!, { state: "exposed", attempts: 0 })
+      assert.match(arb!.reason!, /^100000000 of leg 0 unmatched: nothing to trade within unwindMaxLoss/)
+      assert.deepStrictEqual(yield* transitions("arb-expose-01"), ["submitting", "waiting", "watching", "exposed"])
+      assert.deepStrictEqual((yield* ordersOf("arb-expose-01")).map((o) => o.purpose), ["entry", "entry"])
+      // The Kalshi leg is an ordinary open position again: only its entry fee is realised so far
+      const [position] = yield* positionsOf("arb-expose-01")
+      assert.deepInclude(position, { status: "open", quantity: String(qtyOf("100")), realized: String(dollars("-1.74")), arb_group: null })
+      assert.strictEqual((yield* balance).balance, before.balance - dollars("46.74"))
+      yield* balanced
+    }))
+
   it.effect("a restart while waiting for the second leg: the unit resumes from its persisted state and completes the set; no leg is sent twice", () =>
     Effect.gen(function*() {
       yield* seedGame(GAME, "nba")
@@ -358,17 +396,14 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       // Second life: the unit is resumed. The paper venue died with the process (a live venue would
       // still know the order: it is resolved by a status query, never resent)
       const second = polyScript({ delayed: true, latencyMillis: 3_000 })
-      const arb = yield* Effect.gen(function*() {
-        const arbitrage = yield* ArbitrageDriver
-        assert.strictEqual(yield* arbitrage.resume, 1)
-        return yield* drive(Effect.gen(function*() {
-          while (true) {
-            const row = yield* readArbitrage("arb-crash-01")
-            if (row !== undefined && ["matched", "flat", "exposed"].includes(row.state)) return row
-            yield* Effect.sleep("100 millis")
-          }
-        }))
-      }).pipe(Effect.provide(processLayer(second)))
+      // The runtime's start-up singleton finds the unfinished unit and resumes it
+      const arb = yield* drive(Effect.gen(function*() {
+        while (true) {
+          const row = yield* readArbitrage("arb-crash-01")
+          if (row !== undefined && ["matched", "flat", "exposed"].includes(row.state)) return row
+          yield* Effect.sleep("100 millis")
+        }
+      })).pipe(Effect.provide(resumer.pipe(Layer.provideMerge(processLayer(second)))))
 
       // The Polymarket leg died with the paper venue (a live venue would still know it: it is resolved
       // by a status query, never resent). The Kalshi excess cost 46.74; the book still offers the
@@ -384,5 +419,70 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       ])
       assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance - dollars("46.74") - dollars("50.75")) as Micros })
       yield* balanced
+    }))
+
+  it.effect("a unit opened by a cluster message: both legs at once, matched; the replayed message records nothing twice", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(6)
+      const p = poly(6)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      yield* market.setBook(k, { bids: [lv("0.40", "100")], asks: [lv("0.42", "50")] })
+      yield* market.setBook(p, { bids: [lv("0.52", "100")], asks: [lv("0.55", "50")] })
+      const before = yield* balance
+      const open = {
+        arbId: "arb-entity-01",
+        signalId: "arb-entity-01" as SignalId,
+        gameId: GAME,
+        quantity: qtyOf("50"),
+        legs: [
+          { clientOrderId: "arb-entity-01-0" as ClientOrderId, outcome: k, limitPrice: priceOf("0.42") },
+          { clientOrderId: "arb-entity-01-1" as ClientOrderId, outcome: p, limitPrice: priceOf("0.55") }
+        ] as const
+      }
+      const arb = yield* Effect.gen(function*() {
+        const units = (yield* ArbitrageUnits.client)(ARBITRAGE_ID)
+        assert.deepStrictEqual(yield* drive(units.Open(open)), { recorded: true })
+        const done = yield* drive(Effect.gen(function*() {
+          while (true) {
+            const row = yield* readArbitrage("arb-entity-01")
+            if (row !== undefined && row.state === "matched") return row
+            yield* Effect.sleep("100 millis")
+          }
+        }))
+        // The same intent again (a retried message): nothing new is recorded or sent
+        yield* drive(units.Open(open))
+        yield* advance(1_000)
+        return done
+      }).pipe(Effect.provide(ArbitrageLayer.pipe(Layer.provideMerge(processLayer(polyScript())))))
+
+      // 50 @0.42 = 21.00 + fee 0.07×50×0.42×0.58 = 0.8526 → 0.86; 50 @0.55 = 27.50 + 50×0.03×0.55×0.45 = 0.37125
+      // Locked in: 50 − 21.00 − 0.86 − 27.50 − 0.37125 = 0.26875
+      assert.deepInclude<object>(arb, { state: "matched", matched: qtyOf("50"), lockedProfit: dollars("0.26875") })
+      assert.deepStrictEqual((yield* ordersOf("arb-entity-01")).map((o) => [o.id, o.status]), [["arb-entity-01-0", "filled"], ["arb-entity-01-1", "filled"]])
+      assert.deepStrictEqual(yield* transitions("arb-entity-01"), ["submitting", "waiting", "matched"])
+      assert.strictEqual((yield* balance).balance, before.balance - dollars("21.86") - dollars("27.87125"))
+      yield* balanced
+    }))
+
+  it.effect("`arbees positions` lists every unit with its state and locked-in profit", () =>
+    Effect.gen(function*() {
+      const database = yield* Database
+      const result = yield* Effect.promise(() => runCli(["positions", "--json"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
+      assert.strictEqual(result.code, 0, result.stderr)
+      const units = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["list"] === "arbitrages")
+      assert.deepStrictEqual(units.map((u) => [u["arb_id"], u["state"], u["matched_quantity"], u["locked_profit_micros"]]), [
+        ["arb-pfail-01", "flat", "0", String(dollars("-5.46"))],
+        ["arb-kfail-01", "matched", String(qtyOf("100")), String(dollars("0.50"))],
+        ["arb-delay-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
+        ["arb-late-001", "flat", "0", String(dollars("-7.25"))],
+        ["arb-expose-01", "exposed", null, null],
+        ["arb-crash-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
+        ["arb-entity-01", "matched", String(qtyOf("50")), String(dollars("0.26875"))]
+      ])
+      const table = yield* Effect.promise(() => runCli(["positions"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
+      assert.include(table.stdout, "arbitrages (7)")
     }))
 })

@@ -4,7 +4,9 @@ import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
+import { type CheckRequest, decideAndRecord, limitsFrom, setTradingState } from "../../src/actors/Risk.ts"
 import * as Trades from "../../src/actors/Trades.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
 import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids.ts"
@@ -52,6 +54,9 @@ const place = (id: string, outcome: OutcomeRef, action: Action, limit: string, q
     yield* driver.place(id)
     return (yield* Trades.readOrder(id))!
   })
+
+/** The risk singleton's own decision (exits pass it), without the cluster around it. */
+const riskCheck = (request: CheckRequest) => Effect.flatMap(AppConfig, ({ config }) => decideAndRecord(account, request, limitsFrom(config), true))
 
 const balance = Effect.map(BankrollActor.readBalance(account), (b) => ({ balance: b.balance, reserved: b.reserved, piggybank: b.piggybank }))
 
@@ -173,7 +178,16 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       yield* market.setBook(stopYes, { bids: [lv("0.61", "100")], asks: [lv("0.63", "200")] })
       // NO rises to 0.43 bid / 0.45 ask on the other
       yield* market.setBook(tpNo, { bids: [lv("0.43", "200")], asks: [lv("0.45", "100")] })
-      const checks = yield* checkExits(driver.place)
+      // The operator is reducing: no new exposure, but exits pass risk
+      yield* setTradingState("REDUCING", "test: exits only", "test")
+      const checks = yield* checkExits(driver.place, riskCheck)
+      yield* setTradingState("ACTIVE", "test", "test")
+      const exitSignals = yield* sql<{ signal_id: string; kind: string; status: string; reason_code: string }>`
+        SELECT signal_id, kind, status, reason_code FROM signals WHERE kind = 'exit' ORDER BY signal_id`
+      assert.deepStrictEqual(exitSignals.map((r) => [r.signal_id, r.status, r.reason_code]), [
+        ["x-pos-k-stop-00001-1", "accepted", "APPROVED"],
+        ["x-pos-k-tp-0000001-1", "accepted", "APPROVED"]
+      ])
       const byPosition = Object.fromEntries(checks.map((c) => [c.positionId, c.decision]))
       assert.deepStrictEqual(byPosition["pos-k-stop-00001"], { _tag: "Exit", reason: "stop_loss", mark: priceOf("0.37"), limit: priceOf("0.365"), quantity: qtyOf("100") })
       assert.deepStrictEqual(byPosition["pos-k-tp-0000001"], { _tag: "Exit", reason: "take_profit", mark: priceOf("0.43"), limit: priceOf("0.425"), quantity: qtyOf("100") })
@@ -191,7 +205,7 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance + dollars("76.64")) as Micros })
       assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
       // Nothing left to exit
-      assert.deepStrictEqual((yield* checkExits(driver.place)).filter((c) => c.positionId.startsWith("pos-k-stop") || c.positionId.startsWith("pos-k-tp")), [])
+      assert.deepStrictEqual((yield* checkExits(driver.place, riskCheck)).filter((c) => c.positionId.startsWith("pos-k-stop") || c.positionId.startsWith("pos-k-tp")), [])
     }))
 
   it.effect("settlement from the venue's result: Kalshi win, loss and void; Polymarket soccer draw, loss and 50/50", () =>

@@ -23,6 +23,7 @@ import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../..
 import type { OutcomeMeaning, OutcomeRef } from "../../src/schema/Market.ts"
 import * as Money from "../../src/schema/Money.ts"
 import { DeadLetters } from "../../src/services/DeadLetters.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import { EventBus } from "../../src/services/bus/EventBus.ts"
 import { Outbox } from "../../src/services/bus/Outbox.ts"
 import { actorRuntime } from "../support/Runtime.ts"
@@ -223,6 +224,10 @@ describe("one game through the risk singleton", () => {
         yield* TestClock.setTime(T0)
         yield* Effect.gen(function*() {
           const sql = yield* SqlClient.SqlClient
+          // The ledger check ran at start-up, on the supervision tree `arbees diagnostics` prints
+          const ledgerNode = (yield* Diagnostics).get("ledger")
+          assert.strictEqual(ledgerNode?.status, "running")
+          assert.strictEqual((ledgerNode?.details["ledgerCheck"] as { ok: boolean } | undefined)?.ok, true)
           yield* seed
           // The clean intent: approved (¼ Kelly, bounded by the 3% position cap of $30). The first
           // message also starts the cluster's shards, which takes simulated seconds

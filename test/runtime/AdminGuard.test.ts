@@ -9,7 +9,7 @@ import { SqlClient } from "effect/sql"
 import type { Server } from "node:http"
 import * as net from "node:net"
 import type { AddressInfo } from "node:net"
-import { type GuardOptions, makeServer, refusal } from "../../src/runtime/AdminGuard.ts"
+import { type GuardOptions, LOGIN_ATTEMPTS_PER_MINUTE, makeServer, refusal, SESSION_COOKIE, sessionOf } from "../../src/runtime/AdminGuard.ts"
 import * as TestDatabase from "../support/TestDatabase.ts"
 
 const options: GuardOptions = {
@@ -20,7 +20,8 @@ const options: GuardOptions = {
   headerTimeoutMs: 2_000,
   idleTimeoutMs: 2_000,
   maxConnections: 64,
-  maxBodyBytes: 1024
+  maxBodyBytes: 1024,
+  now: () => 0
 }
 
 const listen = (server: Server) =>
@@ -65,6 +66,58 @@ describe("admin request checks", () => {
   it("refuses bodies over the bound", () => {
     assert.deepStrictEqual(get({ host: "127.0.0.1", "content-length": "1025" }, "GET"), { status: 413, message: "request body too large" })
     assert.isUndefined(get({ host: "127.0.0.1", "content-length": "1024" }, "GET"))
+  })
+})
+
+describe("admin login", () => {
+  it("a browser logs in with the token and gets an HttpOnly session cookie that stands for it; wrong tokens are refused and rate-limited", async () => {
+    let now = 1_000_000
+    const server = makeServer({ ...options, host: "10.0.0.5", allowedHosts: ["127.0.0.1"], token: "s3cret-token", now: () => now })
+    server.on("request", (req, res) => {
+      if (req.url === "/api/trading") res.writeHead(200, { "content-type": "application/json" }).end("{\"state\":\"ACTIVE\"}")
+      else res.writeHead(404).end()
+    })
+    const port = await listen(server)
+    const base = `http://127.0.0.1:${port}`
+    try {
+      // Not logged in: the API answers 401, a page view goes to the login form
+      assert.strictEqual((await fetch(`${base}/api/trading`)).status, 401)
+      const page = await fetch(`${base}/`, { headers: { accept: "text/html" }, redirect: "manual" })
+      assert.deepStrictEqual([page.status, page.headers.get("location")], [303, "/login"])
+      const form = await fetch(`${base}/login`)
+      assert.strictEqual(form.status, 200)
+      assert.include(await form.text(), "/api/login")
+
+      const wrong = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "guess" }) })
+      assert.strictEqual(wrong.status, 401)
+      const login = await fetch(`${base}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "s3cret-token" }) })
+      assert.strictEqual(login.status, 204)
+      const setCookie = login.headers.get("set-cookie")!
+      assert.match(setCookie, new RegExp(`^${SESSION_COOKIE}=[^;]+; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200$`))
+      assert.notInclude(setCookie, "s3cret-token", "the cookie never carries the token")
+      const session = setCookie.split(";")[0]!
+      assert.strictEqual(session, `${SESSION_COOKIE}=${sessionOf("s3cret-token")}`)
+
+      // The cookie stands for the header, on reads and on actions
+      const read = await fetch(`${base}/api/trading`, { headers: { cookie: session } })
+      assert.strictEqual(read.status, 200)
+      assert.isUndefined(refusal({ ...options, token: "s3cret-token" }, { method: "POST", headers: { host: "127.0.0.1", cookie: `other=1; ${session}` }, path: "/api/trading/halt" }))
+      assert.strictEqual((await fetch(`${base}/api/trading`, { headers: { cookie: `${SESSION_COOKIE}=forged` } })).status, 401)
+      const logout = await fetch(`${base}/api/logout`, { method: "POST" })
+      assert.match(logout.headers.get("set-cookie")!, /Max-Age=0/)
+
+      // Guessing is bounded: after the limit, even the right token waits for the minute to pass
+      for (let i = 2; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) {
+        await fetch(`${base}/api/login`, { method: "POST", body: JSON.stringify({ token: `guess-${i}` }) })
+      }
+      const limited = await fetch(`${base}/api/login`, { method: "POST", body: JSON.stringify({ token: "s3cret-token" }) })
+      assert.strictEqual(limited.status, 429)
+      now += 61_000
+      const again = await fetch(`${base}/api/login`, { method: "POST", body: JSON.stringify({ token: "s3cret-token" }) })
+      assert.strictEqual(again.status, 204)
+    } finally {
+      await new Promise((ok) => server.close(ok))
+    }
   })
 })
 

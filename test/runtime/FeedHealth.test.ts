@@ -8,8 +8,9 @@
  * closed port; time is `TestClock`, so ten minutes of outage is one test.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Logger, Metric, References, Schema } from "effect"
+import { Duration, Effect, Layer, Logger, Metric, References, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as net from "node:net"
 import { readiness } from "../../src/runtime/AdminServer.ts"
@@ -17,6 +18,7 @@ import { DeadLetters } from "../../src/services/DeadLetters.ts"
 import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import { EspnClient, type EspnClientOptions } from "../../src/services/espn/EspnClient.ts"
 import { EspnDate } from "../../src/services/espn/Urls.ts"
+import { runFeedConnection } from "../../src/services/marketdata/FeedConnection.ts"
 import * as FakeEspn from "../support/FakeEspn.ts"
 import * as FaultProxy from "../support/FaultProxy.ts"
 import * as TestDatabase from "../support/TestDatabase.ts"
@@ -124,4 +126,42 @@ describe("feed health", () => {
         }))
       assert.isTrue(lines.some((l) => l.level === "Info" && /^ESPN reachable again after 31 s$/.test(l.message)), JSON.stringify(lines))
     }).pipe(Effect.scoped), 60_000)
+
+  it.effect("a venue feed that cannot connect is degraded past its silence limit, with the cause, in /readyz", () =>
+    Effect.gen(function*() {
+      const port = yield* closedPort
+      const lines: Array<Line> = []
+      const capture = Logger.make<unknown, void>(({ logLevel, message }) => {
+        lines.push({ level: logLevel, message: (Array.isArray(message) ? message : [message]).map(String).join(" ") })
+      })
+      yield* Effect.gen(function*() {
+        yield* runFeedConnection({
+          name: "kalshi",
+          url: `ws://127.0.0.1:${port}/trade-api/ws/v2`,
+          silence: Duration.seconds(30),
+          checkEvery: Duration.seconds(1),
+          reconnectInitial: Duration.seconds(1),
+          reconnectMax: Duration.seconds(10)
+        }, { onOpen: () => {}, onFrame: () => {}, onClose: () => {}, drain: () => [] })
+        const check = Effect.map(readiness, (checks) => checks.find((c) => c.name === "feed:kalshi"))
+        // Real refused connections, simulated time between attempts: until degraded (past 30 s)
+        let failing = yield* check
+        for (let n = 0; n < 200 && failing === undefined; n++) {
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 25)))
+          yield* TestClock.adjust("2 seconds")
+          failing = yield* check
+        }
+        assert.isDefined(failing)
+        assert.match(failing!.reason ?? "", /^degraded: kalshi market data unreachable for \d+ (s|min): connection refused/)
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(Layer.mergeAll(Diagnostics.layer, TestDatabase.embedded, NodeWS.layerWebSocketConstructor)),
+        Effect.provide(Logger.layer([capture])),
+        Effect.provideService(References.MinimumLogLevel, "Info"),
+        Effect.provideService(Metric.MetricRegistry, new Map())
+      )
+      const warnings = lines.filter((l) => l.level === "Warn")
+      assert.strictEqual(warnings.length, 1, JSON.stringify(warnings))
+      assert.match(warnings[0]!.message, /^kalshi market data unreachable: connection refused/)
+    }), 60_000)
 })

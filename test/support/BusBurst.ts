@@ -17,6 +17,11 @@
  *
  * `BURST_RELAY=off` runs the burst without a relay (the outbox only fills up), to prove the
  * restart picks up what a dead relay left.
+ *
+ * For the chaos suite (`test/chaos/`): `BURST_RATE=<n>` offers at most n events a second,
+ * `BURST_MONEY_ONLY=on` makes every event a money event, and `BURST_TOLERANT=on` survives a failed
+ * accept (the database or Redis is down): it reports `F <event id>` (refused, not accepted) and
+ * goes on with the next.
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -67,8 +72,12 @@ const burst = Effect.gen(function*() {
 
   const intake = yield* Queue.bounded<Work, Cause.Done>(256)
   // Each event is accepted and reported, or neither: the step cannot be cut in the middle
+  const tolerant = process.env["BURST_TOLERANT"] === "on"
   const worker = Queue.take(intake).pipe(
-    Effect.flatMap((work) => Effect.uninterruptible(accept(work))),
+    Effect.flatMap((work) => {
+      const step = Effect.uninterruptible(accept(work))
+      return tolerant ? step.pipe(Effect.catchCause(() => report(`F ${eventId("burst", process.pid, work.n)}`))) : step
+    }),
     Effect.forever,
     Effect.catchTag("Done", () => Effect.void)
   )
@@ -84,7 +93,12 @@ const burst = Effect.gen(function*() {
   )
   yield* Effect.forkScoped(
     Effect.gen(function*() {
-      for (let n = 1;; n++) yield* Queue.offer(intake, { n, money: n % 3 !== 0 })
+      const rate = Number(process.env["BURST_RATE"] ?? 0)
+      const moneyOnly = process.env["BURST_MONEY_ONLY"] === "on"
+      for (let n = 1;; n++) {
+        yield* Queue.offer(intake, { n, money: moneyOnly || n % 3 !== 0 })
+        if (rate > 0) yield* Effect.sleep(Math.max(1, Math.round(1000 / rate)))
+      }
     })
   )
   return yield* Effect.never

@@ -174,6 +174,22 @@ export class FakeKalshi extends FakeVenue {
     this.setBook("KXMLBGAME-25AUG12SDSF-SD", [["0.4700", "10.00"]], [["0.5100", "5.00"]])
   }
 
+  /**
+   * Closes and settles a market as the venue does: `status` becomes `finalized` and `result` is
+   * set (`yes`, `no`, `void`, or `scalar` with a YES settlement value); a market not listed yet is
+   * added in the current shape. `status: "closed"` (result still empty) shows the wait in between.
+   */
+  settle(ticker: string, result: "yes" | "no" | "void" | "scalar" | "", options: { readonly status?: string; readonly settlementValue?: string } = {}): void {
+    let x = this.markets.find((m) => m["ticker"] === ticker)
+    if (x === undefined) {
+      x = market(ticker, ticker.split("-").slice(0, 2).join("-"))
+      this.markets.push(x)
+    }
+    x["status"] = options.status ?? (result === "" ? "closed" : "finalized")
+    x["result"] = result
+    if (options.settlementValue !== undefined) x["settlement_value_dollars"] = options.settlementValue
+  }
+
   /** Replaces a market's book (dollar strings), as the venue's state. */
   setBook(ticker: string, yes: ReadonlyArray<readonly [string, string]>, no: ReadonlyArray<readonly [string, string]>): void {
     const side = (rows: ReadonlyArray<readonly [string, string]>) => new Map(rows.map(([p, q]) => [parseScaled(p)!, parseScaled(q)!] as const))

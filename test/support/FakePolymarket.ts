@@ -27,6 +27,7 @@ import { readFileSync } from "node:fs"
 import type { WebSocket } from "ws"
 import { formatScaled, parseScaled } from "../../src/schema/Money.ts"
 import { FakeVenue, type FakeRequest, type FakeResponse, json } from "./FakeVenue.ts"
+import { seededRandom } from "./Seeded.ts"
 
 const FIXTURES = "/work/shared/fixtures"
 const fixture = (name: string): any => JSON.parse(readFileSync(`${FIXTURES}/${name}`, "utf8"))
@@ -107,6 +108,11 @@ export class FakePolymarket extends FakeVenue {
   snapshotsSent = 0
   /** While true the server sends nothing, not even PONG, but keeps sockets open */
   stalled = false
+  /** The share of `price_change` messages lost on the way (the venue's book still changes), seeded */
+  lossRate = 0
+  /** `price_change` messages lost so far */
+  lost = 0
+  private readonly nextRandom = seededRandom(0x13)
 
   /** Gamma's origin */
   readonly gamma: FakeGamma = new FakeGamma(this)
@@ -196,7 +202,46 @@ export class FakePolymarket extends FakeVenue {
       return book === undefined ? json({ error: "market not found" }, 404) : json({ minimum_tick_size: Number(book.tickSize) })
     }
     if (r.path === "/fee-rate") return json({ base_fee: "300" })
+    const clob = /^\/markets\/(0x[0-9a-fA-F]+)$/.exec(r.path)
+    if (clob) {
+      const m = this.clobMarkets.get(clob[1]!)
+      return m === undefined ? json({ error: "market not found" }, 404) : json(m)
+    }
     return undefined
+  }
+
+  /** CLOB markets (`GET /markets/{condition_id}`) by condition id, in the recorded closed-market shape */
+  readonly clobMarkets = new Map<string, Record<string, unknown>>()
+
+  /** Lists a CLOB market with its tokens, open (no winner yet). */
+  listClobMarket(conditionId: string, tokens: ReadonlyArray<{ readonly tokenId: string; readonly outcome: string }>): void {
+    const base = fixture("polymarket-clob-market-closed.json") as Record<string, unknown>
+    this.clobMarkets.set(conditionId, {
+      ...base,
+      condition_id: conditionId,
+      closed: false,
+      tokens: tokens.map((t) => ({ token_id: t.tokenId, outcome: t.outcome, price: 0.5, winner: false }))
+    })
+  }
+
+  /**
+   * Resolves a listed CLOB market as the venue does: `closed`, the winner's `winner: true` and
+   * price 1 (the others 0), or with no winner each token at `split` (a 50/50). With `announce`, a
+   * `market_resolved` (the recorded shape) goes to the market's subscribers.
+   */
+  resolve(conditionId: string, outcome: { readonly winner: string } | { readonly split: number }, announce = false): void {
+    const m = this.clobMarkets.get(conditionId)!
+    const tokens = (m["tokens"] as Array<Record<string, unknown>>).map((t): Record<string, unknown> =>
+      "winner" in outcome ? { ...t, winner: t["token_id"] === outcome.winner, price: t["token_id"] === outcome.winner ? 1 : 0 } : { ...t, winner: false, price: outcome.split }
+    )
+    this.clobMarkets.set(conditionId, { ...m, closed: true, tokens })
+    if (!announce) return
+    const resolved = fixture("polymarket-ws-market-resolved.json") as Record<string, unknown>
+    const assets = tokens.map((t) => t["token_id"] as string)
+    const winner = "winner" in outcome ? outcome.winner : null
+    const message = { ...resolved, market: conditionId, assets_ids: assets, winning_asset_id: winner, winning_outcome: winner === null ? null : tokens.find((t) => t["token_id"] === winner)!["outcome"] }
+    const sockets = new Set(assets.flatMap((a) => this.subscribersOf(a)))
+    for (const ws of sockets) this.send(ws, message)
   }
 
   /** A `book` message (WS) or `/book` body (REST) from the venue's state: bids ascending, asks descending. */
@@ -318,6 +363,10 @@ export class FakePolymarket extends FakeVenue {
     const book = this.books.get(asset)!
     this.setLevel(book, side === "BUY" ? "bids" : "asks", parseScaled(price)!, parseScaled(size)!)
     if (this.stalled) return
+    if (this.lossRate > 0 && this.nextRandom() < this.lossRate) {
+      this.lost++
+      return
+    }
     const best = options.wrongBest ?? this.best(book)
     const entry: Record<string, unknown> = {
       asset_id: asset,
@@ -334,6 +383,11 @@ export class FakePolymarket extends FakeVenue {
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
   }
 
+  /** The venue's levels of one side, best first, as `[price, size]` in micros (what a client's book must show). */
+  levels(asset: string, side: "bids" | "asks"): Array<[number, number]> {
+    return [...this.books.get(asset)![side]].sort((a, b) => (side === "bids" ? b[0] - a[0] : a[0] - b[0]))
+  }
+
   /** Any message to the asset's subscribers (the rare event types and edge shapes). */
   sendTo(asset: string, message: unknown): void {
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
@@ -348,6 +402,13 @@ export class FakePolymarket extends FakeVenue {
     const message: Record<string, unknown> = { event_type: "tick_size_change", asset_id: asset, market: book.market, old_tick_size: old, new_tick_size: newTick, timestamp: "1790658700001" }
     if (options.withoutOld === true) delete message["old_tick_size"]
     for (const ws of this.subscribersOf(asset)) this.send(ws, message)
+  }
+
+  /** Replaces an asset's book (dollar strings) and sends the fresh snapshot to its subscribers. */
+  setBook(asset: string, market: string, bids: ReadonlyArray<readonly [string, string]>, asks: ReadonlyArray<readonly [string, string]>): void {
+    const side = (rows: ReadonlyArray<readonly [string, string]>) => new Map(rows.map(([p, q]) => [parseScaled(p)!, parseScaled(q)!] as const))
+    this.books.set(asset, { market, bids: side(bids), asks: side(asks), tickSize: "0.01", recorded: undefined })
+    if (!this.stalled) this.sendBook(asset)
   }
 
   /** A fresh `book` snapshot to the asset's subscribers (as after a trade). */

@@ -111,9 +111,17 @@ export const postgres = async (): Promise<PostgresServer> => {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), "arbees-pg-"))
   const data = join(dir, "data")
-  execFileSync(join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"], { stdio: "ignore" })
+  // PostgreSQL refuses to run as root (CI and this machine's sessions are root): run its tools as
+  // the `postgres` system user, which then owns the directory
+  const asRoot = process.getuid?.() === 0
+  if (asRoot) execFileSync("chown", ["postgres:postgres", dir])
+  const pgTool = (tool: string, args: ReadonlyArray<string>) =>
+    asRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", join(PG_BIN, tool), ...args], { stdio: "ignore" })
+      : execFileSync(join(PG_BIN, tool), args, { stdio: "ignore" })
+  pgTool("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"])
   writeFileSync(join(data, "postgresql.auto.conf"), `listen_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nfsync = off\nmax_connections = 200\n`)
-  const pgctl = (args: ReadonlyArray<string>) => execFileSync(join(PG_BIN, "pg_ctl"), ["-D", data, "-s", ...args], { stdio: "ignore" })
+  const pgctl = (args: ReadonlyArray<string>) => pgTool("pg_ctl", ["-D", data, "-s", ...args])
   const start = async () => {
     pgctl(["-l", join(dir, "log"), "-w", "-t", "60", "start"])
     await waitForPort(port)

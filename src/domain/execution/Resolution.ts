@@ -10,6 +10,12 @@
  * - A soccer draw is not special here: the tie market resolves YES (its draw token wins) and the
  *   two team markets resolve NO.
  *
+ * What counts as a result (`kalshiResultOf`, `clobResultOf`, `resolvedResultOf`): only a market the
+ * venue has settled — Kalshi `finalized`/`settled` with a `result`, a CLOB market with a `winner`
+ * token (or, closed with no winner, token prices of exactly 0, ½ or 1 that add to $1: a split), a
+ * `market_resolved` naming its winning asset. Anything else (open, closed awaiting the result,
+ * `determined`, disputed) is no result yet; ESPN's final score never is one.
+ *
  * @since 0.1.0
  */
 import { complement, ONE, type Price } from "../../schema/Money.ts"
@@ -48,3 +54,53 @@ export const payoutOf = (result: MarketResult, outcomeId: string): Payout => {
       return { _tag: "Refund" }
   }
 }
+
+/** Kalshi object statuses at which the result is paid. */
+const KALSHI_PAID = new Set(["finalized", "settled"])
+
+/**
+ * A Kalshi market's result (`GET /markets/{ticker}`), or `undefined` while it is not settled.
+ *
+ * @category venue results
+ */
+export const kalshiResultOf = (market: {
+  readonly status: string
+  readonly result?: string | null | undefined
+  readonly settlement_value_dollars?: Price | null | undefined
+}): MarketResult | undefined => {
+  const result = market.result ?? ""
+  if (result === "void") return { _tag: "Void" }
+  if (!KALSHI_PAID.has(market.status)) return undefined
+  if (result === "yes" || result === "no") return { _tag: "KalshiResult", result }
+  if (result === "scalar" && market.settlement_value_dollars != null) return { _tag: "KalshiValue", yesValue: market.settlement_value_dollars }
+  return undefined
+}
+
+const HALF = (ONE / 2) as Price
+
+/**
+ * A CLOB market's result (`GET /markets/{condition_id}`), or `undefined` while it is not resolved.
+ *
+ * @category venue results
+ */
+export const clobResultOf = (market: {
+  readonly closed?: boolean | undefined
+  readonly tokens: ReadonlyArray<{ readonly token_id: string; readonly winner?: boolean | undefined; readonly price?: Price | undefined }>
+}): MarketResult | undefined => {
+  const winner = market.tokens.find((t) => t.winner === true)
+  if (winner !== undefined) return { _tag: "Winner", outcomeId: winner.token_id }
+  if (market.closed !== true || market.tokens.length === 0) return undefined
+  const prices = market.tokens.map((t) => t.price)
+  if (prices.some((p) => p === undefined || (p !== 0 && p !== HALF && p !== ONE))) return undefined
+  if (prices.reduce<number>((n, p) => n + p!, 0) !== ONE) return undefined
+  return { _tag: "Split", payouts: Object.fromEntries(market.tokens.map((t) => [t.token_id, t.price!])) }
+}
+
+/**
+ * A `market_resolved` message's result, or `undefined` when it names no winner (the CLOB market
+ * is then asked).
+ *
+ * @category venue results
+ */
+export const resolvedResultOf = (message: { readonly winning_asset_id?: string | null | undefined }): MarketResult | undefined =>
+  message.winning_asset_id == null || message.winning_asset_id === "" ? undefined : { _tag: "Winner", outcomeId: message.winning_asset_id }

@@ -172,6 +172,8 @@ export class EventBus extends Context.Service<EventBus, {
   readonly serverInfo: Effect.Effect<ServerInfo, BusError>
   /** The newest id a topic's stream ever generated, `undefined` when the stream does not exist */
   readonly tail: (topic: string) => Effect.Effect<StreamTail, BusError>
+  /** The newest entry at or before `entryId` that a topic's stream still holds (see `StreamLog.lastAtOrBefore`) */
+  readonly lastAtOrBefore: (topic: string, entryId: string) => Effect.Effect<string | undefined, BusError>
   /** Where a topic's consumer groups stop having acknowledged everything (see `StreamLog.unackedFrom`) */
   readonly unackedFrom: (topic: string) => Effect.Effect<string | undefined, BusError>
   /** Calls `listener` whenever the connection to the server comes back; returns the unregistering function */
@@ -579,6 +581,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
     streamKey,
     serverInfo: log.serverInfo,
     tail: (topic) => log.tail(streamKey(topic)),
+    lastAtOrBefore: (topic, entryId) => log.lastAtOrBefore(streamKey(topic), entryId),
     unackedFrom: (topic) => log.unackedFrom(streamKey(topic)),
     onReconnect: log.onReady
   })

@@ -193,8 +193,16 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
       return stream === undefined ? undefined : { lastId: entryId(stream.nextSeq - 1), length: stream.entries.length }
     })
 
+  const lastAtOrBefore = (name: string, id: string) =>
+    Effect.sync(() => {
+      const seq = Number(id.split("-")[1] ?? 0)
+      const kept = (streams.get(name)?.entries ?? []).filter((e) => e.seq <= seq)
+      return kept.length === 0 ? undefined : entryId(kept[kept.length - 1]!.seq)
+    })
+
   return {
     kind: "memory",
+    lastAtOrBefore,
     append,
     appendOnce,
     ensureGroup,

@@ -247,6 +247,12 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
       Effect.catchIf((e) => e.reason._tag === "Transport" && /no such key/i.test(e.reason.message), () => Effect.succeed(undefined))
     )
 
+  const lastAtOrBefore = (stream: string, entryId: string) =>
+    call("XREVRANGE", [stream, entryId, "-", "COUNT", 1]).pipe(
+      Effect.flatMap(decodeReply(Schema.Array(Schema.Tuple([Schema.String, Schema.Unknown])), "XREVRANGE")),
+      Effect.map((entries) => entries[0]?.[0])
+    )
+
   const ensureGroup = (stream: string, group: string, from: StartFrom) =>
     call("XGROUP", ["CREATE", stream, group, from === "earliest" ? "0" : "$", "MKSTREAM"]).pipe(
       Effect.catchIf((e) => e.reason._tag === "Transport" && e.reason.message.startsWith("BUSYGROUP"), () => Effect.void),
@@ -388,6 +394,7 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
     range,
     serverInfo,
     tail,
+    lastAtOrBefore,
     onReady: (listener) => {
       readyListeners.add(listener)
       return () => void readyListeners.delete(listener)

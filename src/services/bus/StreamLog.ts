@@ -138,6 +138,11 @@ export interface StreamLog {
   /** The last id a stream ever generated and its length, `undefined` when the stream does not exist */
   readonly tail: (stream: string) => Effect.Effect<StreamTail, BusError>
   /**
+   * The id of the newest entry at or before `entryId` that the stream still holds, `undefined`
+   * when it holds none (or does not exist): `entryId` itself when that entry is still there.
+   */
+  readonly lastAtOrBefore: (stream: string, entryId: string) => Effect.Effect<string | undefined, BusError>
+  /**
    * The id from which some consumer group of the stream has not acknowledged everything: its
    * oldest pending entry, or the successor of its last delivered one. `undefined` without groups.
    */

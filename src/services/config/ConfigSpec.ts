@@ -133,7 +133,7 @@ export const spec = {
     interval: S.setting(S.interval, seconds(30), "how often discovery and matching run"),
     lookahead: S.setting(S.duration, Duration.hours(6), "follow games starting within this window"),
     activateBefore: S.setting(S.duration, minutes(15), "start a game's actor this long before its start"),
-    releaseAfter: S.setting(S.duration, minutes(30), "release (passivate) a game's actor this long after its final whistle, once the venues have settled"),
+    releaseAfter: S.setting(S.duration, minutes(30), "a finished game's actor is released once the venues have settled its positions, or this long after its final whistle at the latest"),
     listingsTtl: S.setting(S.duration, seconds(60), "how long a venue's listings of a league are reused before they are fetched again"),
     listingsFailureTtl: S.setting(S.duration, seconds(5), "how long a failed listings fetch is remembered before it is retried")
   },
@@ -157,7 +157,8 @@ export const spec = {
     timeout: S.setting(S.timeout, seconds(5), "per-request REST timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
     rateLimitPause: S.setting(S.timeout, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
-    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels")
+    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels"),
+    pollInterval: S.setting(S.interval, seconds(5), "without an API key, how often the tracked markets' public REST order books are polled (the WebSocket needs a key)")
   },
   polymarket: {
     gammaUrl: S.setting(S.url, "https://gamma-api.polymarket.com", "Gamma API base"),
@@ -177,7 +178,10 @@ export const spec = {
     reconnectInitial: S.setting(S.duration, Duration.millis(500), "first reconnect delay after a socket drops (doubles, jittered)"),
     reconnectMax: S.setting(S.duration, seconds(30), "longest reconnect delay"),
     snapshotTimeout: S.setting(S.timeout, seconds(10), "a subscribed book still waiting for its snapshot this long is resynced (resubscribe or REST)"),
-    watchdogInterval: S.setting(S.interval, seconds(1), "how often each socket's silence watchdog checks")
+    watchdogInterval: S.setting(S.interval, seconds(1), "how often each socket's silence watchdog checks"),
+    validateQuiet: S.setting(S.interval, seconds(10), "a live Polymarket book with no message of its own this long is checked against the REST book"),
+    validateEvery: S.setting(S.interval, seconds(60), "a live Polymarket book not checked against the REST book this long is checked"),
+    validateDepth: S.setting(S.int(1, 1_000), 10, "levels per side compared when a book is checked against the REST book")
   },
   model: {
     probabilityBound: S.setting(S.ratio, ratio("0.01"), "model probabilities are clamped to [bound, 1 - bound]")

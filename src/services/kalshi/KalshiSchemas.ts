@@ -121,7 +121,9 @@ export const KalshiMarket = withLegacy(
     volume_24h_fp: opt(QtyFromString),
     open_interest_fp: opt(QtyFromString),
     liquidity_dollars: opt(MicrosFromDollars),
+    /** `yes`, `no`, `scalar` (paid at `settlement_value_dollars` per YES) or `void`; empty while open */
     result: optNull(Schema.String),
+    settlement_value_dollars: optNull(PriceFromDollars),
     can_close_early: opt(Schema.Boolean),
     rules_primary: optNull(Schema.String),
     rules_secondary: optNull(Schema.String),

@@ -22,6 +22,7 @@
 import { Clock, Duration, Effect, Metric, Random } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { nowMillis } from "../Time.ts"
+import * as Outage from "../Outage.ts"
 
 /** The synchronous protocol side of a connection. @category models */
 export interface FeedSession {
@@ -57,6 +58,8 @@ export interface FeedConnectionConfig {
 
 /** @category models */
 export interface ConnectionStatus {
+  /** `polled`: no socket; books come from polling the venue's REST order books */
+  readonly mode?: "stream" | "polled"
   readonly connected: boolean
   /** Epoch ms of the last sign of life (frame, ping, pong); 0 = never */
   readonly lastSeen: number
@@ -102,6 +105,9 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
     const decoder = new TextDecoder()
     const silenceMillis = Duration.toMillis(config.silence)
     const attributes = { feed: config.name }
+    // Told once and summarised; past the silence limit the feed's node is degraded (in /readyz)
+    const outage = yield* Outage.make({ name: `${config.name} market data`, node: `feed:${config.name}`, staleAfter: config.silence })
+    let answered = false
 
     const flushWith = (w: Socket.Writer) =>
       Effect.suspend(() => {
@@ -165,6 +171,11 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
           const batch = yield* reader.pull
           const now = yield* nowMillis
           state.lastSeen = now
+          // Frames on this connection: the feed is back (a socket that opens and closes is not)
+          if (!answered) {
+            answered = true
+            yield* outage.succeeded
+          }
           for (let i = 0; i < batch.length; i++) {
             const frame = batch[i]!
             session.onFrame(typeof frame === "string" ? frame : decoder.decode(frame), now)
@@ -190,6 +201,7 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
       const max = Duration.toMillis(config.reconnectMax)
       while (true) {
         const started = yield* nowMillis
+        answered = false
         const exit = yield* Effect.exit(session1)
         const ended = yield* nowMillis
         if (exit._tag === "Failure") {
@@ -199,9 +211,13 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
             state.stalls++
             yield* Metric.update(Metric.withAttributes(feedStallsTotal, attributes), 1)
           }
-          yield* Effect.logWarning(silent ? "feed silent; reconnecting" : "feed disconnected; reconnecting").pipe(
-            Effect.annotateLogs({ feed: config.name, cause: silent ? `silent ${(error.error as Silent).millis} ms` : String(error?._tag === "Fail" ? error.error : error?._tag) })
+          const why = silent ? `silent for ${(error.error as Silent).millis} ms` : error?._tag === "Fail" ? error.error : error?._tag === "Die" ? error.defect : "interrupted"
+          yield* Effect.logDebug(silent ? "feed silent; reconnecting" : "feed disconnected; reconnecting").pipe(
+            Effect.annotateLogs({ feed: config.name, cause: typeof why === "string" ? why : String(why) })
           )
+          yield* outage.failed(why)
+        } else {
+          yield* outage.failed("the connection closed")
         }
         // A session that stayed up longer than the silence threshold was healthy: start over
         if (ended - started > silenceMillis) delay = Duration.toMillis(config.reconnectInitial)

@@ -3,10 +3,12 @@
  * with their freshness, and a change signal. Implemented by `KalshiFeed` and `PolymarketFeed`.
  *
  * **Freshness.** A book is `live` only while its venue socket is connected and the book has been
- * rebuilt from a snapshot on that connection with nothing lost since. A live book is known correct
- * up to the last sign of life on its connection (every frame, ping and pong), so its `asOf` is the
- * later of its last change and that moment: a quiet market on a healthy socket stays fresh, a
- * silent socket makes every book on it age. Anything not live must not be traded.
+ * rebuilt from a snapshot on that connection with nothing lost since. On Kalshi, whose streams are
+ * sequenced, a live book is known correct up to the last sign of life on its connection (every
+ * frame, ping and pong), so its `asOf` is the later of its last change and that moment. Polymarket
+ * has no sequence numbers, so a lost message cannot be seen from the socket: a book's `asOf` is the
+ * last message about that asset or the last validation against REST that agreed with it, never
+ * just any frame. Anything not live must not be traded.
  *
  * @since 0.1.0
  */
@@ -23,6 +25,8 @@ export interface BookView {
   epoch: number
   /** Epoch ms up to which the book is known correct (see the module docs) */
   asOf: number
+  /** The book comes from polling the venue's REST order book (no stream): `asOf` is its poll time */
+  polled?: boolean
   readonly top: Top
 }
 
@@ -45,6 +49,11 @@ export interface VenueFeed {
 /** @category metrics */
 export const bookResyncsTotal = Metric.counter("arbees_book_resyncs_total", {
   description: "Books dropped and resynced, by platform and reason (SequenceGap, Crossed, BestBidAskMismatch, ...)"
+})
+
+/** @category metrics */
+export const bookValidationsTotal = Metric.counter("arbees_book_validations_total", {
+  description: "Live books checked against the venue's REST snapshot, by platform and outcome (agreed, mismatch, inconclusive, failed)"
 })
 
 /**

@@ -53,16 +53,21 @@ export const ClobFeeRate = Schema.Struct({
   )
 })
 
-/** One outcome token of a CLOB market; `winner` is set once resolved. @category schemas */
+/**
+ * One outcome token of a CLOB market; `winner` is set once resolved. `price` is informational
+ * while trading; after a resolution it is the payout (1/0, or 0.5 each in a 50/50).
+ *
+ * @category schemas
+ */
 export const ClobToken = Schema.Struct({
   token_id: TokenId,
   outcome: Schema.String,
-  winner: opt(Schema.Boolean)
+  winner: opt(Schema.Boolean),
+  price: opt(PriceNumber)
 })
 
 /**
- * `GET /markets/{condition_id}`: a condition with its tokens and trading rules. `price` on the
- * tokens is an informational float and is not read.
+ * `GET /markets/{condition_id}`: a condition with its tokens and trading rules.
  *
  * @category schemas
  */

@@ -23,6 +23,14 @@
  *   decode resyncs the assets it names (all, when it names none); a trade print, a resolution or any
  *   other message that does not decode is dead-lettered and changes no book.
  * - A frame that is not valid JSON may have carried any asset's change: every book is resynced.
+ * - **Validation against the venue** (a lost message leaves a ghost level the best bid/ask check
+ *   cannot see below the top): a live book quiet for a while (no message of its own), or not
+ *   checked for a while, is due (`validationsDue` → `takeValidations` → REST `/books` →
+ *   `applyValidation`). A REST book at least as new as ours is compared level by level; agreement
+ *   confirms the book (its `asOf` moves on), a difference replaces it with the REST book and is
+ *   reported (`ValidationMismatch`). A `best_bid_ask` event (custom feature) that disagrees with
+ *   the book resyncs it (`BestBidAskMismatch`). A book's `asOf` is the last message about that
+ *   asset or the last validation, never just any frame on the socket.
  *
  * @since 0.1.0
  */
@@ -36,10 +44,12 @@ import {
   touchToken
 } from "../../domain/book/TokenBook.ts"
 import type { InvalidReason } from "../../domain/book/BookState.ts"
+import { bookDifference } from "../../domain/book/Validation.ts"
+import { ONE } from "../../schema/Money.ts"
 import { formatScaled } from "../../schema/Money.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodePolyMessage, PolyMessage } from "./PolymarketWsDecoder.ts"
-import type { PolyBook, PolyLastTradePrice, PolyMarketResolved, PolyTickSizeChange } from "./PolymarketWsSchemas.ts"
+import type { PolyBestBidAsk, PolyBook, PolyLastTradePrice, PolyMarketResolved, PolyTickSizeChange } from "./PolymarketWsSchemas.ts"
 
 /** What the stream tells its owner. @category models */
 export interface PolyStreamEvents {
@@ -113,6 +123,10 @@ export class PolymarketBookStream {
   private touchedLast: Array<number> = []
   private outbox: Array<string> = []
   private resyncQueue: Array<string> = []
+  /** Validations in flight, and when each book was last checked against REST */
+  private readonly validating = new Set<string>()
+  private readonly validatedAt = new Map<string, number>()
+  private validateQueue: Array<string> = []
   private isConnected = false
   private subscribedOnce = false
 
@@ -134,6 +148,62 @@ export class PolymarketBookStream {
     const out = this.resyncQueue
     this.resyncQueue = []
     return out
+  }
+
+  /**
+   * Queues live books due a check against REST: no message of their own for `quietMillis`, or not
+   * checked for `everyMillis` (a busy book's ghost levels below the top).
+   */
+  validationsDue(now: number, quietMillis: number, everyMillis: number): void {
+    if (!this.isConnected) return
+    for (const [asset, book] of this.books) {
+      if (book.status !== "live" || this.resyncing.has(asset) || this.validating.has(asset)) continue
+      const checked = this.validatedAt.get(asset) ?? book.asOf
+      if (now - book.asOf >= quietMillis || now - checked >= everyMillis) {
+        this.validating.add(asset)
+        this.validateQueue.push(asset)
+      }
+    }
+  }
+
+  /** Assets to fetch from REST `/books` for validation, queued since the last call. */
+  takeValidations(): Array<string> {
+    const out = this.validateQueue
+    this.validateQueue = []
+    return out
+  }
+
+  /**
+   * A REST book fetched to validate a live one. Compared only when it is at least as new as the
+   * book (else changes we applied since would show as differences); agreement confirms the book,
+   * a difference replaces it with the REST book. Returns the difference found, if any.
+   */
+  applyValidation(rest: PolyBook, now: number, depth: number): string | undefined {
+    this.validating.delete(rest.assetId)
+    const book = this.books.get(rest.assetId)
+    if (book === undefined || book.status !== "live" || this.resyncing.has(rest.assetId)) return undefined
+    this.validatedAt.set(rest.assetId, now)
+    if (rest.timestamp >= 0 && book.venueTs > rest.timestamp) return undefined
+    const side = (levels: ReadonlyArray<readonly [number, number]>) => ({ prices: levels.map((l) => l[0]), sizes: levels.map((l) => l[1]), count: levels.length })
+    const bids = side(rest.bids)
+    const asks = side(rest.asks)
+    const difference = bookDifference(book.bids, book.asks, bids, asks, depth)
+    if (difference === undefined) {
+      touchToken(book, now)
+      this.events.onBook(book)
+      return undefined
+    }
+    const reason = applyTokenSnapshot(book, bids, asks, rest.tickSize, now)
+    if (rest.timestamp > book.venueTs) book.venueTs = rest.timestamp
+    this.events.onBook(book)
+    this.events.onProblem({ reason: "ValidationMismatch", message: `${difference}; replaced by the REST book`, market: rest.assetId })
+    if (reason !== undefined) this.startResync(rest.assetId)
+    return difference
+  }
+
+  /** The validation fetch failed or did not return the asset: it is due again next time. */
+  validationFailed(asset: string): void {
+    this.validating.delete(asset)
   }
 
   /** Whether this connection has sent its subscription (a `PING` before it closes the socket). */
@@ -180,6 +250,8 @@ export class PolymarketBookStream {
       this.index.delete(a)
       this.resyncing.delete(a)
       this.requestedAt.delete(a)
+      this.validating.delete(a)
+      this.validatedAt.delete(a)
     }
     if (gone.length > 0 && this.isConnected && this.subscribedOnce) {
       this.outbox.push(JSON.stringify({ assets_ids: gone, operation: "unsubscribe" }))
@@ -281,6 +353,7 @@ export class PolymarketBookStream {
         this.events.onResolved?.(m.value as PolyMarketResolved, now)
         return
       case "best_bid_ask":
+        return this.onBestBidAsk(m.value as PolyBestBidAsk, now)
       case "new_market":
       case "other":
         return
@@ -359,6 +432,28 @@ export class PolymarketBookStream {
     }
   }
 
+  /** The venue's best bid/ask for an asset: our live book must show the same, else it is resynced. */
+  private onBestBidAsk(event: PolyBestBidAsk, now: number): void {
+    const book = this.index.get(event.asset_id)
+    if (book === undefined || book.status !== "live" || this.resyncing.has(event.asset_id)) return
+    const ts = event.timestamp ?? -1
+    if (ts >= 0 && ts < book.venueTs) return // older than what the book shows
+    // "" = that side is empty (the venue's 0 / 1 sentinels); absent or null = not stated
+    const bid = event.best_bid === "" ? 0 : event.best_bid ?? -1
+    const ask = event.best_ask === "" ? ONE : event.best_ask ?? -1
+    const bestBid = book.bids.bestPrice()
+    const bestAsk = book.asks.bestPrice()
+    const reason = settleTokenChanges(book, bid, ask)
+    if (reason === undefined) {
+      touchToken(book, now)
+      this.events.onBook(book)
+      return
+    }
+    this.events.onBook(book)
+    this.events.onProblem({ reason, message: `book ${this.describe(bestBid, bestAsk)} vs venue best_bid_ask ${this.describe(bid, ask)}`, market: book.assetId })
+    this.startResync(book.assetId)
+  }
+
   private onBook(m: PolyMessage, now: number, text: string): void {
     let book = this.index.get(m.assetId)
     if (book === undefined) {
@@ -404,6 +499,8 @@ export class PolymarketBookStream {
 
   private reset(now: number): void {
     this.resyncing.clear()
+    this.validating.clear()
+    this.validateQueue = []
     this.resyncQueue = []
     this.outbox = []
     for (const [asset, book] of this.books) {

@@ -27,7 +27,7 @@ import type { VenueError } from "../../schema/errors/VenueError.ts"
 import type { Price } from "../../schema/Money.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { makeVenueHttp } from "../marketdata/VenueHttp.ts"
-import { type ClobBook, ClobBook as ClobBookSchema, ClobBooksResponse, ClobFeeRate, ClobTickSize } from "./ClobSchemas.ts"
+import { type ClobBook, ClobBook as ClobBookSchema, ClobBooksResponse, ClobFeeRate, ClobMarket, ClobTickSize } from "./ClobSchemas.ts"
 import type { Rejected } from "../marketdata/Wire.ts"
 import { type GammaEvent, GammaEventsResponse, type GammaEventWire, type GammaMarket, GammaMarketsResponse } from "./GammaSchemas.ts"
 
@@ -64,6 +64,8 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
   /** Every page of Gamma `/markets` for the query; `conditionIds`/`tokenIds` narrow it */
   readonly markets: (query: GammaQuery & { readonly conditionIds?: ReadonlyArray<string>; readonly tokenIds?: ReadonlyArray<string> }) => Effect.Effect<ReadonlyArray<GammaMarket>, VenueError>
   readonly book: (tokenId: string) => Effect.Effect<ClobBook, VenueError>
+  /** `GET /markets/{condition_id}`: the CLOB market, with each token's `winner` once resolved */
+  readonly market: (conditionId: string) => Effect.Effect<ClobMarket, VenueError>
   readonly books: (tokenIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ClobBook>, VenueError>
   readonly tickSize: (tokenId: string) => Effect.Effect<Price, VenueError>
   /** The legacy base fee in basis points */
@@ -137,6 +139,10 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
         return yield* clob.get("book", "/book", { token_id: tokenId }, ClobBookSchema)
       })
 
+      const market = Effect.fn("PolymarketClient.market")(function*(conditionId: string) {
+        return yield* clob.get("market", `/markets/${encodeURIComponent(conditionId)}`, {}, ClobMarket)
+      })
+
       const books = Effect.fn("PolymarketClient.books")(function*(tokenIds: ReadonlyArray<string>) {
         const all: Array<ClobBook> = []
         for (let i = 0; i < tokenIds.length; i += MAX_BOOKS_PER_REQUEST) {
@@ -167,7 +173,7 @@ export class PolymarketClient extends Context.Service<PolymarketClient, {
         return polymarketFeeScheduleFromBps(yield* feeRateBps(token))
       })
 
-      return PolymarketClient.of({ events, markets, book, books, tickSize, feeRateBps, feeSchedule })
+      return PolymarketClient.of({ events, markets, book, market, books, tickSize, feeRateBps, feeSchedule })
     })
 
   /** From the `polymarket.*` configuration. */

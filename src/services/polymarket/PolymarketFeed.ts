@@ -8,22 +8,30 @@
  * - Books the stream asks to resync (a best bid/ask mismatch, a crossed book, a malformed frame, a
  *   snapshot that did not come in time) are fetched with `POST /books` in one batch per shard; the
  *   stream buffers their changes meanwhile and replays them over the REST book.
+ * - Books are validated against REST (`POST /books`): a live book with no message of its own for
+ *   `validateQuiet`, or not checked for `validateEvery`, is compared level by level (top
+ *   `validateDepth` levels) with the venue's snapshot; a difference replaces it and is counted
+ *   (`arbees_book_resyncs_total{reason="ValidationMismatch"}`), logged and dead-lettered. A book's
+ *   freshness is its own last message or agreeing validation, not the socket's last frame.
  * - A shard whose last asset leaves is closed.
+ * - `market_resolved` messages (sent with `custom_feature_enabled`) are published on `resolved`:
+ *   the venue's own result, which settlement applies; the last 64 are replayed to a subscriber
+ *   that comes late.
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Exit, Layer, Scope } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Metric, PubSub, Scope, Stream } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { tokenTop, walkToken } from "../../domain/book/TokenBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
-import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
+import { bookValidationsTotal, makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
 import type { ClobBook } from "./ClobSchemas.ts"
 import { PolymarketBookStream } from "./PolymarketBookStream.ts"
 import { PolymarketClient } from "./PolymarketClient.ts"
-import type { PolyBook } from "./PolymarketWsSchemas.ts"
+import type { PolyBook, PolyMarketResolved } from "./PolymarketWsSchemas.ts"
 import { nowMillis } from "../Time.ts"
 import { unblank } from "../marketdata/Wire.ts"
 
@@ -37,6 +45,12 @@ export interface PolymarketFeedConfig {
   readonly reconnectInitial: Duration.Duration
   readonly reconnectMax: Duration.Duration
   readonly snapshotTimeout: Duration.Duration
+  /** A live book with no message of its own this long is checked against REST (default 10 s) */
+  readonly validateQuiet?: Duration.Duration | undefined
+  /** A live book not checked against REST this long is checked (default 60 s) */
+  readonly validateEvery?: Duration.Duration | undefined
+  /** Levels per side compared (default 10) */
+  readonly validateDepth?: number | undefined
 }
 
 interface Shard {
@@ -57,7 +71,10 @@ export const polyBookFromRest = (book: ClobBook): PolyBook => ({
 })
 
 /** @category services */
-export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()("arbees/services/polymarket/PolymarketFeed") {
+export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed & {
+  /** `market_resolved` messages of the subscribed assets' markets, as they arrive */
+  readonly resolved: Stream.Stream<PolyMarketResolved>
+}>()("arbees/services/polymarket/PolymarketFeed") {
   /** A feed with explicit settings, running in the current scope. */
   static readonly make = (config: PolymarketFeedConfig) =>
     Effect.gen(function*() {
@@ -66,9 +83,15 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
       const makeWs = yield* Socket.WebSocketConstructor
       const parent = yield* Effect.scope
       const listeners = makeListeners()
+      // The last results are replayed to a late subscriber (settling twice changes nothing)
+      const resolved = yield* PubSub.unbounded<PolyMarketResolved>({ replay: 64 })
       const problems: Array<StreamProblem> = []
       const record = recordProblems(deadLetters, "polymarket", "polymarket.ws", problems)
       const timeout = Duration.toMillis(config.snapshotTimeout)
+      const quiet = Duration.toMillis(config.validateQuiet ?? Duration.seconds(10))
+      const every = Duration.toMillis(config.validateEvery ?? Duration.seconds(60))
+      const depth = config.validateDepth ?? 10
+      const validated = (outcome: string, n = 1) => n === 0 ? Effect.void : Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "polymarket", outcome }), n)
       const shards = new Map<number, Shard>()
       const shardOf = new Map<string, Shard>()
       let nextShard = 1
@@ -105,10 +128,49 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
           )
         })
 
+      /** Checks the books the stream says are due against REST; runs detached in the shard's scope. */
+      const validate = (shard: Shard) =>
+        Effect.suspend(() => {
+          const assets = shard.stream.takeValidations()
+          if (assets.length === 0) return Effect.void
+          return client.books(assets).pipe(
+            Effect.flatMap((books) =>
+              Effect.flatMap(nowMillis, (now) => {
+                const got = new Set<string>()
+                let mismatch = 0
+                let agreed = 0
+                for (const book of books) {
+                  got.add(book.asset_id)
+                  const before = shard.stream.books.get(book.asset_id)?.asOf
+                  if (shard.stream.applyValidation(polyBookFromRest(book), now, depth) !== undefined) mismatch++
+                  else if (shard.stream.books.get(book.asset_id)?.asOf !== before) agreed++
+                }
+                for (const a of assets) if (!got.has(a)) shard.stream.validationFailed(a)
+                return Effect.all([validated("agreed", agreed), validated("mismatch", mismatch), validated("inconclusive", got.size - agreed - mismatch), validated("failed", assets.length - got.size)], { discard: true })
+              })
+            ),
+            Effect.catch((error) =>
+              Effect.andThen(
+                Effect.sync(() => {
+                  for (const a of assets) shard.stream.validationFailed(a)
+                }),
+                Effect.andThen(validated("failed", assets.length), Effect.logWarning("REST validation failed").pipe(Effect.annotateLogs({ assets: assets.length, reason: error.reason._tag })))
+              )
+            ),
+            Effect.andThen(record),
+            Effect.forkIn(shard.scope),
+            Effect.asVoid
+          )
+        })
+
       const openShard = Effect.gen(function*() {
         const id = nextShard++
         const scope = yield* Scope.fork(parent, "sequential")
-        const stream = new PolymarketBookStream({ onBook: (book) => listeners.notify(book.assetId), onProblem: (p) => void problems.push(p) })
+        const stream = new PolymarketBookStream({
+          onBook: (book) => listeners.notify(book.assetId),
+          onProblem: (p) => void problems.push(p),
+          onResolved: (message) => void PubSub.publishUnsafe(resolved, message)
+        })
         let shard: Shard | undefined
         const after = () => (shard === undefined ? record : Effect.andThen(resync(shard), record))
         const connection = yield* runFeedConnection(
@@ -127,7 +189,14 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
             onClose: () => stream.disconnected(),
             drain: () => stream.takeOutbox(),
             canHeartbeat: () => stream.hasSubscribed(),
-            tick: (now) => Effect.andThen(Effect.sync(() => stream.overdue(now, timeout)), after()),
+            tick: (now) =>
+              Effect.andThen(
+                Effect.sync(() => {
+                  stream.overdue(now, timeout)
+                  stream.validationsDue(now, quiet, every)
+                }),
+                shard === undefined ? after() : Effect.andThen(after(), validate(shard))
+              ),
             afterBatch: () => after()
           }
         ).pipe(Scope.provide(scope), Effect.provideService(Socket.WebSocketConstructor, makeWs))
@@ -169,7 +238,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
         }
       })
 
-      const feed: VenueFeed = {
+      const feed: VenueFeed & { readonly resolved: Stream.Stream<PolyMarketResolved> } = {
         platform: "polymarket",
         add,
         remove,
@@ -181,7 +250,8 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
           const status = shard.connection.status()
           out.live = book.status === "live" && status.connected
           out.epoch = book.epoch
-          out.asOf = out.live ? Math.max(book.asOf, status.lastSeen) : book.asOf
+          // No sequence numbers: only a message about this asset (or an agreeing validation) vouches for it
+          out.asOf = book.asOf
           return true
         },
         walk: (key, outcome, side, maxLevels, f) => {
@@ -191,7 +261,8 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
           walkToken(book, side, maxLevels, f)
         },
         onChange: listeners.register,
-        health: () => [...shards.values()].map((s) => s.connection.status())
+        health: () => [...shards.values()].map((s) => s.connection.status()),
+        resolved: Stream.fromPubSub(resolved)
       }
       return feed
     })
@@ -209,7 +280,10 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed>()
         checkEvery: config.marketdata.watchdogInterval,
         reconnectInitial: config.marketdata.reconnectInitial,
         reconnectMax: config.marketdata.reconnectMax,
-        snapshotTimeout: config.marketdata.snapshotTimeout
+        snapshotTimeout: config.marketdata.snapshotTimeout,
+        validateQuiet: config.marketdata.validateQuiet,
+        validateEvery: config.marketdata.validateEvery,
+        validateDepth: config.marketdata.validateDepth
       })
     })
   )

@@ -243,6 +243,8 @@ export const PolyBestBidAsk = Schema.Struct({
   timestamp: Timestamp
 })
 
+export type PolyBestBidAsk = typeof PolyBestBidAsk.Type
+
 /** `new_market` (custom feature). @category schemas */
 export const PolyNewMarket = Schema.Struct({
   event_type: Schema.Literal("new_market"),

@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as fc from "fast-check"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
 import { decide, reasonCodes, type RequestLeg, type RiskLimits, type RiskRequest, type RiskState } from "../../../src/domain/risk/Rules.ts"
@@ -185,5 +186,86 @@ describe("the market, game and sport caps bound the size, not only trip", () => 
     // Both legs count against the game's contracts: 40 left / 2 legs
     assert.strictEqual(code(arb, { gameContracts: Money.qtyOf("560") }), "approved 20")
     assert.strictEqual(code(arb, { sportContracts: Money.qtyOf("770") }), "approved 15")
+  })
+})
+
+describe("the risk rules, for random accounts and books", () => {
+  const $n = (d: number) => d * Money.ONE
+  const state = fc.record({
+    available: fc.integer({ min: -5, max: 1_200 }),
+    equity: fc.integer({ min: 1, max: 1_500 }),
+    game: fc.integer({ min: 0, max: 52 }),
+    sportExtra: fc.integer({ min: 0, max: 160 }),
+    totalExtra: fc.integer({ min: 0, max: 320 }),
+    homeMarket: fc.integer({ min: 0, max: 45 }),
+    homeOutcome: fc.integer({ min: 0, max: 52 }),
+    homeContracts: fc.integer({ min: 0, max: 520 }),
+    gameContracts: fc.integer({ min: 0, max: 620 }),
+    sportContracts: fc.integer({ min: 0, max: 820 }),
+    totalContracts: fc.integer({ min: 0, max: 1_020 })
+  }).map((r): RiskState => ({
+    ...flat,
+    available: $n(r.available) as Money.Micros,
+    equity: $n(r.equity) as Money.Micros,
+    peak: $n(r.equity) as Money.Micros,
+    gameExposure: $n(Math.max(r.game, r.homeMarket)) as Money.Micros,
+    sportExposure: $n(Math.max(r.game, r.homeMarket) + r.sportExtra) as Money.Micros,
+    totalExposure: $n(Math.max(r.game, r.homeMarket) + r.sportExtra + r.totalExtra) as Money.Micros,
+    marketExposure: new Map([["kalshi|KXNBAGAME-X-IND", $n(r.homeMarket)]]),
+    outcomeExposure: new Map([["kalshi|KXNBAGAME-X-IND|yes", $n(Math.min(r.homeOutcome, r.homeMarket))]]),
+    marketContracts: new Map([["kalshi|KXNBAGAME-X-IND", $n(r.homeContracts)]]),
+    gameContracts: $n(Math.max(r.gameContracts, r.homeContracts)),
+    sportContracts: $n(Math.max(r.sportContracts, r.gameContracts, r.homeContracts)),
+    totalContracts: $n(Math.max(r.totalContracts, r.sportContracts, r.gameContracts, r.homeContracts)),
+    heldInGame: r.homeOutcome > 0 ? [{ key: "kalshi|KXNBAGAME-X-IND|yes", meaning: "home_win" }] : []
+  }))
+  const ask = fc.tuple(fc.integer({ min: 5, max: 95 }), fc.integer({ min: 1, max: 400 }))
+  const request = fc.oneof(
+    fc.tuple(ask, fc.double({ min: 0.3, max: 1, noNaN: true })).map(([[p, n], prob]): RiskRequest => ({
+      ...edge,
+      legs: [leg({ asks: [{ price: (p * Money.CENT) as Money.Price, size: Money.qtyOf(String(n)) }], limit: Money.priceOf("0.95") })],
+      threshold: { _tag: "edge", probability: prob, minEdge: Money.bpsOf("0.02"), kelly: true }
+    })),
+    fc.tuple(ask, ask).map(([[a, n], [b, m]]): RiskRequest => ({
+      ...arb,
+      legs: [
+        { ...arb.legs[0]!, asks: [{ price: (a * Money.CENT) as Money.Price, size: Money.qtyOf(String(n)) }], limit: Money.priceOf("0.95") },
+        { ...arb.legs[1]!, asks: [{ price: (b * Money.CENT) as Money.Price, size: Money.qtyOf(String(m)) }], limit: Money.priceOf("0.95") }
+      ]
+    }))
+  )
+
+  it("an approval never takes the account past the balance or any cap: game, sport, total, market, position, contracts", () => {
+    let approved = 0
+    fc.assert(
+      fc.property(request, state, (r, st) => {
+        const d = decide(r, st, limits, NOW)
+        if (d._tag === "Denied") return true
+        approved++
+        const q = d.sizing.quantity
+        const cost = Money.sum(d.sizing.legs.map((l) => l.amount))
+        assert.isAtMost(cost, st.available, "balance − reserved")
+        assert.isAtMost(st.gameExposure + cost, limits.maxGameExposure, "game")
+        assert.isAtMost(st.sportExposure + cost, limits.maxSportExposure, "sport")
+        assert.isAtMost(st.totalExposure + cost, limits.maxTotalExposure, "total")
+        assert.isAtMost(st.gameContracts + q * r.legs.length, limits.maxContractsPerGame, "game contracts")
+        assert.isAtMost(st.sportContracts + q * r.legs.length, limits.maxContractsPerSport, "sport contracts")
+        assert.isAtMost(st.totalContracts + q * r.legs.length, limits.maxContractsTotal, "total contracts")
+        const positionCap = Money.applyBps(st.equity, limits.maxPositionFraction, "floor")
+        r.legs.forEach((l, i) => {
+          const amount = d.sizing.legs[i]!.amount
+          const market = `${l.outcome.platform}|${l.outcome.marketId}`
+          assert.isAtMost((st.marketExposure.get(market) ?? 0) + amount, limits.maxMarketExposure, "market")
+          assert.isAtMost((st.marketContracts.get(market) ?? 0) + q, limits.maxContractsPerMarket, "market contracts")
+          assert.isAtMost((st.outcomeExposure.get(`${market}|${l.outcome.outcomeId}`) ?? 0) + amount, positionCap, "position")
+          assert.isAtMost(amount, limits.maxOrderNotional, "order notional")
+        })
+        assert.isAtMost(q, limits.maxOrderContracts, "order contracts")
+        return true
+      }),
+      { numRuns: 5_000 }
+    )
+    // The property is about approvals: enough of them must happen for it to mean something
+    assert.isAbove(approved, 150)
   })
 })

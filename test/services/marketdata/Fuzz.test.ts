@@ -20,6 +20,7 @@ import type { GameState } from "../../../src/schema/GameState.ts"
 import { PlausibilityGate } from "../../../src/services/espn/PlausibilityGate.ts"
 import { decodeScoreboard } from "../../../src/services/espn/Scoreboard.ts"
 import { decodeSummary } from "../../../src/services/espn/Summary.ts"
+import { seededRandom } from "../../support/Seeded.ts"
 
 const PER_FAMILY = 10_000
 /** Under 30 s for all seven families on an idle 2-core machine; the bound leaves room for a busy one */
@@ -28,14 +29,7 @@ const raw = (name: string) => readFileSync(`/work/shared/fixtures/${name}`, "utf
 const json = (name: string): any => JSON.parse(raw(name))
 const lines = (name: string): Array<any> => raw(name).trim().split("\n").map((l) => JSON.parse(l))
 
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-const rng = (seed: number) => () => {
-  seed |= 0
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+const rng = seededRandom
 
 const nested = (v: unknown, depth: number): unknown => (depth === 0 ? v : [nested(v, depth - 1)])
 const replacements: ReadonlyArray<(v: unknown) => unknown> = [

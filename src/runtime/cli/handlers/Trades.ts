@@ -7,6 +7,7 @@
  */
 import { Console, Effect } from "effect"
 import { SqlClient } from "effect/sql"
+import * as Arbitrage from "../../../actors/Arbitrage.ts"
 import * as Bankroll from "../../../actors/Bankroll.ts"
 import * as Trades from "../../../actors/Trades.ts"
 import { formatScaled } from "../../../schema/Money.ts"
@@ -92,6 +93,18 @@ export const showPositions = (input: { readonly json: boolean }) =>
       ["settled at", (r) => money(r["settlement_price_micros"])],
       ["realised", (r) => money(r["realized_pnl_micros"])],
       ["why", (r) => String(r["settlement_reason"] ?? r["exit_reason"] ?? "")]
+    ])
+    const arbitrages = yield* Arbitrage.listArbitrages
+    yield* print(input.json, "arbitrages", arbitrages, [
+      ["opened", (r) => time(r["created_ms"])],
+      ["arbitrage", (r) => String(r["arb_id"])],
+      ["legs", (r) => `${String(r["leg_a"])} + ${String(r["leg_b"])}`],
+      ["qty", (r) => qty(r["quantity"])],
+      ["state", (r) => String(r["state"])],
+      ["matched", (r) => qty(r["matched_quantity"])],
+      ["locked in", (r) => money(r["locked_profit_micros"])],
+      ["orders", (r) => String(r["attempts"])],
+      ["why", (r) => String(r["reason"] ?? "")]
     ])
     const postings = yield* Bankroll.recentPostings(config.bankroll.account, 10_000)
     yield* print(input.json, "ledger", postings as unknown as ReadonlyArray<Row>, [

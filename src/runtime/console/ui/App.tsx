@@ -339,7 +339,7 @@ interface TradingView {
   at: number
 }
 
-/** The trading state and the halt / reduce / resume buttons; actions carry the admin token. */
+/** The trading state and the halt / reduce / resume buttons; actions ride on the login's session cookie. */
 const TradingControl = () => {
   const { data } = useLive(() => getJson<TradingView>("/api/trading"), [])
   const [shown, setShown] = useState<TradingView | undefined>(undefined)
@@ -348,18 +348,20 @@ const TradingControl = () => {
   const act = async (action: "halt" | "reduce" | "resume") => {
     const reason = window.prompt(`Reason to ${action} trading:`)
     if (reason === null || reason.trim() === "") return
-    const token = sessionStorage.getItem("arbees.token") ?? window.prompt("Admin token (admin.token), if one is configured:") ?? ""
+    // The token never reaches the page's script: the login sets an HttpOnly cookie the browser sends
     const response = await fetch(`/api/trading/${action}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(token === "" ? {} : { authorization: `Bearer ${token}` }) },
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ reason: reason.trim(), by: "dashboard" })
     })
     if (response.ok) {
-      if (token !== "") sessionStorage.setItem("arbees.token", token)
       setShown((await response.json()) as TradingView)
       setProblem(undefined)
+    } else if (response.status === 401) {
+      setProblem(`${action} needs the admin token: log in, then try again`)
+      window.location.href = "/login"
     } else {
-      if (response.status === 401 || response.status === 403) sessionStorage.removeItem("arbees.token")
       setProblem(`${action} refused: HTTP ${response.status} ${await response.text()}`)
     }
   }

@@ -1,0 +1,227 @@
+/**
+ * A whole simulated game, end to end, on the real runtime under the test clock: the simulated
+ * ESPN (`SimulatedEspn`) plays Pelicans at Pacers; the real matching finds its Polymarket market on
+ * a fake Polymarket (Gamma listings, CLOB REST, the market WebSocket) and the orchestrator tracks
+ * it; the win-probability model trades on the fake's books through the paper venue and the risk
+ * singleton; the upkeep singleton takes profit on the first position; the second is held to the
+ * end and settled from the venue's own `market_resolved`; then the game's actor is released.
+ *
+ * Every order, fill, position and ledger posting is then read back through `arbees orders --json`
+ * and `arbees positions --json`, and the P&L is checked against a hand calculation from the fills
+ * (the Polymarket fee formula per fill), with balance = Σ ledger.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as NodeWS from "@effect/platform-node/NodeWS"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { HttpClient } from "effect/http"
+import { SqlClient } from "effect/sql"
+import { TestClock } from "effect/testing"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import * as BankrollActor from "../../src/actors/Bankroll.ts"
+import { externalSystemsWith, runtimeWith } from "../../src/runtime/App.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
+import { Database } from "../../src/services/database/Database.ts"
+import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import { cleanEnv, run as runCli } from "../support/Cli.ts"
+import { FakeKalshi } from "../support/FakeKalshi.ts"
+import { FakePolymarket } from "../support/FakePolymarket.ts"
+import { acquireFake } from "../support/FakeVenue.ts"
+import { fixturesDir } from "../support/MatchingFixtures.ts"
+import { migratedDatabase } from "../support/Runtime.ts"
+import * as SimulatedEspn from "../support/SimulatedEspn.ts"
+
+const START = Date.UTC(2024, 11, 15, 22, 0)
+const GAME = { league: "nba", fixture: "espn-nba-scoreboard-20241215-final.json", eventId: "401736810", start: START, minutes: 20, final: { home: 110, away: 104 } } as const
+// The Pelicans-Pacers moneyline on Polymarket (the recorded Gamma listing): [Pelicans, Pacers]
+const CONDITION = "0xcf6be765625b6ae1ee690d11273afc7a2988b4460c2c84df7c82a453a509d33c"
+const PELICANS = "63229570639911858018223109852723198250900432808293121470619445849805317688133"
+const PACERS = "94748409737758841402778104445906624954970759294701691257713920452314624939378"
+
+/** The realism settings of this run (`paper.*`), reported with its P&L. */
+const PAPER = { "paper.latency": "500ms", "paper.jitter": "100ms", "paper.takeShare": "0.85", "paper.seed": "42" }
+
+let fake: FakePolymarket | undefined
+
+/** ESPN answered by the simulation (in process); the venues over the machine's network. */
+const transport = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.gen(function*() {
+    const real = yield* HttpClient.HttpClient
+    const espn = yield* Effect.provide(HttpClient.HttpClient, SimulatedEspn.layer([GAME]))
+    return HttpClient.make((request, url) => (url.hostname === "espn.simulated" ? espn.execute(request) : real.execute(request)))
+  })
+).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.merge(NodeWS.layerWebSocketConstructor))
+
+const runtime = Layer.unwrap(
+  Effect.gen(function*() {
+    const polymarket = yield* acquireFake(() => new FakePolymarket())
+    polymarket.gammaEvents.push(...(JSON.parse(readFileSync(join(fixturesDir, "gamma-events.json"), "utf8")) as Array<Record<string, unknown>>))
+    const kalshi = yield* acquireFake(() => new FakeKalshi())
+    fake = polymarket
+    const config = AppConfig.layerTest({
+      ...PAPER,
+      "polymarket.wsUrl": polymarket.wsUrl(),
+      "polymarket.clobUrl": polymarket.httpUrl(),
+      "polymarket.gammaUrl": polymarket.gammaUrl(),
+      "polymarket.timeout": "60s",
+      "polymarket.retries": "0",
+      "kalshi.restUrl": kalshi.httpUrl("/trade-api/v2"),
+      "kalshi.wsUrl": kalshi.wsUrl(),
+      "kalshi.timeout": "60s",
+      "kalshi.retries": "0",
+      "discovery.leagues": "nba",
+      "discovery.interval": "30s",
+      "discovery.activateBefore": "15m",
+      "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
+      "espn.pollLive": "5s",
+      "espn.pollPregame": "1m",
+      "strategies.enabled": "model_edge",
+      "signals.requirePrior": "false",
+      "staleness.socketSilence": "10m",
+      "staleness.book": "5m"
+    }).pipe(Layer.orDie)
+    return runtimeWith(externalSystemsWith(transport)).pipe(
+      Layer.provideMerge(migratedDatabase("postgres")),
+      Layer.provideMerge(Diagnostics.layer),
+      Layer.provideMerge(config),
+      Layer.provideMerge(NodeServices.layer)
+    )
+  })
+)
+
+/**
+ * Moves the simulated clock in 1-second steps, giving real I/O (sockets, HTTP, the database and the
+ * cluster's storage round trips) 15 ms of real time per simulated second: every internal timeout
+ * (10 simulated seconds) then leaves a real round trip 150 ms, enough on a loaded machine. (A
+ * 10-second step would fire every timeout in flight at once.)
+ */
+const advance = (seconds: number) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < seconds; i++) {
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.withLive(Effect.sleep("15 millis"))
+    }
+  })
+
+/** Advances until `check` holds (at most `seconds` simulated seconds). */
+const advanceUntil = <A, E, R>(what: string, seconds: number, check: Effect.Effect<A, E, R>, holds: (a: A) => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < seconds; i += 5) {
+      const value = yield* check
+      if (holds(value)) return value
+      yield* advance(5)
+    }
+    const sql = yield* SqlClient.SqlClient
+    const state = {
+      game: (yield* Diagnostics).get(`game:${GAME.eventId}`),
+      mappings: yield* sql`SELECT platform, market_id, outcome_id, meaning FROM market_mappings`,
+      signals: yield* sql`SELECT kind, status, reason_code, denial_reason FROM signals`,
+      orders: yield* sql`SELECT client_order_id, status, last_error, limit_price_micros::text, quantity::text, filled_quantity::text FROM orders`,
+      games: yield* sql`SELECT game_id, status FROM games`
+    }
+    return yield* Effect.die(new Error(`simulated ${seconds} s without ${what}; last: ${JSON.stringify(yield* check)}; ${JSON.stringify(state)}`))
+  })
+
+describe("a whole simulated game", () => {
+  it.effect(
+    "the model trades, the upkeep takes profit, the rest settles from the venue's result, and the CLI lists it all",
+    () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(START - 16 * 60_000)
+        yield* Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          const diagnostics = yield* Diagnostics
+          const polymarket = fake!
+          // Before the game: the Pacers trade at 0.30/0.32, the Pelicans at 0.68/0.70
+          polymarket.setBook(PACERS, CONDITION, [["0.30", "200"]], [["0.32", "200"]])
+          polymarket.setBook(PELICANS, CONDITION, [["0.68", "200"]], [["0.70", "200"]])
+          polymarket.listClobMarket(CONDITION, [{ tokenId: PELICANS, outcome: "Pelicans" }, { tokenId: PACERS, outcome: "Pacers" }])
+
+          // The orchestrator activates the game 15 minutes before its start and tracks the matched market
+          yield* advanceUntil("the game actor", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "running")
+          // Tip-off: the model makes the home side a coin flip or better; the Pacers at 0.32 are an edge
+          const entry = yield* advanceUntil("the first entry's fill", 20 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n > 0)
+          assert.strictEqual(entry[0]!.n, 1)
+
+          // The Pacers' price rises by more than the take-profit (0.03 in the position's own price): the upkeep exits
+          polymarket.setBook(PACERS, CONDITION, [["0.38", "300"]], [["0.40", "10"]])
+          polymarket.setBook(PELICANS, CONDITION, [["0.60", "10"]], [["0.62", "300"]])
+          yield* advanceUntil("the take-profit exit", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'closed' AND exit_reason = 'take_profit'`, (r) => r[0]!.n === 1)
+
+          // After the win cooldown, the Pacers are cheap again: a second entry, held to the end
+          polymarket.setBook(PACERS, CONDITION, [["0.33", "200"]], [["0.35", "200"]])
+          polymarket.setBook(PELICANS, CONDITION, [["0.65", "200"]], [["0.67", "200"]])
+          yield* advanceUntil("the second entry", 10 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n === 1)
+          // Late in the game the Pacers lead: their price is above the hold-to-settle mark (0.85)
+          polymarket.setBook(PACERS, CONDITION, [["0.90", "200"]], [["0.92", "200"]])
+          polymarket.setBook(PELICANS, CONDITION, [["0.08", "200"]], [["0.10", "200"]])
+
+          // The final whistle (ESPN): a provisional mark only; the position stays open until the venue resolves
+          yield* advanceUntil("ESPN's final", 60 * 60, sql<{ status: string }>`SELECT status FROM games WHERE game_id = ${GAME.eventId}`, (r) => r[0]?.status === "final")
+          yield* advance(60)
+          const [stillOpen] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`
+          assert.strictEqual(stillOpen!.n, 1)
+          assert.strictEqual(diagnostics.get(`game:${GAME.eventId}`)?.status, "running", "not released while it holds a position")
+
+          // Polymarket resolves the market for the Pacers on the market channel
+          polymarket.resolve(CONDITION, { winner: PACERS }, true)
+          yield* advanceUntil("the settlement", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'settled'`, (r) => r[0]!.n === 1)
+          // Holding nothing, the finished game's actor is released
+          yield* advanceUntil("the release", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "passivated")
+
+          // Every order, fill, position and posting, through the CLI
+          const env = cleanEnv({ DATABASE_URL: (yield* Database).target })
+          const orders = yield* Effect.promise(() => runCli(["orders", "--json"], { env }))
+          assert.strictEqual(orders.code, 0, orders.stderr)
+          const positions = yield* Effect.promise(() => runCli(["positions", "--json"], { env }))
+          assert.strictEqual(positions.code, 0, positions.stderr)
+          const lines = [...orders.stdout.trim().split("\n"), ...positions.stdout.trim().split("\n")].map((l) => JSON.parse(l) as Record<string, any>)
+          const listed = (list: string) => lines.filter((l) => l["list"] === list)
+          const orderRows = listed("orders")
+          const fillRows = listed("fills")
+          const positionRows = listed("positions")
+          const ledgerRows = listed("ledger")
+          const [dbOrders] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM orders`
+          const [dbFills] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM fills`
+          assert.strictEqual(orderRows.length, dbOrders!.n)
+          assert.strictEqual(fillRows.length, dbFills!.n)
+          assert.deepStrictEqual(positionRows.map((p) => [p["status"], p["exit_reason"] ?? p["settlement_reason"]]), [["closed", "take_profit"], ["settled", "polymarket:Winner"]])
+          assert.includeMembers(orderRows.map((o) => o["purpose"]), ["entry", "exit"])
+
+          // The hand calculation from the fills: a buy costs ⌈p × q⌉, a sale brings ⌊p × q⌋, the
+          // fee is ⌊q × rate × p × (1 − p)⌋ to $0.00001; the held position pays $1 × its quantity
+          const micros = (p: number, q: number, round: (x: number) => number) => round((p * q) / 1_000_000)
+          let cash = 0
+          for (const f of fillRows) {
+            const p = Number(f["price_micros"])
+            const q = Number(f["quantity"])
+            cash += f["action"] === "buy" ? -micros(p, q, Math.ceil) : micros(p, q, Math.floor)
+            cash -= Number(f["fee_micros"])
+          }
+          const settledQty = Number(positionRows[1]!["entry_quantity"])
+          cash += settledQty // $1 per contract, in micro-dollars per micro-contract
+          const pnl = positionRows.reduce((n, p) => n + Number(p["realized_pnl_micros"]), 0)
+          assert.strictEqual(pnl, cash, "the positions' realised P&L is the cash they moved")
+          const bankroll = listed("bankroll")[0]!
+          assert.strictEqual(bankroll["balanced"], true)
+          const available = ledgerRows.filter((l) => l["bucket"] === "available").reduce((n, l) => n + Number(l["amount"]), 0)
+          const books = yield* BankrollActor.readBalance("paper")
+          assert.strictEqual(available, books.balance, "balance = Σ ledger")
+          const initial = 1_000_000_000
+          assert.strictEqual(books.balance + books.piggybank - initial, pnl, "the bankroll moved by exactly the P&L")
+          // The reported run: its P&L and the realism settings behind it
+          const realism = fillRows[0]!["realism"]
+          yield* Effect.logInfo("whole-game simulation").pipe(Effect.annotateLogs({ pnlMicros: pnl, fills: fillRows.length, orders: orderRows.length, realism: JSON.stringify(realism), settings: JSON.stringify(PAPER) }))
+          console.log(`WHOLE-GAME P&L ${pnl / 1_000_000} USD over ${orderRows.length} orders / ${fillRows.length} fills; realism ${JSON.stringify(realism)}`)
+          for (const f of fillRows) console.log(`WHOLE-GAME fill ${f["client_order_id"]} ${f["action"]} ${Number(f["quantity"]) / 1e6} @ ${Number(f["price_micros"]) / 1e6} fee ${Number(f["fee_micros"]) / 1e6}`)
+          for (const p of positionRows) console.log(`WHOLE-GAME position ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
+          assert.strictEqual(realism.latencyMillis, 500)
+          assert.strictEqual(realism.seed, 42)
+        }).pipe(Effect.provide(runtime))
+      }),
+    { timeout: 300_000 }
+  )
+})

@@ -1,0 +1,8 @@
+/** mulberry32: a small seeded generator of numbers in [0, 1), so a failing run replays exactly. */
+export const seededRandom = (seed: number) => () => {
+  seed |= 0
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
