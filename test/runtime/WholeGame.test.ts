@@ -162,8 +162,10 @@ describe("a whole simulated game", () => {
           // The final whistle (ESPN): a provisional mark only; the position stays open until the venue resolves
           yield* advanceUntil("ESPN's final", 60 * 60, sql<{ status: string }>`SELECT status FROM games WHERE game_id = ${GAME.eventId}`, (r) => r[0]?.status === "final")
           yield* advance(60)
-          const [stillOpen] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`
+          // The venue has not resolved yet: still open, marked provisionally at ESPN's result (the Pacers won: $1)
+          const [stillOpen] = yield* sql<{ n: number; mark: string }>`SELECT count(*)::int AS n, max(mark_price_micros)::text AS mark FROM positions WHERE status = 'open'`
           assert.strictEqual(stillOpen!.n, 1)
+          assert.strictEqual(Number(stillOpen!.mark), 1_000_000)
           assert.strictEqual(diagnostics.get(`game:${GAME.eventId}`)?.status, "running", "not released while it holds a position")
 
           // Polymarket resolves the market for the Pacers on the market channel
