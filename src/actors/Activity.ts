@@ -3,6 +3,7 @@
  * (read from the bus, so a line means the event was recorded), and the trading figures on
  * `/metrics`: orders and fills by venue and status, and the account's balance, reserved, equity,
  * open exposure and today's realised P&L (read from the database every {@link GAUGE_INTERVAL}).
+ * A change of the global trading state, whoever made it, becomes one alert (so one notification).
  *
  * Game tracking, market matching, books going live, model moves and signal decisions are told by
  * the orchestrator and the game actors themselves, where they happen. One consumer group,
@@ -14,9 +15,11 @@ import { Duration, Effect, Layer, Metric } from "effect"
 import { SqlClient } from "effect/sql"
 import { describeFill, describeOrder, describePosition } from "../domain/activity/Describe.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
-import { EventBus } from "../services/bus/EventBus.ts"
+import { EventBus, eventId } from "../services/bus/EventBus.ts"
+import { Outbox } from "../services/bus/Outbox.ts"
 import { nowMillis } from "../services/Time.ts"
-import { FillRecorded, OrderRecorded, PositionChanged } from "./Events.ts"
+import { Alert, FillRecorded, OrderRecorded, PositionChanged } from "./Events.ts"
+import { readTradingState } from "./Risk.ts"
 
 /** The consumer group of the activity log. @category constants */
 export const GROUP = "activity"
@@ -37,12 +40,21 @@ export const accountGauge = Metric.gauge("arbees_account_dollars", {
   description: "The bankroll account in dollars, by figure: balance, reserved, available, piggybank, equity (realised), exposure (open positions at cost), realized_today"
 })
 
+/** How often the trading state is looked at for changes. @category constants */
+export const TRADING_STATE_INTERVAL = Duration.seconds(2)
+
+const TRADING_STATES = ["ACTIVE", "REDUCING", "HALTED"] as const
+
+/** @category metrics */
+export const tradingStateGauge = Metric.gauge("arbees_trading_state", { description: "The global trading state: 0 ACTIVE, 1 REDUCING, 2 HALTED" })
+
 const dollars = (micros: unknown) => Number(micros ?? 0) / 1_000_000
 
 /** @category layers */
 export const layer = Layer.effectDiscard(
   Effect.gen(function*() {
     const bus = yield* EventBus
+    const outbox = yield* Outbox
     const sql = yield* SqlClient.SqlClient
     const { config } = yield* AppConfig
     const account = config.bankroll.account
@@ -97,6 +109,28 @@ export const layer = Layer.effectDiscard(
       yield* set("equity", dollars(row["equity_micros"]))
       yield* set("realized_today", dollars(row["realized_today"]))
     })
+    // The trading state, whoever set it (the API, `arbees trading` from another process, the kill
+    // switch): every change becomes one alert (and so one notification) and a gauge
+    let seenAt: number | undefined
+    const tradingState = Effect.gen(function*() {
+      const trading = yield* readTradingState()
+      yield* Metric.update(tradingStateGauge, TRADING_STATES.indexOf(trading.state))
+      if (seenAt === undefined || trading.at === seenAt) {
+        seenAt = trading.at
+        return
+      }
+      seenAt = trading.at
+      const message = `trading ${trading.state} (set by ${trading.changedBy}: ${trading.reason})`
+      yield* Effect.logWarning(message)
+      // One alert per change whichever runner sees it first: the event id is the change's time
+      yield* outbox.append(Alert, { id: eventId("trading", trading.at), key: "trading", payload: { source: "trading", message, at: trading.at } })
+    })
+    yield* tradingState.pipe(
+      Effect.catchCause((cause) => Effect.logDebug("trading state not read", cause)),
+      Effect.andThen(Effect.sleep(TRADING_STATE_INTERVAL)),
+      Effect.forever,
+      Effect.forkScoped
+    )
     yield* gauges.pipe(
       Effect.catchCause((cause) => Effect.logDebug("account gauges not read", cause)),
       Effect.andThen(Effect.sleep(GAUGE_INTERVAL)),

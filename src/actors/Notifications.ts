@@ -21,7 +21,7 @@ export const GROUP = "notifications"
 
 /** How an alert reads, and what kind it is. @category formatting */
 export const describeAlert = (alert: typeof Alert.codec.Type): { readonly kind: Kind; readonly text: string } => ({
-  kind: /halt/i.test(alert.message) ? "halt" : "error",
+  kind: alert.source === "trading" || /halt/i.test(alert.message) ? "halt" : "error",
   text: `${alert.source}${alert.gameId === undefined ? "" : ` (game ${alert.gameId})`}: ${alert.message}`
 })
 

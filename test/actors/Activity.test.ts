@@ -10,7 +10,9 @@ import { SqlClient } from "effect/sql"
 import * as Activity from "../../src/actors/Activity.ts"
 import { openAccount } from "../../src/actors/Bankroll.ts"
 import { FillRecorded, OrderRecorded, PositionChanged } from "../../src/actors/Events.ts"
+import { setTradingState } from "../../src/actors/Risk.ts"
 import { EventBus, eventId } from "../../src/services/bus/EventBus.ts"
+import { Outbox } from "../../src/services/bus/Outbox.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { DeadLetters } from "../../src/services/DeadLetters.ts"
 import { migrate } from "../../src/services/database/Migrations.ts"
@@ -79,11 +81,25 @@ describe("activity log", () => {
 
         assert.strictEqual((yield* count(Activity.ordersTotal, { venue: "kalshi", status: "filled", paper: "true" })) - ordersBefore, 1)
         assert.isAtLeast(yield* count(Activity.fillsTotal, { venue: "kalshi", side: "buy", liquidity: "taker" }), 1)
-        assert.strictEqual(yield* gauge("balance"), 1000)
+        yield* eventually("the account gauges", gauge("balance"), (v) => v === 1000, "10 seconds")
         assert.strictEqual(yield* gauge("available"), 1000)
         assert.strictEqual(yield* gauge("exposure"), 7.32)
         assert.strictEqual(yield* gauge("equity"), 1000)
-      }).pipe(Effect.provide(Activity.layer.pipe(Layer.provideMerge(EventBus.layerMemory), Layer.provideMerge(DeadLetters.layer))))
+
+        // A trading state change made anywhere becomes one alert in the outbox, and the gauge follows
+        yield* setTradingState("HALTED", "drill", "cli:alice")
+        const alerts = yield* eventually(
+          "the trading alert",
+          sql<{ event_id: string; payload: { source: string; message: string } }>`SELECT event_id, payload FROM outbox WHERE topic = 'alerts'`,
+          (rows) => rows.length > 0,
+          "10 seconds"
+        )
+        const payload = typeof alerts[0]!.payload === "string" ? JSON.parse(alerts[0]!.payload) : alerts[0]!.payload
+        assert.deepStrictEqual([payload.source, payload.message], ["trading", "trading HALTED (set by cli:alice: drill)"])
+        assert.strictEqual((yield* Metric.value(Activity.tradingStateGauge)).value, 2)
+        yield* Effect.sleep("2500 millis")
+        assert.strictEqual((yield* sql`SELECT 1 FROM outbox WHERE topic = 'alerts'`).length, 1, "told once")
+      }).pipe(Effect.provide(Activity.layer.pipe(Layer.provideMerge(Outbox.layerNoRelay), Layer.provideMerge(EventBus.layerMemory), Layer.provideMerge(DeadLetters.layer))))
     }).pipe(
       Effect.provide(Capture),
       Effect.provide(AppConfig.layerTest({ "bus.block": "20ms" }).pipe(Layer.orDie)),
