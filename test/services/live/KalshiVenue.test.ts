@@ -1,17 +1,16 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, layer } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, Redacted, Stream } from "effect"
+import { Duration, Effect, Fiber, Layer, Stream } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import type { ClientOrderId, MarketId, OutcomeId } from "../../../src/schema/Ids.ts"
 import type { Price, Qty } from "../../../src/schema/Money.ts"
 import { DeadLetters } from "../../../src/services/DeadLetters.ts"
-import { KalshiRateLimiter } from "../../../src/services/kalshi/KalshiRateLimiter.ts"
-import { makeKalshiVenue } from "../../../src/services/live/KalshiVenue.ts"
 import type { OrderRequest, VenueEvent } from "../../../src/services/venue/Venue.ts"
 import { until } from "../../support/Eventually.ts"
 import { FakeKalshi } from "../../support/FakeKalshi.ts"
 import { acquireFake } from "../../support/FakeVenue.ts"
+import { kalshiOnFake } from "../../support/LiveVenues.ts"
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
 const TICKER = "KXNBAGAME-26OCT21LALGSW-LAL"
@@ -31,19 +30,7 @@ const order = (id: string, overrides: Partial<OrderRequest> = {}): OrderRequest 
 
 const setup = Effect.gen(function*() {
   const fake = yield* acquireFake(() => new FakeKalshi({ publicKey, orders: true }))
-  const { venue, connection } = yield* makeKalshiVenue({
-    restUrl: fake.httpUrl("/trade-api/v2"),
-    wsUrl: fake.wsUrl(),
-    credentials: { keyId: Redacted.make("test-key"), privateKey },
-    timeout: Duration.millis(400),
-    retries: 2,
-    requestCost: 10,
-    rateLimitPause: Duration.millis(20),
-    silence: Duration.seconds(5),
-    reconnectInitial: Duration.millis(50),
-    reconnectMax: Duration.millis(200)
-  }).pipe(Effect.provideServiceEffect(KalshiRateLimiter, KalshiRateLimiter.make({ readTokensPerSecond: 10_000, writeTokensPerSecond: 10_000, burstSeconds: 1 })))
-  yield* until(() => connection.status().connected && fake.subscriptions.size === 2, "the private channels")
+  const { venue } = yield* kalshiOnFake(fake, privateKey)
   return { fake, desk: fake.desk!, venue }
 })
 

@@ -5,12 +5,12 @@ import { Duration, Effect, Fiber, Layer, Redacted, Stream } from "effect"
 import type { ClientOrderId, MarketId, OutcomeId } from "../../../src/schema/Ids.ts"
 import type { Price, Qty } from "../../../src/schema/Money.ts"
 import { DeadLetters } from "../../../src/services/DeadLetters.ts"
-import { makePolymarketVenue } from "../../../src/services/live/PolymarketVenue.ts"
 import { makeSigner, type PolymarketSigner } from "../../../src/services/polymarket/PolymarketSigning.ts"
 import type { OrderRequest, VenueEvent } from "../../../src/services/venue/Venue.ts"
 import { until } from "../../support/Eventually.ts"
 import { CONDITION, FakePolymarketClob, TOKEN_NEG, TOKEN_YES } from "../../support/FakePolymarketClob.ts"
 import { acquireFake } from "../../support/FakeVenue.ts"
+import { polymarketOnFake } from "../../support/LiveVenues.ts"
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 const signer = makeSigner({ privateKey: Redacted.make(KEY) }) as PolymarketSigner
@@ -32,21 +32,7 @@ const setup = (prepare: (fake: FakePolymarketClob) => void = () => {}) =>
   Effect.gen(function*() {
     const fake = yield* acquireFake(() => new FakePolymarketClob())
     prepare(fake)
-    const made = yield* makePolymarketVenue({
-      clobUrl: fake.httpUrl(),
-      userWsUrl: fake.wsUrl(),
-      dataUrl: fake.httpUrl(),
-      signer,
-      // The fake's first signature check warms up ethers; give the POST room on a busy machine
-      timeout: Duration.millis(2_500),
-      retries: 2,
-      writesPerSecond: 100,
-      silence: Duration.seconds(5),
-      reconnectInitial: Duration.millis(50),
-      reconnectMax: Duration.millis(200),
-      pingInterval: Duration.seconds(1)
-    })
-    yield* until(() => made.connection.status().connected && fake.userSockets === 1, "the user channel")
+    const made = yield* polymarketOnFake(fake, signer)
     return { fake, ...made }
   })
 
