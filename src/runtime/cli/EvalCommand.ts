@@ -11,19 +11,19 @@ import { lazy } from "./Lazy.ts"
 export const winprobEvalCommand = Command.make(
   "winprob",
   {
-    summary: Flag.File("summary", { mustExist: true }).pipe(
+    summary: Flag.String("summary").pipe(
       Flag.withDescription("an ESPN game summary (JSON) to replay; repeatable"),
       Flag.atLeast(0)
     ),
-    soccer: Flag.Directory("soccer", { mustExist: true }).pipe(
+    soccer: Flag.String("soccer").pipe(
       Flag.withDescription("directory with intl_results.csv and intl_goalscorers.csv"),
       Flag.optional
     ),
-    spreads: Flag.File("spreads", { mustExist: true }).pipe(
+    spreads: Flag.String("spreads").pipe(
       Flag.withDescription("an NFL (profb) or NCAAB (pntsprd) spread file; repeatable"),
       Flag.atLeast(0)
     ),
-    corpus: Flag.Directory("corpus", { mustExist: true }).pipe(
+    corpus: Flag.String("corpus").pipe(
       Flag.withDescription("a corpus directory built by scripts/winprob-corpus.ts"),
       Flag.optional
     ),
@@ -34,7 +34,7 @@ export const winprobEvalCommand = Command.make(
       Flag.withDefault(false)
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("JSON even on a terminal"), Flag.withDefault(false)),
-    files: Argument.File("file", { mustExist: true }).pipe(
+    files: Argument.String("file").pipe(
       Argument.withDescription("more ESPN summaries, as after --summary"),
       Argument.atLeast(0)
     )

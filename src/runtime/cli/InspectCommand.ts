@@ -9,6 +9,7 @@
 import { Argument, Command, Flag } from "effect/cli"
 import { League } from "../../schema/Sport.ts"
 import { lazy } from "./Lazy.ts"
+import { outputFlags } from "./Output.ts"
 
 /** `--league`: overrides the league read from the payload. @category flags */
 export const leagueFlag = Flag.Literals("league", League.literals).pipe(
@@ -40,14 +41,14 @@ export const espnSummaryCommand = Command.make(
 /** @category commands */
 export const kalshiWsCommand = Command.make(
   "kalshi-ws",
-  { file: Argument.File("FILE", { mustExist: true }).pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Kalshi WebSocket messages")) },
+  { file: Argument.String("FILE").pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Kalshi WebSocket messages")), ...outputFlags },
   (input) => lazy(() => import("./inspect/KalshiWs.ts"), (m) => m.inspectKalshiFile(input))
 ).pipe(Command.withDescription("Replay raw Kalshi WebSocket messages through the order-book code; print each touched market's top of book"))
 
 /** @category commands */
 export const polymarketWsCommand = Command.make(
   "polymarket-ws",
-  { file: Argument.File("FILE", { mustExist: true }).pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Polymarket market-channel messages")) },
+  { file: Argument.String("FILE").pipe(Argument.withDescription("a JSON array or JSON-lines file of raw Polymarket market-channel messages")), ...outputFlags },
   (input) => lazy(() => import("./inspect/PolymarketWs.ts"), (m) => m.inspectPolymarketFile(input))
 ).pipe(Command.withDescription("Replay raw Polymarket market-channel messages through the order-book code; print each touched asset's top of book"))
 

@@ -7,6 +7,7 @@
  */
 import { Command, Flag } from "effect/cli"
 import { lazy } from "./Lazy.ts"
+import { outputFlags } from "./Output.ts"
 
 /** @category commands */
 export const matchCommand = Command.make(
@@ -18,7 +19,8 @@ export const matchCommand = Command.make(
       Flag.withMetavar("FILE"),
       Flag.optional
     ),
-    polymarket: Flag.String("polymarket").pipe(Flag.withDescription("a saved Polymarket Gamma /events response"), Flag.withMetavar("FILE"), Flag.optional)
+    polymarket: Flag.String("polymarket").pipe(Flag.withDescription("a saved Polymarket Gamma /events response"), Flag.withMetavar("FILE"), Flag.optional),
+    ...outputFlags
   },
   (input) => lazy(() => import("./handlers/Match.ts"), (m) => m.match(input))
 ).pipe(Command.withDescription("Match the games of a saved ESPN scoreboard to their Kalshi and Polymarket moneyline markets"))

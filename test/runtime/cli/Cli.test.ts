@@ -156,7 +156,9 @@ describe("arbees diagnostics and telemetry", () => {
         const json = await runCliPromise(["diagnostics"], { ARBEES_DATA_DIR: join(dir, ".arbees") })
         const tree = JSON.parse(json.stdout) as { id: string; children: Array<{ id: string; children: Array<{ id: string }> }> }
         assert.strictEqual(tree.id, "runtime")
-        assert.includeMembers(tree.children[0]!.children.map((c) => c.id), ["orchestrator", "singleton:bankroll:paper"])
+        // The runner's children; the feeds (feed:espn, …) are the runtime's
+        assert.includeMembers(tree.children.find((c) => c.id === "runner")!.children.map((c) => c.id), ["orchestrator", "singleton:bankroll:paper"])
+        assert.include(tree.children.map((c) => c.id), "feed:espn")
       } finally {
         proc.child.kill("SIGTERM")
         assert.strictEqual((await proc.exited).code, 0)

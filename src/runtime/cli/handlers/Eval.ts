@@ -38,6 +38,7 @@ import { inferLeague } from "../../../services/espn/Scoreboard.ts"
 import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
 import { configured } from "../Configured.ts"
+import { unreadable } from "../Output.ts"
 
 /** @category errors */
 export class EvalInputError extends Schema.TaggedError<EvalInputError>()("EvalInputError", {
@@ -49,7 +50,7 @@ const fail = (file: string, message: string) => new EvalInputError({ file, messa
 
 const readText = Effect.fnUntraced(function*(file: string) {
   const fs = yield* FileSystem.FileSystem
-  return yield* fs.readFileString(file).pipe(Effect.mapError((e) => fail(file, `cannot read: ${e.message}`)))
+  return yield* fs.readFileString(file).pipe(Effect.mapError((e) => new EvalInputError({ file, message: unreadable(file, e) })))
 })
 
 const parseJson = (file: string, text: string) =>
@@ -139,7 +140,7 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const names = (yield* fs.readDirectory(dir).pipe(Effect.mapError((e) => fail(dir, `cannot read: ${e.message}`))))
+    const names = (yield* fs.readDirectory(dir).pipe(Effect.mapError((e) => new EvalInputError({ file: dir, message: unreadable(dir, e) }))))
       .filter((n) => n.startsWith("manifest") && n.endsWith(".jsonl"))
       .sort()
     if (names.length === 0) return yield* fail(dir, "no manifest*.jsonl: build the corpus with scripts/winprob-corpus.ts")

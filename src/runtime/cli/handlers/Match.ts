@@ -20,6 +20,7 @@ import { decodeScoreboard, inferLeague } from "../../../services/espn/Scoreboard
 import { TeamReference } from "../../../services/matching/TeamReference.ts"
 import { type Adapted, decodeKalshiListings, decodePolymarketListings } from "../../../services/matching/VenueListings.ts"
 import { nowMillis } from "../../../services/Time.ts"
+import { type Column, formatRows, unreadable, wantsTable } from "../Output.ts"
 
 /** @category errors */
 export class MatchInputError extends Schema.TaggedError<MatchInputError>()("MatchInputError", {
@@ -29,7 +30,7 @@ export class MatchInputError extends Schema.TaggedError<MatchInputError>()("Matc
 const readJson = (file: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new MatchInputError({ message: `cannot read ${file}: ${e.message}` })))
+    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new MatchInputError({ message: unreadable(file, e) })))
     return yield* Effect.try({
       try: (): unknown => JSON.parse(text),
       catch: (e) => new MatchInputError({ message: `${file} is not JSON: ${e instanceof Error ? e.message : String(e)}` })
@@ -53,10 +54,35 @@ export interface MatchInput {
   readonly espn: string
   readonly kalshi: Option.Option<string>
   readonly polymarket: Option.Option<string>
+  readonly json: boolean
+  readonly table: boolean
+}
+
+type Line = ReturnType<typeof matchLine>
+
+const venueCell = (v: Line["kalshi"]): string =>
+  v.status === "matched"
+    ? `${v.eventId} ${(v.markets ?? []).map((m) => m.marketId).join(",")} (${v.method}, ${v.confidence})`
+    : `unmatched: ${v.reason}`
+
+const COLUMNS: ReadonlyArray<Column<Line>> = [
+  { header: "GAME", cell: (l) => l.gameId },
+  { header: "LEAGUE", cell: (l) => l.league },
+  { header: "START (UTC)", cell: (l) => l.start.slice(0, 16).replace("T", " ") },
+  { header: "AWAY @ HOME", cell: (l) => `${l.away.abbreviation} @ ${l.home.abbreviation}` },
+  { header: "KALSHI", cell: (l) => venueCell(l.kalshi) },
+  { header: "POLYMARKET", cell: (l) => venueCell(l.polymarket) }
+]
+
+/** The table and a summary line: the same figures as the JSON lines. @category formatting */
+export const formatMatchTable = (lines: ReadonlyArray<Line>): string => {
+  const matched = (v: "kalshi" | "polymarket") => lines.filter((l) => l[v].status === "matched").length
+  return `${formatRows(COLUMNS, lines)}
+${lines.length} games: ${matched("kalshi")} matched on Kalshi, ${matched("polymarket")} on Polymarket`
 }
 
 /** `arbees match`. @category commands */
-export const match = ({ espn, kalshi, polymarket }: MatchInput) =>
+export const match = ({ espn, json: asJson, kalshi, polymarket, table }: MatchInput) =>
     Effect.gen(function*() {
       const json = yield* readJson(espn)
       const league = inferLeague(json)
@@ -72,5 +98,7 @@ export const match = ({ espn, kalshi, polymarket }: MatchInput) =>
       }
       const { index } = yield* TeamReference
       const report = matchSlate(index, decoded.games.map(gameRefOf), listings)
-      for (const g of report.games) yield* Console.log(JSON.stringify(matchLine(g)))
+      const lines = report.games.map(matchLine)
+      if (wantsTable({ json: asJson, table })) yield* Console.log(formatMatchTable(lines))
+      else for (const l of lines) yield* Console.log(JSON.stringify(l))
     }).pipe(Effect.provide(TeamReference.layer))

@@ -39,4 +39,5 @@ export const inspectKalshi = (messages: ReadonlyArray<string>): Array<string> =>
 }
 
 /** `arbees inspect kalshi-ws`. @category commands */
-export const inspectKalshiFile = ({ file }: { readonly file: string }) => runInspect(file, inspectKalshi)
+export const inspectKalshiFile = (input: { readonly file: string; readonly json: boolean; readonly table: boolean }) =>
+  runInspect(input.file, inspectKalshi, { ...input, snapshot: "orderbook_snapshot" })

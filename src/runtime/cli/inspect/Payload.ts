@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, FileSystem, Schema } from "effect"
+import { unreadable } from "../Output.ts"
 
 /** A payload that cannot be inspected: unreadable, not JSON, or not the kind asked for. @category errors */
 export class InspectError extends Schema.TaggedError<InspectError>()("InspectError", {
@@ -15,7 +16,7 @@ export class InspectError extends Schema.TaggedError<InspectError>()("InspectErr
 export const readText = Effect.fn("inspect.readText")(function*(file: string) {
   const fs = yield* FileSystem.FileSystem
   return yield* fs.readFileString(file).pipe(
-    Effect.mapError((e) => new InspectError({ message: `cannot read ${file}: ${e.message}` }))
+    Effect.mapError((e) => new InspectError({ message: unreadable(file, e) }))
   )
 })
 

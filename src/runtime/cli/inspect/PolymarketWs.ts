@@ -40,4 +40,5 @@ export const inspectPolymarket = (messages: ReadonlyArray<string>): Array<string
 }
 
 /** `arbees inspect polymarket-ws`. @category commands */
-export const inspectPolymarketFile = ({ file }: { readonly file: string }) => runInspect(file, inspectPolymarket)
+export const inspectPolymarketFile = (input: { readonly file: string; readonly json: boolean; readonly table: boolean }) =>
+  runInspect(input.file, inspectPolymarket, { ...input, snapshot: "book" })

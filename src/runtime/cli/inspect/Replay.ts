@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { Console, Effect, FileSystem, Schema } from "effect"
+import { type Column, formatRows, type OutputChoice, unreadable, wantsTable } from "../Output.ts"
 import type { Top } from "../../../domain/book/BookState.ts"
 import { formatScaled } from "../../../schema/Money.ts"
 import type { StreamProblem } from "../../../services/marketdata/StreamProblem.ts"
@@ -59,14 +60,69 @@ export const bookLine = (message: number, id: Record<string, string>, status: st
 export const problemLine = (message: number, problem: StreamProblem): string =>
   JSON.stringify({ message, error: problem.reason, detail: problem.message, ...(problem.market === undefined ? {} : { market: problem.market }) })
 
+type Row = Record<string, string | number | null>
+
+const COLUMNS: ReadonlyArray<Column<Row>> = [
+  { header: "MSG", cell: (r) => r["message"], right: true },
+  { header: "BOOK", cell: (r) => r["market"] ?? r["asset"] },
+  { header: "STATUS", cell: (r) => r["status"] ?? "error" },
+  { header: "BID", cell: (r) => r["bestBid"], right: true },
+  { header: "BID SIZE", cell: (r) => r["bestBidSize"], right: true },
+  { header: "ASK", cell: (r) => r["bestAsk"], right: true },
+  { header: "ASK SIZE", cell: (r) => r["bestAskSize"], right: true },
+  { header: "PROBLEM", cell: (r) => (r["error"] === undefined ? undefined : `${r["error"]}: ${r["detail"]}`) }
+]
+
+/** What kind of message each one is (`type` / `event_type`), counted: `subscribed ×1, ticker ×11`. */
+const kindsOf = (messages: ReadonlyArray<string>): string => {
+  const counts = new Map<string, number>()
+  const count = (kind: string) => counts.set(kind, (counts.get(kind) ?? 0) + 1)
+  for (const text of messages) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      count("not JSON")
+      continue
+    }
+    for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+      const o = m as { type?: unknown; event_type?: unknown } | null
+      count(typeof o?.type === "string" ? o.type : typeof o?.event_type === "string" ? o.event_type : "untyped")
+    }
+  }
+  return [...counts].map(([k, n]) => `${k} ×${n}`).join(", ")
+}
+
 /**
- * Reads the capture at `file` and prints what `render` makes of it, line by line.
+ * Reads the capture at `file` and prints what `render` makes of it: JSON lines, or a table (see
+ * `Output.ts`). A capture that yields no book says why on stderr: how many messages of which kinds,
+ * and that none was the `snapshot` message a book starts from.
  *
  * @category running
  */
-export const runInspect = (file: string, render: (messages: ReadonlyArray<string>) => Array<string>) =>
+export const runInspect = (
+  file: string,
+  render: (messages: ReadonlyArray<string>) => Array<string>,
+  options: OutputChoice & { readonly snapshot: string }
+) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new InspectInputError({ message: `cannot read ${file}: ${e.message}` })))
-    for (const line of render(splitMessages(text))) yield* Console.log(line)
+    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new InspectInputError({ message: unreadable(file, e) })))
+    const messages = splitMessages(text)
+    const lines = render(messages)
+    if (wantsTable(options)) {
+      if (lines.length > 0) yield* Console.log(formatRows(COLUMNS, lines.map((l) => JSON.parse(l) as Row)))
+    } else {
+      for (const line of lines) yield* Console.log(line)
+    }
+    const books = lines.filter((l) => l.includes(`"status":`)).length
+    if (books === 0) {
+      const problems = lines.length
+      yield* Console.error(
+        messages.length === 0
+          ? `arbees: ${file}: no order book: the capture has no messages`
+          : `arbees: ${file}: no order book: ${messages.length} message${messages.length === 1 ? "" : "s"} (${kindsOf(messages)}), none a ${options.snapshot} a book starts from` +
+            (problems > 0 ? `; ${problems} problem${problems === 1 ? "" : "s"} reported` : "")
+      )
+    }
   })
