@@ -9,7 +9,10 @@
  * - a mismatch is unwound (the excess sold) or hedged (the short leg completed), whichever the
  *   book makes cheaper, at a limit bounded by `execution.unwindMaxLoss` a contract, fees included;
  * - matched sets become one arbitrage position (`positions.arb_group`, which exits leave alone)
- *   with its locked-in profit.
+ *   with its locked-in profit;
+ * - an excess nothing within the bound could remedy before the unwind deadline is left `exposed`
+ *   and logged as an error; when nothing matched, the lone leg becomes an ordinary position again,
+ *   for exits and stops to manage.
  *
  * Every state is a row in `arbitrages` (with its transition in `arbitrage_transitions`), written
  * before the action it names; unwind and hedge orders have deterministic client order ids
@@ -24,7 +27,18 @@ import { Context, Duration, Effect, FiberSet, Layer, Schema } from "effect"
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
-import { type ArbStep, decide, emptyLeg, LEG_TIMEOUT_MILLIS, type LegHolding, type LegIndex, pollDelay, UNWIND_WINDOW_MILLIS, BOOK_RETRY_MILLIS } from "../domain/execution/Arbitrage.ts"
+import {
+  type ArbStep,
+  BOOK_RETRY_MILLIS,
+  decide,
+  emptyLeg,
+  LEG_TIMEOUT_MILLIS,
+  type LegHolding,
+  type LegIndex,
+  matchedQuantity,
+  pollDelay,
+  UNWIND_WINDOW_MILLIS
+} from "../domain/execution/Arbitrage.ts"
 import { isTerminal, type LifecycleStatus } from "../domain/execution/OrderLifecycle.ts"
 import { StorageError } from "../schema/errors/StorageError.ts"
 import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
@@ -401,6 +415,12 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
               break
             case "Exposed":
               yield* moveTo(arb, "exposed", `${step.quantity} of leg ${step.leg} unmatched: ${step.reason}`).pipe(Effect.mapError(Trades.storage))
+              // Nothing matched: the lone leg is an ordinary position again, for exits and stops to manage
+              if (matchedQuantity(legs) === 0) {
+                yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE positions SET arb_group = NULL WHERE arb_group = ${arbId} AND status = 'open'`).pipe(
+                  Effect.mapError(Trades.storage)
+                )
+              }
               yield* Effect.logError("arbitrage left exposed").pipe(Effect.annotateLogs({ arbId, leg: step.leg, quantity: step.quantity, reason: step.reason }))
               break
           }

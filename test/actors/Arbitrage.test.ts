@@ -339,6 +339,35 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       yield* balanced
     }))
 
+  it.effect("nothing to sell or buy within unwindMaxLoss: the excess is watched, never sold below the bound, then left exposed to exits", () =>
+    Effect.gen(function*() {
+      yield* seedGame(GAME, "nba")
+      const market = script!
+      const k = kalshi(7)
+      const p = poly(7)
+      market.setFees(k, kalshiFees)
+      market.setFees(p, polyFees)
+      // Kalshi's bid has collapsed below the unwind floor (0.39) and Polymarket's ask is above the hedge cap (0.62)
+      yield* market.setBook(k, { bids: [lv("0.30", "100")], asks: [lv("0.45", "100")] })
+      yield* market.setBook(p, { bids: [lv("0.60", "100")], asks: [lv("0.70", "100")] })
+      const before = yield* balance
+      const arb = yield* Effect.gen(function*() {
+        // The Polymarket leg's limit is below its ask: it fills nothing
+        yield* openArb("arb-expose-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-expose-01"))
+      }).pipe(Effect.provide(processLayer(polyScript())))
+
+      assert.deepInclude<object>(arb!, { state: "exposed", attempts: 0 })
+      assert.match(arb!.reason!, /^100000000 of leg 0 unmatched: nothing to trade within unwindMaxLoss/)
+      assert.deepStrictEqual(yield* transitions("arb-expose-01"), ["submitting", "waiting", "watching", "exposed"])
+      assert.deepStrictEqual((yield* ordersOf("arb-expose-01")).map((o) => o.purpose), ["entry", "entry"])
+      // The Kalshi leg is an ordinary open position again: only its entry fee is realised so far
+      const [position] = yield* positionsOf("arb-expose-01")
+      assert.deepInclude(position, { status: "open", quantity: String(qtyOf("100")), realized: String(dollars("-1.74")), arb_group: null })
+      assert.strictEqual((yield* balance).balance, before.balance - dollars("46.74"))
+      yield* balanced
+    }))
+
   it.effect("a restart while waiting for the second leg: the unit resumes from its persisted state and completes the set; no leg is sent twice", () =>
     Effect.gen(function*() {
       yield* seedGame(GAME, "nba")
@@ -452,10 +481,11 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
         ["arb-kfail-01", "matched", String(qtyOf("100")), String(dollars("0.50"))],
         ["arb-delay-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
         ["arb-late-001", "flat", "0", String(dollars("-7.25"))],
+        ["arb-expose-01", "exposed", null, null],
         ["arb-crash-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
         ["arb-entity-01", "matched", String(qtyOf("50")), String(dollars("0.26875"))]
       ])
       const table = yield* Effect.promise(() => runCli(["positions"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
-      assert.include(table.stdout, "arbitrages (6)")
+      assert.include(table.stdout, "arbitrages (7)")
     }))
 })
