@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Stream } from "effect"
+import { Duration, Effect, Schema, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { decideExit, type ExitDecision, type ExitRules } from "../domain/execution/Exits.ts"
 import { averagePrice } from "../domain/execution/Position.ts"
@@ -68,7 +68,8 @@ export interface ExitCheck {
 
 /**
  * Judges every open position once; the exits due pass `check` (the risk singleton), then are
- * recorded and placed through `place`.
+ * recorded and placed through `place`. A position an operator asked to close
+ * (`position_close_requests`) is sold whatever the exit rules say, at the same price rule.
  *
  * @category operations
  */
@@ -81,7 +82,11 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
     const checks: Array<ExitCheck> = []
     const over = new Set((yield* sql<{ game_id: string }>`SELECT game_id FROM games WHERE status IN ('final', 'canceled', 'postponed')`).map((g) => g.game_id))
     for (const p of yield* Trades.openPositions()) {
-      if (over.has(p.gameId)) {
+      // An operator asked to close it (`POST /api/positions/{id}/close`)
+      const [request] = yield* sql<{ id: string; reason: string; requested_by: string }>`
+        SELECT id::text, reason, requested_by FROM position_close_requests WHERE position_id = ${p.positionId} AND handled_at IS NULL`
+      // The game is over: held for the venue's result, unless an operator asks otherwise
+      if (over.has(p.gameId) && request === undefined) {
         checks.push({ positionId: p.positionId, decision: { _tag: "Hold", reason: "game_over" } })
         continue
       }
@@ -94,7 +99,7 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
       if ((pending?.n ?? 0) > 0) continue
       const book = yield* market.book(p.outcome)
       const top = { bid: book?.bids[0]?.price, ask: book?.asks[0]?.price, bids: book?.bids }
-      const decision = decideExit({ quantity: p.holding.quantity, entryPrice: entry, openedAt: p.openedAt }, top, exitRules(config, p.sport), now)
+      const decision = decideExit({ quantity: p.holding.quantity, entryPrice: entry, openedAt: p.openedAt }, top, exitRules(config, p.sport), now, request !== undefined)
       if (decision.mark !== undefined) yield* Trades.markPosition(p.positionId, decision.mark)
       if (decision._tag === "Hold") {
         checks.push({ positionId: p.positionId, decision })
@@ -115,7 +120,10 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
           legs: [{ outcome: p.outcome, action: "sell", limit: decision.limit, available: decision.quantity }],
           edgeBps: 0 as Bps,
           strategy: "exits",
-          reasons: [`${decision.reason}: mark ${decision.mark / 1_000_000} vs entry ${entry / 1_000_000}`],
+          reasons: [
+            `${decision.reason}: mark ${decision.mark / 1_000_000} vs entry ${entry / 1_000_000}`,
+            ...(request === undefined ? [] : [`closed by ${request.requested_by}: ${request.reason}`])
+          ],
           createdAt: now,
           expiresAt: now + Duration.toMillis(config.signals.expiry)
         },
@@ -155,6 +163,9 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
         positionId: p.positionId,
         paper: config.mode === "paper"
       })
+      if (request !== undefined) {
+        yield* sql`UPDATE position_close_requests SET handled_at = to_timestamp(${now / 1000}), client_order_id = ${clientOrderId} WHERE id = ${request.id}::bigint`
+      }
       if (recorded) {
         yield* sql`UPDATE positions SET exit_reason = ${decision.reason} WHERE position_id = ${p.positionId}`
         yield* place(clientOrderId).pipe(Effect.catchCause((cause) => Effect.logError("exit not placed", cause)))
@@ -255,3 +266,33 @@ export const applyAnnounced = (books: Trades.Books) =>
         )
       )
     ))
+
+/** @category errors */
+export class CloseRefused extends Schema.TaggedError<CloseRefused>()("CloseRefused", {
+  reason: Schema.Literals(["not_open", "arbitrage_leg"]),
+  message: Schema.String
+}) {}
+
+/**
+ * An operator's request to close a position: recorded with who and why, and carried out by the
+ * upkeep singleton's next exit pass ({@link checkExits}) through the risk singleton like any exit.
+ * Asking twice while a request is open is the same request. A leg of an arbitrage is refused: it is
+ * held to settlement with its other leg.
+ *
+ * @category operations
+ */
+export const requestPositionClose = Effect.fn("Positions.requestClose")(function*(positionId: string, reason: string, requestedBy: string) {
+  const sql = yield* SqlClient.SqlClient
+  const [position] = yield* sql<{ status: string; arb_group: string | null }>`SELECT status, arb_group FROM positions WHERE position_id = ${positionId}`
+  if (position === undefined || position.status !== "open") {
+    return yield* new CloseRefused({ reason: "not_open", message: `no open position ${positionId}` })
+  }
+  if (position.arb_group !== null) {
+    return yield* new CloseRefused({ reason: "arbitrage_leg", message: `position ${positionId} is a leg of arbitrage ${position.arb_group}: it is held to settlement with its other leg` })
+  }
+  const at = yield* nowMillis
+  yield* sql`INSERT INTO position_close_requests (position_id, reason, requested_by, requested_at)
+             VALUES (${positionId}, ${reason}, ${requestedBy}, to_timestamp(${at / 1000}))
+             ON CONFLICT (position_id) WHERE handled_at IS NULL DO NOTHING`
+  return { positionId, reason, requestedBy, requestedAt: at }
+})

@@ -10,7 +10,7 @@ import { assert, layer } from "@effect/vitest"
 import { Cause, Clock, Effect, Exit, Fiber, FiberSet, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
-import { ARBITRAGE_ID, ArbitrageDriver, ArbitrageUnits, layer as ArbitrageLayer, readArbitrage } from "../../src/actors/Arbitrage.ts"
+import { ARBITRAGE_ID, ArbitrageDriver, ArbitrageUnits, layer as ArbitrageLayer, readArbitrage, resumer } from "../../src/actors/Arbitrage.ts"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
@@ -396,17 +396,14 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       // Second life: the unit is resumed. The paper venue died with the process (a live venue would
       // still know the order: it is resolved by a status query, never resent)
       const second = polyScript({ delayed: true, latencyMillis: 3_000 })
-      const arb = yield* Effect.gen(function*() {
-        const arbitrage = yield* ArbitrageDriver
-        assert.strictEqual(yield* arbitrage.resume, 1)
-        return yield* drive(Effect.gen(function*() {
-          while (true) {
-            const row = yield* readArbitrage("arb-crash-01")
-            if (row !== undefined && ["matched", "flat", "exposed"].includes(row.state)) return row
-            yield* Effect.sleep("100 millis")
-          }
-        }))
-      }).pipe(Effect.provide(processLayer(second)))
+      // The runtime's start-up singleton finds the unfinished unit and resumes it
+      const arb = yield* drive(Effect.gen(function*() {
+        while (true) {
+          const row = yield* readArbitrage("arb-crash-01")
+          if (row !== undefined && ["matched", "flat", "exposed"].includes(row.state)) return row
+          yield* Effect.sleep("100 millis")
+        }
+      })).pipe(Effect.provide(resumer.pipe(Layer.provideMerge(processLayer(second)))))
 
       // The Polymarket leg died with the paper venue (a live venue would still know it: it is resolved
       // by a status query, never resent). The Kalshi excess cost 46.74; the book still offers the

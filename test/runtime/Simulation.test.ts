@@ -151,7 +151,7 @@ describe("runtime simulation", () => {
           yield* advance(135)
           for (const g of slate) assert.strictEqual(games(g.eventId)?.status, "passivated", g.eventId)
           const tree = yield* diagnostics.snapshot
-          const orchestrator = tree.children[0]!.children.find((c) => c.id === "orchestrator")!
+          const orchestrator = tree.children.find((c) => c.id === "runner")!.children.find((c) => c.id === "orchestrator")!
           assert.deepStrictEqual(orchestrator.children.map((c) => c.id).sort(), slate.map((g) => `game:${g.eventId}`).sort())
 
           // Released actors leave the cluster once idle (`maxIdleTime` 10 minutes, then the reaper):

@@ -50,22 +50,33 @@ export interface HeldTop {
 /** @category models */
 export type ExitDecision =
   | { readonly _tag: "Hold"; readonly reason: "min_hold" | "invalid_book" | "hold_to_settle" | "inside_band" | "no_depth" | "game_over"; readonly mark?: Price | undefined }
-  | { readonly _tag: "Exit"; readonly reason: "take_profit" | "stop_loss"; readonly mark: Price; readonly limit: Price; readonly quantity: Qty }
+  | { readonly _tag: "Exit"; readonly reason: "take_profit" | "stop_loss" | "operator"; readonly mark: Price; readonly limit: Price; readonly quantity: Qty }
 
 /**
  * @category decisions
  */
-export const decideExit = (position: HeldPosition, top: HeldTop, rules: ExitRules, now: number): ExitDecision => {
+export const decideExit = (position: HeldPosition, top: HeldTop, rules: ExitRules, now: number, operator = false): ExitDecision => {
   const mark = top.bid
+  // An operator's close skips the holding rules (minimum hold, bands, hold-to-settle, the spread
+  // check), never the price: it sells into the bids down to the bid less the slippage buffer
+  if (operator) {
+    if (mark === undefined) return { _tag: "Hold", reason: "invalid_book" }
+    return sized(position, top, rules, mark, "operator")
+  }
   if (now - position.openedAt < rules.minHoldMillis) return { _tag: "Hold", reason: "min_hold", mark }
   if (mark === undefined) return { _tag: "Hold", reason: "invalid_book" }
   if (rules.requireValidBook && (top.ask === undefined || top.ask < mark || top.ask - mark > rules.maxSpread)) {
     return { _tag: "Hold", reason: "invalid_book", mark }
   }
   if (mark >= rules.holdToSettleAbove) return { _tag: "Hold", reason: "hold_to_settle", mark }
-  const limit = Math.max(0, mark - rules.slippageBuffer) as Price
   const reason = mark >= position.entryPrice + rules.takeProfit ? "take_profit" : mark <= position.entryPrice - rules.stopLoss ? "stop_loss" : undefined
   if (reason === undefined) return { _tag: "Hold", reason: "inside_band", mark }
+  return sized(position, top, rules, mark, reason)
+}
+
+/** An exit at the bid less the slippage buffer, for what the bids down to that limit can take. */
+const sized = (position: HeldPosition, top: HeldTop, rules: ExitRules, mark: Price, reason: "take_profit" | "stop_loss" | "operator"): ExitDecision => {
+  const limit = Math.max(0, mark - rules.slippageBuffer) as Price
   const depth = top.bids === undefined ? position.quantity : top.bids.filter((l) => l.price >= limit).reduce((n, l) => n + l.size, 0)
   const quantity = Math.min(position.quantity, depth) as Qty
   if (quantity <= 0) return { _tag: "Hold", reason: "no_depth", mark }

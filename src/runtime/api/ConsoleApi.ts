@@ -16,6 +16,7 @@
  */
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiError, HttpApiGroup, HttpApiScalar, HttpApiSchema, OpenApi } from "effect/http-api"
+import { requestPositionClose } from "../../actors/Positions.ts"
 import { readTradingState, setTradingState } from "../../actors/Risk.ts"
 import { readStrategySwitches, setStrategySwitch, StrategySwitch } from "../../actors/Strategies.ts"
 import type { TradingState } from "../../domain/risk/Rules.ts"
@@ -60,6 +61,9 @@ export const TradingChange = Schema.Struct({
   reason: Schema.NonEmptyString.check(Schema.isMaxLength(500)),
   by: Schema.optional(Schema.NonEmptyString.check(Schema.isMaxLength(100)))
 })
+
+/** A close the upkeep singleton will carry out on its next exit pass. @category schemas */
+export const CloseRequested = Schema.Struct({ positionId: Schema.String, reason: Schema.String, requestedBy: Schema.String, requestedAt: Schema.Finite })
 
 /** Too many actions in the last minute. @category errors */
 export class TooManyActions extends Schema.Error<TooManyActions>("arbees/api/TooManyActions")({
@@ -130,6 +134,14 @@ const ControlGroup = HttpApiGroup.make("control")
       error: TooManyActions
     })
   )
+  .add(
+    HttpApiEndpoint.post("closePosition", "/api/positions/:positionId/close", {
+      params: { positionId: Schema.String.check(Schema.isMaxLength(200)) },
+      payload: TradingChange,
+      success: CloseRequested,
+      error: [TooManyActions, HttpApiError.NotFound, HttpApiError.Conflict]
+    })
+  )
   .add(HttpApiEndpoint.get("strategies", "/api/strategies", { success: Schema.Array(StrategySwitch) }))
   .add(
     HttpApiEndpoint.post("switchStrategy", "/api/strategies/:name/:action", {
@@ -141,7 +153,8 @@ const ControlGroup = HttpApiGroup.make("control")
   )
   .annotate(
     OpenApi.Description,
-    "Pause or resume a configured strategy (a paused strategy proposes no new entries; its exits still run). " +
+    "Close a position (sold on the next exit pass at the bid less the slippage buffer, through the risk singleton). " +
+      "Pause or resume a configured strategy (a paused strategy proposes no new entries; its exits still run). " +
       "The global trading state: halt (nothing new, resting orders cancelled by the risk singleton), reduce (exits only) or resume. " +
       "Actions need the admin token (Authorization: Bearer) and are rate-limited; each change is recorded with who and why."
   )
@@ -259,6 +272,16 @@ const ControlLive = HttpApiBuilder.group(ConsoleApi, "control", (h) =>
           const { config } = yield* AppConfig
           const [trading, status] = yield* storage(Effect.all([readTradingState(), read.status(config.bankroll.account, yield* nowMillis)], { concurrency: 2 }))
           return { trading, ...status }
+        }))
+      .handle("closePosition", ({ params, payload }) =>
+        Effect.gen(function*() {
+          yield* limit
+          const requested = yield* requestPositionClose(params.positionId, payload.reason, `api:${payload.by ?? "operator"}`).pipe(
+            Effect.catchTag("CloseRefused", (e) => Effect.fail(e.reason === "not_open" ? new HttpApiError.NotFound() : new HttpApiError.Conflict())),
+            Effect.catchTag("SqlError", (e) => Effect.die(e))
+          )
+          yield* Effect.logWarning("position close requested").pipe(Effect.annotateLogs({ positionId: requested.positionId, reason: requested.reason, by: requested.requestedBy }))
+          return requested
         }))
       .handle("strategies", () => Effect.flatMap(AppConfig, ({ config }) => storage(readStrategySwitches(config.strategies.enabled))))
       .handle("switchStrategy", ({ params, payload }) =>

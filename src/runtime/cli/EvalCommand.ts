@@ -6,6 +6,7 @@
  */
 import { Argument, Command, Flag } from "effect/cli"
 import { lazy } from "./Lazy.ts"
+import { outputFlags } from "./Output.ts"
 
 /** @category commands */
 export const winprobEvalCommand = Command.make(
@@ -33,7 +34,7 @@ export const winprobEvalCommand = Command.make(
       Flag.withDescription("fit the calibration layer on the selected corpus games and print it (training seasons only)"),
       Flag.withDefault(false)
     ),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("JSON even on a terminal"), Flag.withDefault(false)),
+    ...outputFlags,
     files: Argument.String("file").pipe(
       Argument.withDescription("more ESPN summaries, as after --summary"),
       Argument.atLeast(0)

@@ -22,7 +22,8 @@ export const espnScoreboardCommand = Command.make(
   "espn-scoreboard",
   {
     file: Argument.String("FILE").pipe(Argument.withDescription("a saved ESPN scoreboard (JSON)")),
-    league: leagueFlag
+    league: leagueFlag,
+    ...outputFlags
   },
   (input) => lazy(() => import("./inspect/EspnScoreboard.ts"), (m) => m.inspectScoreboard(input))
 ).pipe(Command.withDescription("Decode a saved ESPN scoreboard and print one normalised game state per line (JSON)"))

@@ -157,7 +157,8 @@ export const spec = {
     timeout: S.setting(S.timeout, seconds(5), "per-request REST timeout"),
     retries: S.setting(S.int(0, 10), 3, "retries per REST request (429, 5xx, transport), with jittered exponential backoff"),
     rateLimitPause: S.setting(S.timeout, seconds(2), "how long a 429 pauses the whole request class (Kalshi sends no Retry-After)"),
-    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels")
+    tradeChannels: S.setting(S.bool, false, "also subscribe to the ticker and trade WebSocket channels"),
+    pollInterval: S.setting(S.interval, seconds(5), "without an API key, how often the tracked markets' public REST order books are polled (the WebSocket needs a key)")
   },
   polymarket: {
     gammaUrl: S.setting(S.url, "https://gamma-api.polymarket.com", "Gamma API base"),

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Effect, FileSystem, Path } from "effect"
-import { Migrator, SqlClient } from "effect/sql"
+import { SqlClient } from "effect/sql"
 import { MigrationFailed, StorageError } from "../../schema/errors/StorageError.ts"
 import { splitStatements } from "./SqlScript.ts"
 import { packagePath } from "../PackagePath.ts"
@@ -43,37 +43,48 @@ export const readMigrations = Effect.fn("Migrations.read")(function*(directory: 
 })
 
 /**
- * Applies the pending migrations among `files`; returns the ids applied.
+ * Applies the pending migrations among `files`, in id order; returns the ids applied.
+ *
+ * Pending means not recorded in the bookkeeping table, not "above the newest recorded": migrations
+ * written on parallel branches land with ids below one already applied (0011 after 0035), and an
+ * existing database must still get them. Everything runs in one transaction holding an exclusive
+ * lock on the table, so two processes starting together cannot both apply a migration.
  *
  * @category running
  */
 export const applyMigrations = Effect.fn("Migrations.apply")(function*(files: ReadonlyArray<MigrationFile>) {
-  const loader = Effect.succeed(
-    files.map((file) =>
-      [
-        file.id,
-        file.name,
-        Effect.succeed(
-          Effect.gen(function*() {
-            const sql = yield* SqlClient.SqlClient
-            for (const statement of file.statements) yield* sql.unsafe(statement)
-          })
-        )
-      ] as const
-    )
-  )
-  const applied = yield* Migrator.make({})({ loader, table: MIGRATIONS_TABLE }).pipe(
-    Effect.mapError((error) => {
-      const cause = "cause" in error && error.cause !== undefined ? `: ${String((error.cause as { message?: string }).message ?? error.cause)}` : ""
-      return new StorageError({
+  const sql = yield* SqlClient.SqlClient
+  const ids = files.map((f) => f.id)
+  if (new Set(ids).size !== ids.length) {
+    return yield* new StorageError({ reason: new MigrationFailed({ migration: "read", message: "two migration files share an id" }) })
+  }
+  let current: MigrationFile | undefined
+  const run = Effect.gen(function*() {
+    // The same table effect's Migrator kept, so databases it migrated carry on
+    yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+      migration_id integer primary key,
+      created_at timestamp with time zone not null default now(),
+      name text not null)`)
+    yield* sql.unsafe(`LOCK TABLE ${MIGRATIONS_TABLE} IN ACCESS EXCLUSIVE MODE`)
+    const done = new Set((yield* sql<{ migration_id: number }>`SELECT migration_id FROM ${sql(MIGRATIONS_TABLE)}`).map((r) => Number(r.migration_id)))
+    const pending = [...files].sort((a, b) => a.id - b.id).filter((f) => !done.has(f.id))
+    for (const file of pending) {
+      current = file
+      for (const statement of file.statements) yield* sql.unsafe(statement)
+      yield* sql`INSERT INTO ${sql(MIGRATIONS_TABLE)} (migration_id, name) VALUES (${file.id}, ${file.name})`
+    }
+    return pending.map((f) => f.id)
+  })
+  return yield* sql.withTransaction(run).pipe(
+    Effect.mapError((error) =>
+      new StorageError({
         reason: new MigrationFailed({
-          migration: error._tag === "MigrationError" ? error.kind : "sql",
-          message: `${error.message}${cause}`
+          migration: current === undefined ? "sql" : `${String(current.id).padStart(4, "0")}_${current.name}`,
+          message: error.message
         })
       })
-    })
+    )
   )
-  return applied.map(([id]) => id)
 })
 
 /**

@@ -3,12 +3,14 @@
  * `trade`), the {@link KalshiBookStream} protocol machine, and the shared liveness layer.
  *
  * The handshake is signed (`GET /trade-api/ws/v2`) on every connect; Kalshi requires it even for
- * public channels. Without credentials the feed still exists but never connects: every book stays
- * not-live, so nothing downstream can trade on Kalshi, and that is logged once.
+ * public channels. Without credentials, the books are polled from the public REST order books
+ * instead (`KalshiPolledFeed.ts`: every `kalshi.pollInterval`, marked `polled`, aged by their poll
+ * time) when a `KalshiClient` is at hand; with no client either, every book stays not-live and that
+ * is logged once.
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer, Option } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -19,7 +21,8 @@ import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
 import { authHeaders, type KalshiCredentials } from "./KalshiAuth.ts"
 import { KalshiBookStream, type KalshiSideChannel } from "./KalshiBookStream.ts"
-import { kalshiCredentials } from "./KalshiClient.ts"
+import { KalshiClient, kalshiCredentials } from "./KalshiClient.ts"
+import { makeKalshiPolledFeed } from "./KalshiPolledFeed.ts"
 import { nowMillis } from "../Time.ts"
 
 /** @category models */
@@ -32,6 +35,8 @@ export interface KalshiFeedConfig {
   readonly reconnectInitial: Duration.Duration
   readonly reconnectMax: Duration.Duration
   readonly snapshotTimeout: Duration.Duration
+  /** Without credentials: poll the public REST order books with this client (else no Kalshi books) */
+  readonly poll?: { readonly client: KalshiClient["Service"]; readonly interval: Duration.Duration; readonly staleAfter: Duration.Duration } | undefined
 }
 
 /** @category services */
@@ -48,6 +53,10 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
       const credentials = config.credentials
       const wsPath = new URL(config.wsUrl).pathname
 
+      if (credentials === undefined && config.poll !== undefined) {
+        const pollRecord = recordProblems(deadLetters, "kalshi", "kalshi.rest", problems)
+        return yield* makeKalshiPolledFeed({ interval: config.poll.interval, staleAfter: config.poll.staleAfter }, config.poll.client, (p) => void problems.push(p), pollRecord)
+      }
       let connection: FeedConnection | undefined
       if (credentials === undefined) {
         yield* Effect.logWarning("Kalshi market data disabled: no API key configured (the WebSocket requires one); Kalshi books stay not-live")
@@ -105,7 +114,9 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
     KalshiFeed,
     Effect.gen(function*() {
       const { config } = yield* AppConfig
+      const client = yield* Effect.serviceOption(KalshiClient)
       return yield* KalshiFeed.make({
+        poll: Option.isSome(client) ? { client: client.value, interval: config.kalshi.pollInterval, staleAfter: config.staleness.book } : undefined,
         wsUrl: config.kalshi.wsUrl,
         credentials: yield* kalshiCredentials(config.kalshi),
         sideChannels: config.kalshi.tradeChannels ? ["ticker", "trade"] : [],

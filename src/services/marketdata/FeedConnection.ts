@@ -58,6 +58,8 @@ export interface FeedConnectionConfig {
 
 /** @category models */
 export interface ConnectionStatus {
+  /** `polled`: no socket; books come from polling the venue's REST order books */
+  readonly mode?: "stream" | "polled"
   readonly connected: boolean
   /** Epoch ms of the last sign of life (frame, ping, pong); 0 = never */
   readonly lastSeen: number

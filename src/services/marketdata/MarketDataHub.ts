@@ -39,6 +39,8 @@ export interface BookUpdate {
   readonly top: TopOfBook
   /** `false`: the book is being rebuilt or its socket is down. Never trade on it. */
   readonly live: boolean
+  /** The book is polled from the venue's REST order book (Kalshi without an API key), as of `top.asOf` */
+  readonly polled?: true
 }
 
 /** A consumer's view of its outcomes. Lives as long as the scope it was created in. @category models */
@@ -83,7 +85,7 @@ const toUpdate = (outcome: OutcomeRef, view: BookView): BookUpdate => {
   const top: { -readonly [K in keyof TopOfBook]: TopOfBook[K] } = { outcome, asOf: view.asOf, epoch: view.epoch }
   if (view.live && t.bid >= 0) top.bid = { price: t.bid as Price, size: t.bidSize as Qty }
   if (view.live && t.ask >= 0) top.ask = { price: t.ask as Price, size: t.askSize as Qty }
-  return { top, live: view.live }
+  return view.polled === true ? { top, live: view.live, polled: true } : { top, live: view.live }
 }
 
 /** Whether `view` differs from what `entry` last sent, and if so remember it. */
@@ -121,6 +123,7 @@ export class MarketDataHub extends Context.Service<MarketDataHub, {
         const entries = index.get(feed.platform)!.get(key)
         if (entries === undefined) return
         for (const entry of entries) {
+          view.polled = false
           if (feed.read(key, entry.outcome.outcomeId, view) && changed(entry, view)) Queue.offerUnsafe(entry.queue, toUpdate(entry.outcome, view))
         }
       }
@@ -183,6 +186,7 @@ export class MarketDataHub extends Context.Service<MarketDataHub, {
         // A book another subscriber already streams is live now: publish its current state
         for (const entry of entries) {
           const feed = feedFor(entry.outcome)
+          view.polled = false
           if (feed !== undefined && feed.read(feedKey(entry.outcome), entry.outcome.outcomeId, view) && changed(entry, view)) {
             Queue.offerUnsafe(queue, toUpdate(entry.outcome, view))
           }

@@ -25,6 +25,8 @@ export interface BookView {
   epoch: number
   /** Epoch ms up to which the book is known correct (see the module docs) */
   asOf: number
+  /** The book comes from polling the venue's REST order book (no stream): `asOf` is its poll time */
+  polled?: boolean
   readonly top: Top
 }
 

@@ -93,6 +93,17 @@ describe("exits in the held outcome's own price", () => {
     assert.strictEqual((decideExit(no, { bid: priceOf("0.10"), ask: priceOf("0.70") }, rules, 60_000) as { reason: string }).reason, "invalid_book")
     assert.strictEqual((decideExit(no, { bid: priceOf("0.90"), ask: priceOf("0.92") }, rules, 60_000) as { reason: string }).reason, "hold_to_settle")
   })
+  it("an operator's close skips the holding rules, never the price rule", () => {
+    // Inside min hold, inside the band, on a wide book, above hold-to-settle: still sold at bid − buffer
+    assert.deepStrictEqual(decideExit(no, { bid: priceOf("0.41"), ask: priceOf("0.95") }, rules, 1_000, true), {
+      _tag: "Exit", reason: "operator", mark: priceOf("0.41"), limit: priceOf("0.405"), quantity: qtyOf("25")
+    })
+    assert.strictEqual(decideExit(no, { bid: priceOf("0.90"), ask: priceOf("0.92") }, rules, 60_000, true)._tag, "Exit")
+    // No bid: nothing to sell into
+    assert.deepStrictEqual(decideExit(no, { ask: priceOf("0.39") }, rules, 60_000, true), { _tag: "Hold", reason: "invalid_book" })
+    const lv = (p: string, s: string) => ({ price: priceOf(p), size: qtyOf(s) })
+    assert.strictEqual((decideExit(no, { bid: priceOf("0.41"), bids: [lv("0.41", "4")] }, rules, 60_000, true) as { quantity: number }).quantity, qtyOf("4"))
+  })
   it("sized from the bids down to the limit (bid − buffer); no depth there: held", () => {
     const lv = (p: string, s: string) => ({ price: priceOf(p), size: qtyOf(s) })
     // 0.37 × 10 and 0.365 × 5 are at or above 0.365; 0.36 × 100 is not: 15 of the 25 go now

@@ -100,6 +100,7 @@ describe("operator API", () => {
           "/api/orders",
           "/api/pnl",
           "/api/positions",
+          "/api/positions/{positionId}/close",
           "/api/signals",
           "/api/status",
           "/api/strategies",
@@ -149,6 +150,9 @@ describe("operator API", () => {
         assert.strictEqual(empty.status, 400)
         assert.strictEqual((yield* client.control.state()).state, "HALTED")
         assert.strictEqual((yield* client.control.set({ params: { action: "resume" }, payload: { reason: "drill over" } })).state, "ACTIVE")
+        // Closing: a settled position is not found (nothing to close)
+        const notOpen = yield* Effect.flip(client.control.closePosition({ params: { positionId: "p-1" }, payload: { reason: "x" } }))
+        assert.strictEqual(notOpen._tag, "NotFound")
         // Strategies: the configured ones, paused and resumed with who and why; an unknown name is not found
         const strategies = yield* client.control.strategies()
         assert.deepStrictEqual(strategies.map((s) => [s.name, s.configured, s.paused]), [["model_edge", true, false], ["arbitrage", true, false]])

@@ -67,6 +67,47 @@ describe("CLI output", () => {
       })
     }))
 
+  it.live("eval winprob on summaries: the table has the JSON report's Brier scores, per game and pooled", () =>
+    Effect.gen(function*() {
+      const files = ["espn-nba-summary-401772994.json", "espn-mlb-summary-401472463.json"].map(fixture)
+      const args = ["eval", "winprob", ...files.flatMap((f) => ["--summary", f])]
+      const json = yield* runCli([...args, "--json"])
+      const table = yield* runCli([...args, "--table"])
+      assert.strictEqual(json.code, 0, json.stderr)
+      assert.strictEqual(table.code, 0, table.stderr)
+      const report = JSON.parse(json.stdout).summary
+      const rows = nonEmpty(table.stdout)
+      assert.match(rows[0]!, /^GAME\s+LEAGUE\s+WINNER\s+STATES\s+BRIER\s+LOG LOSS\s+ESPN BRIER\s+VS ESPN$/)
+      assert.strictEqual(rows.length, report.games.length + 2)
+      for (const [g, row] of [...report.games.map((g: any, i: number) => [g, rows[i + 1]]), [report.pooled, rows.at(-1)]]) {
+        const cells = row.trim().split(/\s+/)
+        assert.strictEqual(cells[3], String(g.states))
+        assert.strictEqual(cells[4], String(g.ours.brier))
+        assert.strictEqual(cells[5], String(g.ours.logLoss))
+        assert.strictEqual(cells[6], String(g.vsEspn?.espn?.brier ?? "-"))
+      }
+      assert.match(rows.at(-1)!, /^\(pooled\)/)
+    }))
+
+  it.live("inspect espn-scoreboard: the table has the JSON lines' games, teams, scores and statuses", () =>
+    Effect.gen(function*() {
+      const file = fixture("espn-nhl-scoreboard-live-ot.json")
+      const json = yield* runCli(["inspect", "espn-scoreboard", file, "--json"])
+      const table = yield* runCli(["inspect", "espn-scoreboard", file, "--table"])
+      assert.strictEqual(table.code, 0, table.stderr)
+      const games = jsonLines(json.stdout)
+      const rows = nonEmpty(table.stdout)
+      assert.strictEqual(rows.length, games.length + 1)
+      games.forEach((g, i) => {
+        const row = rows[i + 1]!
+        assert.isTrue(row.startsWith(`${g.gameId} `))
+        assert.include(row, ` ${g.away.abbreviation} `)
+        assert.include(row, ` ${g.home.abbreviation} `)
+        assert.include(row, ` ${g.status}`)
+        if (g.away.score !== undefined) assert.include(row, ` ${g.away.score}-${g.home.score} `)
+      })
+    }))
+
   it.live("inspect of a capture that yields no book says why on stderr", () =>
     Effect.gen(function*() {
       const result = yield* runCli(["inspect", "kalshi-ws", fixture("kalshi-ws-ticker-2026-02.jsonl")])

@@ -51,6 +51,7 @@ const expectedTables = [
   "orders",
   "outbox",
   "plays",
+  "position_close_requests",
   "position_closes",
   "positions",
   "reconciliation_differences",
@@ -179,6 +180,20 @@ describe("migrations", () => {
         assert.deepStrictEqual(yield* applyMigrations(files), [files[files.length - 1]!.id])
         const upgraded = yield* columns
         assert.include(upgraded, "market_prices.bid_micros:bigint")
+        assert.deepStrictEqual(yield* tables, expectedTables)
+        assert.deepStrictEqual(yield* applyMigrations(files), [])
+      }))
+  })
+
+  layer(TestDatabase.postgres.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("landed out of order", (it) => {
+    it.effect("a migration with an id below one already applied is still applied (branches land in any order)", () =>
+      Effect.gen(function*() {
+        const files = yield* readMigrations(defaultDirectory)
+        // A database migrated before the second-to-last file existed, but after the last one
+        const late = files[files.length - 2]!
+        const rest = files.filter((f) => f.id !== late.id)
+        assert.deepStrictEqual(yield* applyMigrations(rest), rest.map((f) => f.id))
+        assert.deepStrictEqual(yield* applyMigrations(files), [late.id])
         assert.deepStrictEqual(yield* tables, expectedTables)
         assert.deepStrictEqual(yield* applyMigrations(files), [])
       }))

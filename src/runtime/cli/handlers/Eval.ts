@@ -38,7 +38,7 @@ import { inferLeague } from "../../../services/espn/Scoreboard.ts"
 import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
 import { configured } from "../Configured.ts"
-import { unreadable } from "../Output.ts"
+import { type Column, formatRows, unreadable, wantsTable } from "../Output.ts"
 
 /** @category errors */
 export class EvalInputError extends Schema.TaggedError<EvalInputError>()("EvalInputError", {
@@ -212,17 +212,46 @@ export interface WinprobInput {
   readonly league: ReadonlyArray<string>
   readonly fit: boolean
   readonly json: boolean
+  readonly table: boolean
   readonly files: ReadonlyArray<string>
 }
 
+interface Scores {
+  readonly brier?: number
+  readonly logLoss?: number
+}
+interface SummaryRow {
+  readonly label: string
+  readonly league?: string
+  readonly winner?: string
+  readonly states?: number
+  readonly ours?: Scores
+  readonly vsEspn?: { readonly espn?: Scores; readonly relativeBrier?: number }
+}
+
+const SUMMARY_COLUMNS: ReadonlyArray<Column<SummaryRow>> = [
+  { header: "GAME", cell: (r) => r.label.split("/").at(-1) },
+  { header: "LEAGUE", cell: (r) => r.league },
+  { header: "WINNER", cell: (r) => r.winner },
+  { header: "STATES", cell: (r) => r.states, right: true },
+  { header: "BRIER", cell: (r) => r.ours?.brier, right: true },
+  { header: "LOG LOSS", cell: (r) => r.ours?.logLoss, right: true },
+  { header: "ESPN BRIER", cell: (r) => r.vsEspn?.espn?.brier, right: true },
+  { header: "VS ESPN", cell: (r) => r.vsEspn?.relativeBrier, right: true }
+]
+
+/** The summaries' table: one row per game, then the pooled row; the JSON report's (rounded) figures. @category formatting */
+export const formatSummaryTable = (summary: { readonly games: ReadonlyArray<SummaryRow>; readonly pooled?: Omit<SummaryRow, "label"> }): string =>
+  formatRows(SUMMARY_COLUMNS, [...summary.games, ...(summary.pooled === undefined ? [] : [{ ...summary.pooled, label: "(pooled)" }])])
+
 /** `arbees eval winprob`. @category commands */
-export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit, json, files }: WinprobInput) =>
+export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit, json, table: tableFlag, files }: WinprobInput) =>
   Effect.gen(function*() {
     const summaries = [...summary, ...files]
     if (summaries.length === 0 && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None") {
       return yield* new EvalInputError({ file: "", message: "nothing to evaluate: give --summary FILE, --soccer DIR, --spreads FILE or --corpus DIR" })
     }
-    const table = !json && process.stdout.isTTY === true
+    const table = wantsTable({ json, table: tableFlag })
     const { config } = yield* AppConfig
     const bound = config.model.probabilityBound / 10_000
     const report: Record<string, unknown> = { probabilityBound: bound }
@@ -252,6 +281,12 @@ export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit,
           return
         }
       }
+    }
+    // Summaries alone: their table, from the same rounded figures as the JSON; anything else stays JSON
+    const plain = JSON.parse(JSON.stringify(report, rounded)) as { summary?: Parameters<typeof formatSummaryTable>[0] }
+    if (table && plain.summary !== undefined && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None") {
+      yield* Console.log(formatSummaryTable(plain.summary))
+      return
     }
     yield* Console.log(JSON.stringify(report, rounded, 2))
   }).pipe(Effect.provide(configured({ stderr: true })))

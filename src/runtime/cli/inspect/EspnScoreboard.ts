@@ -13,9 +13,36 @@ import { configured } from "../Configured.ts"
 import { leagueOf } from "./Espn.ts"
 import { InspectError, readJson } from "./Payload.ts"
 import { nowMillis } from "../../../services/Time.ts"
+import { type Column, formatRows, type OutputChoice, wantsTable } from "../Output.ts"
+
+interface Side {
+  readonly abbreviation: string
+  readonly score?: number | undefined
+}
+interface GameRow {
+  readonly gameId: string
+  readonly league: string
+  readonly status: string
+  readonly startTime: number
+  readonly period?: number | undefined
+  readonly detail?: string | undefined
+  readonly away: Side
+  readonly home: Side
+}
+
+const COLUMNS: ReadonlyArray<Column<GameRow>> = [
+  { header: "GAME", cell: (g) => g.gameId },
+  { header: "LEAGUE", cell: (g) => g.league },
+  { header: "START (UTC)", cell: (g) => new Date(g.startTime).toISOString().slice(0, 16).replace("T", " ") },
+  { header: "AWAY", cell: (g) => g.away.abbreviation },
+  { header: "SCORE", cell: (g) => (g.away.score === undefined || g.home.score === undefined ? undefined : `${g.away.score}-${g.home.score}`), right: true },
+  { header: "HOME", cell: (g) => g.home.abbreviation },
+  { header: "STATUS", cell: (g) => g.status },
+  { header: "DETAIL", cell: (g) => g.detail }
+]
 
 /** `arbees inspect espn-scoreboard`. @category commands */
-export const inspectScoreboard = ({ file, league }: { readonly file: string; readonly league: Option.Option<League> }) =>
+export const inspectScoreboard = ({ file, league, ...choice }: { readonly file: string; readonly league: Option.Option<League> } & OutputChoice) =>
   Effect.gen(function*() {
     const json = yield* readJson(file)
     const which = yield* leagueOf(file, json, league)
@@ -25,7 +52,8 @@ export const inspectScoreboard = ({ file, league }: { readonly file: string; rea
       const reason = failures[0]!.error.reason
       return yield* new InspectError({ message: `${file}: ${reason._tag === "Decode" ? reason.message : reason._tag}` })
     }
-    for (const game of games) yield* Console.log(JSON.stringify(game))
+    if (wantsTable(choice)) yield* Console.log(formatRows(COLUMNS, games as ReadonlyArray<GameRow>))
+    else for (const game of games) yield* Console.log(JSON.stringify(game))
     const deadLetters = yield* DeadLetters
     for (const failure of failures) {
       const reason = failure.error.reason
