@@ -161,10 +161,16 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           })
         })
 
+      // Orders this process is sending and has not heard back on: a status query now could find
+      // nothing (the request has not arrived yet) and wrongly close them, so reconciling waits
+      const sending = new Set<string>()
+
       const place = (clientOrderId: string) =>
         Effect.gen(function*() {
           const row = yield* Trades.readOrder(clientOrderId).pipe(Effect.mapError((e) => Trades.storage(e)))
-          if (row === undefined || row.status !== "pending_submit") return
+          if (row === undefined || row.status !== "pending_submit" || sending.has(clientOrderId)) return
+          sending.add(clientOrderId)
+          yield* Effect.addFinalizer(() => Effect.sync(() => void sending.delete(clientOrderId)))
           const venue = venues.get(row.outcome.platform)
           const result = yield* venue.submit({
             clientOrderId: row.clientOrderId,
@@ -188,10 +194,11 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           if (report._tag === "Unknown") work.reconcile = true
           const text = reason._tag === "Rejected" ? `${reason.code}: ${reason.message}` : reason._tag
           yield* Trades.applyReport(books, clientOrderId, report, { reason: text })
-        }).pipe(Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
+        }).pipe(Effect.scoped, Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
 
       const resolve = (row: Trades.OrderRow, venue: Venue) =>
         Effect.gen(function*() {
+          if (sending.has(row.clientOrderId)) return
           const snapshot = yield* venue.status({ clientOrderId: row.clientOrderId, venueOrderId: row.venueOrderId }).pipe(
             Effect.catch(() => Effect.succeed("unreachable" as const))
           )

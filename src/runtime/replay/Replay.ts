@@ -247,6 +247,10 @@ const simulatedRuntime = (world: SimulatedWorld, activity: Activity) => {
   )
 }
 
+/** The game actors anywhere in the supervision tree. */
+const gamesIn = (node: { readonly id: string; readonly children: ReadonlyArray<any> }): number =>
+  (/^game:[^/]+$/.test(node.id) ? 1 : 0) + node.children.reduce((n: number, c) => n + gamesIn(c), 0)
+
 /** Collects the event log from the bus. */
 const eventLog = Effect.gen(function*() {
   const bus = yield* EventBus
@@ -346,7 +350,7 @@ export const drive = (
               end: stopAt,
               frames: w.counts.frames,
               http: w.counts.http,
-              games: (yield* diagnostics.snapshot).children[0]?.children.find((c) => c.id === "orchestrator")?.children.length ?? 0,
+              games: gamesIn(yield* diagnostics.snapshot),
               framesPerSecond: w.counts.frames / Math.max(0.001, (wall - startedWall) / 1000)
             })
           }

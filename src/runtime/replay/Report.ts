@@ -265,7 +265,9 @@ const tradingOf = (result: ReplayResult, settings: Readonly<Record<string, strin
   for (const f of fillEvents) times.add(num(f.filledAt))
   for (const x of cashPostings) times.add(x.at)
   for (let t = result.start; t < end; t += 60_000) times.add(t)
-  const sorted = [...times].filter((t) => t >= result.start && t <= end).sort((a, b) => a - b)
+  // From the account's opening posting on (before it there is no bankroll to show)
+  const opened = cashPostings[0]?.at ?? result.start
+  const sorted = [...times].filter((t) => t >= opened && t <= end).sort((a, b) => a - b)
   const equity: Array<readonly [number, number]> = []
   let cash = 0
   let ci = 0

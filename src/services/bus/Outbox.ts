@@ -209,6 +209,15 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
   // The first pass, and every pass after a failure, resolves what may already be on the bus
   let resolveNext = true
   let lastRunId: string | undefined
+  // The newest entry this relay published per topic, and a copy taken when the connection comes
+  // back: a reset is judged on what went to the old server, never on what the relay (or Redis
+  // flushing its offline queue) already wrote to the new one
+  const newest = new Map<string, string>()
+  let beforeReconnect: ReadonlyMap<string, string> | undefined
+  const forgetReconnect = bus.onReconnect(() => {
+    beforeReconnect = new Map(newest)
+  })
+  yield* Effect.addFinalizer(() => Effect.sync(forgetReconnect))
 
   const batch = sql.withTransaction(
     Effect.gen(function*() {
@@ -233,6 +242,7 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
         // A new event: nothing after it can have been published
         if (!result.success.existed) resolving = false
         published.push({ seq: row.seq, entry_id: result.success.entryId })
+        newest.set(row.topic, result.success.entryId)
       }
       // Keep resolving while everything proved to be on the bus already
       resolveNext = failure !== undefined || (resolving && published.length > 0)
@@ -291,7 +301,12 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
     const info = yield* bus.serverInfo
     if (info.runId === lastRunId) return 0
     lastRunId = info.runId
-    const lastPublished = yield* sql<{ topic: string; entry_id: string }>`
+    // After a reconnect: what this relay sent before it. At start-up: the record
+    const sent = beforeReconnect
+    beforeReconnect = undefined
+    const lastPublished = sent !== undefined && sent.size > 0
+      ? [...sent].map(([topic, entry_id]) => ({ topic, entry_id }))
+      : yield* sql<{ topic: string; entry_id: string }>`
       SELECT DISTINCT ON (topic) topic, entry_id FROM outbox WHERE entry_id IS NOT NULL ORDER BY topic, seq DESC`
     let requeued = 0
     for (const { topic, entry_id } of lastPublished) {

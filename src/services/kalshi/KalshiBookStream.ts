@@ -18,10 +18,15 @@
  * - Frames for a `sid` we no longer hold are ignored: they belong to books already dropped.
  * - Markets are added and removed with `update_subscription` (`add_markets` / `delete_markets`).
  * - A book still waiting for its snapshot after a timeout is resubscribed (`overdue`).
+ * - Validation against REST (`validationsDue` → batched `/markets/orderbooks` →
+ *   `applyValidation`): a live book not checked for a while is compared level by level with the
+ *   venue's REST book, unless a delta arrived meanwhile (the REST book has no `seq` to place it);
+ *   a difference is reported (`ValidationMismatch`) and the market resubscribed.
  *
  * @since 0.1.0
  */
 import { applyKalshiDelta, applyKalshiSnapshot, invalidateKalshi, KalshiBook } from "../../domain/book/KalshiBook.ts"
+import { sideDifference } from "../../domain/book/Validation.ts"
 import { formatScaled } from "../../schema/Money.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
 import { decodeKalshiFrame, KalshiFrame } from "./KalshiWsDecoder.ts"
@@ -53,6 +58,8 @@ const BOOK = "orderbook_delta"
 
 /** @category models */
 export class KalshiBookStream {
+  private readonly validating = new Set<string>()
+  private readonly validatedAt = new Map<string, number>()
   readonly books = new Map<string, KalshiBook>()
   private readonly events: KalshiStreamEvents
   private readonly sideChannels: ReadonlyArray<KalshiSideChannel>
@@ -133,6 +140,8 @@ export class KalshiBookStream {
     for (const t of gone) {
       this.books.delete(t)
       this.requestedAt.delete(t)
+      this.validating.delete(t)
+      this.validatedAt.delete(t)
       this.detach(t)
     }
     for (const channel of this.sideChannels) {
@@ -320,6 +329,37 @@ export class KalshiBookStream {
     if (tickers.length > 0) this.subscribe(BOOK, tickers)
   }
 
+  /** Live books not checked against REST for `everyMillis`, each with its `asOf` when asked. */
+  validationsDue(now: number, everyMillis: number): Array<{ readonly ticker: string; readonly asOf: number }> {
+    const due: Array<{ readonly ticker: string; readonly asOf: number }> = []
+    for (const [ticker, book] of this.books) {
+      if (book.status !== "live" || this.validating.has(ticker)) continue
+      if (now - (this.validatedAt.get(ticker) ?? book.asOf) < everyMillis) continue
+      this.validating.add(ticker)
+      due.push({ ticker, asOf: book.asOf })
+    }
+    return due
+  }
+
+  /**
+   * The REST book fetched to validate a live one, asked when the book's `asOf` was `askedAsOf`.
+   * Compared only when no delta came since; a difference drops the book and resubscribes its
+   * market. Returns the difference found, if any.
+   */
+  applyValidation(ticker: string, askedAsOf: number, rest: { readonly yes: ReadonlyArray<readonly [number, number]>; readonly no: ReadonlyArray<readonly [number, number]> } | undefined, now: number, depth: number): string | undefined {
+    this.validating.delete(ticker)
+    const book = this.books.get(ticker)
+    if (rest === undefined || book === undefined || book.status !== "live") return undefined
+    this.validatedAt.set(ticker, now)
+    if (book.asOf !== askedAsOf) return undefined
+    const side = (levels: ReadonlyArray<readonly [number, number]>) => ({ prices: levels.map((l) => l[0]), sizes: levels.map((l) => l[1]), count: levels.length })
+    const difference = sideDifference("yes", book.yes, side(rest.yes), depth) ?? sideDifference("no", book.no, side(rest.no), depth)
+    if (difference === undefined) return undefined
+    this.events.onProblem({ reason: "ValidationMismatch", message: `${difference}; resubscribed`, market: ticker })
+    this.resync(ticker)
+    return difference
+  }
+
   /** Drops one book and subscribes its market alone for a fresh snapshot. */
   private resync(ticker: string): void {
     const book = this.books.get(ticker)
@@ -379,6 +419,7 @@ export class KalshiBookStream {
   }
 
   private reset(): void {
+    this.validating.clear()
     this.subs.clear()
     this.bookSid.clear()
     this.pending.clear()

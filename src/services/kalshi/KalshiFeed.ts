@@ -6,11 +6,12 @@
  * public channels. Without credentials, the books are polled from the public REST order books
  * instead (`KalshiPolledFeed.ts`: every `kalshi.pollInterval`, marked `polled`, aged by their poll
  * time) when a `KalshiClient` is at hand; with no client either, every book stays not-live and that
- * is logged once.
+ * is logged once. With credentials and a client, every live book is checked against the batched
+ * REST order books every `marketdata.validateEvery` (a difference resubscribes the market).
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Layer, Option } from "effect"
+import { Context, Duration, Effect, Layer, Metric, Option } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
@@ -18,7 +19,7 @@ import type { VenueError } from "../../schema/errors/VenueError.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
-import { makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
+import { bookValidationsTotal, makeListeners, recordProblems, type VenueFeed } from "../marketdata/VenueFeed.ts"
 import { authHeaders, type KalshiCredentials } from "./KalshiAuth.ts"
 import { KalshiBookStream, type KalshiSideChannel } from "./KalshiBookStream.ts"
 import { KalshiClient, kalshiCredentials } from "./KalshiClient.ts"
@@ -35,6 +36,8 @@ export interface KalshiFeedConfig {
   readonly reconnectInitial: Duration.Duration
   readonly reconnectMax: Duration.Duration
   readonly snapshotTimeout: Duration.Duration
+  /** With credentials: check each live book against the batched REST order books every `every` */
+  readonly validate?: { readonly client: KalshiClient["Service"]; readonly every: Duration.Duration; readonly depth: number } | undefined
   /** Without credentials: poll the public REST order books with this client (else no Kalshi books) */
   readonly poll?: { readonly client: KalshiClient["Service"]; readonly interval: Duration.Duration; readonly staleAfter: Duration.Duration } | undefined
 }
@@ -57,6 +60,38 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
         const pollRecord = recordProblems(deadLetters, "kalshi", "kalshi.rest", problems)
         return yield* makeKalshiPolledFeed({ interval: config.poll.interval, staleAfter: config.poll.staleAfter }, config.poll.client, (p) => void problems.push(p), pollRecord)
       }
+      const scope = yield* Effect.scope
+      /** Checks the books due against the batched REST books; detached, so the tick never waits on REST. */
+      const validate = (now: number): Effect.Effect<void> => {
+        const check = config.validate
+        if (check === undefined) return Effect.void
+        const due = stream.validationsDue(now, Duration.toMillis(check.every))
+        if (due.length === 0) return Effect.void
+        return check.client.getOrderbooks(due.map((d) => d.ticker)).pipe(
+          Effect.flatMap((books) =>
+            Effect.flatMap(nowMillis, (at) => {
+              let mismatch = 0
+              for (const d of due) if (stream.applyValidation(d.ticker, d.asOf, books.get(d.ticker), at, check.depth) !== undefined) mismatch++
+              return Effect.andThen(
+                Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "kalshi", outcome: "checked" }), due.length),
+                Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "kalshi", outcome: "mismatch" }), mismatch)
+              )
+            })
+          ),
+          Effect.catch((error) =>
+            Effect.andThen(
+              Effect.sync(() => {
+                for (const d of due) stream.applyValidation(d.ticker, d.asOf, undefined, now, check.depth)
+              }),
+              Effect.logWarning("Kalshi REST validation failed").pipe(Effect.annotateLogs({ markets: due.length, reason: error.reason._tag }))
+            )
+          ),
+          Effect.andThen(record),
+          Effect.forkIn(scope),
+          Effect.asVoid
+        )
+      }
+
       let connection: FeedConnection | undefined
       if (credentials === undefined) {
         yield* Effect.logWarning("Kalshi market data disabled: no API key configured (the WebSocket requires one); Kalshi books stay not-live")
@@ -76,7 +111,7 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
             onFrame: (text, now) => stream.onFrame(text, now),
             onClose: () => stream.disconnected(),
             drain: () => stream.takeOutbox(),
-            tick: (now) => Effect.andThen(Effect.sync(() => stream.overdue(now, timeout)), record),
+            tick: (now) => Effect.andThen(Effect.sync(() => stream.overdue(now, timeout)), Effect.andThen(validate(now), record)),
             afterBatch: () => record
           }
         )
@@ -117,6 +152,7 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
       const client = yield* Effect.serviceOption(KalshiClient)
       return yield* KalshiFeed.make({
         poll: Option.isSome(client) ? { client: client.value, interval: config.kalshi.pollInterval, staleAfter: config.staleness.book } : undefined,
+        validate: Option.isSome(client) ? { client: client.value, every: config.marketdata.validateEvery, depth: config.marketdata.validateDepth } : undefined,
         wsUrl: config.kalshi.wsUrl,
         credentials: yield* kalshiCredentials(config.kalshi),
         sideChannels: config.kalshi.tradeChannels ? ["ticker", "trade"] : [],
