@@ -53,7 +53,9 @@ const seed = Effect.gen(function*() {
   yield* sql`INSERT INTO positions (position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, realized_pnl_micros, fees_paid_micros,
                                     status, settlement_price_micros, opened_at, closed_at)
              VALUES ('p-1', '401772994', 'kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', 0, 7320000, 4510000, 170000, 'settled', 1000000,
-                     to_timestamp(1765845002), to_timestamp(1765850000))`
+                     to_timestamp(1765845002), to_timestamp(1765850000)),
+                    ('p-open', '401772994', 'kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', 5000000, 2600000, 0, 90000, 'open', NULL,
+                     to_timestamp(1765845300), NULL)`
   yield* sql.withTransaction(Effect.gen(function*() {
     yield* sql`INSERT INTO bankroll (account, balance_micros, peak_micros) VALUES ('paper', 1004510000, 1004510000)`
     yield* sql`INSERT INTO bankroll_ledger (account, bucket, kind, amount_micros, reference, created_at)
@@ -118,6 +120,14 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
           await page.getByTestId("trading-state").getByText("HALTED").waitFor()
           await page.getByTestId("resume").click()
           await page.getByTestId("trading-state").getByText("ACTIVE").waitFor()
+
+          // Close a position and pause a strategy from the overview
+          await page.goto(`${base}/`)
+          await page.getByTestId("close-p-open").click()
+          await page.getByTestId("close-note").getByText("close of p-open requested").waitFor()
+          await page.getByTestId("strategy-state-arbitrage").getByText("running").waitFor()
+          await page.getByTestId("strategy-arbitrage").click()
+          await page.getByTestId("strategy-state-arbitrage").getByText("paused").waitFor()
           assert.deepStrictEqual(errors, [])
         })
         const sql = yield* SqlClient.SqlClient
@@ -127,6 +137,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
           ["HALTED", "operator drill", "api:dashboard"],
           ["ACTIVE", "operator drill", "api:dashboard"]
         ])
+        const closes = yield* sql<{ position_id: string; reason: string; requested_by: string }>`SELECT position_id, reason, requested_by FROM position_close_requests`
+        assert.deepStrictEqual(closes.map((c) => [c.position_id, c.reason, c.requested_by]), [["p-open", "operator drill", "api:dashboard"]])
+        const switches = yield* sql<{ name: string; paused: boolean }>`SELECT name, paused FROM strategy_switches`
+        assert.deepStrictEqual(switches.map((w) => [w.name, w.paused]), [["arbitrage", true]])
       })))
 
     it.effect("updates live from the stream", () =>

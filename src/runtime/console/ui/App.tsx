@@ -158,6 +158,10 @@ const Overview = () => {
           </table>
         </section>
       </div>
+      <div class="columns">
+        <OpenPositions positions={positions} />
+        <StrategiesPanel />
+      </div>
     </div>
   )
 }
@@ -339,6 +343,105 @@ interface TradingView {
   at: number
 }
 
+/**
+ * Posts an action with the operator's reason; undefined when the operator cancelled. The token
+ * never reaches this script: the login sets an HttpOnly cookie the browser sends; without it the
+ * page goes to `/login`.
+ */
+const postAction = async <A,>(path: string, what: string): Promise<{ ok: true; value: A } | { ok: false; problem: string } | undefined> => {
+  const reason = window.prompt(`Reason to ${what}:`)
+  if (reason === null || reason.trim() === "") return undefined
+  const response = await fetch(path, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ reason: reason.trim(), by: "dashboard" })
+  })
+  if (response.ok) return { ok: true, value: (await response.json()) as A }
+  if (response.status === 401) {
+    window.location.href = "/login"
+    return { ok: false, problem: `${what} needs the admin token: log in, then try again` }
+  }
+  return { ok: false, problem: `${what} refused: HTTP ${response.status} ${await response.text()}` }
+}
+
+/** Open positions, each with a Close button (sold on the next exit pass, through risk). */
+const OpenPositions = (props: { readonly positions: ReadonlyArray<Row> }) => {
+  const [note, setNote] = useState<string | undefined>(undefined)
+  const close = async (positionId: string) => {
+    const result = await postAction<{ positionId: string }>(`/api/positions/${encodeURIComponent(positionId)}/close`, `close ${positionId}`)
+    if (result !== undefined) setNote(result.ok ? `close of ${positionId} requested: it sells on the next exit pass` : result.problem)
+  }
+  return (
+    <section>
+      <h2>Open positions</h2>
+      <table data-testid="open-positions">
+        <thead>
+          <tr><th /><th>game</th><th>venue</th><th>market</th><th>outcome</th><th>qty</th><th>cost</th></tr>
+        </thead>
+        <tbody>
+          {props.positions.map((p) => (
+            <tr key={String(p["positionId"])}>
+              <td><button data-testid={`close-${String(p["positionId"])}`} onClick={() => void close(String(p["positionId"]))}>Close</button></td>
+              <td><a href={`#/game/${String(p["gameId"])}`}>{String(p["gameId"])}</a></td>
+              <td>{String(p["platform"])}</td>
+              <td>{String(p["marketId"])}</td>
+              <td>{String(p["outcomeId"])}</td>
+              <td>{formatCell("quantity", p["quantity"])}</td>
+              <td>{formatCell("costBasisMicros", p["costBasisMicros"])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {note !== undefined && <p class="muted" data-testid="close-note">{note}</p>}
+    </section>
+  )
+}
+
+interface StrategySwitch {
+  readonly name: string
+  readonly configured: boolean
+  readonly paused: boolean
+  readonly reason: string
+  readonly changedBy: string
+}
+
+/** The configured strategies with Pause / Resume (a paused strategy makes no new entries). */
+const StrategiesPanel = () => {
+  const { data } = useLive(() => getJson<Array<StrategySwitch>>("/api/strategies"), [])
+  const [shown, setShown] = useState<ReadonlyArray<StrategySwitch> | undefined>(undefined)
+  const [problem, setProblem] = useState<string | undefined>(undefined)
+  const current = shown ?? data
+  if (current === undefined) return null
+  const flip = async (s: StrategySwitch) => {
+    const action = s.paused ? "resume" : "pause"
+    const result = await postAction<StrategySwitch>(`/api/strategies/${encodeURIComponent(s.name)}/${action}`, `${action} ${s.name}`)
+    if (result === undefined) return
+    if (result.ok) {
+      setShown(current.map((x) => (x.name === s.name ? result.value : x)))
+      setProblem(undefined)
+    } else setProblem(result.problem)
+  }
+  return (
+    <section>
+      <h2>Strategies</h2>
+      <table data-testid="strategies">
+        <tbody>
+          {current.filter((s) => s.configured).map((s) => (
+            <tr key={s.name}>
+              <td>{s.name}</td>
+              <td class={s.paused ? "bad" : "good"} data-testid={`strategy-state-${s.name}`}>{s.paused ? "paused" : "running"}</td>
+              <td class="muted">{s.paused ? `${s.reason} (${s.changedBy})` : ""}</td>
+              <td><button data-testid={`strategy-${s.name}`} onClick={() => void flip(s)}>{s.paused ? "Resume" : "Pause"}</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {problem !== undefined && <p class="bad">{problem}</p>}
+    </section>
+  )
+}
+
 /** The trading state and the halt / reduce / resume buttons; actions ride on the login's session cookie. */
 const TradingControl = () => {
   const { data } = useLive(() => getJson<TradingView>("/api/trading"), [])
@@ -346,24 +449,12 @@ const TradingControl = () => {
   const [problem, setProblem] = useState<string | undefined>(undefined)
   const current = shown ?? data
   const act = async (action: "halt" | "reduce" | "resume") => {
-    const reason = window.prompt(`Reason to ${action} trading:`)
-    if (reason === null || reason.trim() === "") return
-    // The token never reaches the page's script: the login sets an HttpOnly cookie the browser sends
-    const response = await fetch(`/api/trading/${action}`, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ reason: reason.trim(), by: "dashboard" })
-    })
-    if (response.ok) {
-      setShown((await response.json()) as TradingView)
+    const result = await postAction<TradingView>(`/api/trading/${action}`, `${action} trading`)
+    if (result === undefined) return
+    if (result.ok) {
+      setShown(result.value)
       setProblem(undefined)
-    } else if (response.status === 401) {
-      setProblem(`${action} needs the admin token: log in, then try again`)
-      window.location.href = "/login"
-    } else {
-      setProblem(`${action} refused: HTTP ${response.status} ${await response.text()}`)
-    }
+    } else setProblem(result.problem)
   }
   if (current === undefined) return null
   const tone = current.state === "ACTIVE" ? "good" : "bad"
