@@ -15,6 +15,7 @@ import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
 import { type CheckRequest, decideAndRecord, limitsFrom } from "../../src/actors/Risk.ts"
+import type { BookSides } from "../../src/domain/execution/FillModel.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
 import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids.ts"
@@ -149,6 +150,20 @@ const openArb = (arbId: string, k: OutcomeRef, kLimit: string, kReserve: string,
     assert.isFalse(yield* arbitrage.open({ arbId, gameId: GAME, quantity: qtyOf(quantity), legs: [legs[0], legs[1]] }))
   })
 
+/** The game, and the Kalshi YES and Polymarket token of unit `n` with their fee terms and books. */
+const markets = (n: number, kalshiBook: BookSides | undefined, polyBook: BookSides | undefined) =>
+  Effect.gen(function*() {
+    yield* seedGame(GAME, "nba")
+    const market = script!
+    const k = kalshi(n)
+    const p = poly(n)
+    market.setFees(k, kalshiFees)
+    market.setFees(p, polyFees)
+    yield* market.setBook(k, kalshiBook)
+    yield* market.setBook(p, polyBook)
+    return { market, k, p }
+  })
+
 const transitions = (arbId: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -175,14 +190,7 @@ const positionsOf = (arbId: string) =>
 layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
   it.effect("the Polymarket leg fails: the Kalshi excess is unwound within unwindMaxLoss", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(1)
-      const p = poly(1)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] })
-      yield* market.setBook(p, undefined) // no live book: the paper venue refuses the leg
+      const { k, p } = yield* markets(1, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] }, undefined) // no live book: the paper venue refuses the leg
       const before = yield* balance
       const ps = polyScript()
       const arb = yield* Effect.gen(function*() {
@@ -213,15 +221,8 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
 
   it.effect("the Kalshi leg fails: completing it is cheaper than selling the Polymarket excess, and the matched sets settle to the locked-in profit", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(2)
-      const p = poly(2)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
       // Kalshi's ask moved above the leg's limit: its IOC fills nothing
-      yield* market.setBook(k, { bids: [lv("0.44", "100")], asks: [lv("0.47", "200")] })
-      yield* market.setBook(p, { bids: [lv("0.48", "200")], asks: [lv("0.50", "100")] })
+      const { market, k, p } = yield* markets(2, { bids: [lv("0.44", "100")], asks: [lv("0.47", "200")] }, { bids: [lv("0.48", "200")], asks: [lv("0.50", "100")] })
       const before = yield* balance
       const arb = yield* Effect.gen(function*() {
         yield* openArb("arb-kfail-01", k, "0.45", "46.74", p, "0.50", "50.75", "100")
@@ -275,14 +276,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
   it.effect("a delayed Polymarket leg that arrives before the deadline: polled with backoff, nothing unwound, matched", () =>
     Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(3)
-      const p = poly(3)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] })
-      yield* market.setBook(p, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
+      const { k, p } = yield* markets(3, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] }, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
       const before = yield* balance
       const ps = polyScript({ delayed: true, latencyMillis: 3_000 })
       const arb = yield* Effect.gen(function*() {
@@ -306,15 +300,8 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
   it.effect("a delayed Polymarket leg that misses the deadline: cancelled, and the Kalshi excess unwound within unwindMaxLoss", () =>
     Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(4)
-      const p = poly(4)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.42", "60"), lv("0.40", "100")], asks: [lv("0.45", "100")] })
       // By the time the delayed order would match, the market has moved away from its limit
-      yield* market.setBook(p, { bids: [lv("0.55", "100")], asks: [lv("0.60", "100")] })
+      const { k, p } = yield* markets(4, { bids: [lv("0.42", "60"), lv("0.40", "100")], asks: [lv("0.45", "100")] }, { bids: [lv("0.55", "100")], asks: [lv("0.60", "100")] })
       const before = yield* balance
       const ps = polyScript({ delayed: true, latencyMillis: 8_000 })
       const arb = yield* Effect.gen(function*() {
@@ -351,14 +338,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
 
   it.effect("a status query while a leg is on its way (upkeep's reconciliation) does not close it", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(8)
-      const p = poly(8)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] })
-      yield* market.setBook(p, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
+      const { k, p } = yield* markets(8, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] }, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
       // The Polymarket request takes 2 s to arrive, and the venue knows nothing of it until then
       const ps = polyScript({ latencyMillis: 2_000, unknownUntilArrival: true })
       const arb = yield* Effect.gen(function*() {
@@ -377,15 +357,8 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
 
   it.effect("nothing to sell or buy within unwindMaxLoss: the excess is watched, never sold below the bound, then left exposed to exits", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(7)
-      const p = poly(7)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
       // Kalshi's bid has collapsed below the unwind floor (0.39) and Polymarket's ask is above the hedge cap (0.62)
-      yield* market.setBook(k, { bids: [lv("0.30", "100")], asks: [lv("0.45", "100")] })
-      yield* market.setBook(p, { bids: [lv("0.60", "100")], asks: [lv("0.70", "100")] })
+      const { k, p } = yield* markets(7, { bids: [lv("0.30", "100")], asks: [lv("0.45", "100")] }, { bids: [lv("0.60", "100")], asks: [lv("0.70", "100")] })
       const before = yield* balance
       const arb = yield* Effect.gen(function*() {
         // The Polymarket leg's limit is below its ask: it fills nothing
@@ -406,14 +379,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
 
   it.effect("a restart while waiting for the second leg: the unit resumes from its persisted state and completes the set; no leg is sent twice", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(5)
-      const p = poly(5)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.44", "100")], asks: [lv("0.45", "100")] })
-      yield* market.setBook(p, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
+      const { k, p } = yield* markets(5, { bids: [lv("0.44", "100")], asks: [lv("0.45", "100")] }, { bids: [lv("0.48", "100")], asks: [lv("0.50", "100")] })
       const before = yield* balance
 
       // First life: the Kalshi leg fills, the Polymarket leg is delayed; the process dies at +1 s
@@ -459,14 +425,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
 
   it.effect("a unit opened by a cluster message: both legs at once, matched; the replayed message records nothing twice", () =>
     Effect.gen(function*() {
-      yield* seedGame(GAME, "nba")
-      const market = script!
-      const k = kalshi(6)
-      const p = poly(6)
-      market.setFees(k, kalshiFees)
-      market.setFees(p, polyFees)
-      yield* market.setBook(k, { bids: [lv("0.40", "100")], asks: [lv("0.42", "50")] })
-      yield* market.setBook(p, { bids: [lv("0.52", "100")], asks: [lv("0.55", "50")] })
+      const { k, p } = yield* markets(6, { bids: [lv("0.40", "100")], asks: [lv("0.42", "50")] }, { bids: [lv("0.52", "100")], asks: [lv("0.55", "50")] })
       const before = yield* balance
       const open = {
         arbId: "arb-entity-01",
