@@ -28,6 +28,8 @@ export interface OutageOptions {
   readonly staleAfter: Duration.Input
   /** At most one summary line per this long; 5 minutes unless given */
   readonly summaryEvery?: Duration.Input | undefined
+  /** What being down past `staleAfter` means for trading, said once when it happens and in the node */
+  readonly whenStale?: string | undefined
 }
 
 /** Where an outage stands. @category models */
@@ -82,6 +84,7 @@ export const make = Effect.fnUntraced(function*(options: OutageOptions) {
   let attempts = 0
   let cause: string | undefined
   let lastLogged = 0
+  let saidStale = false
 
   const failed = (error: unknown) =>
     Effect.gen(function*() {
@@ -100,9 +103,17 @@ export const make = Effect.fnUntraced(function*(options: OutageOptions) {
           Effect.annotateLogs({ reason: why, attempts, downForMs: now - since })
         )
       }
+      const stale = now - since >= staleMs
+      if (stale && !saidStale) {
+        saidStale = true
+        yield* Effect.logWarning(`${options.name} down for ${formatSpan(now - since)}, past its staleness limit${options.whenStale === undefined ? "" : `: ${options.whenStale}`}`).pipe(
+          Effect.annotateLogs({ reason: why, attempts })
+        )
+      }
       if (node !== undefined) {
-        node.lastError = { at: now, message: `${options.name} unreachable for ${formatSpan(now - since)}: ${why} (${attempts} attempts)` }
-        if (now - since >= staleMs) node.status = "degraded"
+        const consequence = stale && options.whenStale !== undefined ? `; ${options.whenStale}` : ""
+        node.lastError = { at: now, message: `${options.name} unreachable for ${formatSpan(now - since)}: ${why} (${attempts} attempts)${consequence}` }
+        if (stale) node.status = "degraded"
       }
     })
 
@@ -114,6 +125,7 @@ export const make = Effect.fnUntraced(function*(options: OutageOptions) {
     )
     since = undefined
     attempts = 0
+    saidStale = false
     if (node !== undefined && node.status === "degraded") node.status = "running"
   })
 

@@ -91,6 +91,7 @@ describe("feed health", () => {
       const warnings = lines.filter((l) => l.level === "Warn" || l.level === "Error")
       assert.deepStrictEqual(warnings.map((w) => w.message), [
         `ESPN unreachable: connection refused (127.0.0.1:${port})`,
+        "ESPN down for 30 s, past its staleness limit: game states are stale, so no signal trades on them until ESPN answers",
         `ESPN unreachable for 5 min: connection refused (127.0.0.1:${port}) (21 attempts)`
       ])
       assert.isTrue(warnings.every((w) => !/: $|\(\)/.test(w.message)))
@@ -118,7 +119,7 @@ describe("feed health", () => {
           const check = yield* espnCheck
           assert.isDefined(check)
           assert.isFalse(check!.ok)
-          assert.match(check!.reason ?? "", /^degraded: ESPN unreachable for 31 s: connection (reset|closed|refused)/)
+          assert.match(check!.reason ?? "", /^degraded: ESPN unreachable for 31 s: connection (reset|closed|refused).*; game states are stale, so no signal trades on them/)
           proxy.restore()
           // The breaker (5 failures) is still closed after 2: the next poll goes through
           yield* poll(client)
@@ -161,7 +162,8 @@ describe("feed health", () => {
         Effect.provideService(Metric.MetricRegistry, new Map())
       )
       const warnings = lines.filter((l) => l.level === "Warn")
-      assert.strictEqual(warnings.length, 1, JSON.stringify(warnings))
+      assert.strictEqual(warnings.length, 2, JSON.stringify(warnings))
       assert.match(warnings[0]!.message, /^kalshi market data unreachable: connection refused/)
+      assert.match(warnings[1]!.message, /^kalshi market data down for \d+ s, past its staleness limit: its books are not live/)
     }), 60_000)
 })

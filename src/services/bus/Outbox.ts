@@ -423,7 +423,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
         const checked = yield* Effect.exit(service.reconcile)
         if (Exit.isFailure(checked)) {
           if (Cause.hasInterruptsOnly(checked.cause)) return
-          yield* Effect.logWarning("could not compare the bus with the outbox; trying again").pipe(Effect.annotateLogs({ error: Cause.pretty(checked.cause) }))
+          yield* Effect.logWarning("could not compare the bus with the outbox; trying again").pipe(Effect.annotateLogs({ error: describeFailure(checked.cause) }))
           // Try again on the next pass
           reconnected = true
         }
@@ -435,7 +435,8 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
         failures++
         yield* Metric.update(relayFailuresTotal, 1)
         if (failures === 1 || failures % 10 === 0) {
-          const error = pass?.failure?.message ?? (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
+          // Never an empty reason: the bus's refusal, or the database's failure, named
+          const error = describeFailure(pass?.failure ?? (Exit.isFailure(exit) ? exit.cause : undefined))
           yield* Effect.logWarning("outbox relay failed; retrying with backoff").pipe(Effect.annotateLogs({ error, failures }))
         }
         // A reconnect wakes the relay early: the backlog goes out as soon as the bus is back

@@ -168,7 +168,7 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
         state = "down"
         runFork(
           Metric.update(redisConnectionErrors, 1).pipe(
-            Effect.andThen(Effect.logWarning("event bus lost its Redis connection; reconnecting").pipe(Effect.annotateLogs({ role, error: lastError })))
+            Effect.andThen(Effect.logWarning("event bus lost its Redis connection; reconnecting").pipe(Effect.annotateLogs({ role, error: lastError === "" ? "the connection closed" : lastError })))
           )
         )
       })

@@ -171,7 +171,12 @@ const make = Effect.fnUntraced(function*(options: EspnClientOptions) {
   const retrySchedule = Schedule.exponential(options.retryBase).pipe(Schedule.jittered)
 
   // The outage is told once and summarised (Outage.ts); the breaker's every probe only at debug
-  const outage = yield* Outage.make({ name: "ESPN", node: "feed:espn", staleAfter: options.staleAfter ?? Duration.seconds(30) })
+  const outage = yield* Outage.make({
+    name: "ESPN",
+    node: "feed:espn",
+    staleAfter: options.staleAfter ?? Duration.seconds(30),
+    whenStale: "game states are stale, so no signal trades on them until ESPN answers"
+  })
   yield* breaker.transitions.pipe(
     Stream.runForEach((t) =>
       Metrics.recordTransition(t).pipe(

@@ -106,7 +106,12 @@ export const runFeedConnection = (config: FeedConnectionConfig, session: FeedSes
     const silenceMillis = Duration.toMillis(config.silence)
     const attributes = { feed: config.name }
     // Told once and summarised; past the silence limit the feed's node is degraded (in /readyz)
-    const outage = yield* Outage.make({ name: `${config.name} market data`, node: `feed:${config.name}`, staleAfter: config.silence })
+    const outage = yield* Outage.make({
+      name: `${config.name} market data`,
+      node: `feed:${config.name}`,
+      staleAfter: config.silence,
+      whenStale: "its books are not live, so nothing trades on them until it is back"
+    })
     let answered = false
 
     const flushWith = (w: Socket.Writer) =>
