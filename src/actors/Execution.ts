@@ -359,7 +359,11 @@ export const upkeep = Singleton.make(
       "exits",
       config.exits.checkInterval,
       "exit check",
-      Effect.map(checkExits(driver.place, (request) => risk.Check(request)), (checks) => void (driver.work.exits = checks.length > 0))
+      // Exits, settlement polls and marks go on while any position is open (an arbitrage leg too)
+      checkExits(driver.place, (request) => risk.Check(request)).pipe(
+        Effect.andThen(Trades.openPositions()),
+        Effect.map((open) => void (driver.work.exits = open.length > 0))
+      )
     )
     yield* whileWork("exits", SETTLE_EVERY, "settlement", Effect.asVoid(settleFromVenues(driver.books)))
     yield* applyAnnounced(driver.books).pipe(Effect.provideContext(context), Effect.forkScoped)

@@ -16,7 +16,9 @@
  *   (daily P&L, cooldowns) and the piggybank share, in one transaction per position. Results come
  *   only from the venues (`services/venue/MarketResults.ts`): pushed (Polymarket
  *   `market_resolved`) or polled (`settleFromVenues`) for the markets of games that ended, or of
- *   positions older than {@link ORPHAN_AGE} whatever ESPN says.
+ *   positions older than {@link ORPHAN_AGE} whatever ESPN says. Until then, ESPN's final only marks
+ *   a position provisionally (`provisionalMark`: $1 or $0 by the outcome's mapped meaning), and
+ *   exits hold every position of a finished game.
  *
  * @since 0.1.0
  */
@@ -24,7 +26,7 @@ import { Duration, Effect, Schema, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { decideExit, type ExitDecision, type ExitRules } from "../domain/execution/Exits.ts"
 import { averagePrice } from "../domain/execution/Position.ts"
-import { type MarketResult, payoutOf } from "../domain/execution/Resolution.ts"
+import { type MarketResult, payoutOf, provisionalMark } from "../domain/execution/Resolution.ts"
 import { kalshiRules, polymarketRules } from "../domain/risk/Sizing.ts"
 import type { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
 import type { Bps, Price } from "../schema/Money.ts"
@@ -78,7 +80,16 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
     const sql = yield* SqlClient.SqlClient
     const now = yield* nowMillis
     const checks: Array<ExitCheck> = []
+    const over = new Set((yield* sql<{ game_id: string }>`SELECT game_id FROM games WHERE status IN ('final', 'canceled', 'postponed')`).map((g) => g.game_id))
     for (const p of yield* Trades.openPositions()) {
+      // An operator asked to close it (`POST /api/positions/{id}/close`)
+      const [request] = yield* sql<{ id: string; reason: string; requested_by: string }>`
+        SELECT id::text, reason, requested_by FROM position_close_requests WHERE position_id = ${p.positionId} AND handled_at IS NULL`
+      // The game is over: held for the venue's result, unless an operator asks otherwise
+      if (over.has(p.gameId) && request === undefined) {
+        checks.push({ positionId: p.positionId, decision: { _tag: "Hold", reason: "game_over" } })
+        continue
+      }
       const entry = averagePrice(p.holding)
       // A leg of an arbitrage is held to settlement with its other leg (`Arbitrage.ts`), never exited alone
       if (entry === undefined || p.arbGroup !== undefined) continue
@@ -88,9 +99,6 @@ export const checkExits = <R>(place: (clientOrderId: string) => Effect.Effect<vo
       if ((pending?.n ?? 0) > 0) continue
       const book = yield* market.book(p.outcome)
       const top = { bid: book?.bids[0]?.price, ask: book?.asks[0]?.price, bids: book?.bids }
-      // An operator asked to close it (`POST /api/positions/{id}/close`)
-      const [request] = yield* sql<{ id: string; reason: string; requested_by: string }>`
-        SELECT id::text, reason, requested_by FROM position_close_requests WHERE position_id = ${p.positionId} AND handled_at IS NULL`
       const decision = decideExit({ quantity: p.holding.quantity, entryPrice: entry, openedAt: p.openedAt }, top, exitRules(config, p.sport), now, request !== undefined)
       if (decision.mark !== undefined) yield* Trades.markPosition(p.positionId, decision.mark)
       if (decision._tag === "Hold") {
@@ -204,9 +212,28 @@ export const settleFromVenues = Effect.fn("Positions.settleFromVenues")(function
       Effect.catch((e) => Effect.as(Effect.logWarning("venue result not read; asking again later").pipe(Effect.annotateLogs({ platform: m.platform, market: m.market_id, reason: e.reason._tag })), undefined))
     )
     if (result !== undefined) settled.push(...(yield* settleMarket(books, m.platform, m.market_id, result)))
+    else yield* markProvisionally(m.platform, m.market_id)
   }
   return settled
 })
+
+/**
+ * Marks the open positions of a market whose game ESPN reports final at what the score says they
+ * will pay (`provisionalMark`), until the venue's own result settles them.
+ */
+const markProvisionally = (platform: Platform, marketId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ position_id: string; meaning: string; winner: "home" | "away" | "draw" }>`
+      SELECT p.position_id, m.meaning, g.winner FROM positions p
+        JOIN games g ON g.game_id = p.game_id
+        JOIN market_mappings m ON m.game_id = p.game_id AND m.platform = p.platform AND m.market_id = p.market_id AND m.outcome_id = p.outcome_id AND m.active
+       WHERE p.status = 'open' AND p.platform = ${platform} AND p.market_id = ${marketId} AND g.status = 'final' AND g.winner IS NOT NULL`
+    for (const r of rows) {
+      const mark = provisionalMark(r.meaning, r.winner)
+      if (mark !== undefined) yield* Trades.markPosition(r.position_id, mark)
+    }
+  }).pipe(Effect.mapError(Trades.storage))
 
 /**
  * Whether a game still holds anything: an open position or an order whose fate is open. A finished

@@ -62,6 +62,7 @@ import { AppConfig, AppConfigError, LiveNotAuthorized } from "../services/config
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { armDeadline } from "./Shutdown.ts"
 import * as Telemetry from "./Telemetry.ts"
+import { formatDollars } from "../schema/Money.ts"
 
 /** The database, migrated and with its partitions in place before anything else may use it. @category layers */
 export const MigratedDatabase = Partitions.layer.pipe(
@@ -247,7 +248,9 @@ const serve = (runtime: Runtime) => Effect.gen(function*() {
       database: database.kind,
       databaseTarget: database.target,
       leagues: config.discovery.leagues.join(","),
-      bankroll: bankroll.balance
+      bankroll: `${config.bankroll.account} $${formatDollars(bankroll.balance)}`,
+      // What to look at next: the console, a one-screen status, or (offline) the demo replay
+      console: `http://${config.admin.host}:${config.admin.port}/ (arbees status; offline: npm run demo)`
     })
   )
   return yield* Effect.never

@@ -15,7 +15,7 @@ import { Duration, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
-import { applyAnnounced, settleFromVenues } from "../../src/actors/Positions.ts"
+import { applyAnnounced, checkExits, settleFromVenues } from "../../src/actors/Positions.ts"
 import * as Trades from "../../src/actors/Trades.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
@@ -131,11 +131,27 @@ layer(Layer.mergeAll(h.layer, results), { excludeTestServices: true, timeout: 12
       }
       const before = yield* balance
 
-      // The games end (ESPN's final): a provisional mark only. The venues have not settled: nothing moves
-      yield* sql`UPDATE games SET status = 'final'`
+      // The games end (ESPN's final: the home side wins the NBA game, the EPL game is a draw): a
+      // provisional mark only. The venues have not settled: nothing moves
+      for (const [game, market, outcome, meaning] of [[NBA, "KXNBAGAME-26DEC02LALBOS-BOS", "yes", "home_win"], [EPL, "KXEPLGAME-26DEC02ARSCHE-TIE", "yes", "draw"], [EPL, "KXEPLGAME-26DEC02ARSCHE-ARS", "yes", "home_win"]]) {
+        yield* sql`INSERT INTO market_mappings (game_id, platform, market_id, outcome_id, meaning, method, confidence, evidence)
+                   VALUES (${game}, 'kalshi', ${market}, ${outcome}, ${meaning}, 'deterministic', 1, '{}'::jsonb)`
+      }
+      yield* sql`UPDATE games SET status = 'final', winner = CASE WHEN game_id = ${NBA} THEN 'home' ELSE 'draw' END`
       kalshi.settle("KXNBAGAME-26DEC02LALBOS-BOS", "") // closed, no result yet
       assert.deepStrictEqual(yield* settleFromVenues(books), [])
       assert.deepStrictEqual(yield* balance, before)
+      const marks = yield* sql<{ position_id: string; status: string; mark: string }>`
+        SELECT position_id, status, mark_price_micros::text AS mark FROM positions WHERE position_id IN ('pos-kwin-0000001', 'pos-kdraw-000001', 'pos-kdrawh-00001') ORDER BY position_id`
+      assert.deepStrictEqual(marks.map((m) => [m.position_id, m.status, Number(m.mark)]), [
+        ["pos-kdraw-000001", "open", priceOf("1")],
+        ["pos-kdrawh-00001", "open", priceOf("0")],
+        ["pos-kwin-0000001", "open", priceOf("1")]
+      ])
+      // Exits hold a finished game's positions for the venue's result
+      const driver = yield* ExecutionDriver
+      const checks = yield* checkExits(driver.place, () => Effect.die("no exit may reach risk"))
+      assert.isTrue(checks.every((c) => c.decision._tag === "Hold" && c.decision.reason === "game_over"))
 
       // Polymarket announces the first market on the market channel
       yield* feed.add(["1001"])

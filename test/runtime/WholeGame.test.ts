@@ -1,14 +1,16 @@
 /**
  * A whole simulated game, end to end, on the real runtime under the test clock: the simulated
- * ESPN (`SimulatedEspn`) plays Pelicans at Pacers; the real matching finds its Polymarket market on
- * a fake Polymarket (Gamma listings, CLOB REST, the market WebSocket) and the orchestrator tracks
- * it; the win-probability model trades on the fake's books through the paper venue and the risk
- * singleton; the upkeep singleton takes profit on the first position; the second is held to the
- * end and settled from the venue's own `market_resolved`; then the game's actor is released.
+ * ESPN (`SimulatedEspn`) plays Pelicans at Pacers; the real matching finds its markets on a fake
+ * Polymarket (Gamma listings, CLOB REST, the market WebSocket) and a fake Kalshi (events, series
+ * fees, signed REST and WebSocket), and the orchestrator tracks them; the win-probability model
+ * trades on the fakes' books through the paper venue and the risk singleton; the upkeep singleton
+ * takes profit on the first position (Polymarket); the second (Kalshi) is held to the end, marked
+ * provisionally at ESPN's final, and settled from the venue's own result (Kalshi's market `result`,
+ * Polymarket's `market_resolved`); then the game's actor is released.
  *
  * Every order, fill, position and ledger posting is then read back through `arbees orders --json`
  * and `arbees positions --json`, and the P&L is checked against a hand calculation from the fills
- * (the Polymarket fee formula per fill), with balance = Σ ledger.
+ * (cost ⌈p × q⌉, proceeds ⌊p × q⌋, each fill's fee, $1 per winning contract), with balance = Σ ledger.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -18,6 +20,7 @@ import { Effect, Layer } from "effect"
 import { HttpClient } from "effect/http"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
+import { generateKeyPairSync } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
@@ -43,7 +46,13 @@ const PACERS = "9474840973775884140277810444590662495497075929470169125771392045
 /** The realism settings of this run (`paper.*`), reported with its P&L. */
 const PAPER = { "paper.latency": "500ms", "paper.jitter": "100ms", "paper.takeShare": "0.85", "paper.seed": "42" }
 
+// The Kalshi moneyline on Indiana (the recorded Kalshi listing); YES is the Pacers winning
+const IND = "KXNBAGAME-24DEC15NOPIND-IND"
+const NOP = "KXNBAGAME-24DEC15NOPIND-NOP"
+const keys = generateKeyPairSync("rsa", { modulusLength: 2048 })
+
 let fake: FakePolymarket | undefined
+let fakeKalshi: FakeKalshi | undefined
 
 /** ESPN answered by the simulation (in process); the venues over the machine's network. */
 const transport = Layer.effect(
@@ -59,8 +68,12 @@ const runtime = Layer.unwrap(
   Effect.gen(function*() {
     const polymarket = yield* acquireFake(() => new FakePolymarket())
     polymarket.gammaEvents.push(...(JSON.parse(readFileSync(join(fixturesDir, "gamma-events.json"), "utf8")) as Array<Record<string, unknown>>))
-    const kalshi = yield* acquireFake(() => new FakeKalshi())
+    const kalshi = yield* acquireFake(() => new FakeKalshi({ publicKey: keys.publicKey, pingMillis: 0 }))
+    kalshi.events.splice(0, kalshi.events.length, ...(JSON.parse(readFileSync(join(fixturesDir, "kalshi-events.json"), "utf8")) as { events: Array<Record<string, unknown>> }).events)
+    // Listed, open until the game ends
+    for (const ticker of [IND, NOP]) kalshi.settle(ticker, "", { status: "active" })
     fake = polymarket
+    fakeKalshi = kalshi
     const config = AppConfig.layerTest({
       ...PAPER,
       "polymarket.wsUrl": polymarket.wsUrl(),
@@ -71,6 +84,8 @@ const runtime = Layer.unwrap(
       "kalshi.restUrl": kalshi.httpUrl("/trade-api/v2"),
       "kalshi.wsUrl": kalshi.wsUrl(),
       "kalshi.timeout": "60s",
+      "kalshi.keyId": "test-key",
+      "kalshi.privateKey": keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       "kalshi.retries": "0",
       "discovery.leagues": "nba",
       "discovery.interval": "30s",
@@ -139,6 +154,9 @@ describe("a whole simulated game", () => {
           polymarket.setBook(PACERS, CONDITION, [["0.30", "200"]], [["0.32", "200"]])
           polymarket.setBook(PELICANS, CONDITION, [["0.68", "200"]], [["0.70", "200"]])
           polymarket.listClobMarket(CONDITION, [{ tokenId: PELICANS, outcome: "Pelicans" }, { tokenId: PACERS, outcome: "Pacers" }])
+          // On Kalshi, Indiana YES bids 0.15 and NO bids 0.25: YES asks 0.75, NO asks 0.85 (no edge either way)
+          const kalshi = fakeKalshi!
+          kalshi.setBook(IND, [["0.15", "200"]], [["0.25", "200"]])
 
           // The orchestrator activates the game 15 minutes before its start and tracks the matched market
           yield* advanceUntil("the game actor", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "running")
@@ -151,24 +169,39 @@ describe("a whole simulated game", () => {
           polymarket.setBook(PELICANS, CONDITION, [["0.60", "10"]], [["0.62", "300"]])
           yield* advanceUntil("the take-profit exit", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'closed' AND exit_reason = 'take_profit'`, (r) => r[0]!.n === 1)
 
-          // After the win cooldown, the Pacers are cheap again: a second entry, held to the end
-          polymarket.setBook(PACERS, CONDITION, [["0.33", "200"]], [["0.35", "200"]])
-          polymarket.setBook(PELICANS, CONDITION, [["0.65", "200"]], [["0.67", "200"]])
-          yield* advanceUntil("the second entry", 10 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n === 1)
-          // Late in the game the Pacers lead: their price is above the hold-to-settle mark (0.85)
+          // After the win cooldown, Indiana is cheap on Kalshi (YES bid 0.33, ask 0.35) and dear on
+          // Polymarket (0.78/0.80): a second entry, on Kalshi, held to the end
+          polymarket.setBook(PACERS, CONDITION, [["0.78", "200"]], [["0.80", "200"]])
+          polymarket.setBook(PELICANS, CONDITION, [["0.20", "200"]], [["0.22", "200"]])
+          kalshi.delta(IND, "yes", "0.15", "-200")
+          kalshi.delta(IND, "yes", "0.33", "200")
+          kalshi.delta(IND, "no", "0.25", "-200")
+          kalshi.delta(IND, "no", "0.65", "200")
+          yield* advanceUntil("the second entry", 10 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open' AND platform = 'kalshi'`, (r) => r[0]!.n === 1)
+          // Late in the game the Pacers lead: their price is above the hold-to-settle mark (0.85) on both venues
           polymarket.setBook(PACERS, CONDITION, [["0.90", "200"]], [["0.92", "200"]])
           polymarket.setBook(PELICANS, CONDITION, [["0.08", "200"]], [["0.10", "200"]])
+          kalshi.delta(IND, "yes", "0.33", "-200")
+          kalshi.delta(IND, "yes", "0.90", "200")
+          kalshi.delta(IND, "no", "0.65", "-200")
+          kalshi.delta(IND, "no", "0.08", "200")
 
           // The final whistle (ESPN): a provisional mark only; the position stays open until the venue resolves
           yield* advanceUntil("ESPN's final", 60 * 60, sql<{ status: string }>`SELECT status FROM games WHERE game_id = ${GAME.eventId}`, (r) => r[0]?.status === "final")
           yield* advance(60)
-          const [stillOpen] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`
-          assert.strictEqual(stillOpen!.n, 1)
+          // The venues have not resolved yet: still open, marked provisionally at ESPN's result (the Pacers won: $1)
+          const stillOpen = yield* sql<{ platform: string; mark: string }>`SELECT platform, mark_price_micros::text AS mark FROM positions WHERE status = 'open'`
+          assert.isAtLeast(stillOpen.length, 1)
+          assert.isTrue(stillOpen.some((p) => p.platform === "kalshi"))
+          assert.isTrue(stillOpen.every((p) => Number(p.mark) === 1_000_000))
           assert.strictEqual(diagnostics.get(`game:${GAME.eventId}`)?.status, "running", "not released while it holds a position")
 
-          // Polymarket resolves the market for the Pacers on the market channel
+          // The venues resolve for the Pacers: Polymarket on the market channel, Kalshi's market
+          // `result` (read by the upkeep's poll, every 30 s while positions are open)
           polymarket.resolve(CONDITION, { winner: PACERS }, true)
-          yield* advanceUntil("the settlement", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'settled'`, (r) => r[0]!.n === 1)
+          kalshi.settle(IND, "yes")
+          kalshi.settle(NOP, "no")
+          yield* advanceUntil("the settlement", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n === 0)
           // Holding nothing, the finished game's actor is released
           yield* advanceUntil("the release", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "passivated")
 
@@ -188,7 +221,11 @@ describe("a whole simulated game", () => {
           const [dbFills] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM fills`
           assert.strictEqual(orderRows.length, dbOrders!.n)
           assert.strictEqual(fillRows.length, dbFills!.n)
-          assert.deepStrictEqual(positionRows.map((p) => [p["status"], p["exit_reason"] ?? p["settlement_reason"]]), [["closed", "take_profit"], ["settled", "polymarket:Winner"]])
+          assert.deepStrictEqual(positionRows[0]!["status"], "closed")
+          assert.deepStrictEqual([positionRows[0]!["platform"], positionRows[0]!["exit_reason"]], ["polymarket", "take_profit"])
+          const settledRows = positionRows.slice(1)
+          assert.isTrue(settledRows.every((p) => p["status"] === "settled" && p["settlement_price_micros"] === "1000000"))
+          assert.includeMembers(settledRows.map((p) => p["settlement_reason"]), ["kalshi:KalshiResult"])
           assert.includeMembers(orderRows.map((o) => o["purpose"]), ["entry", "exit"])
 
           // The hand calculation from the fills: a buy costs ⌈p × q⌉, a sale brings ⌊p × q⌋, the
@@ -201,8 +238,8 @@ describe("a whole simulated game", () => {
             cash += f["action"] === "buy" ? -micros(p, q, Math.ceil) : micros(p, q, Math.floor)
             cash -= Number(f["fee_micros"])
           }
-          const settledQty = Number(positionRows[1]!["entry_quantity"])
-          cash += settledQty // $1 per contract, in micro-dollars per micro-contract
+          // Every settled position held the winner: $1 per contract (micro-dollars per micro-contract)
+          for (const p of settledRows) cash += Number(p["entry_quantity"])
           const pnl = positionRows.reduce((n, p) => n + Number(p["realized_pnl_micros"]), 0)
           assert.strictEqual(pnl, cash, "the positions' realised P&L is the cash they moved")
           const bankroll = listed("bankroll")[0]!
@@ -216,8 +253,8 @@ describe("a whole simulated game", () => {
           const realism = fillRows[0]!["realism"]
           yield* Effect.logInfo("whole-game simulation").pipe(Effect.annotateLogs({ pnlMicros: pnl, fills: fillRows.length, orders: orderRows.length, realism: JSON.stringify(realism), settings: JSON.stringify(PAPER) }))
           console.log(`WHOLE-GAME P&L ${pnl / 1_000_000} USD over ${orderRows.length} orders / ${fillRows.length} fills; realism ${JSON.stringify(realism)}`)
-          for (const f of fillRows) console.log(`WHOLE-GAME fill ${f["client_order_id"]} ${f["action"]} ${Number(f["quantity"]) / 1e6} @ ${Number(f["price_micros"]) / 1e6} fee ${Number(f["fee_micros"]) / 1e6}`)
-          for (const p of positionRows) console.log(`WHOLE-GAME position ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
+          for (const f of fillRows) console.log(`WHOLE-GAME fill ${f["platform"]} ${f["client_order_id"]} ${f["action"]} ${Number(f["quantity"]) / 1e6} @ ${Number(f["price_micros"]) / 1e6} fee ${Number(f["fee_micros"]) / 1e6}`)
+          for (const p of positionRows) console.log(`WHOLE-GAME position ${p["platform"]} ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
           assert.strictEqual(realism.latencyMillis, 500)
           assert.strictEqual(realism.seed, 42)
         }).pipe(Effect.provide(runtime))

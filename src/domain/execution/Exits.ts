@@ -5,6 +5,9 @@
  * - The **mark** is the held outcome's best bid: what selling would fetch now.
  * - No exit inside `minHold` of entry, and none on an invalid book (no bid or no ask, or wider
  *   than `maxSpread`) when `requireValidBook`.
+ * - Once the game is over (ESPN's final, or cancelled/postponed) every position is held to the
+ *   venue's settlement (`game_over`, decided by the caller): the outcome is known, and the book
+ *   can only pay less than the result.
  * - At or above `holdToSettleAbove` the position is held to settlement (selling a near-certain
  *   winner gives away the last cents to the spread and fees).
  * - **Take-profit** at entry + `takeProfit`; **stop-loss** at entry − the sport's stop.
@@ -46,7 +49,7 @@ export interface HeldTop {
 
 /** @category models */
 export type ExitDecision =
-  | { readonly _tag: "Hold"; readonly reason: "min_hold" | "invalid_book" | "hold_to_settle" | "inside_band" | "no_depth"; readonly mark?: Price | undefined }
+  | { readonly _tag: "Hold"; readonly reason: "min_hold" | "invalid_book" | "hold_to_settle" | "inside_band" | "no_depth" | "game_over"; readonly mark?: Price | undefined }
   | { readonly _tag: "Exit"; readonly reason: "take_profit" | "stop_loss" | "operator"; readonly mark: Price; readonly limit: Price; readonly quantity: Qty }
 
 /**

@@ -104,3 +104,28 @@ export const clobResultOf = (market: {
  */
 export const resolvedResultOf = (message: { readonly winning_asset_id?: string | null | undefined }): MarketResult | undefined =>
   message.winning_asset_id == null || message.winning_asset_id === "" ? undefined : { _tag: "Winner", outcomeId: message.winning_asset_id }
+
+/**
+ * ESPN's final as a **provisional mark** of an outcome (never a settlement): what it would pay if
+ * the venue resolves as the score says. `undefined` for an outcome whose meaning the score does not
+ * decide.
+ *
+ * @category provisional
+ */
+export const provisionalMark = (meaning: string, winner: "home" | "away" | "draw"): Price | undefined => {
+  const pays = (won: boolean) => (won ? ONE : 0) as Price
+  switch (meaning) {
+    case "home_win":
+      return pays(winner === "home")
+    case "away_win":
+      return pays(winner === "away")
+    case "draw":
+      return pays(winner === "draw")
+    case "not_home_win":
+      return pays(winner !== "home")
+    case "not_away_win":
+      return pays(winner !== "away")
+    default:
+      return undefined
+  }
+}

@@ -7,6 +7,7 @@ import {
   decide,
   emptyLeg,
   hedgeCap,
+  held,
   type LegHolding,
   lockedProfit,
   MAX_ATTEMPTS,
@@ -16,11 +17,12 @@ import {
   unwindFloor,
   walk
 } from "../../../src/domain/execution/Arbitrage.ts"
+import { fillHolding, flat, settleHolding } from "../../../src/domain/execution/Position.ts"
 import { orderFee } from "../../../src/domain/fees/Fee.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
 import type { BookLevel } from "../../../src/schema/Book.ts"
-import { dollars, type Micros, notional, type Price, price, priceOf, qty, qtyOf } from "../../../src/schema/Money.ts"
+import { dollars, type Micros, micros, notional, ONE, type Price, price, priceOf, type Qty, qty, qtyOf } from "../../../src/schema/Money.ts"
 
 const kalshi = kalshiFeeSchedule({ feeType: "quadratic_with_maker_fees", multiplier: 1_000_000 }) as KalshiFeeSchedule
 const poly = polymarketFeeSchedule({ rate: 30_000, exponent: 1 }) as PolymarketFeeSchedule
@@ -67,6 +69,49 @@ describe("arbitrage: the excess and its cost", () => {
     const unwound = leg({ ...kalshiFull, sold: qtyOf("40"), proceeds: dollars("16.25"), sellFees: dollars("0.68") })
     // 60 − 45 − 1.74 + 16.25 − 0.68 − 30 − 0.45
     assert.strictEqual(lockedProfit([unwound, polyShort]), dollars("-1.62"))
+  })
+
+  it("the locked-in profit is exactly what the two positions realise when the sets settle, whichever leg wins", () => {
+    const fill = fc.record({ cents: fc.integer({ min: 1, max: 99 }), contracts: fc.integer({ min: 1, max: 300 }), fee: fc.integer({ min: 0, max: 5_000_000 }) })
+    fc.assert(
+      fc.property(fc.array(fill, { minLength: 1, maxLength: 4 }), fc.array(fill, { minLength: 1, maxLength: 4 }), fc.array(fill, { maxLength: 3 }), fc.boolean(), (buys0, buys1, sells0, firstWins) => {
+        // Each leg's buys, then leg 0 sells down (unwinds) to leg 1's holding when it holds more
+        const legs = [buys0, buys1].map((buys) =>
+          buys.reduce<LegHolding>((l, b) => ({
+            ...l,
+            bought: (l.bought + b.contracts * ONE) as Qty,
+            cost: (l.cost + notional(price(b.cents * 10_000), qty(b.contracts * ONE), "ceil")) as Micros,
+            fees: (l.fees + b.fee) as Micros
+          }), emptyLeg)
+        ) as [LegHolding, LegHolding]
+        const sales: Array<{ price: Price; quantity: Qty; fee: Micros }> = []
+        let excess = legs[0].bought - legs[1].bought
+        for (const sale of [...sells0, { cents: 40, contracts: Number.MAX_SAFE_INTEGER, fee: 10_000 }]) {
+          if (excess <= 0) break
+          const q = Math.min(excess, sale.contracts * ONE)
+          sales.push({ price: price(sale.cents * 10_000), quantity: qty(q), fee: micros(sale.fee) })
+          excess -= q
+        }
+        legs[0] = sales.reduce<LegHolding>((l, x) => ({
+          ...l,
+          sold: (l.sold + x.quantity) as Qty,
+          proceeds: (l.proceeds + notional(x.price, x.quantity, "floor")) as Micros,
+          sellFees: (l.sellFees + x.fee) as Micros
+        }), legs[0])
+        if (mismatch(legs) !== undefined && held(legs[1]) > held(legs[0])) return // leg 1 long: the same by symmetry
+        // The positions, fill by fill, then settled: one leg pays $1 a contract, the other nothing
+        const position = (buys: ReadonlyArray<{ cents: number; contracts: number; fee: number }>, sold: typeof sales) =>
+          [...sold.map((x) => ({ action: "sell" as const, ...x }))].reduce(
+            (h, f) => fillHolding(h, f),
+            buys.reduce((h, b) => fillHolding(h, { action: "buy", price: price(b.cents * 10_000), quantity: qty(b.contracts * ONE), fee: micros(b.fee) }), flat)
+          )
+        const p0 = position(buys0, sales)
+        const p1 = position(buys1, [])
+        const realised = settleHolding(p0, (firstWins ? ONE : 0) as Price).realized + settleHolding(p1, (firstWins ? 0 : ONE) as Price).realized
+        assert.strictEqual(realised, lockedProfit(legs))
+      }),
+      { numRuns: 300 }
+    )
   })
 
   it("polls a delayed leg with backoff: 100, 200, 500, 1000, 1500, then every 2000 ms", () => {

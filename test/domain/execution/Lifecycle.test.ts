@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { decideExit, type ExitRules } from "../../../src/domain/execution/Exits.ts"
 import { applyFill, type OrderProgress, transition } from "../../../src/domain/execution/OrderLifecycle.ts"
 import { averagePrice, fillHolding, flat, refundHolding, settleHolding } from "../../../src/domain/execution/Position.ts"
-import { payoutOf } from "../../../src/domain/execution/Resolution.ts"
+import { clobResultOf, kalshiResultOf, payoutOf, provisionalMark, resolvedResultOf } from "../../../src/domain/execution/Resolution.ts"
 import { dollars, priceOf, qtyOf } from "../../../src/schema/Money.ts"
 
 const order = (status: OrderProgress["status"], filled = "0"): OrderProgress => ({ status, quantity: qtyOf("10"), filled: qtyOf(filled) })
@@ -122,5 +122,31 @@ describe("resolution payouts", () => {
     assert.deepStrictEqual(payoutOf({ _tag: "Winner", outcomeId: "123" }, "456"), { _tag: "Price", price: priceOf("0") })
     assert.deepStrictEqual(payoutOf({ _tag: "Split", payouts: { "1": priceOf("0.5"), "2": priceOf("0.5") } }, "2"), { _tag: "Price", price: priceOf("0.5") })
     assert.deepStrictEqual(payoutOf({ _tag: "Void" }, "yes"), { _tag: "Refund" })
+  })
+})
+
+describe("venue results", () => {
+  it("Kalshi: paid only once finalized or settled; void at any status; scalar at its YES value", () => {
+    assert.strictEqual(kalshiResultOf({ status: "active", result: "" }), undefined)
+    assert.strictEqual(kalshiResultOf({ status: "determined", result: "yes" }), undefined)
+    assert.deepStrictEqual(kalshiResultOf({ status: "finalized", result: "yes" }), { _tag: "KalshiResult", result: "yes" })
+    assert.deepStrictEqual(kalshiResultOf({ status: "settled", result: "no" }), { _tag: "KalshiResult", result: "no" })
+    assert.deepStrictEqual(kalshiResultOf({ status: "closed", result: "void" }), { _tag: "Void" })
+    assert.deepStrictEqual(kalshiResultOf({ status: "finalized", result: "scalar", settlement_value_dollars: priceOf("0.5") }), { _tag: "KalshiValue", yesValue: priceOf("0.5") })
+  })
+  it("Polymarket: a winner token; closed with 50/50 prices is a split; closed awaiting the result is none", () => {
+    const token = (id: string, price: string, winner = false) => ({ token_id: id, price: priceOf(price), winner })
+    assert.deepStrictEqual(clobResultOf({ closed: true, tokens: [token("1", "1", true), token("2", "0")] }), { _tag: "Winner", outcomeId: "1" })
+    assert.deepStrictEqual(clobResultOf({ closed: true, tokens: [token("1", "0.5"), token("2", "0.5")] }), { _tag: "Split", payouts: { "1": priceOf("0.5"), "2": priceOf("0.5") } })
+    assert.strictEqual(clobResultOf({ closed: true, tokens: [token("1", "0.97"), token("2", "0.03")] }), undefined)
+    assert.strictEqual(clobResultOf({ closed: false, tokens: [token("1", "0.5"), token("2", "0.5")] }), undefined)
+    assert.deepStrictEqual(resolvedResultOf({ winning_asset_id: "7" }), { _tag: "Winner", outcomeId: "7" })
+    assert.strictEqual(resolvedResultOf({ winning_asset_id: null }), undefined)
+  })
+  it("ESPN's final marks provisionally by meaning", () => {
+    assert.strictEqual(provisionalMark("home_win", "home"), priceOf("1"))
+    assert.strictEqual(provisionalMark("not_home_win", "draw"), priceOf("1"))
+    assert.strictEqual(provisionalMark("away_win", "draw"), priceOf("0"))
+    assert.strictEqual(provisionalMark("other", "home"), undefined)
   })
 })
