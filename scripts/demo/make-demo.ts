@@ -24,6 +24,8 @@
  * game the same way, so the matcher pairs them deterministically and allows arbitrage. Neither
  * summary carries bookmaker odds, so the scoreboard's pre-game line (the model's prior) is derived
  * from the reference probability before the first play and its provider is named SYNTHETIC.
+ * Five minutes after each final, both venues report the real result (Kalshi `finalized` with
+ * `result`, the CLOB market `closed` with its winning token), which is what settlement reads.
  *
  * Usage: `node scripts/demo/make-demo.ts [OUT_DIR]` (default `demo/recording`).
  */
@@ -44,6 +46,7 @@ export const VENUES = {
 const ESPN = "https://site.api.espn.com/apis/site/v2/sports"
 const KALSHI = "https://external-api.kalshi.com/trade-api/v2"
 const GAMMA = "https://gamma-api.polymarket.com"
+const CLOB = "https://clob.polymarket.com"
 const KALSHI_WS = "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
 const POLY_WS = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
 
@@ -317,6 +320,33 @@ const main = () => {
     // Gamma pages by offset until an empty page
     http(open, `${GAMMA}/markets?limit=100&offset=0&condition_ids=${condition}`, gammaEvent.markets)
     http(open, `${GAMMA}/markets?limit=100&offset=${gammaEvent.markets.length}&condition_ids=${condition}`, [])
+
+    // The venues' results, five minutes after the final: what settlement reads (Kalshi's market
+    // status and result, the CLOB market's winning token); before that, unsettled
+    const final = moments[moments.length - 1]!
+    const homeWon = final.home > final.away
+    const settledAt = end + 5 * 60_000
+    for (const [m, won] of [[kEvent.markets[0]!, homeWon], [kEvent.markets[1]!, !homeWon]] as const) {
+      http(settledAt, `${KALSHI}/markets/${m.ticker}`, { market: { ...m, status: "finalized", result: won ? "yes" : "no" } })
+    }
+    const clobMarket = (settled: boolean) => ({
+      condition_id: condition,
+      question: gammaEvent.markets[0]!.question,
+      market_slug: slug,
+      active: true,
+      closed: settled,
+      accepting_orders: !settled,
+      enable_order_book: true,
+      minimum_tick_size: 0.01,
+      minimum_order_size: 5,
+      neg_risk: false,
+      tokens: [
+        { token_id: token(0), outcome: away.name, price: settled ? (homeWon ? 0 : 1) : 0.5, winner: settled && !homeWon },
+        { token_id: token(1), outcome: home.name, price: settled ? (homeWon ? 1 : 0) : 0.5, winner: settled && homeWon }
+      ]
+    })
+    http(open, `${CLOB}/markets/${condition}`, clobMarket(false))
+    http(settledAt, `${CLOB}/markets/${condition}`, clobMarket(true))
 
     // The books: seeded, following the reference with lag, noise, spread and depth
     const refAt = (t: number): number => {

@@ -8,7 +8,7 @@
  * clients, real decoding. The test drives the servers' clock with the runtime's and counts frames
  * sent against frames received, so the driver knows when nothing is in flight.
  *
- * Paths: `/espn/...` is ESPN's site API, `/kalshi/...` Kalshi REST, `/gamma/...` Gamma,
+ * Paths: `/espn/...` is ESPN's site API, `/kalshi/...` Kalshi REST, `/gamma/...` Gamma, `/clob/...` the CLOB,
  * `/kalshi-ws` and `/polymarket/ws/market` the two feeds.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
@@ -23,7 +23,8 @@ import { ReplayWorld } from "../../src/services/recording/ReplayTransport.ts"
 const ORIGINS: ReadonlyArray<readonly [string, string]> = [
   ["/espn/", "https://site.api.espn.com/apis/site/v2/sports/"],
   ["/kalshi/", "https://external-api.kalshi.com/trade-api/v2/"],
-  ["/gamma/", "https://gamma-api.polymarket.com/"]
+  ["/gamma/", "https://gamma-api.polymarket.com/"],
+  ["/clob/", "https://clob.polymarket.com/"]
 ]
 
 const FEEDS: Readonly<Record<string, string>> = {
@@ -90,6 +91,7 @@ export const serve = (entries: ReadonlyArray<Entry>, now: () => number): Effect.
             "kalshi.restUrl": `http://${base}/kalshi`,
             "kalshi.wsUrl": `ws://${base}/kalshi-ws`,
             "polymarket.gammaUrl": `http://${base}/gamma`,
+            "polymarket.clobUrl": `http://${base}/clob`,
             "polymarket.wsUrl": `ws://${base}/polymarket/ws/market`
           }
         } satisfies RecordedVenues
