@@ -72,7 +72,8 @@ export const make = Effect.fnUntraced(function*(options: OutageOptions) {
   const summaryMs = Duration.toMillis(Duration.fromInputUnsafe(options.summaryEvery ?? Duration.minutes(5)))
   const diagnostics = yield* Effect.serviceOption(Diagnostics)
   let node: NodeReport | undefined
-  if (options.node !== undefined && Option.isSome(diagnostics)) {
+  // One tracker per node: a second client of the same system only logs (the first one reports)
+  if (options.node !== undefined && Option.isSome(diagnostics) && diagnostics.value.get(options.node)?.status !== "running") {
     node = yield* diagnostics.value.register({ id: options.node, kind: "service" })
     node.status = "running"
     node.details["system"] = options.name

@@ -273,6 +273,32 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       yield* balanced
     }))
 
+  it.effect("a partial Kalshi leg: only the mismatch (40 of 100) is worked, and the sets are completed", () =>
+    Effect.gen(function*() {
+      // Only 60 offered within the Kalshi leg's limit: its IOC fills 60 and cancels 40
+      const { k, p } = yield* markets(9, { bids: [lv("0.44", "100")], asks: [lv("0.45", "60"), lv("0.47", "100")] }, { bids: [lv("0.48", "200")], asks: [lv("0.50", "100")] })
+      const before = yield* balance
+      const arb = yield* Effect.gen(function*() {
+        yield* openArb("arb-part-001", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        return yield* drive((yield* ArbitrageDriver).run("arb-part-001"))
+      }).pipe(Effect.provide(processLayer(polyScript())))
+
+      // Kalshi 60 @0.45 = 27.00 + fee ceil¢(0.07×60×0.45×0.55 = 1.0395) = 1.04; Polymarket 100 @0.50 = 50.00 + 0.75
+      // The excess: 40 Polymarket, basis 20.00 + 0.30 = 20.30; bound 40 × 0.10 = 4.00
+      // Unwind: floor 0.42 (16.80 − 0.29232 ✓; 16.40 − 0.29028 ✗ against 16.30); at 0.48: 19.20 − 0.29952 − 20.30 = −1.39952
+      // Hedge: cap 0.57 (22.80 + 0.69 ✓; 23.20 + 0.69 ✗ against 23.70); the paper book still shows 0.45:
+      //   40 − 18.00 − 0.70 (0.693) − 20.30 = +1.00 → the hedge, of the 40 only
+      // Locked in: 100 − 27.00 − 1.04 − 18.00 − 0.70 − 50.00 − 0.75 = 2.51
+      assert.deepInclude<object>(arb!, { state: "matched", matched: qtyOf("100"), lockedProfit: dollars("2.51"), attempts: 1 })
+      assert.deepStrictEqual((yield* ordersOf("arb-part-001")).map((o) => [o.id, o.status, Number(o.filled), Number(o.limit)]), [
+        ["arb-part-001-0", "canceled", qtyOf("60"), priceOf("0.45")],
+        ["arb-part-001-1", "filled", qtyOf("100"), priceOf("0.50")],
+        ["arb-part-001-h1", "filled", qtyOf("40"), priceOf("0.57")]
+      ])
+      assert.strictEqual((yield* balance).balance, before.balance - dollars("28.04") - dollars("50.75") - dollars("18.70"))
+      yield* balanced
+    }))
+
   it.effect("a delayed Polymarket leg that arrives before the deadline: polled with backoff, nothing unwound, matched", () =>
     Effect.gen(function*() {
       const start = yield* Clock.currentTimeMillis
@@ -471,6 +497,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       assert.deepStrictEqual(units.map((u) => [u["arb_id"], u["state"], u["matched_quantity"], u["locked_profit_micros"]]), [
         ["arb-pfail-01", "flat", "0", String(dollars("-5.46"))],
         ["arb-kfail-01", "matched", String(qtyOf("100")), String(dollars("0.50"))],
+        ["arb-part-001", "matched", String(qtyOf("100")), String(dollars("2.51"))],
         ["arb-delay-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
         ["arb-late-001", "flat", "0", String(dollars("-7.25"))],
         ["arb-flight-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
@@ -479,6 +506,6 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
         ["arb-entity-01", "matched", String(qtyOf("50")), String(dollars("0.26875"))]
       ])
       const table = yield* Effect.promise(() => runCli(["positions"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
-      assert.include(table.stdout, "arbitrages (8)")
+      assert.include(table.stdout, "arbitrages (9)")
     }))
 })

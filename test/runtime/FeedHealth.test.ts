@@ -19,6 +19,7 @@ import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import { EspnClient, type EspnClientOptions } from "../../src/services/espn/EspnClient.ts"
 import { EspnDate } from "../../src/services/espn/Urls.ts"
 import { runFeedConnection } from "../../src/services/marketdata/FeedConnection.ts"
+import { makeVenueHttp } from "../../src/services/marketdata/VenueHttp.ts"
 import * as FakeEspn from "../support/FakeEspn.ts"
 import * as FaultProxy from "../support/FaultProxy.ts"
 import * as TestDatabase from "../support/TestDatabase.ts"
@@ -166,4 +167,30 @@ describe("feed health", () => {
       assert.match(warnings[0]!.message, /^kalshi market data unreachable: connection refused/)
       assert.match(warnings[1]!.message, /^kalshi market data down for \d+ s, past its staleness limit: its books are not live/)
     }), 60_000)
+
+  it.effect("a venue's REST that cannot be reached is degraded after a minute, with the cause, in /readyz", () =>
+    Effect.gen(function*() {
+      const port = yield* closedPort
+      const http = yield* makeVenueHttp({
+        platform: "kalshi",
+        source: "kalshi.rest",
+        baseUrl: `http://127.0.0.1:${port}/trade-api/v2`,
+        timeout: Duration.seconds(5),
+        retries: 0
+      })
+      const call = Effect.ignore(http.get("getMarkets", "/markets", {}, Schema.Unknown))
+      const check = Effect.map(readiness, (checks) => checks.find((c) => c.name === "venue:kalshi.rest"))
+      yield* call
+      assert.isUndefined(yield* check, "down, but not for a minute yet")
+      yield* TestClock.adjust("61 seconds")
+      yield* call
+      const failing = yield* check
+      assert.isDefined(failing)
+      assert.match(failing!.reason ?? "", new RegExp(`^degraded: kalshi REST \\(127\\.0\\.0\\.1:${port}\\) unreachable for 1 min: connection refused.*; its listings, terms and orders wait`))
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(Layer.mergeAll(Diagnostics.layer, TestDatabase.embedded, DeadLetters.layerLog, NodeHttpClient.layerUndici)),
+      Effect.provideService(References.MinimumLogLevel, "Error"),
+      Effect.provideService(Metric.MetricRegistry, new Map())
+    ), 60_000)
 })

@@ -18,6 +18,8 @@ import type { Platform } from "../../schema/Platform.ts"
 import { Decode, HttpStatus, RateLimited, Timeout, Transport, Unauthorized } from "../../schema/errors/Reasons.ts"
 import { VenueError } from "../../schema/errors/VenueError.ts"
 import { DeadLetters } from "../DeadLetters.ts"
+import { describeFailure } from "../Failure.ts"
+import * as Outage from "../Outage.ts"
 import { type Rejected, splitElements } from "./Wire.ts"
 
 /** @category models */
@@ -85,6 +87,19 @@ export const makeVenueHttp = (config: VenueHttpConfig) =>
     const deadLetters = yield* DeadLetters
     const base = new URL(config.baseUrl.endsWith("/") ? config.baseUrl : `${config.baseUrl}/`)
     const fail = (reason: VenueError["reason"]) => new VenueError({ platform: config.platform, reason })
+    // Unreachable (transport, timeout, 5xx) is told once and summarised; a minute of it degrades the node
+    const outage = yield* Outage.make({
+      name: `${config.platform} REST (${base.host})`,
+      node: `venue:${config.source}`,
+      staleAfter: Duration.minutes(1),
+      whenStale: "its listings, terms and orders wait until it answers"
+    })
+    const unreachable = (e: VenueError) =>
+      e.reason._tag === "Transport" || e.reason._tag === "Timeout" || (e.reason._tag === "HttpStatus" && e.reason.status >= 500)
+    const why = (e: VenueError): string => {
+      const r = e.reason
+      return r._tag === "Transport" ? r.message : r._tag === "Timeout" ? `no answer within ${r.afterMillis} ms` : r._tag === "HttpStatus" ? `HTTP ${r.status}` : r._tag
+    }
 
     const count = (operation: string, outcome: string) =>
       Metric.update(Metric.withAttributes(venueRequestsTotal, { platform: config.platform, operation, outcome }), 1)
@@ -103,7 +118,8 @@ export const makeVenueHttp = (config: VenueHttpConfig) =>
             duration: config.timeout,
             orElse: () => Effect.fail(fail(new Timeout({ operation, afterMillis: Duration.toMillis(config.timeout) })))
           }),
-          Effect.catchTag("HttpClientError", (e) => Effect.fail(fail(new Transport({ operation, message: e.message }))))
+          // The cause (refused, DNS, TLS, reset…), not the client's "Transport error (GET …)"
+          Effect.catchTag("HttpClientError", (e) => Effect.fail(fail(new Transport({ operation, message: describeFailure(e) }))))
         )
         const { status, text } = response
         if (status === 429) {
@@ -141,8 +157,8 @@ export const makeVenueHttp = (config: VenueHttpConfig) =>
           times: config.retries,
           schedule: Schedule.exponential(config.backoff ?? Duration.millis(200), 2).pipe(Schedule.jittered)
         }),
-        Effect.tap(() => count(operation, "ok")),
-        Effect.tapError((e) => count(operation, e.reason._tag)),
+        Effect.tap(() => Effect.andThen(count(operation, "ok"), outage.succeeded)),
+        Effect.tapError((e) => Effect.andThen(count(operation, e.reason._tag), unreachable(e) ? outage.failed(why(e)) : Effect.void)),
         Effect.withSpan(`${config.platform}.${operation}`)
       )
 

@@ -150,7 +150,7 @@ describe("arbees diagnostics and telemetry", () => {
         assert.strictEqual(pretty.code, 0, pretty.stderr)
         const lines = pretty.stdout.trimEnd().split("\n")
         assert.match(lines[0]!, /^runtime \[runtime\] running, up /)
-        assert.match(pretty.stdout, /└─ runner \[runner\] running/)
+        assert.match(pretty.stdout, /[├└]─ runner \[runner\] running/)
         assert.match(pretty.stdout, /orchestrator \[orchestrator\] running/)
         assert.match(pretty.stdout, /singleton:bankroll:paper \[singleton\] running, up [^,]+, restarts 0, last msg/)
         const json = await runCliPromise(["diagnostics"], { ARBEES_DATA_DIR: join(dir, ".arbees") })
