@@ -313,15 +313,32 @@ const positionEvent = (positionId: string, gameId: string, status: string, h: Ho
       occurredAt: at
     }))
 
-/** Closes a position in the bankroll: the cooldown/daily-P&L record and the piggybank share. */
+/**
+ * Closes a position in the bankroll: the cooldown/daily-P&L record and the piggybank share. The
+ * legs of one arbitrage close as one: nothing until the last leg closes, then one record of their
+ * net P&L. Leg by leg, the winning leg would feed the piggybank and the losing one the loss
+ * cooldowns and streaks, for a trade that locked in a small profit (the piggybank took $25.63 of
+ * an arbitrage that made $0.50). Runs in the transaction that closed the leg.
+ */
 const recordClose = (books: Books, p: RawPosition, h: Holding) =>
-  Bankroll.recordPositionClose(books.account, {
-    positionId: p.position_id,
-    gameId: p.game_id,
-    sport: p.sport ?? "unknown",
-    outcome: { platform: p.platform as Platform, marketId: p.market_id as MarketId, outcomeId: p.outcome_id as OutcomeId },
-    realizedPnl: h.realized
-  }, books.piggybankShare)
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const [group] = yield* sql<{ arb_group: string | null }>`SELECT arb_group FROM positions WHERE position_id = ${p.position_id}`
+    const outcome = { platform: p.platform as Platform, marketId: p.market_id as MarketId, outcomeId: p.outcome_id as OutcomeId }
+    const close = { gameId: p.game_id, sport: p.sport ?? "unknown", outcome }
+    if (group?.arb_group === null || group?.arb_group === undefined) {
+      return yield* Bankroll.recordPositionClose(books.account, { ...close, positionId: p.position_id, realizedPnl: h.realized }, books.piggybankShare)
+    }
+    const [legs] = yield* sql<{ open: string; net: string }>`
+      SELECT count(*) FILTER (WHERE status = 'open')::text AS open, coalesce(sum(realized_pnl_micros), 0)::text AS net
+        FROM positions WHERE arb_group = ${group.arb_group}`
+    if (Number(legs?.open ?? 0) > 0) return false
+    return yield* Bankroll.recordPositionClose(
+      books.account,
+      { ...close, positionId: `arb:${group.arb_group}`, realizedPnl: Number(legs?.net ?? 0) as Micros },
+      books.piggybankShare
+    )
+  })
 
 /**
  * Records one fill, once: the fill row, the order's progress and transition, the position, the

@@ -267,9 +267,17 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       ]
       assert.deepStrictEqual(settled.map((s) => s.realized), [dollars("51.25"), dollars("-50.75")])
       assert.strictEqual(settled[0]!.realized + settled[1]!.realized, arb!.lockedProfit)
-      // The piggybank takes half of the winning leg's profit (25.625): balance + piggybank moved by the 0.50
+      // The legs close as one: the piggybank takes half of the arbitrage's 0.50 (not of the winning
+      // leg's 51.25), and the risk rules see one close of +0.50 (not a win and a loss)
       const after = yield* balance
       assert.strictEqual(after.balance + after.piggybank - before.balance - before.piggybank, dollars("0.50"))
+      assert.strictEqual(after.piggybank - before.piggybank, dollars("0.25"))
+      const sql = yield* SqlClient.SqlClient
+      const closes = yield* sql<{ position_id: string; realized: string }>`
+        SELECT c.position_id, c.realized_pnl_micros::text AS realized FROM position_closes c
+         WHERE c.position_id IN (SELECT position_id FROM positions WHERE market_id IN (${k.marketId}, ${p.marketId}))
+            OR c.position_id IN (SELECT 'arb:' || arb_group FROM positions WHERE market_id IN (${k.marketId}, ${p.marketId}))`
+      assert.deepStrictEqual(closes.map((c) => [c.position_id.startsWith("arb:"), Number(c.realized)]), [[true, dollars("0.50")]])
       yield* balanced
     }))
 
