@@ -19,8 +19,9 @@
  *   ended games' markets and applies the results they push (`Positions.ts`); and at start-up and
  *   then every few seconds, while any is left, resolves orders whose fate is open
  *   (`pending_submit` found after a crash counts as unknown: the request may have left), so a
- *   restart neither loses a fill nor places a second order. With nothing open it sleeps on a latch
- *   (no timer at all), woken by the change that creates work: an idle runtime does no upkeep.
+ *   restart neither loses a fill nor places a second order. With nothing open these loops sleep on
+ *   a latch (no timer), woken by the change that creates work. Once a minute it also releases the
+ *   reservations of approvals that never became orders (`Trades.releaseUnusedReservations`).
  *
  * @since 0.1.0
  */
@@ -72,6 +73,10 @@ const RESOLVE_EVERY = Duration.seconds(2)
 
 /** How often, while positions are open, the venues are asked for ended games' results. */
 const SETTLE_EVERY = Duration.seconds(30)
+
+/** How often reservations of approvals that never became orders are looked for, and how long after their signal's expiry. */
+const UNUSED_EVERY = Duration.minutes(1)
+const UNUSED_GRACE = Duration.minutes(1)
 
 /** What upkeep has to look at; setting a flag wakes the loop that waits on it. @category models */
 export interface Work {
@@ -368,6 +373,14 @@ export const upkeep = Singleton.make(
     yield* whileWork("exits", SETTLE_EVERY, "settlement", Effect.asVoid(settleFromVenues(driver.books)))
     yield* applyAnnounced(driver.books).pipe(Effect.provideContext(context), Effect.forkScoped)
     yield* whileWork("reconcile", RESOLVE_EVERY, "order reconciliation", Effect.asVoid(driver.reconcile))
+    // One query a minute, idle or not: an approval lost with its actor must not hold money forever
+    yield* Trades.releaseUnusedReservations(driver.books, Duration.toMillis(UNUSED_GRACE)).pipe(
+      Effect.provideContext(context),
+      Effect.catchCause((cause) => Effect.logError("unused reservations not released", cause)),
+      Effect.andThen(Effect.sleep(UNUSED_EVERY)),
+      Effect.forever,
+      Effect.forkScoped
+    )
     return yield* Effect.never
   })
 )

@@ -187,6 +187,12 @@ export const recordOrder = Effect.fn("Trades.recordOrder")(function*(order: NewO
   const sql = yield* SqlClient.SqlClient
   const at = yield* nowMillis
   return yield* sql.withTransaction(Effect.gen(function*() {
+    // An approval whose reservation was released unused (`releaseUnusedReservations`) has lapsed
+    const [lapsed] = yield* sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM bankroll_reservations r
+       WHERE r.reservation_id = ${order.clientOrderId} AND r.status = 'closed'
+         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)`
+    if ((lapsed?.n ?? 0) > 0) return false
     const rows = yield* sql`
       INSERT INTO orders (client_order_id, platform, market_id, outcome_id, game_id, signal_id, action, time_in_force, limit_price_micros,
                           quantity, filled_quantity, status, paper, post_only, purpose, position_id, expires_at, created_at, updated_at)
@@ -200,6 +206,28 @@ export const recordOrder = Effect.fn("Trades.recordOrder")(function*(order: NewO
     yield* writeTransition(row, undefined, { status: "pending_submit", quantity: order.quantity, filled: 0 as Qty }, "recorded", at)
     return true
   })).pipe(Effect.mapError(storage))
+})
+
+/**
+ * Releases the reservations of approvals that never became orders: risk approved and reserved, but
+ * the game actor that held the answer was interrupted (a restart, a shard move, a timeout) before
+ * it sent the order. A reservation whose signal expired more than `grace` ago with no order of its
+ * id is released (and `recordOrder` then refuses that order, should it still arrive). Returns how
+ * many were released.
+ *
+ * @category operations
+ */
+export const releaseUnusedReservations = Effect.fn("Trades.releaseUnusedReservations")(function*(books: Books, graceMillis: number) {
+  const sql = yield* SqlClient.SqlClient
+  const now = yield* nowMillis
+  const rows = yield* sql<{ reservation_id: string }>`
+    SELECT r.reservation_id FROM bankroll_reservations r JOIN signals s ON s.signal_id = r.signal_id
+     WHERE r.account = ${books.account} AND r.status = 'open' AND s.expires_at < to_timestamp(${ts(now - graceMillis)})
+       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)
+     ORDER BY r.reservation_id`.pipe(Effect.mapError(storage))
+  for (const r of rows) yield* Bankroll.releaseReservation(books.account, r.reservation_id, "signal:expired-unused")
+  if (rows.length > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(Effect.annotateLogs({ released: rows.length }))
+  return rows.length
 })
 
 /** Releases what is left of a buy order's reservation once it can no longer fill. */

@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
@@ -154,6 +154,40 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       assert.strictEqual(n!.n, 1)
       const [t] = yield* sql<{ statuses: string }>`SELECT string_agg(to_status, ',' ORDER BY id) AS statuses FROM order_transitions WHERE client_order_id = 'k-lost-00001'`
       assert.include(t!.statuses, "pending_submit")
+      assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+    }))
+
+  it.effect("an approval that never became an order: its reservation is released after the signal expired, and the late order refused", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const driver = yield* ExecutionDriver
+      const before = yield* balance
+      // Risk approved and reserved; the actor holding the answer was interrupted before it sent the order
+      yield* BankrollActor.reserve(account, [{ reservationId: "lost-000001-0", signalId: "lost-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("12.34"), contracts: qtyOf("20") }])
+      const now = yield* Clock.currentTimeMillis
+      yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, status, expires_at)
+                 VALUES ('lost-000001', to_timestamp(${(now - 120_000) / 1000}), 'model_edge', ${GAME}, '[]'::jsonb, 0, 'accepted', to_timestamp(${(now - 110_000) / 1000}))`
+      assert.strictEqual((yield* balance).reserved, (before.reserved + dollars("12.34")) as Micros)
+      // Within the grace after expiry: kept; past it: released, to the micro-dollar
+      assert.strictEqual(yield* Trades.releaseUnusedReservations(driver.books, 300_000), 0)
+      assert.strictEqual(yield* Trades.releaseUnusedReservations(driver.books, 60_000), 1)
+      assert.deepStrictEqual(yield* balance, before)
+      assert.strictEqual(yield* Trades.releaseUnusedReservations(driver.books, 60_000), 0)
+      // The order, should it still arrive, is refused: its approval lapsed
+      const recorded = yield* Trades.recordOrder({
+        clientOrderId: "lost-000001-0" as ClientOrderId,
+        signalId: "lost-000001" as SignalId,
+        gameId: GAME,
+        outcome: kYes,
+        action: "buy",
+        limitPrice: priceOf("0.60"),
+        quantity: qtyOf("20"),
+        timeInForce: "ioc",
+        postOnly: false,
+        purpose: "entry",
+        paper: true
+      })
+      assert.isFalse(recorded)
       assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
     }))
 
