@@ -60,6 +60,9 @@ export const applyMigrations = Effect.fn("Migrations.apply")(function*(files: Re
   }
   let current: MigrationFile | undefined
   const run = Effect.gen(function*() {
+    // Two processes starting together on a fresh database would race on creating the table (a
+    // unique violation in the catalogue): one waits here for the other's whole transaction
+    yield* sql`SELECT pg_advisory_xact_lock(hashtext('arbees.migrations'))`
     // The same table effect's Migrator kept, so databases it migrated carry on
     yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
       migration_id integer primary key,

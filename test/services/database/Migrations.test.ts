@@ -185,6 +185,15 @@ describe("migrations", () => {
       }))
   })
 
+  layer(TestDatabase.postgres.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("two processes at once", (it) => {
+    it.effect("two migrations started together on a fresh database: one applies everything, the other nothing, neither fails", () =>
+      Effect.gen(function*() {
+        const [a, b] = yield* Effect.all([migrate(), migrate()], { concurrency: 2 })
+        assert.deepStrictEqual([...a, ...b].sort((x, y) => x - y), allIds)
+        assert.deepStrictEqual(yield* tables, expectedTables)
+      }))
+  })
+
   layer(TestDatabase.postgres.pipe(Layer.provideMerge(NodeServices.layer)), { excludeTestServices: true })("landed out of order", (it) => {
     it.effect("a migration with an id below one already applied is still applied (branches land in any order)", () =>
       Effect.gen(function*() {
