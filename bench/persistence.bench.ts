@@ -3,9 +3,9 @@
  * rows/s into `market_prices`, beside the baseline: a raw multi-row INSERT of the same rows,
  * 1,000 per statement.
  *
- * The runtime has no market-price writer yet (prices go to the bus, not to `market_prices`), so
- * the figure measured is how the runtime writes a row today: one statement per row through the
- * SQL client, awaited, as the actors write theirs. A batched writer would write like the baseline.
+ * The figure measured is how the runtime writes a price row today (`src/actors/PriceHistory.ts`):
+ * one statement per row through the SQL client, awaited. A batched writer would write like the
+ * baseline.
  */
 import { NodeServices } from "@effect/platform-node"
 import { Effect, Layer } from "effect"

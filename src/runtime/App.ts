@@ -26,6 +26,7 @@ import * as GameActor from "../actors/GameActor.ts"
 import { StrategyPauses } from "../actors/Strategies.ts"
 import * as Activity from "../actors/Activity.ts"
 import * as Notifications from "../actors/Notifications.ts"
+import * as PriceHistory from "../actors/PriceHistory.ts"
 import * as Orchestrator from "../actors/Orchestrator.ts"
 import * as RiskActor from "../actors/Risk.ts"
 import { EventBus } from "../services/bus/EventBus.ts"
@@ -137,6 +138,7 @@ export const Actors = Layer.mergeAll(
   GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
   Orchestrator.layer,
   Activity.layer,
+  PriceHistory.layer,
   Notifications.layer.pipe(Layer.provide(Notifier.layer))
 ).pipe(Layer.provide(OrderEntry))
 

@@ -3,9 +3,6 @@
  * in the configuration with its own Schema-validated parameters, and trading in a simulation of
  * the real runtime over a fake Polymarket.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeServices from "@effect/platform-node/NodeServices"
-import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { SqlClient } from "effect/sql"
@@ -13,19 +10,13 @@ import { Game } from "../../src/actors/Game.ts"
 import { upsertGame } from "../../src/actors/Orchestrator.ts"
 import { enable, builtins, setStrategySwitch, Strategies } from "../../src/actors/Strategies.ts"
 import { defineStrategy } from "../../src/domain/strategy/Strategy.ts"
-import { runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import type { GameState } from "../../src/schema/GameState.ts"
 import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../src/schema/Ids.ts"
 import * as Money from "../../src/schema/Money.ts"
-import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
-import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { eventually } from "../support/Eventually.ts"
-import { FakePolymarket, STREAM_ASSET } from "../support/FakePolymarket.ts"
-import { acquireFake } from "../support/FakeVenue.ts"
-import { migratedDatabase } from "../support/Runtime.ts"
-import * as SimulatedEspn from "../support/SimulatedEspn.ts"
+import { STREAM_ASSET } from "../support/FakePolymarket.ts"
+import { overFakePolymarket } from "../support/PolymarketRuntime.ts"
 
 /** The user's strategy: buy the home side whenever its ask is at or under `maxPrice`. */
 const cheapHome = defineStrategy({
@@ -58,30 +49,7 @@ const settings = {
   "strategies.params": JSON.stringify({ cheap_home: { maxPrice: 0.45, belief: 0.6 } })
 }
 
-const runtime = Layer.unwrap(
-  Effect.gen(function*() {
-    const fake = yield* acquireFake(() => new FakePolymarket())
-    const config = AppConfig.layerTest({
-      "polymarket.wsUrl": fake.wsUrl(),
-      "polymarket.clobUrl": fake.httpUrl(),
-      "polymarket.gammaUrl": fake.gammaUrl(),
-      "discovery.leagues": "nba",
-      "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
-      ...settings
-    }).pipe(Layer.orDie)
-    const external = Layer.mergeAll(
-      MarketDataHub.layerFromConfig,
-      Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => EspnClient.layerNoDeps(optionsFrom(c)).pipe(Layer.provide(SimulatedEspn.layer([])))))
-    ).pipe(Layer.provide(Layer.mergeAll(NodeHttpClient.layerUndici, NodeWS.layerWebSocketConstructor)))
-    return runtimeWith(external).pipe(
-      Layer.provideMerge(Strategies.layerWith([cheapHome]).pipe(Layer.orDie)),
-      Layer.provideMerge(migratedDatabase("postgres")),
-      Layer.provideMerge(Diagnostics.layer),
-      Layer.provideMerge(config),
-      Layer.provideMerge(NodeServices.layer)
-    )
-  })
-)
+const runtime = overFakePolymarket(settings, (r) => r.pipe(Layer.provideMerge(Strategies.layerWith([cheapHome]).pipe(Layer.orDie))))
 
 const game = (now: number): GameState => ({
   gameId: "401736811" as GameId,

@@ -1,0 +1,77 @@
+/**
+ * `arbees status` against a running instance: the real runtime (cluster, game actor, market data
+ * over the fake Polymarket's real WebSocket, the price history) tracks a game, its operator API is
+ * served on a real port, and the real CLI prints the game with its teams, score, clock, model and
+ * the venue's live price, which the runtime itself recorded.
+ */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { assert, layer } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { SqlClient } from "effect/sql"
+import { createServer } from "node:http"
+import { Game } from "../../../src/actors/Game.ts"
+import { upsertGame } from "../../../src/actors/Orchestrator.ts"
+import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
+import type { GameState } from "../../../src/schema/GameState.ts"
+import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../../src/schema/Ids.ts"
+import { EventFeed } from "../../../src/services/console/EventFeed.ts"
+import { ReadModel } from "../../../src/services/console/ReadModel.ts"
+import { runCli } from "../../support/CliInProcess.ts"
+import { eventually } from "../../support/Eventually.ts"
+import { STREAM_ASSET } from "../../support/FakePolymarket.ts"
+import { overFakePolymarket } from "../../support/PolymarketRuntime.ts"
+
+const CONDITION = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01"
+const GAME = "401736813" as GameId
+
+const instance = overFakePolymarket({ "bus.block": "20ms" }, (runtime) =>
+  HttpRouter.serve(ConsoleApi.layer, { disableLogger: true, disableListenLog: true }).pipe(
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { host: "127.0.0.1", port: 0 })),
+    Layer.provideMerge(Layer.mergeAll(ReadModel.layer, EventFeed.layer([]))),
+    Layer.provideMerge(runtime)
+  ))
+
+const state = (now: number): GameState => ({
+  gameId: GAME,
+  league: "nba",
+  sport: "nba",
+  status: "in_progress",
+  startTime: now - 3_600_000,
+  period: 3,
+  secondsRemaining: 1_000,
+  periodSecondsRemaining: 280,
+  overtime: false,
+  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 71 },
+  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 66 },
+  detail: "4:40 - 3rd",
+  observedAt: now
+})
+
+layer(instance, { excludeTestServices: true, timeout: "90 seconds" })("arbees status on a running instance", (it) => {
+  it.effect("shows the game the runtime tracks, with its teams, score, clock, model and the venue's live price", () =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      yield* upsertGame(state(now))
+      yield* (yield* Game.client)(GAME).Track({
+        state: state(now),
+        revision: "r1",
+        attempt: 0,
+        outcomes: [{
+          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
+          meaning: "home_win",
+          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
+          arbEligible: false
+        }]
+      })
+      // The runtime records the live price itself (the game actor publishes it; the history writes it)
+      const sql = yield* SqlClient.SqlClient
+      yield* eventually("the live price in the history", sql`SELECT 1 FROM market_prices WHERE game_id = ${GAME}`, (rows) => rows.length > 0, "30 seconds")
+      const base = HttpServer.formatAddress((yield* HttpServer.HttpServer).address)
+      const result = yield* runCli(["status", "--url", base])
+      assert.strictEqual(result.code, 0, result.stderr)
+      assert.match(result.stdout, /NBA New Orleans Pelicans at Indiana Pacers {2}NO 66 - 71 IND {2}P3 4:40 {2}model home \d+\.\d%/)
+      // The fake book's best ask is 0.397
+      assert.match(result.stdout, new RegExp(`polymarket +${CONDITION} +${STREAM_ASSET} +\\S+ +0\\.397`))
+    }), 60_000)
+})
