@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Clock, Effect } from "effect"
+import { Clock, Deferred, Effect, Fiber } from "effect"
 import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
@@ -189,6 +189,65 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
         paper: true
       })
       assert.isFalse(recorded)
+      assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+    }))
+
+  it.effect("an approval interrupted before its orders were handed off: its reservations are released at once, the late order refused", () =>
+    Effect.gen(function*() {
+      const before = yield* balance
+      const approved = yield* Deferred.make<void>()
+      const newOrder = (id: string) => ({
+        clientOrderId: id as ClientOrderId,
+        signalId: "intr-000001" as SignalId,
+        gameId: GAME,
+        outcome: kYes,
+        action: "buy" as const,
+        limitPrice: priceOf("0.60"),
+        quantity: qtyOf("20"),
+        timeInForce: "ioc" as const,
+        postOnly: false,
+        purpose: "entry" as const,
+        paper: true
+      })
+      // Risk approves both legs and reserves $12.34 + $5.67; leg 0's order is recorded (its Submit
+      // was handled), then the actor is interrupted before it handed leg 1 off
+      const actor = yield* Trades.releasingOnInterrupt(account, "intr-000001", (_handOff) =>
+        Effect.gen(function*() {
+          yield* BankrollActor.reserve(account, [
+            { reservationId: "intr-000001-0", signalId: "intr-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("12.34"), contracts: qtyOf("20") },
+            { reservationId: "intr-000001-1", signalId: "intr-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("5.67"), contracts: qtyOf("20") }
+          ])
+          assert.isTrue(yield* Trades.recordOrder(newOrder("intr-000001-0")))
+          yield* Deferred.succeed(approved, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.forkChild)
+      yield* Deferred.await(approved)
+      assert.strictEqual((yield* balance).reserved, (before.reserved + dollars("18.01")) as Micros)
+      yield* Fiber.interrupt(actor)
+      // At once (no clock moved, no sweep): leg 1's $5.67 is back; leg 0's order holds its $12.34
+      assert.deepStrictEqual(yield* balance, { ...before, reserved: (before.reserved + dollars("12.34")) as Micros })
+      // Leg 1's order, should its message still arrive, is refused: its approval lapsed
+      assert.isFalse(yield* Trades.recordOrder(newOrder("intr-000001-1")))
+      // Leg 0 dies at the venue like any order: its reservation goes too, and the books are as before
+      yield* Trades.applyReport((yield* ExecutionDriver).books, "intr-000001-0", { _tag: "Rejected" }, { reason: "test" })
+      assert.deepStrictEqual(yield* balance, before)
+
+      // Interrupted after the hand-off began: the orders' messages may still arrive, so the money stays reserved
+      const handedOff = yield* Deferred.make<void>()
+      const late = yield* Trades.releasingOnInterrupt(account, "intr-000002", (handOff) =>
+        Effect.gen(function*() {
+          yield* BankrollActor.reserve(account, [
+            { reservationId: "intr-000002-0", signalId: "intr-000002", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("3.21"), contracts: qtyOf("5") }
+          ])
+          yield* handOff
+          yield* Deferred.succeed(handedOff, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.forkChild)
+      yield* Deferred.await(handedOff)
+      yield* Fiber.interrupt(late)
+      assert.strictEqual((yield* balance).reserved, (before.reserved + dollars("3.21")) as Micros)
+      yield* BankrollActor.releaseReservation(account, "intr-000002-0", "test")
+      assert.deepStrictEqual(yield* balance, before)
       assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
     }))
 
