@@ -242,7 +242,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const act = Effect.fn("GameActor.signal")(function*(intent: Intent, current: GameState, now: number) {
         const signalId = yield* newSignalId(gameId)
         // Interrupted between risk's approval and the hand-off of its orders: the reservations go back at once
-        yield* Trades.releasingOnInterrupt(config.bankroll.account, signalId, (handOff) =>
+        yield* Trades.releasingOnInterrupt(signalId, (handOff) =>
           Effect.gen(function*() {
             const first = intent.legs[0]!
             const topAsks = intent.legs.map((l) => l.book.asks[0]?.price ?? Money.ONE)

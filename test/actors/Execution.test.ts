@@ -211,7 +211,7 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       })
       // Risk approves both legs and reserves $12.34 + $5.67; leg 0's order is recorded (its Submit
       // was handled), then the actor is interrupted before it handed leg 1 off
-      const actor = yield* Trades.releasingOnInterrupt(account, "intr-000001", (_handOff) =>
+      const actor = yield* Trades.releasingOnInterrupt("intr-000001", (_handOff) =>
         Effect.gen(function*() {
           yield* BankrollActor.reserve(account, [
             { reservationId: "intr-000001-0", signalId: "intr-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("12.34"), contracts: qtyOf("20") },
@@ -234,7 +234,7 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
 
       // Interrupted after the hand-off began: the orders' messages may still arrive, so the money stays reserved
       const handedOff = yield* Deferred.make<void>()
-      const late = yield* Trades.releasingOnInterrupt(account, "intr-000002", (handOff) =>
+      const late = yield* Trades.releasingOnInterrupt("intr-000002", (handOff) =>
         Effect.gen(function*() {
           yield* BankrollActor.reserve(account, [
             { reservationId: "intr-000002-0", signalId: "intr-000002", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("3.21"), contracts: qtyOf("5") }
