@@ -187,12 +187,12 @@ export const recordOrder = Effect.fn("Trades.recordOrder")(function*(order: NewO
   const sql = yield* SqlClient.SqlClient
   const at = yield* nowMillis
   return yield* sql.withTransaction(Effect.gen(function*() {
-    // An approval whose reservation was released unused (`releaseUnusedReservations`) has lapsed
-    const [lapsed] = yield* sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM bankroll_reservations r
-       WHERE r.reservation_id = ${order.clientOrderId} AND r.status = 'closed'
-         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)`
-    if ((lapsed?.n ?? 0) > 0) return false
+    // An approval whose reservation was released unused (`Bankroll.releaseUnclaimed`) has lapsed.
+    // The reservation row is locked, so a release running now waits and then finds this order
+    const [reservation] = yield* sql<{ status: string; claimed: boolean }>`
+      SELECT r.status, EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id) AS claimed
+        FROM bankroll_reservations r WHERE r.reservation_id = ${order.clientOrderId} FOR UPDATE OF r`
+    if (reservation !== undefined && reservation.status === "closed" && !reservation.claimed) return false
     const rows = yield* sql`
       INSERT INTO orders (client_order_id, platform, market_id, outcome_id, game_id, signal_id, action, time_in_force, limit_price_micros,
                           quantity, filled_quantity, status, paper, post_only, purpose, position_id, expires_at, created_at, updated_at)
@@ -225,10 +225,56 @@ export const releaseUnusedReservations = Effect.fn("Trades.releaseUnusedReservat
      WHERE r.account IN ${sql.in(accountsOf(books))} AND r.status = 'open' AND s.expires_at < to_timestamp(${ts(now - graceMillis)})
        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)
      ORDER BY r.reservation_id`.pipe(Effect.mapError(storage))
-  for (const r of rows) yield* Bankroll.releaseReservation(r.account, r.reservation_id, "signal:expired-unused")
-  if (rows.length > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(Effect.annotateLogs({ released: rows.length }))
-  return rows.length
+  let released = 0
+  for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:expired-unused")) released++
+  if (released > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(Effect.annotateLogs({ released }))
+  return released
 })
+
+/**
+ * Runs an approval and the hand-off of its orders (`body`, given `handOff` to call just before it
+ * sends them) so that an interruption before the hand-off (the game actor stopped, moved or
+ * restarted while it held risk's answer) releases the signal's reservations at once, instead of
+ * leaving them to `releaseUnusedReservations` minutes later. Once the hand-off has begun the
+ * orders' messages may be persisted and still arrive, so their reservations stay (an order that
+ * is never recorded is still swept). Only reservations no order has claimed are released, and an
+ * order arriving after that is refused (`recordOrder`).
+ *
+ * @category operations
+ */
+export const releasingOnInterrupt = <A, E, R>(
+  signalId: string,
+  body: (handOff: Effect.Effect<void>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | SqlClient.SqlClient> =>
+  Effect.suspend(() => {
+    let handedOff = false
+    return body(Effect.sync(() => void (handedOff = true))).pipe(
+      Effect.onInterrupt(() => (handedOff ? Effect.void : releaseUnsent(signalId)))
+    )
+  })
+
+/**
+ * Releases the open reservations of `signalId` that no order has claimed, on whichever account each
+ * is; answers how many. A
+ * storage failure is logged (the sweep will release them later).
+ *
+ * @category operations
+ */
+export const releaseUnsent = (signalId: string): Effect.Effect<number, never, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // Each leg's reservation is on its venue's account (paper, or a live venue's own)
+    const rows = yield* sql<{ reservation_id: string; account: string }>`
+      SELECT reservation_id, account FROM bankroll_reservations
+       WHERE signal_id = ${signalId} AND status = 'open' ORDER BY reservation_id`
+    let released = 0
+    for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:interrupted")) released++
+    if (released > 0) yield* Effect.logWarning("reservations of an interrupted approval released").pipe(Effect.annotateLogs({ signalId, released }))
+    return released
+  }).pipe(
+    Effect.catchCause((cause) => Effect.as(Effect.logError("reservations of an interrupted approval not released", cause), 0)),
+    Effect.withSpan("Trades.releaseUnsent", { attributes: { signalId } })
+  )
 
 /** Releases what is left of a buy order's reservation once it can no longer fill. */
 const releaseIfDead = (books: Books, row: OrderRow, status: LifecycleStatus) =>
