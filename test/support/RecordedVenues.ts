@@ -76,6 +76,8 @@ export const serve = (entries: ReadonlyArray<Entry>, now: () => number): Effect.
           })
           ws.on("message", (data) => venue.send(String(data)))
           ws.on("close", () => venue.close())
+          // A recorded outage drops the venue's side: the client sees its socket close
+          venue.addEventListener("close", () => ws.terminate())
         })
       })
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))

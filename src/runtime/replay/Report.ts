@@ -122,7 +122,7 @@ export interface ReportData {
   readonly speedup: number
   readonly digest: string
   readonly events: Readonly<Record<string, number>>
-  readonly replayed: { readonly http: number; readonly httpUnanswered: number; readonly frames: number; readonly connections: number }
+  readonly replayed: { readonly http: number; readonly httpUnanswered: number; readonly frames: number; readonly connections: number; readonly disconnects: number; readonly refused: number }
   readonly games: ReadonlyArray<GameReport>
   readonly signals: { readonly total: number; readonly approved: number; readonly deniedByReason: Readonly<Record<string, number>>; readonly byKind: Readonly<Record<string, number>> }
   readonly orders: { readonly total: number; readonly byVenue: Readonly<Record<string, number>> }
@@ -437,7 +437,7 @@ export const reportData = (
     speedup: (result.end - result.start) / Math.max(1, result.wallMillis),
     digest: result.digest,
     events,
-    replayed: { http: result.counts.http, httpUnanswered: result.counts.httpMissing, frames: result.counts.frames, connections: result.counts.connections },
+    replayed: { http: result.counts.http, httpUnanswered: result.counts.httpMissing, frames: result.counts.frames, connections: result.counts.connections, disconnects: result.counts.disconnects, refused: result.counts.refused },
     games: gameReports,
     signals: { total: signals, approved, deniedByReason, byKind },
     orders: { total: orders, byVenue },
@@ -489,7 +489,7 @@ export const renderText = (d: ReportData): string => {
     ...(d.description === undefined ? [] : [d.description]),
     `simulated ${d.start} .. ${d.end} (${fixed(d.simulatedHours, 2)} h) in ${fixed(d.wallSeconds, 1)} s: ${fixed(d.speedup, 0)}x real time`,
     `digest ${d.digest}`,
-    `replayed: ${d.replayed.http} HTTP responses (${d.replayed.httpUnanswered} unanswered), ${d.replayed.frames} WebSocket frames, ${d.replayed.connections} connections`,
+    `replayed: ${d.replayed.http} HTTP responses (${d.replayed.httpUnanswered} unanswered), ${d.replayed.frames} WebSocket frames, ${d.replayed.connections} connections (${d.replayed.disconnects} dropped and ${d.replayed.refused} refused by recorded outages)`,
     `events: ${pairs(d.events)}`,
     `signals: ${d.signals.total} (approved ${d.signals.approved}); by kind: ${pairs(d.signals.byKind)}; denied by reason: ${pairs(d.signals.deniedByReason)}`,
     `orders: ${d.orders.total}; by venue: ${pairs(d.orders.byVenue)}`,

@@ -17,6 +17,11 @@
  *   that runs on past the recording for settlement does not see a dead feed. A silence inside the
  *   recording stays a silence. Frames are re-addressed to the replay's own subscription ids, so
  *   the book protocol checks run unchanged.
+ * - **Disconnects.** A recorded `close` of a venue's connection followed by a later `open` of that
+ *   venue is an outage: when the clock reaches the close, every open replayed connection to the
+ *   venue closes (code 1006), and connecting to it is refused until the recorded `open`. The
+ *   client's own reconnect and resubscription (with a fresh snapshot) then run as they would live.
+ *   A last `close` with no `open` after it is the recorder stopping, not the venue: ignored.
  *
  * Time never moves here: the replay driver asks {@link ReplayWorld.nextTime} and calls
  * {@link ReplayWorld.deliverUntil} as it moves the clock.
@@ -78,11 +83,25 @@ export interface ReplayCounts {
   httpMissing: number
   frames: number
   connections: number
+  /** Connections closed by a recorded outage, and connection attempts refused during one */
+  disconnects: number
+  refused: number
+}
+
+/** A venue's recorded outage: from its connection's close to its next open (epoch ms). @category models */
+export interface Outage {
+  readonly venue: Venue
+  readonly from: number
+  readonly to: number
 }
 
 /** @category replay */
 export class ReplayWorld {
-  readonly counts: ReplayCounts = { http: 0, httpMissing: 0, frames: 0, connections: 0 }
+  readonly counts: ReplayCounts = { http: 0, httpMissing: 0, frames: 0, connections: 0, disconnects: 0, refused: 0 }
+  /** The recorded outages, by start */
+  readonly outages: ReadonlyArray<Outage>
+  /** Outages already applied (their connections closed) */
+  private outagesDone = 0
   /** Some requests the recording could not answer (for diagnosis) */
   readonly missing = new Set<string>()
   private readonly http = new Map<string, Array<HttpEntry>>()
@@ -95,6 +114,8 @@ export class ReplayWorld {
   constructor(entries: ReadonlyArray<Entry>, now: () => number) {
     this.now = now
     const urls = new Map<number, Venue | undefined>()
+    const closes: Array<{ readonly venue: Venue; readonly t: number }> = []
+    const opens: Record<Venue, Array<number>> = { kalshi: [], polymarket: [] }
     let n = 0
     for (const e of entries) {
       n++
@@ -106,10 +127,23 @@ export class ReplayWorld {
       if (e.e === "open") urls.set(e.c, venueOf(e.url ?? ""))
       const venue = urls.get(e.c)
       if (venue === undefined) continue
+      if (e.e === "open") opens[venue].push(e.t)
+      if (e.e === "close") closes.push({ venue, t: e.t })
       if (e.e === "ping" && venue === "kalshi") this.pings.push(e.t)
       if (e.e !== "in" || e.data === undefined) continue
       for (const f of instrumentFrames(venue, safeParse(e.data))) push(this.frames[venue], f.id, { t: e.t, n, snapshot: f.snapshot, value: f.value })
     }
+    const outages: Array<Outage> = []
+    for (const c of closes) {
+      const to = opens[c.venue].find((t) => t > c.t)
+      if (to !== undefined) outages.push({ venue: c.venue, from: c.t, to })
+    }
+    this.outages = outages.sort((a, b) => a.from - b.from)
+  }
+
+  /** Whether `venue` is down at `t` (inside a recorded outage). */
+  private down(venue: Venue, t: number): boolean {
+    return this.outages.some((o) => o.venue === venue && o.from <= t && t < o.to)
   }
 
   /** The recorded response for a request now, or `undefined`. */
@@ -144,15 +178,20 @@ export class ReplayWorld {
   /** The `WebSocketConstructor` answering from the recording. */
   readonly webSocket: Socket.WebSocketConstructor["Service"] = (url) => {
     const venue = venueOf(url) ?? "polymarket"
+    if (this.down(venue, this.now())) {
+      // Refused: a socket already closed, which the client sees as a failed open
+      this.counts.refused++
+      return new ReplaySocket(venue, new Map(), [], this.now, () => {}, this.counts, 3) as unknown as Socket.WebSocketLike
+    }
     this.counts.connections++
     const socket = new ReplaySocket(venue, this.frames[venue], venue === "kalshi" ? this.pings : [], this.now, (s) => this.sockets.delete(s), this.counts)
     this.sockets.add(socket)
     return socket as unknown as Socket.WebSocketLike
   }
 
-  /** The receive time of the next frame any open connection would deliver. */
+  /** The receive time of the next frame any open connection would deliver, or of the next outage. */
   nextTime(): number | undefined {
-    let next: number | undefined
+    let next = this.outages[this.outagesDone]?.from
     for (const s of this.sockets) {
       const t = s.nextTime()
       if (t !== undefined && (next === undefined || t < next)) next = t
@@ -163,6 +202,15 @@ export class ReplayWorld {
   /** Delivers every frame due at or before `t`, in recorded order. Returns how many. */
   deliverUntil(t: number): number {
     let delivered = 0
+    for (let o = this.outages[this.outagesDone]; o !== undefined && o.from <= t; o = this.outages[++this.outagesDone]) {
+      // What was due before the outage goes out first, then the venue's connections drop
+      for (const s of this.sockets) delivered += s.deliverUntil(o.from)
+      for (const s of [...this.sockets]) {
+        if (s.venue !== o.venue) continue
+        this.counts.disconnects++
+        s.drop()
+      }
+    }
     for (const s of this.sockets) delivered += s.deliverUntil(t)
     return delivered
   }
@@ -203,6 +251,8 @@ interface Cursor {
 /** One replayed venue connection. */
 class ReplaySocket {
   readyState = 1
+  /** Dropped by a recorded outage; the close is on its way */
+  private dropping = false
   binaryType = "arraybuffer"
   private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>()
   private readonly pingListeners: Array<() => void> = []
@@ -213,14 +263,15 @@ class ReplaySocket {
   /** The heartbeat after the recording's last ping: its time and period */
   private heartbeatAt: number | undefined
   private readonly heartbeatEvery: number
-  private readonly venue: Venue
+  readonly venue: Venue
   private readonly timelines: Map<string, Array<Frame>>
   private readonly pings: ReadonlyArray<number>
   private readonly now: () => number
   private readonly onGone: (s: ReplaySocket) => void
   private readonly counts: ReplayCounts
 
-  constructor(venue: Venue, timelines: Map<string, Array<Frame>>, pings: ReadonlyArray<number>, now: () => number, onGone: (s: ReplaySocket) => void, counts: ReplayCounts) {
+  constructor(venue: Venue, timelines: Map<string, Array<Frame>>, pings: ReadonlyArray<number>, now: () => number, onGone: (s: ReplaySocket) => void, counts: ReplayCounts, readyState = 1) {
+    this.readyState = readyState
     this.venue = venue
     this.timelines = timelines
     this.pings = pings
@@ -265,6 +316,22 @@ class ReplaySocket {
     if (event === "ping") this.pingListeners.push(fn)
   }
 
+  /**
+   * The venue drops the connection: nothing more is delivered, and the close reaches the client
+   * after the frames already on their way (they are emitted in microtasks, in order).
+   */
+  drop(): void {
+    if (this.readyState !== 1 || this.dropping) return
+    this.dropping = true
+    this.cursors.clear()
+    this.onGone(this)
+    queueMicrotask(() => {
+      if (this.readyState >= 2) return
+      this.readyState = 3
+      this.emit("close", { code: 1006, reason: "" })
+    })
+  }
+
   close(code = 1000): void {
     if (this.readyState >= 2) return
     this.readyState = 3
@@ -274,14 +341,14 @@ class ReplaySocket {
   }
 
   send(data: string | Uint8Array): void {
-    if (this.readyState !== 1) return
+    if (this.readyState !== 1 || this.dropping) return
     const text = typeof data === "string" ? data : new TextDecoder().decode(data)
     if (this.venue === "polymarket") this.polymarketCommand(text)
     else this.kalshiCommand(text)
   }
 
   nextTime(): number | undefined {
-    if (this.readyState !== 1) return undefined
+    if (this.readyState !== 1 || this.dropping) return undefined
     let next = this.nextPing()
     for (const c of this.cursors.values()) {
       const f = c.timeline[c.index]
@@ -292,7 +359,7 @@ class ReplaySocket {
 
   deliverUntil(t: number): number {
     let delivered = 0
-    while (this.readyState === 1) {
+    while (this.readyState === 1 && !this.dropping) {
       for (let ping = this.nextPing(); ping !== undefined && ping <= t; ping = this.nextPing()) {
         this.takePing()
         for (const fn of this.pingListeners) fn()
