@@ -195,7 +195,7 @@ describe("whole-day simulations", () => {
       expectFigures(result, d, text, {
         busySettles: 0,
         unanswered: 0,
-        events: { fills: 2, "game.price": 382, "game.state": 34, orders: 4, positions: 4, signals: 2 },
+        events: { fills: 2, "game.price": 386, "game.state": 34, orders: 4, positions: 4, signals: 2 },
         signals: { total: 2, approved: 1, deniedByReason: { VENUE_MINIMUM: 1 }, byKind: { cross_venue_arb: 2 } },
         orders: { total: 2, byVenue: { kalshi: 1, polymarket: 1 } },
         fills: ["kalshi KXNBAGAME-25JUN10ATLBOS-BOS yes buy 53 @ 610000 fee 890000", "polymarket token 7401900011…1111 buy 53 @ 310000 fee 340100"],
