@@ -124,6 +124,8 @@ export const ExternalSystems = externalSystemsWith(LiveTransport)
  * the machine's transport, never a recording. @category layers
  */
 export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
+  // Unwinds and hedges pass the risk singleton on the cluster
+  Layer.provide(RiskActor.RiskGate.layer),
   Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
   Layer.provideMerge(LiveTrading.layer.pipe(Layer.provide(LiveTransport))),
   Layer.provideMerge(HubPaperMarket.layer),
