@@ -41,7 +41,7 @@ export const winprobEvalCommand = Command.make(
     )
   },
   (input) => lazy(() => import("./handlers/Eval.ts"), (m) => m.winprob(input))
-).pipe(Command.withDescription("Score the win-probability models on ESPN summaries, soccer goal timelines and spread files (JSON)"))
+).pipe(Command.withDescription("Score the win-probability models on ESPN summaries, soccer goal timelines and spread files (a table; JSON with --json)"))
 
 /** @category commands */
 export const evalCommand = Command.make("eval").pipe(

@@ -1,8 +1,8 @@
 /**
  * `arbees inspect`: decode a saved payload (an ESPN scoreboard or summary, captured Kalshi or
- * Polymarket WebSocket messages) the way the runtime would, and print what arbees makes of it as
- * JSON lines, to diagnose a feed change. The declarations only; each implementation is a module in
- * `inspect/`, loaded when its command runs.
+ * Polymarket WebSocket messages) the way the runtime would, and print what arbees makes of it (a
+ * table on a terminal, JSON lines with `--json`), to diagnose a feed change. The declarations
+ * only; each implementation is a module in `inspect/`, loaded when its command runs.
  *
  * @since 0.1.0
  */
@@ -26,7 +26,7 @@ export const espnScoreboardCommand = Command.make(
     ...outputFlags
   },
   (input) => lazy(() => import("./inspect/EspnScoreboard.ts"), (m) => m.inspectScoreboard(input))
-).pipe(Command.withDescription("Decode a saved ESPN scoreboard and print one normalised game state per line (JSON)"))
+).pipe(Command.withDescription("Decode a saved ESPN scoreboard and print one normalised game state per line"))
 
 /** @category commands */
 export const espnSummaryCommand = Command.make(
@@ -34,10 +34,11 @@ export const espnSummaryCommand = Command.make(
   {
     file: Argument.String("FILE").pipe(Argument.withDescription("a saved ESPN game summary (JSON)")),
     league: leagueFlag,
-    full: Flag.Boolean("full").pipe(Flag.withDescription("print each play's whole normalised state"), Flag.withDefault(false))
+    full: Flag.Boolean("full").pipe(Flag.withDescription("print each play's whole normalised state (JSON lines)"), Flag.withDefault(false)),
+    ...outputFlags
   },
   (input) => lazy(() => import("./inspect/EspnSummary.ts"), (m) => m.inspectSummary(input))
-).pipe(Command.withDescription("Decode a saved ESPN game summary: the game, then one line per play with ESPN's win probability (JSON)"))
+).pipe(Command.withDescription("Decode a saved ESPN game summary: the game, then one line per play with ESPN's win probability"))
 
 /** @category commands */
 export const kalshiWsCommand = Command.make(
@@ -58,6 +59,6 @@ export const inspectSubcommands = [espnScoreboardCommand, espnSummaryCommand, ka
 
 /** @category commands */
 export const inspectCommand = Command.make("inspect").pipe(
-  Command.withDescription("Decode a saved payload and print the normalised objects as JSON lines"),
+  Command.withDescription("Decode a saved payload and print the normalised objects (a table; JSON lines with --json)"),
   Command.withSubcommands(inspectSubcommands)
 )

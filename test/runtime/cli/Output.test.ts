@@ -1,12 +1,12 @@
 /**
- * CLI output for people and scripts (issue 14, item 7): `match` and `inspect kalshi-ws` print a
- * table (on a terminal, or with `--table`) or JSON lines (`--json`, or off a terminal) with the
- * same figures; a missing or unreadable input file is one line on stderr and exit 1, never the
- * help; an `inspect` of a capture that yields no book says why.
+ * CLI output for people and scripts (issue 14, item 7): `match`, every `inspect` and every
+ * `eval winprob` evaluation print a table (on a terminal, or with `--table`) or JSON (`--json`, or
+ * off a terminal) with the same figures; a missing or unreadable input file is one line on stderr
+ * and exit 1, never the help; an `inspect` of a capture that yields no book says why.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { mkdirSync } from "node:fs"
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Cli from "../../support/Cli.ts"
 import { runCli } from "../../support/CliInProcess.ts"
@@ -15,6 +15,9 @@ import { fixturesDir } from "../../support/MatchingFixtures.ts"
 const fixture = (name: string) => `/work/shared/fixtures/${name}`
 const nonEmpty = (text: string) => text.split("\n").filter((l) => l.trim().length > 0)
 const jsonLines = (text: string): Array<any> => nonEmpty(text).map((l) => JSON.parse(l))
+const cellsOf = (row: string) => row.trim().split(/\s+/)
+/** A figure as a table shows it: `-` when the JSON has none */
+const shown = (v: unknown) => (v === undefined || v === null ? "-" : String(v))
 
 describe("CLI output", () => {
   it.live("match: the table and the JSON lines show the same games, markets and confidences", () =>
@@ -88,6 +91,100 @@ describe("CLI output", () => {
       }
       assert.match(rows.at(-1)!, /^\(pooled\)/)
     }))
+
+  it.live("inspect espn-summary: the game lines and the play table have the JSON lines' teams, scores, clocks and ESPN probabilities", () =>
+    Effect.gen(function*() {
+      for (const name of ["espn-nfl-summary-401547417.json", "espn-mlb-summary-401472463.json", "espn-nba-summary-pregame-predictor.json"]) {
+        const file = fixture(name)
+        const json = yield* runCli(["inspect", "espn-summary", file, "--json"])
+        const table = yield* runCli(["inspect", "espn-summary", file, "--table"])
+        assert.strictEqual(json.code, 0, json.stderr)
+        assert.strictEqual(table.code, 0, table.stderr)
+        const [game, ...plays] = jsonLines(json.stdout)
+        assert.strictEqual(game.kind, "game")
+        const rows = nonEmpty(table.stdout)
+        const tie = plays.some((p) => p.espnTieProbability !== undefined)
+        assert.strictEqual(rows[0], `${game.gameId}  ${game.league}  ${game.away.abbreviation} @ ${game.home.abbreviation}  ${game.away.score}-${game.home.score}  ${game.status} (${game.detail}${game.result === undefined ? "" : `, ${game.result.winner} win`})  start ${new Date(game.startTime).toISOString().slice(0, 16).replace("T", " ")} UTC`, name)
+        assert.isTrue(rows[1]!.startsWith(`${game.plays} plays; ESPN win probability joined ${game.winProbability.matched} of ${game.winProbability.entries} entries`), name)
+        if (game.predictor !== undefined) assert.include(rows[1]!, `predictor home ${game.predictor.homeWinProbability}`)
+        if (game.pregameOdds?.homeMoneyline !== undefined) assert.include(rows[1]!, `moneyline home ${game.pregameOdds.homeMoneyline}`)
+        assert.match(rows[2]!, new RegExp(`^SEQ\\s+PERIOD\\s+CLOCK\\s+AWAY-HOME\\s+POSS\\s+ESPN HOME\\s+${tie ? "ESPN TIE\\s+" : ""}SITUATION\\s+TEXT$`), name)
+        assert.strictEqual(rows.length, plays.length + 3, name)
+        plays.forEach((p, i) => {
+          const clock = p.periodSecondsRemaining === undefined ? "-" : `${Math.floor(p.periodSecondsRemaining / 60)}:${String(p.periodSecondsRemaining % 60).padStart(2, "0")}`
+          const expected = [String(p.sequence), `${p.period}${p.overtime ? "OT" : ""}`, clock, `${p.awayScore}-${p.homeScore}`, shown(p.possession), shown(p.espnHomeWinProbability), ...(tie ? [shown(p.espnTieProbability)] : [])]
+          assert.deepStrictEqual(cellsOf(rows[i + 3]!).slice(0, expected.length), expected, `${name} play ${i}`)
+          assert.isTrue(rows[i + 3]!.endsWith(p.text.trim() === "" ? "-" : p.text.trimEnd()), `${name} play ${i}`)
+        })
+      }
+      // ESPN's probability joined to 186 of the NFL game's plays: 186 rows show one
+      const nfl = nonEmpty((yield* runCli(["inspect", "espn-summary", fixture("espn-nfl-summary-401547417.json"), "--table"])).stdout)
+      assert.strictEqual(nfl.slice(3).filter((r) => cellsOf(r)[5] !== "-").length, 186)
+    }))
+
+  it.live("eval winprob --soccer and --spreads: each table has the JSON report's figures", () =>
+    Effect.gen(function*() {
+      const data = "/work/shared/data"
+      const args = ["eval", "winprob", "--soccer", `${data}/soccer`, "--spreads", `${data}/pregame/profb_nfl_1989_1991_spreads.csv`, "--spreads", `${data}/pregame/pntsprd_ncaab_1994_95_spreads.csv`]
+      const json = yield* runCli([...args, "--json"])
+      const table = yield* runCli([...args, "--table"])
+      assert.strictEqual(json.code, 0, json.stderr)
+      assert.strictEqual(table.code, 0, table.stderr)
+      const report = JSON.parse(json.stdout)
+      const [soccer, spreads] = table.stdout.trimEnd().split("\n\n").map(nonEmpty)
+      const d = report.soccer.data
+      assert.strictEqual(soccer![0], `soccer: ${d.evaluated} matches evaluated of ${d.completeMatches} complete (${d.results} results, ${d.goals} goals, 0 rows rejected); goal model max coefficient difference ${report.soccer.goalModel.maxCoefficientDifference}`)
+      assert.strictEqual(d.evaluated, 9483)
+      assert.match(soccer![1]!, /^MINUTE\s+PUBLISHED\s+STATE-ONLY BRIER\s+ELO BRIER\s+ELO LOG LOSS\s+ELO\|GOAL BRIER\s+ELO-STATE\s+LOWER 95%\s+UPPER 95%\s+ELO BETTER$/)
+      assert.strictEqual(soccer!.length, report.soccer.minutes.length + 2)
+      report.soccer.minutes.forEach((m: any, i: number) => {
+        assert.deepStrictEqual(cellsOf(soccer![i + 2]!), [m.minute, m.publishedBaselineBrier, m.stateOnly.brier, m.elo.brier, m.elo.logLoss, m.eloGivenAGoal.brier, m.brierDifference.mean, m.brierDifference.lower, m.brierDifference.upper, m.eloBeatsStateOnly ? "yes" : "no"].map(shown))
+      })
+      assert.match(spreads![0]!, /^FILE\s+SPORT\s+GAMES\s+REJECTED\s+BRIER\s+LOG LOSS\s+CAL ERROR\s+CV BRIER\s+CV LOG LOSS\s+TARGET\s+RESIDUAL SD$/)
+      assert.strictEqual(spreads!.length, 3)
+      report.spreads.forEach((f: any, i: number) => {
+        const p = f.production.scores
+        const cv = f.crossValidated.scores
+        assert.deepStrictEqual(cellsOf(spreads![i + 1]!), [f.file.split("/").at(-1), f.sport, f.games, f.rejected.length, p.brier, p.logLoss, p.calibrationError, cv.brier, cv.logLoss, f.targetBrier, f.residualSd].map(shown))
+      })
+      assert.deepStrictEqual(report.spreads.map((f: any) => [f.sport, f.games, f.production.scores.brier]), [["nfl", 672, 0.209408], ["ncaab", 553, 0.158807]])
+    }), 120_000)
+
+  it.live("eval winprob --corpus and --fit: the tables have the JSON report's figures", () =>
+    Effect.gen(function*() {
+      const dir = Cli.tempDir()
+      mkdirSync(join(dir, "nfl", "2023"), { recursive: true })
+      copyFileSync(fixture("espn-nfl-summary-401547417.json"), join(dir, "nfl", "2023", "401547417.json"))
+      const line = { league: "nfl", season: 2023, eventId: "401547417", repository: "fixture", path: "espn-nfl-summary-401547417.json", commit: "0".repeat(40), blob: "0", file: "nfl/2023/401547417.json" }
+      writeFileSync(join(dir, "manifest-fixture.jsonl"), JSON.stringify(line) + "\n")
+      const corpusJson = yield* runCli(["eval", "winprob", "--corpus", dir, "--json"])
+      const corpusTable = yield* runCli(["eval", "winprob", "--corpus", dir, "--table"])
+      assert.strictEqual(corpusTable.code, 0, corpusTable.stderr)
+      const { corpus } = JSON.parse(corpusJson.stdout)
+      const rows = nonEmpty(corpusTable.stdout)
+      const [nfl] = corpus.leagues
+      assert.strictEqual(rows[0], `nfl  seasons 2023  games ${nfl.games}  states ${nfl.states}  priors none:1`)
+      const four = (x: number, d = 4) => x.toFixed(d)
+      for (const p of [...nfl.phases, { phase: "all", ...nfl.pooled }]) {
+        const row = rows.find((r) => r.trim().startsWith(`${p.phase} `))
+        assert.isDefined(row, p.phase)
+        assert.deepStrictEqual(cellsOf(row!), [p.phase, String(p.games), String(p.states), four(p.ours.value), `[${four(p.ours.lower)},`, `${four(p.ours.upper)}]`, four(p.espn.value), `[${four(p.espn.lower)},`, `${four(p.espn.upper)}]`, four(p.ratio.value, 3), `[${four(p.ratio.lower, 3)},`, `${four(p.ratio.upper, 3)}]`])
+      }
+      assert.include(corpusTable.stdout, `calibration error: ours ${four(nfl.calibrationError.ours)}  ESPN ${four(nfl.calibrationError.espn)}`)
+      for (const [sport, fit] of Object.entries(corpus.calibration)) assert.include(rows, `calibration ${sport}: ${fit}`)
+
+      const fitJson = yield* runCli(["eval", "winprob", "--corpus", dir, "--season", "2023", "--fit", "--json"])
+      const fitTable = yield* runCli(["eval", "winprob", "--corpus", dir, "--season", "2023", "--fit", "--table"])
+      assert.strictEqual(fitTable.code, 0, fitTable.stderr)
+      const { fit } = JSON.parse(fitJson.stdout)
+      const fitRows = nonEmpty(fitTable.stdout)
+      assert.strictEqual(fitRows[0], `fit on seasons 2023: ${fit.games} games from 1 manifests (0 manifest lines rejected)`)
+      assert.match(fitRows[1]!, /^SPORT:PHASE\s+STATES\s+A\s+B$/)
+      const platt = Object.entries(fit.platt) as Array<[string, { states: number; a: number; b: number }]>
+      assert.strictEqual(fitRows.length, platt.length + 2)
+      assert.strictEqual(platt.length, 3)
+      platt.forEach(([key, p], i) => assert.deepStrictEqual(cellsOf(fitRows[i + 2]!), [key, p.states, p.a, p.b].map(shown)))
+    }), 120_000)
 
   it.live("inspect espn-scoreboard: the table has the JSON lines' games, teams, scores and statuses", () =>
     Effect.gen(function*() {

@@ -1,5 +1,5 @@
 /**
- * The implementation of `arbees eval winprob` (declared in `EvalCommand.ts`): measures the win-probability models offline and prints JSON.
+ * The implementation of `arbees eval winprob` (declared in `EvalCommand.ts`): measures the win-probability models offline and prints tables or JSON.
  *
  * - `--summary FILE` (repeatable; extra file arguments are summaries too): ESPN game summaries,
  *   decoded by the ESPN summary decoder and replayed play by play through our model, scored against
@@ -15,7 +15,9 @@
  *   states (`CorpusEval.ts`). Games with no usable line get a walk-forward Elo prior from the
  *   corpus's earlier results (`prior/TeamElo.ts`). `--fit` instead fits the calibration layer on
  *   the selected seasons and prints its parameters (never select a reserved season).
- *   A table on a terminal; JSON with `--json` or when the output is not a terminal.
+ *
+ * A table per evaluation on a terminal (or with `--table`), from the JSON report's own rounded
+ * figures (`EvalTables.ts`); the JSON report with `--json` or when the output is not a terminal.
  *
  * Deterministic (fixed seeds, no clock in the output) and offline. The probability bound is the
  * configured `model.probabilityBound`. Any input that cannot be read or decoded fails the command
@@ -26,7 +28,7 @@
  */
 import { Console, Effect, FileSystem, Option, Path, Result, Schema } from "effect"
 import { calibrations, fitPlatt } from "../../../domain/winprob/Calibration.ts"
-import { type CorpusGame, evaluateCorpus, formatTable, trainingForecasts } from "../../../domain/winprob/eval/CorpusEval.ts"
+import { type CorpusGame, evaluateCorpus, trainingForecasts } from "../../../domain/winprob/eval/CorpusEval.ts"
 import { decodeCsv } from "../../../domain/winprob/eval/Csv.ts"
 import { evaluateSoccer, SoccerGoal, soccerGoalColumns, SoccerResult, soccerResultColumns } from "../../../domain/winprob/eval/SoccerEval.ts"
 import { decodeSpreadFile, evaluateSpreads } from "../../../domain/winprob/eval/SpreadsEval.ts"
@@ -38,7 +40,8 @@ import { inferLeague } from "../../../services/espn/Scoreboard.ts"
 import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
 import { configured } from "../Configured.ts"
-import { type Column, formatRows, unreadable, wantsTable } from "../Output.ts"
+import { unreadable, wantsTable } from "../Output.ts"
+import { formatReport, type PlainReport } from "./EvalTables.ts"
 
 /** @category errors */
 export class EvalInputError extends Schema.TaggedError<EvalInputError>()("EvalInputError", {
@@ -216,34 +219,6 @@ export interface WinprobInput {
   readonly files: ReadonlyArray<string>
 }
 
-interface Scores {
-  readonly brier?: number
-  readonly logLoss?: number
-}
-interface SummaryRow {
-  readonly label: string
-  readonly league?: string
-  readonly winner?: string
-  readonly states?: number
-  readonly ours?: Scores
-  readonly vsEspn?: { readonly espn?: Scores; readonly relativeBrier?: number }
-}
-
-const SUMMARY_COLUMNS: ReadonlyArray<Column<SummaryRow>> = [
-  { header: "GAME", cell: (r) => r.label.split("/").at(-1) },
-  { header: "LEAGUE", cell: (r) => r.league },
-  { header: "WINNER", cell: (r) => r.winner },
-  { header: "STATES", cell: (r) => r.states, right: true },
-  { header: "BRIER", cell: (r) => r.ours?.brier, right: true },
-  { header: "LOG LOSS", cell: (r) => r.ours?.logLoss, right: true },
-  { header: "ESPN BRIER", cell: (r) => r.vsEspn?.espn?.brier, right: true },
-  { header: "VS ESPN", cell: (r) => r.vsEspn?.relativeBrier, right: true }
-]
-
-/** The summaries' table: one row per game, then the pooled row; the JSON report's (rounded) figures. @category formatting */
-export const formatSummaryTable = (summary: { readonly games: ReadonlyArray<SummaryRow>; readonly pooled?: Omit<SummaryRow, "label"> }): string =>
-  formatRows(SUMMARY_COLUMNS, [...summary.games, ...(summary.pooled === undefined ? [] : [{ ...summary.pooled, label: "(pooled)" }])])
-
 /** `arbees eval winprob`. @category commands */
 export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit, json, table: tableFlag, files }: WinprobInput) =>
   Effect.gen(function*() {
@@ -276,17 +251,9 @@ export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit,
         // Which seasons the calibration layer was fitted on, so a report never scores its own fit unnoticed
         const calibration = Object.fromEntries(Object.entries(calibrations).map(([sport, t]) => [sport, t!.fit]))
         report["corpus"] = { leagues, calibration, ...provenance }
-        if (table) {
-          yield* Console.log([formatTable(leagues), ...Object.entries(calibration).map(([sport, fit]) => `calibration ${sport}: ${fit}`)].join("\n"))
-          return
-        }
       }
     }
-    // Summaries alone: their table, from the same rounded figures as the JSON; anything else stays JSON
-    const plain = JSON.parse(JSON.stringify(report, rounded)) as { summary?: Parameters<typeof formatSummaryTable>[0] }
-    if (table && plain.summary !== undefined && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None") {
-      yield* Console.log(formatSummaryTable(plain.summary))
-      return
-    }
-    yield* Console.log(JSON.stringify(report, rounded, 2))
+    // The table is rendered from the JSON's own rounded figures, so both show the same numbers
+    if (table) yield* Console.log(formatReport(JSON.parse(JSON.stringify(report, rounded)) as PlainReport))
+    else yield* Console.log(JSON.stringify(report, rounded, 2))
   }).pipe(Effect.provide(configured({ stderr: true })))
