@@ -110,7 +110,8 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
   Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, Espn, Matching).pipe(
     Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
     Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
-    Layer.provide(KalshiRateLimiter.layer),
+    // Visible above: Kalshi's live order entry shares the key's buckets (`LiveTrading.ts`)
+    Layer.provideMerge(KalshiRateLimiter.layer),
     Layer.provide(transport)
   )
 

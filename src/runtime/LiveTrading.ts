@@ -54,7 +54,9 @@ const liveVenue = (config: Config, platform: Platform) =>
     if (platform === "kalshi") {
       const credentials = loadCredentials(config.kalshi)
       if (credentials === undefined || "error" in credentials) return yield* refuse(`kalshi: ${credentials?.error ?? "no credentials"}`)
-      const limiter = yield* KalshiRateLimiter.make({
+      // The market data's buckets when it runs in this process (one key, one budget), else our own
+      const shared = yield* Effect.serviceOption(KalshiRateLimiter)
+      const limiter = shared._tag === "Some" ? shared.value : yield* KalshiRateLimiter.make({
         readTokensPerSecond: config.kalshi.readTokensPerSecond,
         writeTokensPerSecond: config.kalshi.writeTokensPerSecond,
         burstSeconds: config.kalshi.burstSeconds
