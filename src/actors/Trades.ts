@@ -226,7 +226,9 @@ export const releaseUnusedReservations = Effect.fn("Trades.releaseUnusedReservat
        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)
      ORDER BY r.reservation_id`.pipe(Effect.mapError(storage))
   for (const r of rows) yield* Bankroll.releaseReservation(books.account, r.reservation_id, "signal:expired-unused")
-  if (rows.length > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(Effect.annotateLogs({ released: rows.length }))
+  if (rows.length > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(
+      Effect.annotateLogs({ released: rows.length, reason: "their signals expired unused" })
+    )
   return rows.length
 })
 
