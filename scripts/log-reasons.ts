@@ -9,7 +9,7 @@
  * - or `.pipe(Effect.annotateLogs({ reason | error | cause: ... }))` on the call itself.
  *
  * That the reason is not empty when the line is logged is checked at run time, on every line the
- * test suite logs, by `missingReason` in `src/runtime/Logging.ts` (installed in `test/setup.ts`).
+ * test suite logs, by `emptyReason` in `src/runtime/Logging.ts` (installed in `test/setup.ts`).
  */
 import ts from "typescript"
 import { REASON_KEYS, SAYS_WHY } from "../src/runtime/Logging.ts"

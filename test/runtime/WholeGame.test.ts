@@ -8,6 +8,10 @@
  * provisionally at ESPN's final, and settled from the venue's own result (Kalshi's market `result`,
  * Polymarket's `market_resolved`); then the game's actor is released.
  *
+ * At info level the run says what it does, one line per meaningful event (issue 14, item 6): the
+ * game tracked, its markets matched on each venue, each book live, the model's moves, each signal
+ * decided, and every order, fill and position.
+ *
  * Every order, fill, position and ledger posting is then read back through `arbees orders --json`
  * and `arbees positions --json`, and the P&L is checked against a hand calculation from the fills
  * (cost ⌈p × q⌉, proceeds ⌊p × q⌋, each fill's fee, $1 per winning contract), with balance = Σ ledger.
@@ -16,7 +20,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger, References } from "effect"
 import { HttpClient } from "effect/http"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
@@ -106,6 +110,14 @@ const runtime = Layer.unwrap(
     )
   })
 )
+
+/** The info lines the runtime logs, beside its usual loggers. */
+const infoLines: Array<{ readonly message: string; readonly annotations: Readonly<Record<string, unknown>> }> = []
+const captureInfo = Logger.layer([
+  Logger.make<unknown, void>(({ fiber, logLevel, message }) => {
+    if (logLevel === "Info") infoLines.push({ message: [message].flat().map(String).join(" "), annotations: { ...fiber.getRef(References.CurrentLogAnnotations) } })
+  })
+], { mergeWithExisting: true })
 
 /**
  * Moves the simulated clock in 1-second steps, giving real I/O (sockets, HTTP, the database and the
@@ -257,7 +269,39 @@ describe("a whole simulated game", () => {
           for (const p of positionRows) console.log(`WHOLE-GAME position ${p["platform"]} ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
           assert.strictEqual(realism.latencyMillis, 500)
           assert.strictEqual(realism.seed, 42)
-        }).pipe(Effect.provide(runtime))
+
+          // What the log said, at info level: one line per meaningful event
+          const said = (message: string) => infoLines.filter((l) => l.message === message && l.annotations["gameId"] === GAME.eventId)
+          const tracked = said("game tracked")
+          assert.strictEqual(tracked.length, 1, JSON.stringify(tracked))
+          assert.deepStrictEqual(
+            [tracked[0]!.annotations["league"], tracked[0]!.annotations["game"], tracked[0]!.annotations["start"]],
+            ["nba", "New Orleans Pelicans at Indiana Pacers", new Date(START).toISOString()]
+          )
+          const matched = said("markets matched")
+          assert.deepStrictEqual(matched.map((l) => l.annotations["platform"]).sort(), ["kalshi", "polymarket"])
+          const markets = (platform: string) => String(matched.find((l) => l.annotations["platform"] === platform)!.annotations["markets"]).split(",")
+          assert.includeMembers(markets("kalshi"), [IND])
+          assert.includeMembers(markets("polymarket"), [CONDITION])
+          for (const l of matched) assert.isAbove(String(l.annotations["evidence"]).length, 0, "matched with its evidence")
+          const live = said("book live").map((l) => String(l.annotations["outcome"]))
+          assert.isTrue(live.some((o) => o.includes(IND)) && live.some((o) => o.includes(PACERS.slice(0, 8))), live.join(" | "))
+          const model = said("model")
+          assert.isAtLeast(model.length, 2)
+          for (const l of model) assert.match(String(l.annotations["home"]), /^\d+(\.\d+)?%$/)
+          // The two entries were signals the risk singleton approved (the take-profit exit is the upkeep's)
+          const approved = said("signal approved")
+          assert.strictEqual(approved.filter((l) => l.annotations["purpose"] === "entry").length, 2, JSON.stringify(approved))
+          for (const l of approved) {
+            assert.strictEqual(l.annotations["strategy"], "model_edge")
+            assert.isTrue(Number.isInteger(l.annotations["edgeBps"]), JSON.stringify(l.annotations))
+          }
+          // Every fill and position told once; every order told, with its game
+          assert.strictEqual(infoLines.filter((l) => /^fill (buy|sell) /.test(l.message)).length, fillRows.length)
+          assert.isAtLeast(infoLines.filter((l) => /^paper order /.test(l.message) && l.message.includes(`game ${GAME.eventId}`)).length, orderRows.length)
+          const told = infoLines.filter((l) => l.message.startsWith("position ")).map((l) => l.message)
+          assert.isTrue(told.some((m) => / closed /.test(m)) && told.some((m) => / settled /.test(m)), told.join(" | "))
+        }).pipe(Effect.provide(runtime), Effect.provide(captureInfo))
       }),
     { timeout: 300_000 }
   )
