@@ -31,7 +31,7 @@ import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { externalSystemsWith, runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { Database } from "../../src/services/database/Database.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import { Diagnostics, formatTree } from "../../src/services/Diagnostics.ts"
 import { cleanEnv, run as runCli } from "../support/Cli.ts"
 import { FakeKalshi } from "../support/FakeKalshi.ts"
 import { FakePolymarket } from "../support/FakePolymarket.ts"
@@ -175,6 +175,15 @@ describe("a whole simulated game", () => {
           // Tip-off: the model makes the home side a coin flip or better; the Pacers at 0.32 are an edge
           const entry = yield* advanceUntil("the first entry's fill", 20 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n > 0)
           assert.strictEqual(entry[0]!.n, 1)
+          // `arbees diagnostics` shows the game's teams and markets (JSON and --pretty)
+          const details = diagnostics.get(`game:${GAME.eventId}`)!.details
+          assert.strictEqual(details["game"], "New Orleans Pelicans at Indiana Pacers (nba)")
+          const gameMarkets = details["markets"] as ReadonlyArray<string>
+          assert.isTrue(gameMarkets.some((m) => m.includes(IND)) && gameMarkets.some((m) => m.includes(CONDITION.slice(0, 10))), gameMarkets.join(" | "))
+          const pretty = formatTree(yield* diagnostics.snapshot).split("\n")
+          const at = pretty.findIndex((l) => l.includes(`game:${GAME.eventId} [`))
+          assert.match(pretty[at + 1]!, /^[│ ]*game New Orleans Pelicans at Indiana Pacers \(nba\)$/)
+          assert.deepStrictEqual(pretty.slice(at + 2, at + 2 + gameMarkets.length).map((l) => l.replace(/^[│ ]*market /, "")), gameMarkets)
 
           // The Pacers' price rises by more than the take-profit (0.03 in the position's own price): the upkeep exits
           polymarket.setBook(PACERS, CONDITION, [["0.38", "300"]], [["0.40", "10"]])
