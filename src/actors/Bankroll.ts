@@ -293,6 +293,28 @@ export const releaseReservation = Effect.fn("Bankroll.releaseReservation")(funct
   return yield* inTransaction(account, (at) => drawDown(account, reservationId, "all", "all", reference, at, true)).pipe(Effect.mapError(storageError))
 })
 
+/**
+ * Releases what is left of a reservation that no order has claimed (its approval never became an
+ * order): `false`, and nothing moves, when an order of its id exists or it is closed already. The
+ * reservation row is locked first, so this and `Trades.recordOrder` (which locks it too) cannot
+ * both win: either the order is recorded and the money stays reserved, or the money is released
+ * and the order, should it still arrive, is refused.
+ *
+ * @category operations
+ */
+export const releaseUnclaimed = Effect.fn("Bankroll.releaseUnclaimed")(function*(account: string, reservationId: string, reference: string) {
+  return yield* inTransaction(account, (at) =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const [row] = yield* sql<{ status: string; claimed: boolean }>`
+        SELECT r.status, EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id) AS claimed
+          FROM bankroll_reservations r WHERE r.reservation_id = ${reservationId} AND r.account = ${account} FOR UPDATE OF r`
+      if (row === undefined || row.status !== "open" || row.claimed) return false
+      yield* drawDown(account, reservationId, "all", "all", reference, at, true)
+      return true
+    })).pipe(Effect.mapError(storageError))
+})
+
 /** A buy fill. @category models */
 export interface FillPosting {
   /** The order's client order id; its reservation is converted */

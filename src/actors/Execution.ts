@@ -37,6 +37,7 @@ import { OutcomeRef } from "../schema/Market.ts"
 import { Price, Qty } from "../schema/Money.ts"
 import { Action, OrderStatus, TimeInForce } from "../schema/Trading.ts"
 import { type OrderSnapshot, type Venue, type VenueEvent, type VenueOrderState, Venues } from "../services/venue/Venue.ts"
+import { accountBookOf } from "../services/live/LiveAccounts.ts"
 import { MarketResults } from "../services/venue/MarketResults.ts"
 import { PaperMarket } from "../services/venue/PaperVenue.ts"
 import { applyAnnounced, checkExits, settleFromVenues } from "./Positions.ts"
@@ -152,7 +153,8 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       const { config } = appConfig
       const venues = yield* Venues
       const context = yield* Effect.context<Trades.TradesContext>()
-      const books: Trades.Books = { account: config.bankroll.account, piggybankShare: config.bankroll.piggybankShare }
+      // Each venue's money in its own account: a live venue's in `live:<platform>`, paper in `bankroll.account`
+      const books: Trades.Books = { ...accountBookOf(config), piggybankShare: config.bankroll.piggybankShare }
       const fibers = yield* FiberSet.make()
       const work = makeWork()
 
@@ -301,7 +303,6 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
 /** @category layers */
 export const layer = Execution.toLayer(
   Effect.gen(function*() {
-    const { config } = yield* AppConfig
     const driver = yield* ExecutionDriver
     const context = yield* Effect.context<Trades.TradesContext>()
     const diagnostics = yield* Diagnostics
@@ -322,7 +323,8 @@ export const layer = Execution.toLayer(
         timeInForce: p.timeInForce,
         postOnly: p.postOnly ?? false,
         purpose: p.purpose ?? "entry",
-        paper: config.mode === "paper"
+        // A venue without credentials stays paper in live mode too
+        paper: !driver.books.live?.has(p.outcome.platform)
       }).pipe(Effect.provideContext(context))
       if (recorded) yield* driver.launch(p.clientOrderId)
       report.details["orders"] = Number(report.details["orders"] ?? 0) + (recorded ? 1 : 0)

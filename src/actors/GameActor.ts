@@ -54,6 +54,7 @@ import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
 import { type CheckRequest, Risk, RISK_ID, type Verdict } from "./Risk.ts"
 import { builtins, enable, Strategies, StrategyPauses } from "./Strategies.ts"
+import * as Trades from "./Trades.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
 import { nowMillis } from "../services/Time.ts"
 
@@ -240,102 +241,109 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       /** Risk check of one intent, then its orders (both legs of an arbitrage at once). */
       const act = Effect.fn("GameActor.signal")(function*(intent: Intent, current: GameState, now: number) {
         const signalId = yield* newSignalId(gameId)
-        const first = intent.legs[0]!
-        const topAsks = intent.legs.map((l) => l.book.asks[0]?.price ?? Money.ONE)
-        // Before sizing: the edge at the top of book before fees; risk records the exact one
-        const estimate = intent.threshold._tag === "sets"
-          ? Math.floor((Money.ONE - Money.sum(topAsks)) / 100)
-          : Math.floor((priceFromProbability(probability(Math.min(1, Math.max(0, intent.threshold.probability))), "floor") - topAsks[0]!) / 100)
-        const signal: Signal = {
-          signalId,
-          kind: intent.threshold._tag === "sets" ? "cross_venue_arb" : "model_edge",
-          gameId: GameId.make(gameId),
-          legs: intent.legs.map((l) => ({
-            outcome: l.book.outcome,
-            action: l.action,
-            limit: l.limit,
-            available: Money.sum((l.action === "buy" ? l.book.asks : l.book.bids).filter((x) => (l.action === "buy" ? x.price <= l.limit : x.price >= l.limit)).map((x) => x.size)) as Money.Qty
-          })) as unknown as Signal["legs"],
-          edgeBps: Math.max(-1_000_000, estimate) as Money.Bps,
-          strategy: intent.strategy,
-          reasons: intent.reasons,
-          ...(intent.threshold._tag === "edge" && intent.purpose === "entry" ? { modelProbability: probability(Math.min(1, Math.max(0, intent.threshold.probability))) } : {}),
-          createdAt: now,
-          expiresAt: now + Duration.toMillis(config.signals.expiry)
-        }
-        yield* Effect.annotateCurrentSpan({ gameId, signalId, kind: signal.kind, strategy: intent.strategy })
-        signals++
-        const request: CheckRequest = {
-          signal,
-          sport: current.sport,
-          purpose: intent.purpose,
-          legs: intent.legs.map((l) => ({
-            outcome: l.book.outcome,
-            meaning: l.book.meaning,
-            action: l.action,
-            limit: l.limit,
-            asks: l.book.asks,
-            fees: l.book.fees as CheckRequest["legs"][number]["fees"],
-            venue: l.book.venue,
-            bookAsOf: l.book.asOf
-          })),
-          threshold: intent.threshold,
-          ...(intent.desired === undefined ? {} : { desired: intent.desired }),
-          withDraw: hasDraw(current.sport),
-          gameStateChangedAt: stateChangedAt,
-          ...(model === undefined ? {} : { modelAt })
-        }
-        const verdict = yield* risk.Check(request)
-        yield* recordSignal(verdict._tag === "Approved" ? { ...signal, edgeBps: verdict.edgeBps } : signal, verdict)
-        if (verdict._tag === "Denied") {
-          yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId, strategy: intent.strategy, code: verdict.denial.code }))
-          return
-        }
-        yield* Effect.logInfo("signal approved").pipe(Effect.annotateLogs({
-          gameId,
-          signalId,
-          strategy: intent.strategy,
-          purpose: intent.purpose,
-          edgeBps: verdict.edgeBps,
-          legs: intent.legs.map((l, i) => describeLeg({ outcome: l.book.outcome, action: l.action, limit: verdict.legs[i]!.limit }, verdict.legs[i]!.quantity)).join("; ")
-        }))
-        const held = holdings.get(intent.strategy) ?? []
-        if (intent.purpose === "entry") {
-          holdings.set(intent.strategy, [...held, ...intent.legs.map((l, i) => ({ outcome: l.book.outcome, quantity: verdict.legs[i]!.quantity, entryPrice: verdict.legs[i]!.limit, enteredAt: now }))])
-        } else {
-          holdings.set(intent.strategy, held.filter((h) => outcomeKey(h.outcome) !== outcomeKey(first.book.outcome)))
-        }
-        // Both legs of an arbitrage go out as one unit: equal shares, reconciled, unwound or hedged together
-        const [a, b] = verdict.legs
-        if (signal.kind === "cross_venue_arb" && intent.legs.length === 2 && intent.legs.every((l) => l.action === "buy") && a !== undefined && b !== undefined && a.quantity === b.quantity) {
-          yield* arbitrage.Open({
-            arbId: signalId,
-            signalId,
-            gameId: GameId.make(gameId),
-            quantity: a.quantity,
-            legs: [
-              { clientOrderId: ClientOrderId.make(`${signalId}-0`), outcome: intent.legs[0]!.book.outcome, limitPrice: a.limit },
-              { clientOrderId: ClientOrderId.make(`${signalId}-1`), outcome: intent.legs[1]!.book.outcome, limitPrice: b.limit }
-            ]
-          })
-          return
-        }
-        yield* Effect.forEach(
-          intent.legs,
-          (leg, i) =>
-            execution.Submit({
-              clientOrderId: ClientOrderId.make(`${signalId}-${i}`),
+        // Interrupted between risk's approval and the hand-off of its orders: the reservations go back at once
+        yield* Trades.releasingOnInterrupt(signalId, (handOff) =>
+          Effect.gen(function*() {
+            const first = intent.legs[0]!
+            const topAsks = intent.legs.map((l) => l.book.asks[0]?.price ?? Money.ONE)
+            // Before sizing: the edge at the top of book before fees; risk records the exact one
+            const estimate = intent.threshold._tag === "sets"
+              ? Math.floor((Money.ONE - Money.sum(topAsks)) / 100)
+              : Math.floor((priceFromProbability(probability(Math.min(1, Math.max(0, intent.threshold.probability))), "floor") - topAsks[0]!) / 100)
+            const signal: Signal = {
               signalId,
+              kind: intent.threshold._tag === "sets" ? "cross_venue_arb" : "model_edge",
               gameId: GameId.make(gameId),
-              outcome: leg.book.outcome,
-              action: leg.action,
-              limitPrice: verdict.legs[i]!.limit,
-              quantity: verdict.legs[i]!.quantity,
-              timeInForce: "ioc",
-              purpose: intent.purpose
-            }),
-          { concurrency: "unbounded", discard: true }
-        )
+              legs: intent.legs.map((l) => ({
+                outcome: l.book.outcome,
+                action: l.action,
+                limit: l.limit,
+                available: Money.sum((l.action === "buy" ? l.book.asks : l.book.bids).filter((x) => (l.action === "buy" ? x.price <= l.limit : x.price >= l.limit)).map((x) => x.size)) as Money.Qty
+              })) as unknown as Signal["legs"],
+              edgeBps: Math.max(-1_000_000, estimate) as Money.Bps,
+              strategy: intent.strategy,
+              reasons: intent.reasons,
+              ...(intent.threshold._tag === "edge" && intent.purpose === "entry" ? { modelProbability: probability(Math.min(1, Math.max(0, intent.threshold.probability))) } : {}),
+              createdAt: now,
+              expiresAt: now + Duration.toMillis(config.signals.expiry)
+            }
+            yield* Effect.annotateCurrentSpan({ gameId, signalId, kind: signal.kind, strategy: intent.strategy })
+            signals++
+            const request: CheckRequest = {
+              signal,
+              sport: current.sport,
+              purpose: intent.purpose,
+              legs: intent.legs.map((l) => ({
+                outcome: l.book.outcome,
+                meaning: l.book.meaning,
+                action: l.action,
+                limit: l.limit,
+                asks: l.book.asks,
+                fees: l.book.fees as CheckRequest["legs"][number]["fees"],
+                venue: l.book.venue,
+                bookAsOf: l.book.asOf
+              })),
+              threshold: intent.threshold,
+              ...(intent.desired === undefined ? {} : { desired: intent.desired }),
+              withDraw: hasDraw(current.sport),
+              gameStateChangedAt: stateChangedAt,
+              ...(model === undefined ? {} : { modelAt })
+            }
+            const verdict = yield* risk.Check(request)
+            yield* recordSignal(verdict._tag === "Approved" ? { ...signal, edgeBps: verdict.edgeBps } : signal, verdict)
+            if (verdict._tag === "Denied") {
+              yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId, strategy: intent.strategy, code: verdict.denial.code }))
+              return
+            }
+            yield* Effect.logInfo("signal approved").pipe(Effect.annotateLogs({
+              gameId,
+              signalId,
+              strategy: intent.strategy,
+              purpose: intent.purpose,
+              edgeBps: verdict.edgeBps,
+              legs: intent.legs.map((l, i) => describeLeg({ outcome: l.book.outcome, action: l.action, limit: verdict.legs[i]!.limit }, verdict.legs[i]!.quantity)).join("; ")
+            }))
+            const held = holdings.get(intent.strategy) ?? []
+            if (intent.purpose === "entry") {
+              holdings.set(intent.strategy, [...held, ...intent.legs.map((l, i) => ({ outcome: l.book.outcome, quantity: verdict.legs[i]!.quantity, entryPrice: verdict.legs[i]!.limit, enteredAt: now }))])
+            } else {
+              holdings.set(intent.strategy, held.filter((h) => outcomeKey(h.outcome) !== outcomeKey(first.book.outcome)))
+            }
+            // Both legs of an arbitrage go out as one unit: equal shares, reconciled, unwound or hedged together
+            const [a, b] = verdict.legs
+            if (signal.kind === "cross_venue_arb" && intent.legs.length === 2 && intent.legs.every((l) => l.action === "buy") && a !== undefined && b !== undefined && a.quantity === b.quantity) {
+            yield* handOff
+            yield* arbitrage.Open({
+                arbId: signalId,
+                signalId,
+                gameId: GameId.make(gameId),
+                quantity: a.quantity,
+                legs: [
+                  { clientOrderId: ClientOrderId.make(`${signalId}-0`), outcome: intent.legs[0]!.book.outcome, limitPrice: a.limit },
+                  { clientOrderId: ClientOrderId.make(`${signalId}-1`), outcome: intent.legs[1]!.book.outcome, limitPrice: b.limit }
+                ]
+              })
+              return
+            }
+            yield* handOff
+            yield* Effect.forEach(
+              intent.legs,
+              (leg, i) =>
+                execution.Submit({
+                  clientOrderId: ClientOrderId.make(`${signalId}-${i}`),
+                  signalId,
+                  gameId: GameId.make(gameId),
+                  outcome: leg.book.outcome,
+                  action: leg.action,
+                  limitPrice: verdict.legs[i]!.limit,
+                  quantity: verdict.legs[i]!.quantity,
+                  timeInForce: "ioc",
+                  purpose: intent.purpose
+                }),
+              { concurrency: "unbounded", discard: true }
+            )
+          })
+        ).pipe(Effect.provideService(SqlClient.SqlClient, sql))
       }, Effect.catchCause((cause) => Effect.logError("signal could not be acted on", cause).pipe(Effect.annotateLogs({ gameId }))))
 
       /** Runs every enabled strategy on the current state and books; sends their intents on. */

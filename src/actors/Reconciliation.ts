@@ -171,14 +171,27 @@ export const isReconciling = (platform: Platform) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(sql<{ readonly reconciling: boolean }>`SELECT reconciling FROM venue_reconciliation WHERE platform = ${platform}`, (rows) => rows[0]?.reconciling === true))
 
+/** @category models */
+export interface ReconcileOptions {
+  /** How far back the venue's fills are read */
+  readonly lookback: Duration.Duration
+  /**
+   * Records a fill of one of our orders, once (`Trades.applyFill`: the fill, the order's progress,
+   * the position and the ledger); absent: the fill row and the ledger only ({@link recordFill})
+   */
+  readonly apply?: ((fill: VenueFill) => Effect.Effect<boolean, unknown>) | undefined
+}
+
 /**
  * One reconciliation of a venue against the books of `account`.
  *
  * @category operations
  */
-export const reconcile = Effect.fn("Reconciliation.reconcile")(function*(venue: LiveVenue, account: string, options: { readonly lookback: Duration.Duration }) {
+export const reconcile = Effect.fn("Reconciliation.reconcile")(function*(venue: LiveVenue, account: string, options: ReconcileOptions) {
   const platform = venue.platform
   const sql = yield* SqlClient.SqlClient
+  // A fill of ours: through the order journal when given (the order, the position, the ledger), else the fill and the ledger
+  const recordOurs = (fill: VenueFill) => (options.apply !== undefined ? options.apply(fill) : recordFill(account, fill))
   yield* setReconciling(platform, true, null, undefined).pipe(Effect.mapError((e) => new ReconcileFailed({ platform, message: describe(e) })))
   const body = Effect.gen(function*() {
     const started = yield* nowMillis
@@ -202,7 +215,7 @@ export const reconcile = Effect.fn("Reconciliation.reconcile")(function*(venue: 
         continue
       }
       for (const fill of snapshot.fills) {
-        if (yield* recordFill(account, fill)) {
+        if (yield* recordOurs(fill)) {
           fillsRecorded++
           yield* difference(platform, "fill_recorded", fill.fillId, `${fill.quantity / ONE} at ${fill.price / ONE} for ${fill.clientOrderId}`, now)
         }
@@ -228,7 +241,7 @@ export const reconcile = Effect.fn("Reconciliation.reconcile")(function*(venue: 
         UNION SELECT client_order_id FROM live_order_ids WHERE platform = ${platform} AND venue_order_id = ${fill.venueOrderId}`
       if (owner !== undefined) {
         const snapshot = yield* venue.status({ clientOrderId: owner.client_order_id as ClientOrderId, venueOrderId: fill.venueOrderId })
-        for (const f of snapshot?.fills ?? []) if (yield* recordFill(account, f)) fillsRecorded++
+        for (const f of snapshot?.fills ?? []) if (yield* recordOurs(f)) fillsRecorded++
         continue
       }
       externalFills++
@@ -301,7 +314,7 @@ const describe = (e: unknown): string => {
  *
  * @category operations
  */
-export const reconcileAtStartup = (venues: ReadonlyArray<{ readonly venue: LiveVenue; readonly account: string }>, options: { readonly lookback: Duration.Duration }) =>
+export const reconcileAtStartup = (venues: ReadonlyArray<{ readonly venue: LiveVenue; readonly account: string }>, options: ReconcileOptions) =>
   Effect.forEach(venues, ({ account, venue }) =>
     reconcile(venue, account, options).pipe(
       Effect.mapError((e) => new LiveRefused({ message: `live trading refused: start-up reconciliation with ${e.platform} failed (${e.message})` }))
@@ -313,7 +326,7 @@ export const reconcileAtStartup = (venues: ReadonlyArray<{ readonly venue: LiveV
  *
  * @category operations
  */
-export const runReconciliation = (venue: LiveVenue, account: string, options: { readonly lookback: Duration.Duration; readonly every: Duration.Duration }) =>
+export const runReconciliation = (venue: LiveVenue, account: string, options: ReconcileOptions & { readonly every: Duration.Duration }) =>
   Effect.gen(function*() {
     const once = (why: string) =>
       reconcile(venue, account, options).pipe(

@@ -33,6 +33,7 @@ import type { Platform } from "../schema/Platform.ts"
 import { Signal } from "../schema/Trading.ts"
 import { ledgerCheck, openAccount, readBalance, reserve } from "./Bankroll.ts"
 import { FeeTerms, VenueTerms } from "./Game.ts"
+import { type AccountBook, accountBookOf, accountOf, accountsOf } from "../services/live/LiveAccounts.ts"
 import { nowMillis } from "../services/Time.ts"
 
 /** @category metrics */
@@ -202,17 +203,24 @@ export const setReconciling = Effect.fn("Risk.setReconciling")(function*(platfor
  *
  * @category queries
  */
-export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: string, gameId: string, sport: string, ledgerOk: boolean) {
+export const readRiskState = Effect.fn("Risk.readRiskState")(function*(
+  accountOrAccounts: string | ReadonlyArray<string>,
+  gameId: string,
+  sport: string,
+  ledgerOk: boolean,
+  live: ReadonlySet<Platform> = new Set()
+) {
   const sql = yield* SqlClient.SqlClient
   const now = yield* nowMillis
-  const balance = yield* readBalance(account)
+  const accounts = typeof accountOrAccounts === "string" ? [accountOrAccounts] : accountOrAccounts
+  const balance = yield* combinedBalance(accounts)
   const trading = yield* readTradingState()
   const atRisk = sql`
     SELECT p.game_id, g.sport, p.platform, p.market_id, p.outcome_id, p.cost_basis_micros AS amount, p.quantity AS contracts
       FROM positions p JOIN games g ON g.game_id = p.game_id WHERE p.status = 'open'
     UNION ALL
     SELECT r.game_id, r.sport, r.platform, r.market_id, r.outcome_id, r.remaining_micros, r.remaining_contracts
-      FROM bankroll_reservations r WHERE r.account = ${account} AND r.status = 'open'
+      FROM bankroll_reservations r WHERE r.account IN ${sql.in(accounts)} AND r.status = 'open'
     UNION ALL
     SELECT o.game_id, g.sport, o.platform, o.market_id, o.outcome_id,
            (o.limit_price_micros * (o.quantity - o.filled_quantity) / 1000000), o.quantity - o.filled_quantity
@@ -237,6 +245,9 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
     SELECT v.platform, CASE WHEN v.paused_until IS NULL THEN NULL ELSE (extract(epoch FROM v.paused_until) * 1000)::bigint::text END AS paused_until, v.reconciling,
            ${submissions(now - 60_000)} AS minute, ${submissions(now - 3_600_000)} AS hour
       FROM venue_health v`
+  // Live reconciliation marks the venue it is reconciling (`Reconciliation.ts`); it holds back only
+  // a venue that trades live now (a flag a crashed live run left behind does not stop paper trading)
+  const reconciling = new Set((yield* sql<{ platform: Platform }>`SELECT platform FROM venue_reconciliation WHERE reconciling`).map((r) => r.platform).filter((p) => live.has(p)))
 
   let gameExposure = 0, sportExposure = 0, totalExposure = 0, gameContracts = 0, sportContracts = 0, totalContracts = 0
   const marketContracts = new Map<string, number>()
@@ -292,10 +303,30 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(account: 
     heldInGame: [...heldInGame].map(([key, meaning]) => ({ key, meaning })),
     lastClose: last === undefined ? undefined : { pnl: Number(last.pnl) as Money.Micros, at: Number(last.at) },
     consecutiveLosses,
-    venues: new Map<Platform, VenueState>(venues.map((v) => [v.platform, { submitsLastMinute: v.minute, submitsLastHour: v.hour, pausedUntil: v.paused_until === null ? undefined : Number(v.paused_until), reconciling: v.reconciling }])),
+    venues: new Map<Platform, VenueState>(venues.map((v) => [v.platform, { submitsLastMinute: v.minute, submitsLastHour: v.hour, pausedUntil: v.paused_until === null ? undefined : Number(v.paused_until), reconciling: v.reconciling || reconciling.has(v.platform) }])),
     held
   } satisfies RiskState
 }, Effect.mapError(storageError))
+
+/**
+ * The balance the rules size on when the legs are booked in more than one account (an arbitrage
+ * across two live venues): the smallest available (each leg must fit its own account), and equity,
+ * peak and the day's P&L summed.
+ */
+const combinedBalance = (accounts: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const all = yield* Effect.forEach(accounts, (a) => readBalance(a))
+    const [first, ...rest] = all
+    if (rest.length === 0) return first!
+    const sum = (f: (b: typeof first) => number) => all.reduce((n, b) => n + f(b), 0) as Money.Micros
+    return {
+      ...first!,
+      available: Math.min(...all.map((b) => b.available)) as Money.Micros,
+      equity: sum((b) => b!.equity),
+      peak: sum((b) => b!.peak),
+      dailyPnl: sum((b) => b!.dailyPnl)
+    }
+  })
 
 /** The wire request as the rules see it. @category conversions */
 export const toRiskRequest = (payload: CheckRequest): RiskRequest => ({
@@ -332,11 +363,15 @@ const verdictOf = (decision: Decision): Verdict =>
  *
  * @category decisions
  */
-export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: string, payload: CheckRequest, limits: RiskLimits, ledgerOk: boolean) {
+export const decideAndRecord = Effect.fn("Risk.decide")(function*(books: string | AccountBook, payload: CheckRequest, limits: RiskLimits, ledgerOk: boolean) {
   const sql = yield* SqlClient.SqlClient
   const signal = payload.signal
+  const book: AccountBook = typeof books === "string" ? { account: books } : books
+  // Each leg is sized and reserved on its venue's account; the accounts are locked in one order
+  const legAccounts = payload.legs.map((l) => accountOf(book, l.outcome.platform))
+  const accounts = [...new Set(legAccounts.length === 0 ? [book.account] : legAccounts)].sort()
   const result = yield* sql.withTransaction(Effect.gen(function*() {
-    yield* sql`SELECT account FROM bankroll WHERE account = ${account} FOR UPDATE`
+    for (const account of accounts) yield* sql`SELECT account FROM bankroll WHERE account = ${account} FOR UPDATE`
     const [recorded] = yield* sql<{ status: string; reason_code: string | null; denial_reason: string | null }>`
       SELECT status, reason_code, denial_reason FROM signals WHERE signal_id = ${signal.signalId}`
     if (recorded !== undefined) {
@@ -350,7 +385,8 @@ export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: strin
       }
     }
     const now = yield* nowMillis
-    const state = yield* readRiskState(account, signal.gameId, payload.sport, ledgerOk)
+    const read = yield* readRiskState(accounts, signal.gameId, payload.sport, ledgerOk, book.live)
+    const state = book.live === undefined || book.live.size === 0 ? read : { ...read, liveVenues: book.live }
     const decision = decide(toRiskRequest(payload), state, limits, now)
     if (decision._tag === "Denied" && decision.code === "KILL_SWITCH" && state.tradingState !== "HALTED") {
       yield* setTradingState("HALTED", decision.message, "kill switch")
@@ -364,7 +400,7 @@ export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: strin
                        ${approved ? "APPROVED" : decision.code}, ${signal.strategy ?? null}, to_timestamp(${ts(signal.expiresAt)}))
                ON CONFLICT DO NOTHING`
     if (decision._tag === "Approved" && payload.purpose === "entry") {
-      yield* reserve(account, payload.legs.map((l, i) => ({
+      const requests = payload.legs.map((l, i) => ({
         reservationId: `${signal.signalId}-${i}`,
         signalId: signal.signalId,
         gameId: signal.gameId,
@@ -372,7 +408,8 @@ export const decideAndRecord = Effect.fn("Risk.decide")(function*(account: strin
         outcome: l.outcome,
         amount: decision.sizing.legs[i]!.amount,
         contracts: decision.sizing.quantity
-      })))
+      }))
+      for (const account of accounts) yield* reserve(account, requests.filter((_, i) => legAccounts[i] === account))
     }
     return { verdict: verdictOf(decision), fresh: true }
   })).pipe(Effect.mapError(storageError))
@@ -407,19 +444,22 @@ export const entityLayer = Risk.toLayer(
     const { config } = yield* AppConfig
     const diagnostics = yield* Diagnostics
     const report = yield* diagnostics.register({ id: "singleton:risk", kind: "singleton", parent: "runner" })
-    // Risk reads the balance; make sure the account exists whichever actor starts first
+    // Risk reads the balance; make sure the account exists whichever actor starts first (a live
+    // venue's account is opened by its start-up reconciliation, before any actor starts)
     yield* openAccount(config.bankroll.account, config.bankroll.initial).pipe(Effect.orDie)
+    const books = accountBookOf(config)
     // The ledger check at start-up: a bankroll that disagrees with its ledger is never traded
-    const check = yield* ledgerCheck(config.bankroll.account).pipe(Effect.orDie)
-    report.details["ledgerCheck"] = check
-    if (!check.ok) yield* Effect.logError("bankroll ledger check failed: trading refused").pipe(Effect.annotateLogs({ ...check }))
+    const checks = yield* Effect.forEach(accountsOf(books), (account) => ledgerCheck(account)).pipe(Effect.orDie)
+    const check = { ok: checks.every((c) => c.ok) }
+    report.details["ledgerCheck"] = checks.length === 1 ? checks[0] : checks
+    for (const c of checks) if (!c.ok) yield* Effect.logError("bankroll ledger check failed: trading refused").pipe(Effect.annotateLogs({ ...c }))
     report.status = "running"
     yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "passivated")))
     const limits = limitsFrom(config)
     return Risk.of({
       Check: Effect.fnUntraced(function*({ payload }) {
         report.lastMessageAt = yield* nowMillis
-        const verdict = yield* decideAndRecord(config.bankroll.account, payload, limits, check.ok)
+        const verdict = yield* decideAndRecord(books, payload, limits, check.ok)
         const tag = verdict._tag === "Approved" ? "approved" : "denied"
         report.details[tag] = (Number(report.details[tag] ?? 0)) + 1
         return verdict

@@ -28,6 +28,7 @@ import type { Platform } from "../schema/Platform.ts"
 import type { Action, Order, OrderStatus, TimeInForce } from "../schema/Trading.ts"
 import { eventId } from "../services/bus/EventBus.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
+import { type AccountBook, accountOf, accountsOf } from "../services/live/LiveAccounts.ts"
 import { nowMillis } from "../services/Time.ts"
 import type { Realism, VenueFill } from "../services/venue/Venue.ts"
 import * as Bankroll from "./Bankroll.ts"
@@ -63,8 +64,7 @@ export interface OrderRow extends NewOrder {
 }
 
 /** The account and the piggybank share every posting uses. @category models */
-export interface Books {
-  readonly account: string
+export interface Books extends AccountBook {
   readonly piggybankShare: Bps
 }
 
@@ -187,12 +187,12 @@ export const recordOrder = Effect.fn("Trades.recordOrder")(function*(order: NewO
   const sql = yield* SqlClient.SqlClient
   const at = yield* nowMillis
   return yield* sql.withTransaction(Effect.gen(function*() {
-    // An approval whose reservation was released unused (`releaseUnusedReservations`) has lapsed
-    const [lapsed] = yield* sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM bankroll_reservations r
-       WHERE r.reservation_id = ${order.clientOrderId} AND r.status = 'closed'
-         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)`
-    if ((lapsed?.n ?? 0) > 0) return false
+    // An approval whose reservation was released unused (`Bankroll.releaseUnclaimed`) has lapsed.
+    // The reservation row is locked, so a release running now waits and then finds this order
+    const [reservation] = yield* sql<{ status: string; claimed: boolean }>`
+      SELECT r.status, EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id) AS claimed
+        FROM bankroll_reservations r WHERE r.reservation_id = ${order.clientOrderId} FOR UPDATE OF r`
+    if (reservation !== undefined && reservation.status === "closed" && !reservation.claimed) return false
     const rows = yield* sql`
       INSERT INTO orders (client_order_id, platform, market_id, outcome_id, game_id, signal_id, action, time_in_force, limit_price_micros,
                           quantity, filled_quantity, status, paper, post_only, purpose, position_id, expires_at, created_at, updated_at)
@@ -220,22 +220,74 @@ export const recordOrder = Effect.fn("Trades.recordOrder")(function*(order: NewO
 export const releaseUnusedReservations = Effect.fn("Trades.releaseUnusedReservations")(function*(books: Books, graceMillis: number) {
   const sql = yield* SqlClient.SqlClient
   const now = yield* nowMillis
-  const rows = yield* sql<{ reservation_id: string }>`
-    SELECT r.reservation_id FROM bankroll_reservations r JOIN signals s ON s.signal_id = r.signal_id
-     WHERE r.account = ${books.account} AND r.status = 'open' AND s.expires_at < to_timestamp(${ts(now - graceMillis)})
+  const rows = yield* sql<{ reservation_id: string; account: string }>`
+    SELECT r.reservation_id, r.account FROM bankroll_reservations r JOIN signals s ON s.signal_id = r.signal_id
+     WHERE r.account IN ${sql.in(accountsOf(books))} AND r.status = 'open' AND s.expires_at < to_timestamp(${ts(now - graceMillis)})
        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_order_id = r.reservation_id)
      ORDER BY r.reservation_id`.pipe(Effect.mapError(storage))
-  for (const r of rows) yield* Bankroll.releaseReservation(books.account, r.reservation_id, "signal:expired-unused")
-  if (rows.length > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(
-      Effect.annotateLogs({ released: rows.length, reason: "their signals expired unused" })
+  let released = 0
+  for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:expired-unused")) released++
+  if (released > 0) {
+    yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(
+      Effect.annotateLogs({ released, reason: "their signals expired unused" })
     )
-  return rows.length
+  }
+  return released
 })
+
+/**
+ * Runs an approval and the hand-off of its orders (`body`, given `handOff` to call just before it
+ * sends them) so that an interruption before the hand-off (the game actor stopped, moved or
+ * restarted while it held risk's answer) releases the signal's reservations at once, instead of
+ * leaving them to `releaseUnusedReservations` minutes later. Once the hand-off has begun the
+ * orders' messages may be persisted and still arrive, so their reservations stay (an order that
+ * is never recorded is still swept). Only reservations no order has claimed are released, and an
+ * order arriving after that is refused (`recordOrder`).
+ *
+ * @category operations
+ */
+export const releasingOnInterrupt = <A, E, R>(
+  signalId: string,
+  body: (handOff: Effect.Effect<void>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | SqlClient.SqlClient> =>
+  Effect.suspend(() => {
+    let handedOff = false
+    return body(Effect.sync(() => void (handedOff = true))).pipe(
+      Effect.onInterrupt(() => (handedOff ? Effect.void : releaseUnsent(signalId)))
+    )
+  })
+
+/**
+ * Releases the open reservations of `signalId` that no order has claimed, on whichever account each
+ * is; answers how many. A
+ * storage failure is logged (the sweep will release them later).
+ *
+ * @category operations
+ */
+export const releaseUnsent = (signalId: string): Effect.Effect<number, never, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // Each leg's reservation is on its venue's account (paper, or a live venue's own)
+    const rows = yield* sql<{ reservation_id: string; account: string }>`
+      SELECT reservation_id, account FROM bankroll_reservations
+       WHERE signal_id = ${signalId} AND status = 'open' ORDER BY reservation_id`
+    let released = 0
+    for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:interrupted")) released++
+    if (released > 0) {
+      yield* Effect.logWarning("reservations of an interrupted approval released").pipe(
+        Effect.annotateLogs({ signalId, released, reason: "the approval was interrupted before its order was sent" })
+      )
+    }
+    return released
+  }).pipe(
+    Effect.catchCause((cause) => Effect.as(Effect.logError("reservations of an interrupted approval not released", cause), 0)),
+    Effect.withSpan("Trades.releaseUnsent", { attributes: { signalId } })
+  )
 
 /** Releases what is left of a buy order's reservation once it can no longer fill. */
 const releaseIfDead = (books: Books, row: OrderRow, status: LifecycleStatus) =>
   isTerminal(status) && row.action === "buy" && row.purpose !== "exit"
-    ? Bankroll.releaseReservation(books.account, row.clientOrderId, `order:${status}`)
+    ? Bankroll.releaseReservation(accountOf(books, row.outcome.platform), row.clientOrderId, `order:${status}`)
     : Effect.void
 
 /**
@@ -329,14 +381,14 @@ const recordClose = (books: Books, p: RawPosition, h: Holding) =>
     const outcome = { platform: p.platform as Platform, marketId: p.market_id as MarketId, outcomeId: p.outcome_id as OutcomeId }
     const close = { gameId: p.game_id, sport: p.sport ?? "unknown", outcome }
     if (group?.arb_group === null || group?.arb_group === undefined) {
-      return yield* Bankroll.recordPositionClose(books.account, { ...close, positionId: p.position_id, realizedPnl: h.realized }, books.piggybankShare)
+      return yield* Bankroll.recordPositionClose(accountOf(books, outcome.platform), { ...close, positionId: p.position_id, realizedPnl: h.realized }, books.piggybankShare)
     }
     const [legs] = yield* sql<{ open: string; net: string }>`
       SELECT count(*) FILTER (WHERE status = 'open')::text AS open, coalesce(sum(realized_pnl_micros), 0)::text AS net
         FROM positions WHERE arb_group = ${group.arb_group}`
     if (Number(legs?.open ?? 0) > 0) return false
     return yield* Bankroll.recordPositionClose(
-      books.account,
+      accountOf(books, outcome.platform),
       { ...close, positionId: `arb:${group.arb_group}`, realizedPnl: Number(legs?.net ?? 0) as Micros },
       books.piggybankShare
     )
@@ -387,9 +439,9 @@ export const applyFill = Effect.fn("Trades.applyFill")(function*(books: Books, f
 
     // The bankroll
     if (row.action === "buy") {
-      yield* Bankroll.postFill(books.account, { reservationId: row.purpose === "exit" ? undefined : row.clientOrderId, fillId: reference, price: fill.price, quantity: fill.quantity, fee: fill.fee })
+      yield* Bankroll.postFill(accountOf(books, row.outcome.platform), { reservationId: row.purpose === "exit" ? undefined : row.clientOrderId, fillId: reference, price: fill.price, quantity: fill.quantity, fee: fill.fee })
     } else {
-      yield* Bankroll.postSale(books.account, { fillId: reference, price: fill.price, quantity: fill.quantity, fee: fill.fee })
+      yield* Bankroll.postSale(accountOf(books, row.outcome.platform), { fillId: reference, price: fill.price, quantity: fill.quantity, fee: fill.fee })
     }
     if (next.status !== row.status) yield* releaseIfDead(books, row, next.status)
 
@@ -405,7 +457,7 @@ export const applyFill = Effect.fn("Trades.applyFill")(function*(books: Books, f
       yield* sql`INSERT INTO positions (position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, status, opened_at,
                                         sport, account)
                  VALUES (${positionId}, ${row.gameId}, ${row.outcome.platform}, ${row.outcome.marketId}, ${row.outcome.outcomeId}, 0, 0, 'open',
-                         to_timestamp(${ts(fill.filledAt)}), ${game?.sport ?? null}, ${books.account})`
+                         to_timestamp(${ts(fill.filledAt)}), ${game?.sport ?? null}, ${accountOf(books, row.outcome.platform)})`
       position = { position_id: positionId, quantity: "0", cost: "0", fees: "0", realized: "0", entry_quantity: "0", game_id: row.gameId, sport: game?.sport ?? null, platform: row.outcome.platform, market_id: row.outcome.marketId, outcome_id: row.outcome.outcomeId }
     }
     const h = fillHolding(holdingOf(position), { action: row.action, price: fill.price, quantity: fill.quantity, fee: fill.fee })
@@ -469,7 +521,7 @@ export const settlePosition = Effect.fn("Trades.settlePosition")(function*(books
     const held = holdingOf(p)
     const h = payout._tag === "Price" ? settleHolding(held, payout.price) : refundHolding(held)
     const amount = payout._tag === "Price" ? settlementPayout(held, payout.price) : held.cost
-    if (amount > 0) yield* Bankroll.postSettlement(books.account, { positionId, payout: amount })
+    if (amount > 0) yield* Bankroll.postSettlement(accountOf(books, p.platform as Platform), { positionId, payout: amount })
     yield* sql`UPDATE positions SET quantity = 0, cost_basis_micros = 0, realized_pnl_micros = ${h.realized}, status = 'settled',
                       settlement_price_micros = ${payout._tag === "Price" ? payout.price : null}, settlement_reason = ${reason},
                       closed_at = to_timestamp(${ts(at)}), version = version + 1

@@ -53,13 +53,14 @@ import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
 import * as HubPaperMarket from "../services/venue/HubPaperMarket.ts"
 import { MarketResults } from "../services/venue/MarketResults.ts"
-import * as PaperVenue from "../services/venue/PaperVenue.ts"
 import { Database } from "../services/database/Database.ts"
 import { migrate } from "../services/database/Migrations.ts"
 import * as Partitions from "../services/database/Partitions.ts"
 import * as AdminServer from "./AdminServer.ts"
 import * as Cluster from "./Cluster.ts"
-import { AppConfig, AppConfigError, LiveNotAuthorized } from "../services/config/AppConfig.ts"
+import * as LiveTrading from "./LiveTrading.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { accountBookOf, liveAccount } from "../services/live/LiveAccounts.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { armDeadline } from "./Shutdown.ts"
 import * as Telemetry from "./Telemetry.ts"
@@ -109,7 +110,8 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
   Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, Espn, Matching).pipe(
     Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
     Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
-    Layer.provide(KalshiRateLimiter.layer),
+    // Visible above: Kalshi's live order entry shares the key's buckets (`LiveTrading.ts`)
+    Layer.provideMerge(KalshiRateLimiter.layer),
     Layer.provide(transport)
   )
 
@@ -117,12 +119,14 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
 export const ExternalSystems = externalSystemsWith(LiveTransport)
 
 /**
- * Order entry: the execution driver over the paper venues, which read the hub's live books, and
- * the venues' results that settle positions. @category layers
+ * Order entry: the execution driver over the venues (paper venues reading the hub's live books;
+ * in live mode, each venue with credentials live, reconciled before anything trades:
+ * `LiveTrading.ts`), and the venues' results that settle positions. Live order entry always uses
+ * the machine's transport, never a recording. @category layers
  */
 export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
   Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
-  Layer.provideMerge(PaperVenue.layer),
+  Layer.provideMerge(LiveTrading.layer.pipe(Layer.provide(LiveTransport))),
   Layer.provideMerge(HubPaperMarket.layer),
   Layer.provideMerge(MarketResults.layer)
 )
@@ -221,13 +225,8 @@ const warnReadableSecrets = Effect.gen(function*() {
  * @category running
  */
 export const runWith = (options: { readonly record?: string | undefined } = {}) => Effect.gen(function*() {
-  const { config } = yield* AppConfig
-  // Refused before anything starts: there is no live order entry to authorise yet
-  if (config.mode === "live") {
-    return yield* new AppConfigError({
-      reason: new LiveNotAuthorized({ message: "mode=live: live order entry is not available in this version; run in paper mode" })
-    })
-  }
+  // mode=live without --authorize-live was refused when the configuration loaded; live venues are
+  // built, and reconciled, with the actors' order entry (`LiveTrading.ts`)
   // Refused before the database opens: an admin port beyond loopback needs a token
   yield* AdminServer.checkExposure
   yield* warnReadableSecrets
@@ -243,14 +242,18 @@ const serve = (runtime: Runtime) => Effect.gen(function*() {
   yield* armDeadline(config.shutdown.deadline)
   const database = yield* Database
   // Opens the account on first start, and proves the cluster delivers messages before we say ready
-  const bankroll = yield* (yield* BankrollActor.Bankroll.client)(config.bankroll.account).GetBalance()
+  const client = yield* BankrollActor.Bankroll.client
+  const bankroll = yield* client(config.bankroll.account).GetBalance()
+  const live = [...(accountBookOf(config).live ?? [])]
+  const liveBalances = yield* Effect.forEach(live, (p) => Effect.map(client(liveAccount(p)).GetBalance(), (b) => `${liveAccount(p)} $${formatDollars(b.balance)}`))
   yield* Effect.logInfo("arbees ready").pipe(
     Effect.annotateLogs({
       mode: config.mode,
       database: database.kind,
       databaseTarget: database.target,
       leagues: config.discovery.leagues.join(","),
-      bankroll: `${config.bankroll.account} $${formatDollars(bankroll.balance)}`,
+      bankroll: [`${config.bankroll.account} $${formatDollars(bankroll.balance)}`, ...liveBalances].join(", "),
+      ...(config.mode === "live" ? { live: live.length === 0 ? "none (no venue credentials)" : live.join(",") } : {}),
       // What to look at next: the console, a one-screen status, or (offline) the demo replay
       console: `http://${config.admin.host}:${config.admin.port}/ (arbees status; offline: npm run demo)`
     })

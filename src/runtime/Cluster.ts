@@ -33,6 +33,31 @@ export const shardingConfig = (config: Config): Partial<ShardingConfig.ShardingC
   preemptiveShutdown: true
 })
 
+/** Who can reach a runner port bound to `host`. @category checks */
+export type RunnerExposure = "loopback" | "private" | "all interfaces" | "public" | "unknown"
+
+/**
+ * Who can reach a runner port bound to `host`, judged from the address literal (a host name is
+ * `unknown`): the runner port speaks unauthenticated cluster messages, so only a loopback or
+ * private address keeps it off the internet by itself.
+ *
+ * @category checks
+ */
+export const runnerExposure = (host: string): RunnerExposure => {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "")
+  if (h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h)) return "loopback"
+  if (h === "0.0.0.0" || h === "::") return "all interfaces"
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h)
+  if (v4 !== null) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])]
+    const isPrivate = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    return isPrivate ? "private" : "public"
+  }
+  if (h.includes(":")) return /^(fc|fd|fe8|fe9|fea|feb)/.test(h) ? "private" : "public"
+  return "unknown"
+}
+
 /** Keeps `ShardingConfig.layerFromEnv` from reading bare `HOST`/`PORT`/... from the environment. */
 const noEnvironment = ConfigProvider.layer(ConfigProvider.fromUnknown({}))
 
@@ -57,6 +82,16 @@ export const layer = Layer.unwrap(
       return yield* new StorageError({
         reason: new Unavailable({ message: "cluster.runnerHost needs a real Postgres (DATABASE_URL): runners coordinate through it" })
       })
+    }
+    const exposure = runnerExposure(config.cluster.runnerHost)
+    if (exposure === "public" || exposure === "all interfaces") {
+      yield* Effect.logWarning("the cluster runner port accepts unauthenticated cluster messages from anyone who can reach it").pipe(
+        Effect.annotateLogs({
+          reason: `cluster.runnerHost ${config.cluster.runnerHost} binds ${exposure === "public" ? "a public address" : "all interfaces"}`,
+          port: config.cluster.runnerPort,
+          fix: "bind it to a private network address, or firewall the port to the other runners"
+        })
+      )
     }
     return NodeClusterSocket.layer({ storage: "sql", shardingConfig: sharding })
   })

@@ -1,5 +1,5 @@
 import { assert, layer } from "@effect/vitest"
-import { Clock, Effect } from "effect"
+import { Clock, Deferred, Effect, Fiber } from "effect"
 import { SqlClient } from "effect/sql"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
@@ -76,11 +76,12 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
 
       // Risk reserved 100 @0.45 + fees: $45 + $1.74 = $46.74
       const order = yield* place("k-entry-0001", kYes, "buy", "0.45", "100", "ioc", "46.74")
-      // 30@0.43 (fee 0.07×30×0.43×0.57 = 0.51471 → $0.52) and 50@0.44 (0.8624 → $0.87); 20 cancelled
+      // 30@0.43 and 50@0.44, 20 cancelled; one order's fee: 0.07×30×0.43×0.57 = 0.51471 plus
+      // 0.07×50×0.44×0.56 = 0.8624 is 1.37711 → $1.38, charged $0.52 then $0.86
       assert.strictEqual(order.status, "canceled")
       assert.strictEqual(order.filled, qtyOf("80"))
-      // 1000 − 12.90 − 0.52 − 22.00 − 0.87 = 963.71; the reservation's remainder is released
-      assert.deepStrictEqual(yield* balance, { balance: dollars("963.71"), reserved: dollars("0"), piggybank: dollars("0") })
+      // 1000 − 12.90 − 0.52 − 22.00 − 0.86 = 963.72; the reservation's remainder is released
+      assert.deepStrictEqual(yield* balance, { balance: dollars("963.72"), reserved: dollars("0"), piggybank: dollars("0") })
 
       // The venue's stream and a status query replay the same fills: recorded once
       const driver = yield* ExecutionDriver
@@ -90,21 +91,21 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       assert.strictEqual(fills[0]!.n, 2)
 
       const [pos] = yield* Trades.openPositions({ platform: "kalshi", marketId: kYes.marketId })
-      assert.deepStrictEqual(pos!.holding, { quantity: qtyOf("80"), cost: dollars("34.90"), fees: dollars("1.39"), realized: dollars("-1.39"), entryQuantity: qtyOf("80") })
+      assert.deepStrictEqual(pos!.holding, { quantity: qtyOf("80"), cost: dollars("34.90"), fees: dollars("1.38"), realized: dollars("-1.38"), entryQuantity: qtyOf("80") })
 
       // Exit: sell 80 into bids of 0.50×100: proceeds $40.00, fee 0.07×80×0.25 = $1.40
       yield* market.setBook(kYes, { bids: [lv("0.50", "100")], asks: [lv("0.52", "10")] })
       const exit = yield* place("k-exit-00001", kYes, "sell", "0.49", "80")
       assert.strictEqual(exit.status, "filled")
-      // realised = −1.39 + 40.00 − 34.90 − 1.40 = 2.31; half of it (1.155) goes to the piggybank
+      // realised = −1.38 + 40.00 − 34.90 − 1.40 = 2.32; half of it (1.16) goes to the piggybank
       const [closed] = yield* sql<{ status: string; realized: string }>`SELECT status, realized_pnl_micros::text AS realized FROM positions WHERE position_id = ${pos!.positionId}`
-      assert.deepStrictEqual(closed, { status: "closed", realized: String(dollars("2.31")) })
-      assert.deepStrictEqual(yield* balance, { balance: dollars("1001.155"), reserved: dollars("0"), piggybank: dollars("1.155") })
-      assert.strictEqual(yield* ledgerSum, dollars("1001.155"))
+      assert.deepStrictEqual(closed, { status: "closed", realized: String(dollars("2.32")) })
+      assert.deepStrictEqual(yield* balance, { balance: dollars("1001.16"), reserved: dollars("0"), piggybank: dollars("1.16") })
+      assert.strictEqual(yield* ledgerSum, dollars("1001.16"))
       const check = yield* BankrollActor.ledgerCheck(account)
       assert.isTrue(check.ok)
       const [close] = yield* sql<{ pnl: string }>`SELECT realized_pnl_micros::text AS pnl FROM position_closes WHERE position_id = ${pos!.positionId}`
-      assert.strictEqual(close!.pnl, String(dollars("2.31")))
+      assert.strictEqual(close!.pnl, String(dollars("2.32")))
     }))
 
   it.effect("zero fill: an IOC below the ask is cancelled and its whole reservation released", () =>
@@ -188,6 +189,65 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
         paper: true
       })
       assert.isFalse(recorded)
+      assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
+    }))
+
+  it.effect("an approval interrupted before its orders were handed off: its reservations are released at once, the late order refused", () =>
+    Effect.gen(function*() {
+      const before = yield* balance
+      const approved = yield* Deferred.make<void>()
+      const newOrder = (id: string) => ({
+        clientOrderId: id as ClientOrderId,
+        signalId: "intr-000001" as SignalId,
+        gameId: GAME,
+        outcome: kYes,
+        action: "buy" as const,
+        limitPrice: priceOf("0.60"),
+        quantity: qtyOf("20"),
+        timeInForce: "ioc" as const,
+        postOnly: false,
+        purpose: "entry" as const,
+        paper: true
+      })
+      // Risk approves both legs and reserves $12.34 + $5.67; leg 0's order is recorded (its Submit
+      // was handled), then the actor is interrupted before it handed leg 1 off
+      const actor = yield* Trades.releasingOnInterrupt("intr-000001", (_handOff) =>
+        Effect.gen(function*() {
+          yield* BankrollActor.reserve(account, [
+            { reservationId: "intr-000001-0", signalId: "intr-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("12.34"), contracts: qtyOf("20") },
+            { reservationId: "intr-000001-1", signalId: "intr-000001", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("5.67"), contracts: qtyOf("20") }
+          ])
+          assert.isTrue(yield* Trades.recordOrder(newOrder("intr-000001-0")))
+          yield* Deferred.succeed(approved, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.forkChild)
+      yield* Deferred.await(approved)
+      assert.strictEqual((yield* balance).reserved, (before.reserved + dollars("18.01")) as Micros)
+      yield* Fiber.interrupt(actor)
+      // At once (no clock moved, no sweep): leg 1's $5.67 is back; leg 0's order holds its $12.34
+      assert.deepStrictEqual(yield* balance, { ...before, reserved: (before.reserved + dollars("12.34")) as Micros })
+      // Leg 1's order, should its message still arrive, is refused: its approval lapsed
+      assert.isFalse(yield* Trades.recordOrder(newOrder("intr-000001-1")))
+      // Leg 0 dies at the venue like any order: its reservation goes too, and the books are as before
+      yield* Trades.applyReport((yield* ExecutionDriver).books, "intr-000001-0", { _tag: "Rejected" }, { reason: "test" })
+      assert.deepStrictEqual(yield* balance, before)
+
+      // Interrupted after the hand-off began: the orders' messages may still arrive, so the money stays reserved
+      const handedOff = yield* Deferred.make<void>()
+      const late = yield* Trades.releasingOnInterrupt("intr-000002", (handOff) =>
+        Effect.gen(function*() {
+          yield* BankrollActor.reserve(account, [
+            { reservationId: "intr-000002-0", signalId: "intr-000002", gameId: GAME, sport: "nba", outcome: kYes, amount: dollars("3.21"), contracts: qtyOf("5") }
+          ])
+          yield* handOff
+          yield* Deferred.succeed(handedOff, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.forkChild)
+      yield* Deferred.await(handedOff)
+      yield* Fiber.interrupt(late)
+      assert.strictEqual((yield* balance).reserved, (before.reserved + dollars("3.21")) as Micros)
+      yield* BankrollActor.releaseReservation(account, "intr-000002-0", "test")
+      assert.deepStrictEqual(yield* balance, before)
       assert.isTrue((yield* BankrollActor.ledgerCheck(account)).ok)
     }))
 
@@ -300,11 +360,11 @@ layer(h.layer, { excludeTestServices: true, timeout: 120_000 })("execution on Po
       assert.strictEqual(orders.code, 0, orders.stderr)
       const lines = orders.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
       const entry = lines.find((l) => l["list"] === "orders" && l["client_order_id"] === "k-entry-0001")!
-      assert.deepStrictEqual([entry["status"], entry["filled_quantity"], entry["cost_micros"], entry["fees_micros"]], ["canceled", "80000000", "34900000", "1390000"])
+      assert.deepStrictEqual([entry["status"], entry["filled_quantity"], entry["cost_micros"], entry["fees_micros"]], ["canceled", "80000000", "34900000", "1380000"])
       const fills = lines.filter((l) => l["list"] === "fills" && l["client_order_id"] === "k-entry-0001")
       assert.deepStrictEqual(fills.map((f) => [f["fill_id"], f["price_micros"], f["quantity"], f["fee_micros"]]), [
         ["paper-k-entry-0001-1", "430000", "30000000", "520000"],
-        ["paper-k-entry-0001-2", "440000", "50000000", "870000"]
+        ["paper-k-entry-0001-2", "440000", "50000000", "860000"]
       ])
       assert.strictEqual((fills[0]!["realism"] as { latencyMillis: number }).latencyMillis, 20)
 

@@ -22,6 +22,7 @@ import { reasonCodes } from "../../src/domain/risk/Rules.ts"
 import type { ClientOrderId, GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids.ts"
 import type { OutcomeMeaning, OutcomeRef } from "../../src/schema/Market.ts"
 import * as Money from "../../src/schema/Money.ts"
+import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { DeadLetters } from "../../src/services/DeadLetters.ts"
 import { Diagnostics } from "../../src/services/Diagnostics.ts"
 import { EventBus } from "../../src/services/bus/EventBus.ts"
@@ -189,6 +190,24 @@ const expect = (request: CheckRequest, reason: string) =>
     return verdict
   })
 
+/**
+ * The same checks for a decision in live mode, where Kalshi trades live (its own account) and
+ * Polymarket is paper-only: the process's configuration is paper, so this one decision is made
+ * on the live books directly (what the singleton does with `mode=live` and Kalshi's credentials).
+ */
+const expectLive = (request: CheckRequest, reason: string) =>
+  Effect.gen(function*() {
+    const before = yield* counted("denied", reason)
+    const { config } = yield* AppConfig
+    const verdict = yield* RiskActor.decideAndRecord({ account: ACCOUNT, live: new Set(["kalshi"]) }, request, RiskActor.limitsFrom(config), true)
+    assert.deepStrictEqual(verdict._tag === "Denied" ? verdict.denial.code : "APPROVED", reason)
+    const sql = yield* SqlClient.SqlClient
+    const [row] = yield* sql<{ status: string; reason_code: string }>`SELECT status, reason_code FROM signals WHERE signal_id = ${request.signal.signalId}`
+    assert.deepStrictEqual(row, { status: "denied", reason_code: reason })
+    assert.strictEqual((yield* counted("denied", reason)) - before, 1)
+    seen.set(reason, (seen.get(reason) ?? 0) + 1)
+  })
+
 const deny = (request: Effect.Effect<CheckRequest>, reason: string) => Effect.flatMap(request, (r) => expect(r, reason))
 const passes = (request: Effect.Effect<CheckRequest> = edge()) => Effect.flatMap(request, (r) => expect(r, "APPROVED"))
 
@@ -323,6 +342,9 @@ describe("one game through the risk singleton", () => {
           yield* deny(arb, "VENUE_MINIMUM")
           yield* nearly
           yield* passes(arb)
+          // Live mode with Polymarket paper-only: an arbitrage across it and live Kalshi is refused
+          yield* Bankroll.openAccount("live:kalshi", $("100"))
+          yield* Effect.flatMap(arb, (r) => expectLive(r, "VENUE_PAPER_ONLY"))
           const full = yield* holding(GAME, "nba", K_HOME, "29.70", "59")
           yield* deny(edge(), "SIZE_ZERO")
           yield* full

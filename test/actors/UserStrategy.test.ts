@@ -12,11 +12,10 @@ import { enable, builtins, setStrategySwitch, Strategies } from "../../src/actor
 import { defineStrategy } from "../../src/domain/strategy/Strategy.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import type { GameState } from "../../src/schema/GameState.ts"
-import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../src/schema/Ids.ts"
+import type { GameId, TeamId } from "../../src/schema/Ids.ts"
 import * as Money from "../../src/schema/Money.ts"
 import { eventually } from "../support/Eventually.ts"
-import { STREAM_ASSET } from "../support/FakePolymarket.ts"
-import { overFakePolymarket } from "../support/PolymarketRuntime.ts"
+import { overFakePolymarket, streamOutcome } from "../support/PolymarketRuntime.ts"
 
 /** The user's strategy: buy the home side whenever its ask is at or under `maxPrice`. */
 const cheapHome = defineStrategy({
@@ -43,7 +42,6 @@ const cheapHome = defineStrategy({
   }
 })
 
-const CONDITION = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01"
 const settings = {
   "strategies.enabled": "cheap_home",
   "strategies.params": JSON.stringify({ cheap_home: { maxPrice: 0.45, belief: 0.6 } })
@@ -86,12 +84,7 @@ const track = (gameId: string, now: number) =>
       state,
       revision: "r1",
       attempt: 0,
-      outcomes: [{
-        outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
-        meaning: "home_win",
-        fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
-        arbEligible: false
-      }]
+      outcomes: [streamOutcome("home_win")]
     })
   })
 

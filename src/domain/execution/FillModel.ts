@@ -7,7 +7,9 @@
  * hftbacktest's queue-position models.
  *
  * - **Takers walk the depth** level by level from the touch, up to the limit: every level touched
- *   is one fill at that level's price, with the venue's exact fee for that fill. Of each level only
+ *   is one fill at that level's price. Fees are the venue's per order, charged fill by fill
+ *   (`nextFillFee`): on Kalshi the fills of one order sum to its total ceiled to the cent once,
+ *   never a cent per fill. Of each level only
  *   `takeShare` of the visible size is ours to take (others race for the same liquidity). FOK fills
  *   completely or not at all; IOC fills what it can and cancels the remainder; a GTC order's
  *   remainder rests; a post-only order that would take is rejected.
@@ -26,7 +28,7 @@
 import type { BookLevel } from "../../schema/Book.ts"
 import { type Bps, mulDiv, type Micros, type Price, type Qty } from "../../schema/Money.ts"
 import type { Action, TimeInForce } from "../../schema/Trading.ts"
-import { type FeeSchedule, orderFee } from "../fees/Fee.ts"
+import { type FeeLevel, type FeeSchedule, nextFillFee } from "../fees/Fee.ts"
 
 /** One simulated execution. @category models */
 export interface SimFill {
@@ -45,6 +47,8 @@ export interface Resting {
   readonly queueAhead: Qty
   /** Crossing size (opposite side at or through our price) already credited to us, so a cross that persists fills once */
   readonly crossTaken: Qty
+  /** Filled so far while resting (at `limit`): the order's maker fee accrues over all its fills */
+  readonly makerFilled: Qty
 }
 
 /** What an order's arrival did. @category models */
@@ -99,10 +103,11 @@ const marketable = (action: Action, price: Price, limit: Price): boolean => acti
 
 const toLots = (q: number, lot: Qty): Qty => (lot <= 1 ? q : q - (q % lot)) as Qty
 
-const fill = (settings: ModelSettings, role: "taker" | "maker", quantity: Qty, price: Price): SimFill => ({
+/** One fill of an order that already filled `before` in the same role. */
+const fill = (settings: ModelSettings, role: "taker" | "maker", quantity: Qty, price: Price, before: ReadonlyArray<FeeLevel>): SimFill => ({
   price,
   quantity,
-  fee: orderFee(settings.fees, role, quantity, price),
+  fee: nextFillFee(settings.fees, role, before, { price, count: quantity }),
   isTaker: role === "taker"
 })
 
@@ -126,7 +131,7 @@ export const walk = (action: Action, limit: Price, want: Qty, levels: ReadonlyAr
     const ours = settings.takeShare >= FULL ? level.size : mulDiv(level.size, settings.takeShare, FULL, "floor")
     const take = toLots(Math.min(left, ours), settings.lot)
     if (take <= 0) continue
-    fills.push(fill(settings, "taker", take, level.price))
+    fills.push(fill(settings, "taker", take, level.price, fills.map((f) => ({ price: f.price, count: f.quantity }))))
     left -= take
   }
   return fills
@@ -161,7 +166,7 @@ export const arrive = (order: OrderSpec, book: BookSides, settings: ModelSetting
         fills,
         filled,
         status: "resting",
-        resting: { action: order.action, limit: order.limit, remaining: (order.quantity - filled) as Qty, queueAhead: sizeAt(same, order.limit), crossTaken: 0 as Qty }
+        resting: { action: order.action, limit: order.limit, remaining: (order.quantity - filled) as Qty, queueAhead: sizeAt(same, order.limit), crossTaken: 0 as Qty, makerFilled: 0 as Qty }
       }
   }
 }
@@ -178,8 +183,8 @@ const after = (resting: Resting, settings: ModelSettings, quantity: number, queu
   if (q <= 0) return { resting: next }
   const remaining = resting.remaining - q
   return {
-    fill: fill(settings, "maker", q, resting.limit),
-    resting: remaining > 0 ? { ...next, remaining: remaining as Qty } : undefined
+    fill: fill(settings, "maker", q, resting.limit, [{ price: resting.limit, count: resting.makerFilled }]),
+    resting: remaining > 0 ? { ...next, remaining: remaining as Qty, makerFilled: (resting.makerFilled + q) as Qty } : undefined
   }
 }
 

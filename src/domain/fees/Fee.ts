@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Micros, Price, Qty } from "../../schema/Money.ts"
-import { kalshiFee, type KalshiFeeSchedule, kalshiTakerFeeLevels } from "./KalshiFees.ts"
+import { kalshiFee, kalshiFeeLevels, type KalshiFeeSchedule, kalshiTakerFeeLevels } from "./KalshiFees.ts"
 import { polymarketFee, type PolymarketFeeSchedule } from "./PolymarketFees.ts"
 
 /** @category models */
@@ -27,3 +27,23 @@ export const takerFeeAcross = (schedule: FeeSchedule, levels: ReadonlyArray<{ re
   for (const l of levels) total += polymarketFee(schedule, "taker", l.count, l.price)
   return total as Micros
 }
+
+/** A fill at one price, as the fee formulas see it. @category models */
+export interface FeeLevel {
+  readonly price: Price
+  readonly count: Qty
+}
+
+/**
+ * The fee of an order's next fill, given what the order already filled in the same role: the
+ * venue's per-order fee charged incrementally, so an order's fills always sum to its fee.
+ * Kalshi ceils the order's exact total to the cent once (its per-order fee accumulator refunds the
+ * over-payment of partial fills, PROTOCOLS.md 2.9), so a fill pays the increase of that total;
+ * Polymarket charges each fill on its own, floored.
+ *
+ * @category fees
+ */
+export const nextFillFee = (schedule: FeeSchedule, role: "taker" | "maker", before: ReadonlyArray<FeeLevel>, fill: FeeLevel): Micros =>
+  schedule._tag === "KalshiFeeSchedule"
+    ? (kalshiFeeLevels(schedule, role, [...before, fill]) - kalshiFeeLevels(schedule, role, before)) as Micros
+    : polymarketFee(schedule, role, fill.count, fill.price)

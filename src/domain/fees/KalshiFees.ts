@@ -95,19 +95,33 @@ const toMicros = (cents: bigint): Micros => {
 }
 
 /**
+ * The fee of one order that fills at several price levels, by liquidity role: the exact sum over
+ * the levels, ceiled to the cent once for the order.
+ *
+ * @category fees
+ */
+export const kalshiFeeLevels = (
+  schedule: KalshiFeeSchedule,
+  role: "taker" | "maker",
+  levels: ReadonlyArray<{ readonly price: Price; readonly count: Qty }>
+): Micros => {
+  const coefficient = role === "taker" ? TAKER : makerCoefficient(schedule.feeType)
+  let numerator = 0n
+  for (const l of levels) {
+    if (l.count === 0 || l.price === 0) continue
+    numerator += BigInt(schedule.multiplier) * coefficient * BigInt(l.count) * BigInt(l.price) * (MILLION - BigInt(l.price))
+  }
+  return toMicros((numerator + CENTS_DENOMINATOR - 1n) / CENTS_DENOMINATOR)
+}
+
+/**
  * The taker fee of one order that sweeps several price levels: the exact sum over the levels,
  * ceiled to the cent once for the order.
  *
  * @category fees
  */
-export const kalshiTakerFeeLevels = (schedule: KalshiFeeSchedule, levels: ReadonlyArray<{ readonly price: Price; readonly count: Qty }>): Micros => {
-  let numerator = 0n
-  for (const l of levels) {
-    if (l.count === 0 || l.price === 0) continue
-    numerator += BigInt(schedule.multiplier) * TAKER * BigInt(l.count) * BigInt(l.price) * (MILLION - BigInt(l.price))
-  }
-  return toMicros((numerator + CENTS_DENOMINATOR - 1n) / CENTS_DENOMINATOR)
-}
+export const kalshiTakerFeeLevels = (schedule: KalshiFeeSchedule, levels: ReadonlyArray<{ readonly price: Price; readonly count: Qty }>): Micros =>
+  kalshiFeeLevels(schedule, "taker", levels)
 
 /**
  * The taker fee of one order of `count` contracts at `price`, ceiled to the cent, in micros.

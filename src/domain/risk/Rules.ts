@@ -7,9 +7,10 @@
  * reason code, the same code in `arbees_signals_total{decision,reason}` and on the signal row.
  *
  * Rules, in order (cheapest and most absolute first): ledger check, trading state (HALTED,
- * REDUCING: exits only), kill switch, signal expiry, game halt, reconciliation and the error pause
- * per venue, staleness at decision time (book by the feed's liveness, game state by when ESPN's
- * content last changed, model), price sanity, daily loss, drawdown from peak, consecutive losses,
+ * REDUCING: exits only), kill switch, signal expiry, game halt, reconciliation (entries only) and
+ * the error pause per venue, in live mode legs across a live and a paper-only venue (refused),
+ * staleness at decision time (book by the feed's liveness, game state by when ESPN's content last
+ * changed, model), price sanity, daily loss, drawdown from peak, consecutive losses,
  * loss and win cooldowns, order rate per venue, positions per game, correlation, exposure in
  * money (game, sport, total, market) and in contracts (game, sport, total, market), the position's room under
  * `maxPositionFraction`; then sizing (balance − reserved, Kelly, depth, fees, venue minimums).
@@ -32,6 +33,7 @@ export const reasonCodes = [
   "SIGNAL_EXPIRED",
   "GAME_HALTED",
   "RECONCILING",
+  "VENUE_PAPER_ONLY",
   "VENUE_ERROR_PAUSE",
   "STALE_BOOK",
   "STALE_GAME_STATE",
@@ -139,6 +141,8 @@ export interface RiskState {
   /** Losing closes in a row, most recent first, in this game */
   readonly consecutiveLosses: number
   readonly venues: ReadonlyMap<Platform, VenueState>
+  /** In live mode, the venues that trade live (the others are paper-only); absent in paper mode */
+  readonly liveVenues?: ReadonlySet<Platform> | undefined
   /** Quantity held per outcome key (exits sell at most this) */
   readonly held: ReadonlyMap<string, number>
 }
@@ -218,12 +222,19 @@ export const decide = (request: RiskRequest, state: RiskState, limits: RiskLimit
   if (now > request.expiresAt) return deny("SIGNAL_EXPIRED", `the signal expired ${now - request.expiresAt} ms ago`)
   for (const leg of request.legs) {
     const venue = state.venues.get(leg.outcome.platform)
-    if (venue?.reconciling === true) return deny("RECONCILING", `${leg.outcome.platform} is reconciling`)
+    // New exposure waits for the venue's books to be reconciled; exits (and cancels, which never reach risk) pass
+    if (venue?.reconciling === true && request.purpose === "entry") return deny("RECONCILING", `${leg.outcome.platform} is reconciling`)
     if (venue?.pausedUntil !== undefined && venue.pausedUntil > now) return deny("VENUE_ERROR_PAUSE", `${leg.outcome.platform} is paused after errors until ${new Date(venue.pausedUntil).toISOString()}`)
     const age = now - leg.bookAsOf
     if (age > limits.maxBookAgeMillis) return deny("STALE_BOOK", `the ${leg.outcome.platform} book is ${age} ms old (limit ${limits.maxBookAgeMillis} ms)`)
   }
   if (request.purpose === "exit") return exitDecision(request, state)
+  // In live mode, legs on a live venue and on a paper-only one would hedge real money with none
+  const live = state.liveVenues
+  if (live !== undefined && request.legs.some((l) => live.has(l.outcome.platform))) {
+    const paper = request.legs.find((l) => !live.has(l.outcome.platform))
+    if (paper !== undefined) return deny("VENUE_PAPER_ONLY", `${paper.outcome.platform} is paper-only in live mode (no credentials): a trade across it and a live venue is refused`)
+  }
 
   if (state.tradingState === "REDUCING") return deny("TRADING_REDUCING", "trading is reducing: exits only")
   if (state.gameHalted) return deny("GAME_HALTED", "trading is halted for this game")

@@ -138,6 +138,11 @@ export interface SubscribeOptions<A, E, R> {
   /** Where a new group starts; an existing group keeps its position. Default `new` */
   readonly startFrom?: StartFrom | undefined
   readonly batchSize?: number | undefined
+  /**
+   * How many deliveries of one read batch are handled at a time; default 1 (in order). More only
+   * for handlers whose effects do not depend on order (each is still acked only when it succeeded)
+   */
+  readonly concurrency?: number | undefined
   /** How long closing the subscription waits for the batch in flight; default `bus.drainTimeout` */
   readonly drainTimeout?: Duration.Input | undefined
 }
@@ -471,6 +476,9 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
                 kind: "consumer",
                 attributes: { ...attributes, eventId: fields.id, deliveries: d.deliveries },
                 ...(parent === undefined ? { root: true } : { parent })
+              }, {
+                // where it was called from is always this line: not worth a stack capture per event
+                captureStackTrace: false
               }),
               Effect.exit
             )
@@ -486,7 +494,8 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
           })
         )
 
-      const handleAll = (batch: ReadonlyArray<Delivery>) => Effect.forEach(batch, handleOne, { discard: true })
+      const concurrency = Math.max(1, options.concurrency ?? 1)
+      const handleAll = (batch: ReadonlyArray<Delivery>) => Effect.forEach(batch, handleOne, { discard: true, concurrency })
 
       // Entries this consumer name held when it last stopped (same name after a restart)
       const recoverOwn = Effect.gen(function*() {

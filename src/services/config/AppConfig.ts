@@ -49,6 +49,10 @@ const checkConsistency = (config: Config): string | undefined => {
   if (config.mode === "live" && !config.liveTradingAuthorized) {
     return "mode=live needs live trading to be authorised separately: pass --authorize-live (or ARBEES_LIVE_TRADING_AUTHORIZED=true)"
   }
+  const api = [config.polymarket.apiKey, config.polymarket.apiSecret, config.polymarket.apiPassphrase].filter((v) => v !== undefined).length
+  if (api !== 0 && api !== 3) {
+    return "invalid configuration: polymarket.apiKey, polymarket.apiSecret and polymarket.apiPassphrase go together; set all three or none (then the key is derived from the wallet)"
+  }
   if (config.kalshi.privateKey !== undefined && config.kalshi.privateKeyFile !== undefined) {
     return "invalid configuration: kalshi.privateKey and kalshi.privateKeyFile are both set; set one"
   }

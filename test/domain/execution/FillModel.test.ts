@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { arrive, type BookSides, type ModelSettings, onBook, onTrade, type Resting } from "../../../src/domain/execution/FillModel.ts"
+import { takerFeeAcross } from "../../../src/domain/fees/Fee.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
 import type { BookLevel } from "../../../src/schema/Book.ts"
@@ -30,8 +31,10 @@ const f = (p: string, q: string, fee: string, isTaker: boolean) => ({ price: pri
 describe("takers walk the depth", () => {
   it("IOC buy 100 @0.45 takes 30@0.43 and 50@0.44 and cancels 20", () => {
     const a = arrive({ action: "buy", limit: priceOf("0.45"), quantity: qtyOf("100"), timeInForce: "ioc", postOnly: false }, book, k)
-    // fees: 0.07×30×0.43×0.57 = 0.51471 → $0.52; 0.07×50×0.44×0.56 = 0.8624 → $0.87
-    assert.deepStrictEqual(a.fills, [f("0.43", "30", "0.52", true), f("0.44", "50", "0.87", true)])
+    // One order's fee, ceiled to the cent once: 0.07×30×0.43×0.57 = 0.51471 → $0.52 after the first
+    // fill; + 0.07×50×0.44×0.56 = 0.8624 makes 1.37711 → $1.38 for the order, so the second pays
+    // $0.86 (a cent per fill would have charged $0.87, $1.39 in all)
+    assert.deepStrictEqual(a.fills, [f("0.43", "30", "0.52", true), f("0.44", "50", "0.86", true)])
     assert.strictEqual(a.filled, qtyOf("80"))
     assert.strictEqual(a.status, "canceled")
     assert.strictEqual(a.reason, "immediate-or-cancel: remainder cancelled")
@@ -53,26 +56,26 @@ describe("takers walk the depth", () => {
   it("FOK buy 80 @0.45 fills exactly across two levels", () => {
     const a = arrive({ action: "buy", limit: priceOf("0.45"), quantity: qtyOf("80"), timeInForce: "fok", postOnly: false }, book, k)
     assert.strictEqual(a.status, "filled")
-    assert.deepStrictEqual(a.fills, [f("0.43", "30", "0.52", true), f("0.44", "50", "0.87", true)])
+    assert.deepStrictEqual(a.fills, [f("0.43", "30", "0.52", true), f("0.44", "50", "0.86", true)])
   })
 
   it("FOK buy 35 takes part of the second level", () => {
     const a = arrive({ action: "buy", limit: priceOf("0.50"), quantity: qtyOf("35"), timeInForce: "fok", postOnly: false }, book, k)
-    // 0.07×5×0.44×0.56 = 0.08624 → $0.09
+    // 0.51471 + 0.07×5×0.44×0.56 = 0.60095 → $0.61 for the order: $0.09 after the first fill's $0.52
     assert.deepStrictEqual(a.fills, [f("0.43", "30", "0.52", true), f("0.44", "5", "0.09", true)])
   })
 
   it("IOC sell 60 @0.40 hits 20@0.42 and 30@0.41, cancels 10", () => {
     const sellBook: BookSides = { bids: [lv("0.42", "20"), lv("0.41", "30"), lv("0.39", "100")], asks: [lv("0.45", "10")] }
     const a = arrive({ action: "sell", limit: priceOf("0.40"), quantity: qtyOf("60"), timeInForce: "ioc", postOnly: false }, sellBook, k)
-    // 0.07×20×0.42×0.58 = 0.34104 → $0.35; 0.07×30×0.41×0.59 = 0.50799 → $0.51
-    assert.deepStrictEqual(a.fills, [f("0.42", "20", "0.35", true), f("0.41", "30", "0.51", true)])
+    // 0.07×20×0.42×0.58 = 0.34104 → $0.35; + 0.07×30×0.41×0.59 = 0.50799 makes 0.84903 → $0.85, so $0.50
+    assert.deepStrictEqual(a.fills, [f("0.42", "20", "0.35", true), f("0.41", "30", "0.50", true)])
     assert.strictEqual(a.status, "canceled")
   })
 
   it("takes only takeShare of each level, in whole lots", () => {
     const a = arrive({ action: "buy", limit: priceOf("0.45"), quantity: qtyOf("100"), timeInForce: "ioc", postOnly: false }, book, settings(kalshi("quadratic"), 8_500, "1"))
-    // 30×0.85 = 25.5 → 25 lots; 50×0.85 = 42.5 → 42. 0.07×25×0.2451 = 0.428925 → $0.43; 0.07×42×0.2464 = 0.724416 → $0.73
+    // 30×0.85 = 25.5 → 25 lots; 50×0.85 = 42.5 → 42. 0.07×25×0.2451 = 0.428925 → $0.43; + 0.07×42×0.2464 = 0.724416 makes 1.153341 → $1.16: $0.73
     assert.deepStrictEqual(a.fills, [f("0.43", "25", "0.43", true), f("0.44", "42", "0.73", true)])
     assert.strictEqual(a.filled, qtyOf("67"))
   })
@@ -101,7 +104,7 @@ describe("GTC and post-only", () => {
     const a = arrive({ action: "buy", limit: priceOf("0.44"), quantity: qtyOf("100"), timeInForce: "gtc", postOnly: false }, book, k)
     assert.strictEqual(a.status, "resting")
     assert.strictEqual(a.filled, qtyOf("80"))
-    assert.deepStrictEqual(a.resting, { action: "buy", limit: priceOf("0.44"), remaining: qtyOf("20"), queueAhead: qty(0), crossTaken: qty(0) })
+    assert.deepStrictEqual(a.resting, { action: "buy", limit: priceOf("0.44"), remaining: qtyOf("20"), queueAhead: qty(0), crossTaken: qty(0), makerFilled: qty(0) })
   })
 
   it("GTC buy 50 @0.42 rests behind the 40 visible at 0.42", () => {
@@ -123,7 +126,7 @@ describe("GTC and post-only", () => {
   })
 })
 
-const restingBuy = (): Resting => ({ action: "buy", limit: priceOf("0.42"), remaining: qtyOf("50"), queueAhead: qtyOf("40"), crossTaken: qty(0) })
+const restingBuy = (): Resting => ({ action: "buy", limit: priceOf("0.42"), remaining: qtyOf("50"), queueAhead: qtyOf("40"), crossTaken: qty(0), makerFilled: qty(0) })
 
 describe("makers fill on trades", () => {
   it("trades at our price eat the queue ahead first, then fill us; trades through fill the rest", () => {
@@ -139,16 +142,18 @@ describe("makers fill on trades", () => {
     // 25 more at 0.42: 10 ahead of us, 15 to us at our price, maker fee 0.0175×15×0.42×0.58 = 0.063945 → $0.07
     s = onTrade(r, { price: priceOf("0.42"), size: qtyOf("25") }, k)
     assert.deepStrictEqual(s.fill, f("0.42", "15", "0.07", false))
-    assert.deepStrictEqual(s.resting, { ...r, remaining: qtyOf("35"), queueAhead: qty(0) })
+    assert.deepStrictEqual(s.resting, { ...r, remaining: qtyOf("35"), queueAhead: qty(0), makerFilled: qtyOf("15") })
     r = s.resting!
     // A trade at 0.43 (above our bid) does nothing
     s = onTrade(r, { price: priceOf("0.43"), size: qtyOf("500") }, k)
     assert.strictEqual(s.fill, undefined)
-    // A print of 20 through our price at 0.41 fills 20 (capped by the printed size), maker fee 0.0175×20×0.2436 = 0.08526 → $0.09
+    // A print of 20 through our price at 0.41 fills 20 (capped by the printed size); the order's
+    // maker fee accrues: 0.0175×35×0.2436 = 0.149205 → $0.15 for its 35, so this fill pays $0.08
     s = onTrade(r, { price: priceOf("0.41"), size: qtyOf("20") }, k)
-    assert.deepStrictEqual(s.fill, f("0.42", "20", "0.09", false))
+    assert.deepStrictEqual(s.fill, f("0.42", "20", "0.08", false))
     r = s.resting!
-    // 100 through fills the last 15 and the order is done
+    // 100 through fills the last 15 and the order is done: 0.0175×50×0.2436 = 0.21315 → $0.22 for
+    // the order, $0.07 for this fill (a cent per fill would have charged 0.07 + 0.09 + 0.07 = $0.23)
     s = onTrade(r, { price: priceOf("0.40"), size: qtyOf("100") }, k)
     assert.deepStrictEqual(s.fill, f("0.42", "15", "0.07", false))
     assert.strictEqual(s.resting, undefined)
@@ -165,7 +170,7 @@ describe("makers fill on trades", () => {
   })
 
   it("a resting sell fills on trades above its price", () => {
-    const r: Resting = { action: "sell", limit: priceOf("0.60"), remaining: qtyOf("10"), queueAhead: qtyOf("5"), crossTaken: qty(0) }
+    const r: Resting = { action: "sell", limit: priceOf("0.60"), remaining: qtyOf("10"), queueAhead: qtyOf("5"), crossTaken: qty(0), makerFilled: qty(0) }
     assert.strictEqual(onTrade(r, { price: priceOf("0.59"), size: qtyOf("100") }, k).fill, undefined)
     assert.strictEqual(onTrade(r, { price: priceOf("0.60"), size: qtyOf("5"), aggressor: "buy" }, k).fill, undefined)
     // fills at our limit 0.60: 0.0175×10×0.6×0.4 = 0.042 → $0.05
@@ -205,7 +210,7 @@ describe("makers and book changes", () => {
 describe("invariants", () => {
   const levels = fc.array(fc.record({ price: fc.integer({ min: 1, max: 99 }), size: fc.integer({ min: 1, max: 500 }) }), { maxLength: 6 })
     .map((ls) => [...new Map(ls.map((l) => [l.price, l])).values()].sort((a, b) => a.price - b.price).map((l) => ({ price: price(l.price * 10_000) as Price, size: qty(l.size * 1_000_000) as Qty })))
-  it("a taker never fills more than asked, never beyond its limit, and pays per-fill fees", () => {
+  it("a taker never fills more than asked, never beyond its limit, and its fills sum to the order's fee", () => {
     fc.assert(fc.property(levels, fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 1000 }), fc.constantFrom("ioc", "fok", "gtc" as const), (asks, limitCents, want, tif) => {
       const limit = price(limitCents * 10_000)
       const a = arrive({ action: "buy", limit, quantity: qty(want * 1_000_000), timeInForce: tif, postOnly: false }, { bids: [], asks }, k)
@@ -215,7 +220,7 @@ describe("invariants", () => {
       for (const x of a.fills) assert.isAtMost(x.price, limit)
       if (tif === "fok") assert.isTrue(filled === 0 || filled === want * 1_000_000)
       const fees: Micros = a.fills.reduce((n, x) => n + x.fee, 0) as Micros
-      assert.isAtLeast(fees, 0)
+      assert.strictEqual(fees, takerFeeAcross(k.fees, a.fills.map((x) => ({ price: x.price, count: x.quantity }))))
     }))
   })
 })

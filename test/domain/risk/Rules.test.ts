@@ -133,6 +133,8 @@ const cases: ReadonlyArray<readonly [string, () => string, () => string]> = [
   ["SIGNAL_EXPIRED", () => code(edge, {}, {}, edge.expiresAt + 1), () => code(edge, {}, {}, edge.expiresAt)],
   ["GAME_HALTED", () => code(edge, { gameHalted: true }), () => code(edge, { gameHalted: false })],
   ["RECONCILING", () => code(edge, { venues: venues({ reconciling: true }) }), () => code(edge, { venues: venues({ reconciling: false }) })],
+  // Live mode, Polymarket without credentials: an arbitrage would hedge real money with paper
+  ["VENUE_PAPER_ONLY", () => code(arb, { liveVenues: new Set(["kalshi"]) }), () => code(arb, { liveVenues: new Set(["kalshi", "polymarket"]) })],
   ["VENUE_ERROR_PAUSE", () => code(edge, { venues: venues({ pausedUntil: NOW + 1 }) }), () => code(edge, { venues: venues({ pausedUntil: NOW }) })],
   ["STALE_BOOK", () => code({ ...edge, legs: [leg({ bookAsOf: NOW - 30_001 })] }), () => code({ ...edge, legs: [leg({ bookAsOf: NOW - 30_000 })] })],
   ["STALE_GAME_STATE", () => code({ ...edge, gameStateChangedAt: NOW - 30_001 }), () => code({ ...edge, gameStateChangedAt: NOW - 30_000 })],
@@ -164,6 +166,19 @@ const cases: ReadonlyArray<readonly [string, () => string, () => string]> = [
   ["SIZE_ZERO", () => code(edge, {}, { maxOrderContracts: Money.qtyOf("0.5") }), () => code(edge, {}, { maxOrderContracts: Money.qtyOf("1") })],
   ["NO_HOLDING", () => code({ ...edge, purpose: "exit" }), () => code({ ...edge, purpose: "exit" }, { held: new Map([["kalshi|KXNBAGAME-X-IND|yes", Money.qtyOf("10")]]) })]
 ]
+
+describe("reconciliation and live venues", () => {
+  it("a reconciling venue refuses new exposure, and an exit there still passes", () => {
+    const held = new Map([["kalshi|KXNBAGAME-X-IND|yes", Money.qtyOf("10")]])
+    assert.strictEqual(code(edge, { venues: venues({ reconciling: true }), held }), "RECONCILING")
+    assert.strictEqual(code({ ...edge, purpose: "exit", desired: Money.qtyOf("5") }, { venues: venues({ reconciling: true }), held }), "approved 5")
+  })
+
+  it("a single-venue trade on a paper-only venue passes in live mode (it is paper), and so does one on a live venue", () => {
+    assert.match(code(edge, { liveVenues: new Set(["polymarket"]) }), /^approved /)
+    assert.match(code(edge, { liveVenues: new Set(["kalshi"]) }), /^approved /)
+  })
+})
 
 describe("each risk rule trips and passes", () => {
   for (const [reason, trips, passes] of cases) {

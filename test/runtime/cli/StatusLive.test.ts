@@ -14,15 +14,14 @@ import { Game } from "../../../src/actors/Game.ts"
 import { upsertGame } from "../../../src/actors/Orchestrator.ts"
 import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
 import type { GameState } from "../../../src/schema/GameState.ts"
-import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../../src/schema/Ids.ts"
+import type { GameId, TeamId } from "../../../src/schema/Ids.ts"
 import { EventFeed } from "../../../src/services/console/EventFeed.ts"
 import { ReadModel } from "../../../src/services/console/ReadModel.ts"
 import { runCli } from "../../support/CliInProcess.ts"
 import { eventually } from "../../support/Eventually.ts"
 import { STREAM_ASSET } from "../../support/FakePolymarket.ts"
-import { overFakePolymarket } from "../../support/PolymarketRuntime.ts"
+import { overFakePolymarket, STREAM_CONDITION, streamOutcome } from "../../support/PolymarketRuntime.ts"
 
-const CONDITION = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01"
 const GAME = "401736813" as GameId
 
 const instance = overFakePolymarket({ "bus.block": "20ms" }, (runtime) =>
@@ -57,12 +56,7 @@ layer(instance, { excludeTestServices: true, timeout: "90 seconds" })("arbees st
         state: state(now),
         revision: "r1",
         attempt: 0,
-        outcomes: [{
-          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
-          meaning: "home_win",
-          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
-          arbEligible: false
-        }]
+        outcomes: [streamOutcome("home_win")]
       })
       // The runtime records the live price itself (the game actor publishes it; the history writes it)
       const sql = yield* SqlClient.SqlClient
@@ -72,6 +66,6 @@ layer(instance, { excludeTestServices: true, timeout: "90 seconds" })("arbees st
       assert.strictEqual(result.code, 0, result.stderr)
       assert.match(result.stdout, /NBA New Orleans Pelicans at Indiana Pacers {2}NO 66 - 71 IND {2}P3 4:40 {2}model home \d+\.\d%/)
       // The fake book's best ask is 0.397
-      assert.match(result.stdout, new RegExp(`polymarket +${CONDITION} +${STREAM_ASSET} +\\S+ +0\\.397`))
+      assert.match(result.stdout, new RegExp(`polymarket +${STREAM_CONDITION} +${STREAM_ASSET} +\\S+ +0\\.397`))
     }), 60_000)
 })

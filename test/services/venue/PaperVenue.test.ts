@@ -56,6 +56,23 @@ describe("paper venue", () => {
       assert.strictEqual(result.fills[0]!.fillId, "paper-order-latency-1-1")
     }))
 
+  it.effect("a Kalshi taker that fills at two levels pays the order's fee, ceiled to the cent once", () =>
+    Effect.gen(function*() {
+      const { venue } = yield* setup()
+      const fiber = yield* venue.submit(order("order-fee-1", { limitPrice: priceOf("0.44"), quantity: qtyOf("80") })).pipe(Effect.forkChild)
+      yield* TestClock.adjust("500 millis")
+      const result = yield* Fiber.join(fiber)
+      // 30@0.43 then 50@0.44 from bookA. The order's taker fee: 0.07×30×0.43×0.57 = 0.51471 plus
+      // 0.07×50×0.44×0.56 = 0.8624 is 1.37711 → $1.38, charged as $0.52 (0.51471 → $0.52 after the
+      // first fill) and $0.86 (the rest); a cent per fill would have been $0.52 + $0.87 = $1.39
+      assert.deepStrictEqual(result.fills.map((f) => [f.price, f.quantity, f.fee]), [
+        [priceOf("0.43"), qtyOf("30"), dollars("0.52")],
+        [priceOf("0.44"), qtyOf("50"), dollars("0.86")]
+      ])
+      assert.strictEqual(result.fills.reduce((n, f) => n + f.fee, 0), dollars("1.38"))
+      assert.strictEqual(result.state.status, "filled")
+    }))
+
   it.effect("jitter is deterministic in the seed and the client order id, and bounded", () =>
     Effect.gen(function*() {
       const s: PaperSettings = { ...exact, jitterMillis: 100 }
