@@ -35,6 +35,7 @@ import type { PolymarketIntent } from "../services/live/PolymarketVenue.ts"
 import { nowMillis } from "../services/Time.ts"
 import type { VenueFill, VenueOrderStatus } from "../services/venue/Venue.ts"
 import { openAccount, post, postFill, postSale, readBalance } from "./Bankroll.ts"
+import { describeFailure } from "../services/Failure.ts"
 
 /** @category errors */
 export class ReconcileFailed extends Schema.TaggedError<ReconcileFailed>()("ReconcileFailed", {
@@ -340,7 +341,7 @@ export const runReconciliation = (venue: LiveVenue, account: string, options: Re
     const once = (why: string) =>
       reconcile(venue, account, { ...options, settle: options.settle ?? SETTLE }).pipe(
         Effect.tap((r) => Effect.logInfo("reconciled").pipe(Effect.annotateLogs({ platform: r.platform, why, resolved: r.resolved, fillsRecorded: r.fillsRecorded, external: r.externalPositions.length }))),
-        Effect.catch((e) => Effect.logWarning("reconciliation failed; trying again at the next turn").pipe(Effect.annotateLogs({ platform: venue.platform, why, error: e.message })))
+        Effect.catch((e) => Effect.logWarning("reconciliation failed; trying again at the next turn").pipe(Effect.annotateLogs({ platform: venue.platform, why, error: describeFailure(e) })))
       )
     yield* Effect.forkScoped(Stream.runForEach(venue.account.reconnects, () => once("reconnect")))
     yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(options.every), once("periodic"))))
