@@ -568,7 +568,9 @@ export const resumer = Singleton.make(
   Effect.gen(function*() {
     const driver = yield* ArbitrageDriver
     const resumed = yield* driver.resume.pipe(Effect.catchCause((cause) => Effect.as(Effect.logError("arbitrage units not resumed", cause), 0)))
-    if (resumed > 0) yield* Effect.logWarning("arbitrage units resumed").pipe(Effect.annotateLogs({ units: resumed }))
+    if (resumed > 0) yield* Effect.logWarning("arbitrage units resumed").pipe(
+      Effect.annotateLogs({ units: resumed, reason: "left unfinished when the process last stopped" })
+    )
     return yield* Effect.never
   })
 )

@@ -239,7 +239,13 @@ export const setReconciling = Effect.fn("Risk.setReconciling")(function*(platfor
  *
  * @category queries
  */
-export const readRiskState = Effect.fn("Risk.readRiskState")(function*(accountOrAccounts: string | ReadonlyArray<string>, gameId: string, sport: string, ledgerOk: boolean) {
+export const readRiskState = Effect.fn("Risk.readRiskState")(function*(
+  accountOrAccounts: string | ReadonlyArray<string>,
+  gameId: string,
+  sport: string,
+  ledgerOk: boolean,
+  live: ReadonlySet<Platform> = new Set()
+) {
   const sql = yield* SqlClient.SqlClient
   const now = yield* nowMillis
   const accounts = typeof accountOrAccounts === "string" ? [accountOrAccounts] : accountOrAccounts
@@ -275,8 +281,9 @@ export const readRiskState = Effect.fn("Risk.readRiskState")(function*(accountOr
     SELECT v.platform, CASE WHEN v.paused_until IS NULL THEN NULL ELSE (extract(epoch FROM v.paused_until) * 1000)::bigint::text END AS paused_until, v.reconciling,
            ${submissions(now - 60_000)} AS minute, ${submissions(now - 3_600_000)} AS hour
       FROM venue_health v`
-  // Live reconciliation marks the venue it is reconciling (`Reconciliation.ts`)
-  const reconciling = new Set((yield* sql<{ platform: Platform }>`SELECT platform FROM venue_reconciliation WHERE reconciling`).map((r) => r.platform))
+  // Live reconciliation marks the venue it is reconciling (`Reconciliation.ts`); it holds back only
+  // a venue that trades live now (a flag a crashed live run left behind does not stop paper trading)
+  const reconciling = new Set((yield* sql<{ platform: Platform }>`SELECT platform FROM venue_reconciliation WHERE reconciling`).map((r) => r.platform).filter((p) => live.has(p)))
 
   let gameExposure = 0, sportExposure = 0, totalExposure = 0, gameContracts = 0, sportContracts = 0, totalContracts = 0
   const marketContracts = new Map<string, number>()
@@ -414,7 +421,7 @@ export const decideAndRecord = Effect.fn("Risk.decide")(function*(books: string 
       }
     }
     const now = yield* nowMillis
-    const read = yield* readRiskState(accounts, signal.gameId, payload.sport, ledgerOk)
+    const read = yield* readRiskState(accounts, signal.gameId, payload.sport, ledgerOk, book.live)
     const state = book.live === undefined || book.live.size === 0 ? read : { ...read, liveVenues: book.live }
     const decision = decide(toRiskRequest(payload), state, limits, now)
     if (decision._tag === "Denied" && decision.code === "KILL_SWITCH" && state.tradingState !== "HALTED") {

@@ -110,7 +110,8 @@ export const externalSystemsWith = <E, R>(transport: Layer.Layer<HttpClient.Http
   Layer.mergeAll(MarketDataHub.layer, MarketTerms.layer, Espn, Matching).pipe(
     Layer.provideMerge(Layer.mergeAll(KalshiFeed.layer, PolymarketFeed.layer)),
     Layer.provideMerge(Layer.mergeAll(KalshiClient.layer, PolymarketClient.layer)),
-    Layer.provide(KalshiRateLimiter.layer),
+    // Visible above: Kalshi's live order entry shares the key's buckets (`LiveTrading.ts`)
+    Layer.provideMerge(KalshiRateLimiter.layer),
     Layer.provide(transport)
   )
 
@@ -214,7 +215,7 @@ const warnReadableSecrets = Effect.gen(function*() {
     const mode = yield* Effect.try(() => fs.statSync(file).mode).pipe(Effect.orElseSucceed(() => undefined))
     if (mode !== undefined && (mode & 0o077) !== 0) {
       yield* Effect.logWarning("a configuration or key file is readable by other users").pipe(
-        Effect.annotateLogs({ file, mode: (mode & 0o777).toString(8), fix: `chmod 600 ${file}` })
+        Effect.annotateLogs({ file, mode: (mode & 0o777).toString(8), reason: "its group or others may read it", fix: `chmod 600 ${file}` })
       )
     }
   }

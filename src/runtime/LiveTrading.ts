@@ -10,8 +10,9 @@
  * 1. each live venue is built (Kalshi: the key loads; Polymarket: the wallet key parses, the CLOB
  *    API key is configured or derived from the wallet) and its private channel opens;
  * 2. each is reconciled against its account (`live:<platform>`, opened at the venue's balance the
- *    first time). A failure refuses live trading with one line naming the venue and why, and the
- *    process exits;
+ *    first time); a fill it finds for one of our orders is booked as execution books it
+ *    (`Trades.applyFill`: the order, the position, the ledger). A failure refuses live trading with
+ *    one line naming the venue and why, and the process exits;
  * 3. reconciliation keeps running for the life of the process, after every reconnect of a venue's
  *    private channel and every {@link RECONCILE_EVERY}; while it runs, risk refuses new exposure
  *    on that venue.
@@ -21,17 +22,18 @@
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { kalshiIntents, LiveRefused, polymarketIntents, reconcileAtStartup, recordOrderId, runReconciliation } from "../actors/Reconciliation.ts"
+import * as Trades from "../actors/Trades.ts"
 import type { Platform } from "../schema/Platform.ts"
 import { AppConfig, type Config } from "../services/config/AppConfig.ts"
 import { loadCredentials } from "../services/kalshi/KalshiAuth.ts"
 import { KalshiRateLimiter } from "../services/kalshi/KalshiRateLimiter.ts"
 import { makeKalshiVenue } from "../services/live/KalshiVenue.ts"
-import { hasCredentials, liveAccount } from "../services/live/LiveAccounts.ts"
+import { accountBookOf, hasCredentials, liveAccount } from "../services/live/LiveAccounts.ts"
 import type { LiveVenue } from "../services/live/LiveVenue.ts"
 import { makePolymarketVenue } from "../services/live/PolymarketVenue.ts"
 import { makeSigner } from "../services/polymarket/PolymarketSigning.ts"
 import { makePaperVenue, paperSettings } from "../services/venue/PaperVenue.ts"
-import { type Venue, Venues } from "../services/venue/Venue.ts"
+import { type Venue, type VenueFill, Venues } from "../services/venue/Venue.ts"
 
 /** How often a live venue is reconciled when nothing else asked for it. @category constants */
 export const RECONCILE_EVERY = Duration.minutes(5)
@@ -52,7 +54,9 @@ const liveVenue = (config: Config, platform: Platform) =>
     if (platform === "kalshi") {
       const credentials = loadCredentials(config.kalshi)
       if (credentials === undefined || "error" in credentials) return yield* refuse(`kalshi: ${credentials?.error ?? "no credentials"}`)
-      const limiter = yield* KalshiRateLimiter.make({
+      // The market data's buckets when it runs in this process (one key, one budget), else our own
+      const shared = yield* Effect.serviceOption(KalshiRateLimiter)
+      const limiter = shared._tag === "Some" ? shared.value : yield* KalshiRateLimiter.make({
         readTokensPerSecond: config.kalshi.readTokensPerSecond,
         writeTokensPerSecond: config.kalshi.writeTokensPerSecond,
         burstSeconds: config.kalshi.burstSeconds
@@ -124,7 +128,12 @@ export const layer = Layer.effect(
       live[platform] = yield* liveVenue(config, platform)
     }
     const entries = Object.values(live).map((venue) => ({ venue, account: liveAccount(venue.platform) }))
-    const options = { lookback: RECONCILE_LOOKBACK, every: RECONCILE_EVERY }
+    // A fill reconciliation finds for one of our orders is booked as execution books it: the
+    // order's progress, the position (so exits and settlement follow it) and the ledger
+    const books = { ...accountBookOf(config), piggybankShare: config.bankroll.piggybankShare }
+    const journal = yield* Effect.context<Trades.TradesContext>()
+    const apply = (fill: VenueFill) => Trades.applyFill(books, fill).pipe(Effect.provideContext(journal))
+    const options = { lookback: RECONCILE_LOOKBACK, every: RECONCILE_EVERY, apply }
     yield* reconcileAtStartup(entries, options)
     for (const { account, venue } of entries) yield* runReconciliation(venue, account, options)
     if (entries.length > 0) {

@@ -25,6 +25,7 @@ export type FailureKind =
   | "reset"
   | "unreachable"
   | "closed"
+  | "http"
   | "other"
 
 /** @category models */
@@ -41,7 +42,13 @@ interface Node {
   readonly hostname: string | undefined
   readonly address: string | undefined
   readonly port: number | undefined
+  /** Our own reasons' fields: `HttpStatus.status`, `Timeout.afterMillis`, `*.operation` */
+  readonly status: number | undefined
+  readonly afterMillis: number | undefined
+  readonly operation: string | undefined
 }
+
+const num = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined)
 
 const str = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
 
@@ -62,7 +69,7 @@ const nodes = (error: unknown): ReadonlyArray<Node> => {
       return
     }
     if (typeof u !== "object") {
-      out.push({ message: String(u), code: undefined, tag: undefined, hostname: undefined, address: undefined, port: undefined })
+      out.push({ message: String(u), code: undefined, tag: undefined, hostname: undefined, address: undefined, port: undefined, status: undefined, afterMillis: undefined, operation: undefined })
       return
     }
     const port = prop(u, "port")
@@ -72,7 +79,10 @@ const nodes = (error: unknown): ReadonlyArray<Node> => {
       tag: str(prop(u, "_tag")),
       hostname: str(prop(u, "hostname")),
       address: str(prop(u, "address")),
-      port: typeof port === "number" ? port : undefined
+      port: typeof port === "number" ? port : undefined,
+      status: num(prop(u, "status")),
+      afterMillis: num(prop(u, "afterMillis")),
+      operation: str(prop(u, "operation"))
     })
     visit(prop(u, "reason"), depth + 1)
     visit(prop(u, "cause"), depth + 1)
@@ -97,6 +107,11 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CE
 
 /** Classifies one error of the chain; `undefined` when it says nothing specific. */
 const classify = (n: Node): NamedFailure | undefined => {
+  // Our own reasons (`schema/errors/Reasons.ts`) carry what happened as fields, not as a message
+  const on = n.operation === undefined ? "" : ` (${n.operation})`
+  if (n.tag === "HttpStatus" && n.status !== undefined) return { kind: "http", text: `HTTP ${n.status}${on}` }
+  if (n.tag === "RateLimited") return { kind: "http", text: `rate limited${on}` }
+  if (n.tag === "Timeout" && n.afterMillis !== undefined) return { kind: "timeout", text: `timed out after ${n.afterMillis} ms${on}` }
   const m = n.message
   // A code only in the message (`connect ECONNREFUSED 127.0.0.1:80`), as WebSocket errors have it
   const inMessage = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b(?:\s+(\S+))?/.exec(m)

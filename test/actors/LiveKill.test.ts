@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url"
 import { until } from "../support/Eventually.ts"
 import { FakeKalshi } from "../support/FakeKalshi.ts"
 import { acquireFake } from "../support/FakeVenue.ts"
-import { FakePolymarketClob } from "../support/FakePolymarketClob.ts"
+import { FakePolymarketClob, TOKEN_YES } from "../support/FakePolymarketClob.ts"
 import { ACCOUNT, ORDER_ID, POLY_ACCOUNT, POLY_ORDER_ID, TICKER } from "../support/LiveOrderChild.ts"
 import * as TestDatabase from "../support/TestDatabase.ts"
 
@@ -89,6 +89,9 @@ describe("live order entry under kill -9 (a real child process, the fake Kalshi,
       assert.deepStrictEqual({ ...order }, { status: "filled", filled_quantity: "5000000" })
       const fills = yield* query<{ fill_id: string }>(url, `SELECT fill_id FROM fills`)
       assert.deepStrictEqual(fills.map((f) => f.fill_id), ["kalshi:trade-1"])
+      // The position it opened is arbees', on the venue's account (exits and settlement follow it)
+      const positions = yield* query<{ outcome_id: string; quantity: string; account: string; status: string }>(url, `SELECT outcome_id, quantity::text, account, status FROM positions`)
+      assert.deepStrictEqual(positions.map((p) => ({ ...p })), [{ outcome_id: "no", quantity: "5000000", account: ACCOUNT, status: "open" }])
       assert.strictEqual(desk.creates, 1, "nothing was sent twice")
       // 5 NO @0.40 = $2.00 plus the fee: the ledger and the venue agree to the micro-dollar
       const [books] = yield* query<{ balance: string }>(url, `SELECT balance_micros::text AS balance FROM bankroll WHERE account = '${ACCOUNT}'`)
@@ -147,6 +150,8 @@ describe("live order entry under kill -9 (a real child process, the fake Kalshi,
       assert.deepStrictEqual({ ...order }, { status: "filled", filled_quantity: "5000000" })
       const fills = yield* query<{ fill_id: string }>(url, `SELECT fill_id FROM fills`)
       assert.deepStrictEqual(fills.map((f) => f.fill_id), [`polymarket:${clob.trades[0]!.id}`])
+      const positions = yield* query<{ outcome_id: string; quantity: string; account: string; status: string }>(url, `SELECT outcome_id, quantity::text, account, status FROM positions`)
+      assert.deepStrictEqual(positions.map((p) => ({ ...p })), [{ outcome_id: TOKEN_YES, quantity: "5000000", account: POLY_ACCOUNT, status: "open" }])
       assert.strictEqual(clob.creates, 1, "nothing was sent twice")
       // 5 YES @0.43 = $2.15: the ledger and the venue's collateral agree to the micro-dollar
       const [books] = yield* query<{ balance: string }>(url, `SELECT balance_micros::text AS balance FROM bankroll WHERE account = '${POLY_ACCOUNT}'`)

@@ -2,8 +2,9 @@
  * While a live venue reconciles, the risk singleton refuses new exposure there, and exits pass
  * (issue 15). A real reconciliation runs against the fake Kalshi, whose balance read is held
  * unanswered, so the venue stays reconciling; risk decisions made meanwhile read the flag
- * reconciliation wrote (`venue_reconciliation.reconciling`) from Postgres. Once the venue answers,
- * the same entry is approved, sized on the venue's own account (`live:kalshi`).
+ * reconciliation wrote (`venue_reconciliation.reconciling`) from Postgres; the flag holds back only
+ * a venue that trades live. Once the venue answers, the same entry is approved, sized on the
+ * venue's own account (`live:kalshi`).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -12,7 +13,7 @@ import { assert, describe, layer } from "@effect/vitest"
 import { Clock, Duration, Effect, Fiber, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { generateKeyPairSync } from "node:crypto"
-import { readBalance, releaseReservation } from "../../src/actors/Bankroll.ts"
+import { openAccount, readBalance, releaseReservation } from "../../src/actors/Bankroll.ts"
 import { isReconciling, reconcile } from "../../src/actors/Reconciliation.ts"
 import * as RiskActor from "../../src/actors/Risk.ts"
 import type { CheckRequest, Verdict } from "../../src/actors/Risk.ts"
@@ -20,6 +21,7 @@ import type { GameId, MarketId, OutcomeId, SignalId } from "../../src/schema/Ids
 import * as Money from "../../src/schema/Money.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { DeadLetters } from "../../src/services/DeadLetters.ts"
+import type { AccountBook } from "../../src/services/live/LiveAccounts.ts"
 import { migrate } from "../../src/services/database/Migrations.ts"
 import { until } from "../support/Eventually.ts"
 import { FakeKalshi } from "../support/FakeKalshi.ts"
@@ -75,10 +77,10 @@ const intent = (purpose: "entry" | "exit") =>
     }
   })
 
-const decide = (purpose: "entry" | "exit") =>
+const decide = (purpose: "entry" | "exit", books: AccountBook = BOOKS) =>
   Effect.gen(function*() {
     const { config } = yield* AppConfig
-    const verdict: Verdict = yield* RiskActor.decideAndRecord(BOOKS, yield* intent(purpose), RiskActor.limitsFrom(config), true)
+    const verdict: Verdict = yield* RiskActor.decideAndRecord(books, yield* intent(purpose), RiskActor.limitsFrom(config), true)
     return verdict._tag === "Approved" ? `approved ${Money.formatQty(verdict.quantity)}` : verdict.denial.code
   })
 
@@ -95,6 +97,7 @@ describe("risk while a live venue reconciles", () => {
         // The first reconciliation opens the venue's account at its balance
         yield* reconcile(venue, "live:kalshi", { lookback: Duration.hours(1) })
         assert.strictEqual((yield* readBalance("live:kalshi")).balance, 250_000_000)
+        yield* openAccount("paper", Money.dollars("1000"))
         // 10 held (bought earlier), so there is something to exit
         yield* sql`INSERT INTO positions (position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, status, opened_at, sport, account)
                    VALUES ('pos-held', ${GAME}, 'kalshi', ${HOME.marketId}, 'yes', 10000000, 5000000, 'open', now(), 'nba', 'live:kalshi')`
@@ -112,6 +115,8 @@ describe("risk while a live venue reconciles", () => {
         assert.isTrue(yield* isReconciling("kalshi"))
         assert.strictEqual(yield* decide("entry"), "RECONCILING")
         assert.strictEqual(yield* decide("exit"), "approved 5")
+        // The flag holds back only a venue trading live: in paper mode the same entry is paper, and passes
+        assert.strictEqual(yield* decide("entry", { account: "paper" }), "approved 82")
         const [row] = yield* sql<{ reason_code: string; n: number }>`SELECT reason_code, count(*)::int AS n FROM signals WHERE reason_code = 'RECONCILING' GROUP BY reason_code`
         assert.deepStrictEqual({ ...row }, { reason_code: "RECONCILING", n: 1 })
 
@@ -121,8 +126,8 @@ describe("risk while a live venue reconciles", () => {
         assert.isFalse(yield* isReconciling("kalshi"))
         assert.strictEqual(yield* decide("entry"), "approved 14")
         // Sized and reserved on the venue's account, not the paper one
-        const reservations = yield* sql<{ account: string }>`SELECT DISTINCT account FROM bankroll_reservations`
-        assert.deepStrictEqual(reservations.map((r) => r.account), ["live:kalshi"])
+        const reservations = yield* sql<{ account: string; n: number }>`SELECT account, count(*)::int AS n FROM bankroll_reservations GROUP BY account ORDER BY account`
+        assert.deepStrictEqual(reservations.map((r) => ({ ...r })), [{ account: "live:kalshi", n: 2 }, { account: "paper", n: 1 }])
       }))
   })
 })

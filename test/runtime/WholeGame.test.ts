@@ -8,6 +8,10 @@
  * provisionally at ESPN's final, and settled from the venue's own result (Kalshi's market `result`,
  * Polymarket's `market_resolved`); then the game's actor is released.
  *
+ * At info level the run says what it does, one line per meaningful event (issue 14, item 6): the
+ * game tracked, its markets matched on each venue, each book live, the model's moves, each signal
+ * decided, and every order, fill and position.
+ *
  * Every order, fill, position and ledger posting is then read back through `arbees orders --json`
  * and `arbees positions --json`, and the P&L is asserted to the micro-dollar against the hand
  * calculation below, with balance = Σ ledger.
@@ -21,7 +25,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Random } from "effect"
+import { Effect, Layer, Logger, Random, References } from "effect"
 import { HttpClient } from "effect/http"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
@@ -32,7 +36,7 @@ import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { externalSystemsWith, runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { Database } from "../../src/services/database/Database.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import { Diagnostics, formatTree } from "../../src/services/Diagnostics.ts"
 import { type BookSubscription, MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import type { MarketId, OutcomeId } from "../../src/schema/Ids.ts"
 import type { OutcomeRef } from "../../src/schema/Market.ts"
@@ -118,6 +122,14 @@ const runtime = Layer.unwrap(
   })
 )
 
+/** The info lines the runtime logs, beside its usual loggers. */
+const infoLines: Array<{ readonly message: string; readonly annotations: Readonly<Record<string, unknown>> }> = []
+const captureInfo = Logger.layer([
+  Logger.make<unknown, void>(({ fiber, logLevel, message }) => {
+    if (logLevel === "Info") infoLines.push({ message: [message].flat().map(String).join(" "), annotations: { ...fiber.getRef(References.CurrentLogAnnotations) } })
+  })
+], { mergeWithExisting: true })
+
 /**
  * Moves the simulated clock in 1-second steps, giving real I/O (sockets, HTTP, the database and the
  * cluster's storage round trips) 15 ms of real time per simulated second: every internal timeout
@@ -200,6 +212,15 @@ describe("a whole simulated game", () => {
           // Tip-off: the model makes the home side a coin flip or better; the Pacers at 0.32 are an edge
           const entry = yield* advanceUntil("the first entry's fill", 20 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n > 0)
           assert.strictEqual(entry[0]!.n, 1)
+          // `arbees diagnostics` shows the game's teams and markets (JSON and --pretty)
+          const details = diagnostics.get(`game:${GAME.eventId}`)!.details
+          assert.strictEqual(details["game"], "New Orleans Pelicans at Indiana Pacers (nba)")
+          const gameMarkets = details["markets"] as ReadonlyArray<string>
+          assert.isTrue(gameMarkets.some((m) => m.includes(IND)) && gameMarkets.some((m) => m.includes(CONDITION.slice(0, 10))), gameMarkets.join(" | "))
+          const pretty = formatTree(yield* diagnostics.snapshot).split("\n")
+          const at = pretty.findIndex((l) => l.includes(`game:${GAME.eventId} [`))
+          assert.match(pretty[at + 1]!, /^[│ ]*game New Orleans Pelicans at Indiana Pacers \(nba\)$/)
+          assert.deepStrictEqual(pretty.slice(at + 2, at + 2 + gameMarkets.length).map((l) => l.replace(/^[│ ]*market /, "")), gameMarkets)
 
           // The Pacers' price rises by more than the take-profit (0.03 in the position's own price): the upkeep exits
           polymarket.setBook(PACERS, CONDITION, [["0.38", "300"]], [["0.40", "10"]])
@@ -305,7 +326,39 @@ describe("a whole simulated game", () => {
           for (const p of positionRows) console.log(`WHOLE-GAME position ${p["platform"]} ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
           assert.strictEqual(realism.latencyMillis, 500)
           assert.strictEqual(realism.seed, 42)
-        }).pipe(Effect.provide(runtime), Random.withSeed(SEED))
+
+          // What the log said, at info level: one line per meaningful event
+          const said = (message: string) => infoLines.filter((l) => l.message === message && l.annotations["gameId"] === GAME.eventId)
+          const tracked = said("game tracked")
+          assert.strictEqual(tracked.length, 1, JSON.stringify(tracked))
+          assert.deepStrictEqual(
+            [tracked[0]!.annotations["league"], tracked[0]!.annotations["game"], tracked[0]!.annotations["start"]],
+            ["nba", "New Orleans Pelicans at Indiana Pacers", new Date(START).toISOString()]
+          )
+          const matched = said("markets matched")
+          assert.deepStrictEqual(matched.map((l) => l.annotations["platform"]).sort(), ["kalshi", "polymarket"])
+          const markets = (platform: string) => String(matched.find((l) => l.annotations["platform"] === platform)!.annotations["markets"]).split(",")
+          assert.includeMembers(markets("kalshi"), [IND])
+          assert.includeMembers(markets("polymarket"), [CONDITION])
+          for (const l of matched) assert.isAbove(String(l.annotations["evidence"]).length, 0, "matched with its evidence")
+          const live = said("book live").map((l) => String(l.annotations["outcome"]))
+          assert.isTrue(live.some((o) => o.includes(IND)) && live.some((o) => o.includes(PACERS.slice(0, 8))), live.join(" | "))
+          const model = said("model")
+          assert.isAtLeast(model.length, 2)
+          for (const l of model) assert.match(String(l.annotations["home"]), /^\d+(\.\d+)?%$/)
+          // The two entries were signals the risk singleton approved (the take-profit exit is the upkeep's)
+          const approved = said("signal approved")
+          assert.strictEqual(approved.filter((l) => l.annotations["purpose"] === "entry").length, 2, JSON.stringify(approved))
+          for (const l of approved) {
+            assert.strictEqual(l.annotations["strategy"], "model_edge")
+            assert.isTrue(Number.isInteger(l.annotations["edgeBps"]), JSON.stringify(l.annotations))
+          }
+          // Every fill and position told once; every order told, with its game
+          assert.strictEqual(infoLines.filter((l) => /^fill (buy|sell) /.test(l.message)).length, fillRows.length)
+          assert.isAtLeast(infoLines.filter((l) => /^paper order /.test(l.message) && l.message.includes(`game ${GAME.eventId}`)).length, orderRows.length)
+          const told = infoLines.filter((l) => l.message.startsWith("position ")).map((l) => l.message)
+          assert.isTrue(told.some((m) => / closed /.test(m)) && told.some((m) => / settled /.test(m)), told.join(" | "))
+        }).pipe(Effect.provide(runtime), Effect.provide(captureInfo), Random.withSeed(SEED))
       }),
     { timeout: 300_000 }
   )

@@ -11,7 +11,8 @@
  * exactly as execution does (`Trades.recordOrder`, `pending_submit`), prints `SENDING`, and sends
  * it. The test kills the process while the POST waits for its answer.
  *
- * `recover`: the restart. Reconciles and prints `R <report as JSON>`; nothing is re-sent.
+ * `recover`: the restart. Reconciles (a fill it finds is booked through `Trades.applyFill`, as
+ * `arbees run` books it) and prints `R <report as JSON>`; nothing is re-sent.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -34,6 +35,7 @@ import { KalshiRateLimiter } from "../../src/services/kalshi/KalshiRateLimiter.t
 import { makeKalshiVenue } from "../../src/services/live/KalshiVenue.ts"
 import { makePolymarketVenue } from "../../src/services/live/PolymarketVenue.ts"
 import { makeSigner } from "../../src/services/polymarket/PolymarketSigning.ts"
+import type { VenueFill } from "../../src/services/venue/Venue.ts"
 import { CONDITION, TOKEN_YES } from "./FakePolymarketClob.ts"
 
 export const TICKER = "KXNBAGAME-26DEC02LALBOS-LAL"
@@ -90,11 +92,16 @@ const program = Effect.gen(function*() {
   const { connection, venue } = venueName === "kalshi" ? yield* kalshiVenue : yield* polymarketVenue
   const account = venueName === "kalshi" ? ACCOUNT : POLY_ACCOUNT
   while (!connection.status().connected) yield* Effect.sleep("20 millis")
+  // Found fills are booked as `arbees run` books them: the order, the position and the ledger
+  const { config } = yield* AppConfig
+  const books = { account: config.bankroll.account, live: new Set([venueName] as const), piggybankShare: config.bankroll.piggybankShare }
+  const journal = yield* Effect.context<Trades.TradesContext>()
+  const options = { lookback: Duration.hours(1), apply: (fill: VenueFill) => Trades.applyFill(books, fill).pipe(Effect.provideContext(journal)) }
   if (process.argv[2] === "recover") {
-    const report = yield* reconcile(venue, account, { lookback: Duration.hours(1) })
+    const report = yield* reconcile(venue, account, options)
     return yield* say(`R ${JSON.stringify({ ...report, externalPositions: report.externalPositions.length })}`)
   }
-  yield* reconcile(venue, account, { lookback: Duration.hours(1) })
+  yield* reconcile(venue, account, options)
   yield* sql`INSERT INTO games (game_id, league, sport, home_team_id, home_team, home_abbr, away_team_id, away_team, away_abbr, start_time, status)
              VALUES ('401810099', 'nba', 'nba', '1', 'Boston Celtics', 'BOS', '2', 'Los Angeles Lakers', 'LAL', now(), 'in_progress') ON CONFLICT DO NOTHING`
   const order = venueName === "kalshi"

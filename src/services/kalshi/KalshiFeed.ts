@@ -16,6 +16,7 @@ import * as Socket from "effect/socket/Socket"
 import { kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import type { VenueError } from "../../schema/errors/VenueError.ts"
+import * as Outage from "../Outage.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
@@ -61,6 +62,8 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
         return yield* makeKalshiPolledFeed({ interval: config.poll.interval, staleAfter: config.poll.staleAfter }, config.poll.client, (p) => void problems.push(p), pollRecord)
       }
       const scope = yield* Effect.scope
+      // A validation that keeps failing is told once and then summarised, not warned per attempt
+      const validationOutage = yield* Outage.make({ name: "Kalshi REST book validation", staleAfter: Duration.minutes(5) })
       /** Checks the books due against the batched REST books; detached, so the tick never waits on REST. */
       const validate = (now: number): Effect.Effect<void> => {
         const check = config.validate
@@ -72,10 +75,11 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
             Effect.flatMap(nowMillis, (at) => {
               let mismatch = 0
               for (const d of due) if (stream.applyValidation(d.ticker, d.asOf, books.get(d.ticker), at, check.depth) !== undefined) mismatch++
-              return Effect.andThen(
+              return Effect.all([
                 Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "kalshi", outcome: "checked" }), due.length),
-                Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "kalshi", outcome: "mismatch" }), mismatch)
-              )
+                Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "kalshi", outcome: "mismatch" }), mismatch),
+                validationOutage.succeeded
+              ], { discard: true })
             })
           ),
           Effect.catch((error) =>
@@ -83,7 +87,7 @@ export class KalshiFeed extends Context.Service<KalshiFeed, VenueFeed>()("arbees
               Effect.sync(() => {
                 for (const d of due) stream.applyValidation(d.ticker, d.asOf, undefined, now, check.depth)
               }),
-              Effect.logWarning("Kalshi REST validation failed").pipe(Effect.annotateLogs({ markets: due.length, reason: error.reason._tag }))
+              validationOutage.failed(error)
             )
           ),
           Effect.andThen(record),

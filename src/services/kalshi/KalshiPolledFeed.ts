@@ -9,12 +9,15 @@
  *   it once it is older than `staleness.book`.
  * - Every view says so (`polled: true` in the book's metadata), the feed's health reports
  *   `mode: "polled"`, and the supervision tree has a `feed:kalshi` node with `mode: "polled"`, the
- *   interval, the books and the last poll (`arbees diagnostics`).
+ *   interval, the books, the last poll, and each tracked market's book (`markets`: live or not,
+ *   polled, when, its YES bid and ask) (`arbees diagnostics`).
  *
  * @since 0.1.0
  */
 import { Duration, Effect, Option, Schedule } from "effect"
+import { emptyTop } from "../../domain/book/BookState.ts"
 import { applyKalshiSnapshot, KalshiBook, kalshiTop, walkKalshiAsks, walkKalshiBids } from "../../domain/book/KalshiBook.ts"
+import { formatScaled } from "../../schema/Money.ts"
 import { Diagnostics, type NodeReport } from "../Diagnostics.ts"
 import type { ConnectionStatus } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
@@ -31,6 +34,18 @@ export interface KalshiPollConfig {
   readonly concurrency?: number | undefined
   /** Failing longer than this degrades the `feed:kalshi` node */
   readonly staleAfter: Duration.Duration
+}
+
+/** One tracked market's polled book as the supervision tree shows it. @category models */
+export interface PolledBookReport {
+  readonly ticker: string
+  readonly live: boolean
+  readonly polled: true
+  /** When its book was last fetched (epoch ms), 0 before the first */
+  readonly polledAt: number
+  /** The YES side's best bid and ask in dollars, when the book has them */
+  readonly yesBid?: string
+  readonly yesAsk?: string
 }
 
 const side = (levels: ReadonlyArray<readonly [number, number]>) => ({ prices: levels.map((l) => l[0]), sizes: levels.map((l) => l[1]), count: levels.length })
@@ -65,6 +80,24 @@ export const makeKalshiPolledFeed = Effect.fnUntraced(function*(
   let lastPoll = 0
   let lastOk = false
 
+  const top = emptyTop()
+  /** Each tracked market's book, for the `feed:kalshi` node. */
+  const report = (): Array<PolledBookReport> =>
+    [...books.values()].map((book) => {
+      kalshiTop(book, "yes", top)
+      return {
+        ticker: book.ticker,
+        live: book.status === "live",
+        polled: true,
+        polledAt: book.asOf,
+        ...(top.bid < 0 ? {} : { yesBid: formatScaled(top.bid, 6, 2) }),
+        ...(top.ask < 0 ? {} : { yesAsk: formatScaled(top.ask, 6, 2) })
+      }
+    })
+  const refreshNode = () => {
+    if (node !== undefined) Object.assign(node.details, { books: books.size, markets: report() })
+  }
+
   const apply = (ticker: string, rest: KalshiOrderbook, now: number) => {
     const book = books.get(ticker)
     if (book === undefined) return
@@ -94,7 +127,8 @@ export const makeKalshiPolledFeed = Effect.fnUntraced(function*(
       yield* outage.failed(typeof failed === "object" && failed !== null && "reason" in failed ? failed.reason : failed)
     }
     if (node !== undefined) {
-      Object.assign(node.details, { books: books.size, polls, failedPolls: failures, lastPollAt: lastPoll })
+      Object.assign(node.details, { polls, failedPolls: failures, lastPollAt: lastPoll })
+      refreshNode()
       node.bookUpdatedAt = lastPoll
       node.lastMessageAt = lastPoll
     }
@@ -122,11 +156,13 @@ export const makeKalshiPolledFeed = Effect.fnUntraced(function*(
           results.forEach((r, i) => {
             if (r._tag === "Success") apply(fresh[i]!, r.success, now)
           })
+          refreshNode()
         }
       }),
     remove: (keys) =>
       Effect.sync(() => {
         for (const k of keys) books.delete(k)
+        refreshNode()
       }),
     read: (key, outcome, out) => {
       const book = books.get(key)

@@ -24,6 +24,7 @@ import { Context, Duration, Effect, Exit, Layer, Metric, PubSub, Scope, Stream }
 import * as Socket from "effect/socket/Socket"
 import { tokenTop, walkToken } from "../../domain/book/TokenBook.ts"
 import { AppConfig } from "../config/AppConfig.ts"
+import * as Outage from "../Outage.ts"
 import { DeadLetters } from "../DeadLetters.ts"
 import { type FeedConnection, runFeedConnection } from "../marketdata/FeedConnection.ts"
 import type { StreamProblem } from "../marketdata/StreamProblem.ts"
@@ -91,6 +92,8 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed & 
       const quiet = Duration.toMillis(config.validateQuiet ?? Duration.seconds(10))
       const every = Duration.toMillis(config.validateEvery ?? Duration.seconds(60))
       const depth = config.validateDepth ?? 10
+      // A validation that keeps failing is told once and then summarised, not warned per attempt
+      const validationOutage = yield* Outage.make({ name: "Polymarket REST book validation", staleAfter: Duration.minutes(5) })
       const validated = (outcome: string, n = 1) => n === 0 ? Effect.void : Metric.update(Metric.withAttributes(bookValidationsTotal, { platform: "polymarket", outcome }), n)
       const shards = new Map<number, Shard>()
       const shardOf = new Map<string, Shard>()
@@ -146,7 +149,13 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed & 
                   else if (shard.stream.books.get(book.asset_id)?.asOf !== before) agreed++
                 }
                 for (const a of assets) if (!got.has(a)) shard.stream.validationFailed(a)
-                return Effect.all([validated("agreed", agreed), validated("mismatch", mismatch), validated("inconclusive", got.size - agreed - mismatch), validated("failed", assets.length - got.size)], { discard: true })
+                return Effect.all([
+                  validated("agreed", agreed),
+                  validated("mismatch", mismatch),
+                  validated("inconclusive", got.size - agreed - mismatch),
+                  validated("failed", assets.length - got.size),
+                  validationOutage.succeeded
+                ], { discard: true })
               })
             ),
             Effect.catch((error) =>
@@ -154,7 +163,7 @@ export class PolymarketFeed extends Context.Service<PolymarketFeed, VenueFeed & 
                 Effect.sync(() => {
                   for (const a of assets) shard.stream.validationFailed(a)
                 }),
-                Effect.andThen(validated("failed", assets.length), Effect.logWarning("REST validation failed").pipe(Effect.annotateLogs({ assets: assets.length, reason: error.reason._tag })))
+                Effect.andThen(validated("failed", assets.length), validationOutage.failed(error))
               )
             ),
             Effect.andThen(record),

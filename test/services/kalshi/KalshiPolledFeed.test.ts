@@ -78,6 +78,10 @@ describe("Kalshi books without an API key", () => {
         const diagnostics = yield* Diagnostics
         const node = yield* eventually("the feed:kalshi node to show polls", Effect.sync(() => diagnostics.get("feed:kalshi")), (n) => n !== undefined && n.details["books"] === 2)
         assert.deepStrictEqual([node!.details["mode"], node!.details["pollIntervalMs"], node!.details["books"]], ["polled", 150, 2])
+        // Each tracked market's book: live, polled, when, and its YES bid and ask
+        const markets = node!.details["markets"] as Array<{ ticker: string; live: boolean; polled: boolean; polledAt: number; yesBid?: string; yesAsk?: string }>
+        assert.deepStrictEqual(markets.map((m) => [m.ticker, m.live, m.polled, m.polledAt > 0]).sort(), [[NYY, true, true, true], [TB, true, true, true]])
+        assert.deepStrictEqual([markets.find((m) => m.ticker === TB)!.yesBid, markets.find((m) => m.ticker === TB)!.yesAsk], ["0.42", "0.44"])
         yield* eventually("the book to be re-polled", sub.ageMillis(yes(TB)), (age) => age !== undefined && age < 150)
         fake.failNext(1_000, json({ error: { code: "internal", message: "down" } }, 503), "/orderbook")
         const stale = yield* eventually("the book to age past two intervals", sub.ageMillis(yes(TB)), (age) => age !== undefined && age > 600, "10 seconds")

@@ -6,7 +6,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, layer } from "@effect/vitest"
-import { Duration, Effect, Layer, Redacted } from "effect"
+import { Duration, Effect, Layer, Logger, Redacted } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import type { OutcomeRef } from "../../../src/schema/Market.ts"
 import { KalshiClient } from "../../../src/services/kalshi/KalshiClient.ts"
@@ -23,6 +23,8 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 20
 const TB = "KXMLBGAME-26OCT072000TBNYY-TB"
 const yes = { platform: "kalshi", marketId: TB, outcomeId: "yes" } as OutcomeRef
 const log = deadLetterLog()
+const lines: Array<{ readonly level: string; readonly message: string }> = []
+const Capture = Logger.layer([Logger.map(Logger.formatStructured, (l) => void lines.push({ level: l.level, message: String(l.message) }))])
 const Infra = Layer.mergeAll(log.layer, NodeWS.layerWebSocketConstructor, NodeHttpClient.layerUndici)
 
 describe("Kalshi books validated against REST", () => {
@@ -51,5 +53,29 @@ describe("Kalshi books validated against REST", () => {
         assert.match(log.letters[0]!.error, /^yes level 1: ours 0\.42 x 13, venue 0\.45 x 20; resubscribed$/)
         assert.isTrue(fake.requestsTo("/markets/orderbooks").every((r) => typeof r.headers["kalshi-access-signature"] === "string"))
       }))
+
+    it.effect("a validation that keeps failing is told once, not warned per attempt, and its end is told", () =>
+      Effect.gen(function*() {
+        lines.length = 0
+        const fake = yield* acquireFake(() => new FakeKalshi({ publicKey, pingMillis: 100 }))
+        const credentials = { keyId: Redacted.make("test-key"), privateKey }
+        const client = yield* KalshiClient.make({ restUrl: fake.httpUrl("/trade-api/v2"), timeout: Duration.seconds(2), retries: 0, requestCost: 10, rateLimitPause: Duration.millis(20), credentials }).pipe(
+          Effect.provideServiceEffect(KalshiRateLimiter, KalshiRateLimiter.make({ readTokensPerSecond: 10_000, writeTokensPerSecond: 10_000, burstSeconds: 1 }))
+        )
+        fake.failNext(8, { status: 503, body: { error: { code: "service_unavailable", message: "try later" } } }, "/markets/orderbooks")
+        const feed = yield* KalshiFeed.make({ wsUrl: fake.wsUrl(), credentials, sideChannels: [], ...testLiveness, validate: { client, every: Duration.millis(150), depth: 100 } })
+        const hub = yield* MarketDataHub.make([feed])
+        const sub = yield* hub.subscribe([yes])
+        yield* collect(sub).next((u) => u.live, "a live book")
+        // eight failed checks, then one that answers
+        yield* eventually("the validation back", Effect.sync(() => lines.filter((l) => l.message.startsWith("Kalshi REST book validation reachable again")).length), (n) => n === 1, "20 seconds")
+        const told = lines.filter((l) => l.message.startsWith("Kalshi REST book validation"))
+        assert.isAtLeast(fake.requestsTo("/markets/orderbooks").length, 9)
+        assert.deepStrictEqual(told.map((l) => l.level), ["WARN", "INFO"], JSON.stringify(told))
+        assert.match(told[0]!.message, /^Kalshi REST book validation unreachable: HTTP 503 /)
+        // the REST client tells its own outage once too, never per attempt
+        assert.isAtMost(lines.filter((l) => l.level === "WARN").length, 3, JSON.stringify(lines))
+        assert.match(told[1]!.message, /^Kalshi REST book validation reachable again after \d+ s$/)
+      }).pipe(Effect.provide(Capture)))
   })
 })

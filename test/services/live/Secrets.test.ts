@@ -2,7 +2,9 @@
  * No secret leaks: live order entry on both venues (signed requests, the user channels, a derived
  * API key, refusals, timeouts, a failed and a good reconciliation) runs with sentinel secrets while
  * every log line (debug and up) is captured; then the logs, every row of every table and the output
- * of `arbees config` are searched for the sentinels.
+ * of `arbees config` are searched for the sentinels. The same search over `arbees run` in live mode
+ * (its log lines, `arbees config` with its environment, every row of its database) is in
+ * `test/runtime/LiveRun.test.ts`.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"

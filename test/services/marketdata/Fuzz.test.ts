@@ -83,7 +83,8 @@ const checkSide = (side: Levels, where: string) =>
     assert.isTrue(s > 0 && Number.isSafeInteger(s), `${where}: size ${s}`)
   })
 
-const counts: Record<string, number> = {}
+/** Per family: payloads run, and what became of them (reported at the end) */
+const counts: Record<string, { readonly runs: number; readonly outcome: string }> = {}
 
 describe("fuzzing the venue decoders", () => {
   it("Polymarket WS: mutated frames never throw and never leave an invalid live book", () => {
@@ -91,13 +92,16 @@ describe("fuzzing the venue decoders", () => {
     const head = json("polymarket-ws-market-stream-2026-head.json")
     const bases = [...head, json("polymarket-ws-book.json"), json("polymarket-ws-tick-size-change-2025.json"), json("polymarket-ws-last-trade-price-2024.json"), json("polymarket-ws-best-bid-ask.json"), json("polymarket-ws-market-resolved.json"), json("polymarket-ws-price-change-legacy-2024.json")]
     const paths = bases.map((b) => pathsOf(b))
-    const stream = new PolymarketBookStream({ onBook: () => {}, onProblem: () => {} }, { passive: true })
+    let problems = 0
+    let checked = 0
+    const stream = new PolymarketBookStream({ onBook: () => {}, onProblem: () => void problems++ }, { passive: true })
     for (let i = 0; i < PER_FAMILY; i++) {
       if (i % 50 === 0) stream.onFrame(JSON.stringify(head[0]), i)
       const b = i % bases.length
       stream.onFrame(mutate(bases[b], paths[b]!), i)
       for (const book of stream.books.values()) {
         if (book.status !== "live") continue
+        checked++
         checkSide(book.bids, book.assetId)
         checkSide(book.asks, book.assetId)
         const bid = book.bids.bestPrice()
@@ -105,7 +109,7 @@ describe("fuzzing the venue decoders", () => {
         assert.isFalse(bid >= 0 && ask >= 0 && bid >= ask, "crossed")
       }
     }
-    counts["polymarket.ws"] = PER_FAMILY
+    counts["polymarket.ws"] = { runs: PER_FAMILY, outcome: `${problems} problems reported, ${checked} live books checked` }
   }, TIMEOUT)
 
   it("Kalshi WS: mutated frames never throw and never leave an invalid live book", () => {
@@ -113,13 +117,16 @@ describe("fuzzing the venue decoders", () => {
     const snapshot = { type: "orderbook_snapshot", sid: 1, seq: 1, msg: { market_ticker: "KXA-1", yes_dollars_fp: [["0.4200", "13.00"], ["0.4300", "2.50"]], no_dollars_fp: [["0.5500", "7.00"]] } }
     const bases = [...lines("kalshi-ws-orderbook-fp-asyncapi-example.jsonl"), json("kalshi-ws-orderbook-delta-legacy-2025-08-KXMLBGAME.json"), snapshot, ...lines("kalshi-ws-trade-2026-02.jsonl").slice(0, 2), ...lines("kalshi-ws-ticker-2026-02.jsonl").slice(0, 2)]
     const paths = bases.map((b) => pathsOf(b))
-    const stream = new KalshiBookStream({ onBook: () => {}, onProblem: () => {} }, { passive: true })
+    let problems = 0
+    let checked = 0
+    const stream = new KalshiBookStream({ onBook: () => {}, onProblem: () => void problems++ }, { passive: true })
     for (let i = 0; i < PER_FAMILY; i++) {
       if (i % 50 === 0) stream.onFrame(JSON.stringify({ ...snapshot, sid: 1 + i, seq: 1 }), i)
       const b = i % bases.length
       stream.onFrame(mutate(bases[b], paths[b]!), i)
       for (const book of stream.books.values()) {
         if (book.status !== "live") continue
+        checked++
         checkSide(book.yes, book.ticker)
         checkSide(book.no, book.ticker)
         const yes = book.yes.bestPrice()
@@ -127,30 +134,39 @@ describe("fuzzing the venue decoders", () => {
         assert.isFalse(yes >= 0 && no >= 0 && yes + no >= ONE, "crossed")
       }
     }
-    counts["kalshi.ws"] = PER_FAMILY
+    counts["kalshi.ws"] = { runs: PER_FAMILY, outcome: `${problems} problems reported, ${checked} live books checked` }
   }, TIMEOUT)
 
-  const restFamily = (family: string, seed: number, cases: ReadonlyArray<readonly [unknown, Schema.Codec<any, any, never, never>]>, check: (value: unknown) => void) =>
+  const restFamily = (family: string, seed: number, cases: ReadonlyArray<readonly [unknown, Schema.Codec<any, any, never, never>]>, check: (value: unknown) => number) =>
     it(`${family}: mutated responses never throw; what decodes is valid`, () => {
       const mutate = mutator(seed)
       const decoders = cases.map(([, s]) => Schema.decodeUnknownResult(s))
       const paths = cases.map(([b]) => pathsOf(b))
+      let truncated = 0
+      let decoded = 0
+      let rejected = 0
+      let elements = 0
       for (let i = 0; i < PER_FAMILY; i++) {
         const c = i % cases.length
         let parsed: unknown
         try {
           parsed = JSON.parse(mutate(cases[c]![0], paths[c]!))
         } catch {
+          truncated++
           continue // a truncated body: VenueHttp reports it as malformed JSON before any Schema runs
         }
         const r = decoders[c]!(parsed)
-        if (r._tag === "Success") check(r.success)
+        if (r._tag === "Success") {
+          decoded++
+          elements += check(r.success)
+        } else rejected++
       }
-      counts[family] = PER_FAMILY
+      counts[family] = { runs: PER_FAMILY, outcome: `${truncated} not JSON, ${rejected} rejected, ${decoded} decoded and valid (${elements} bad list elements set aside)` }
     }, TIMEOUT)
 
-  /** Every decoded price in [0, 1] and every size a non-negative safe integer, wherever they sit. */
-  const pricesAndSizes = (value: unknown) => {
+  /** Every decoded price in [0, 1] and every size a non-negative safe integer, wherever they sit; counts the rejected list elements. */
+  const pricesAndSizes = (value: unknown): number => {
+    let set = 0
     const walk = (v: unknown, key: string) => {
       if (typeof v === "number") {
         assert.isTrue(Number.isFinite(v), `${key}: ${v}`)
@@ -160,12 +176,14 @@ describe("fuzzing the venue decoders", () => {
           assert.isTrue(v[0] >= 0 && v[0] <= ONE && v[1] >= 0 && Number.isSafeInteger(v[1]), `level ${v}`)
         } else v.forEach((x) => walk(x, key))
       } else if (v instanceof Rejected) {
+        set++
         assert.isTrue(v.error.length > 0) // a rejected element keeps the raw payload for its dead letter
       } else if (typeof v === "object" && v !== null) {
         for (const [k, x] of Object.entries(v)) walk(x, k)
       }
     }
     walk(value, "")
+    return set
   }
 
   restFamily("kalshi.rest", 19, [
@@ -189,21 +207,25 @@ describe("fuzzing the venue decoders", () => {
     assert.isUndefined(checkState(g), where)
   }
 
-  const espnFamily = (family: string, seed: number, base: unknown, decode: (json: unknown, gate: PlausibilityGate) => void) =>
+  /** `decode` returns how many game states it decoded (each checked valid). */
+  const espnFamily = (family: string, seed: number, base: unknown, decode: (json: unknown, gate: PlausibilityGate) => number) =>
     it(`${family}: mutated payloads never throw; every game state is valid`, () => {
       const mutate = mutator(seed)
       const paths = pathsOf(base, 2_000)
       const gate = new PlausibilityGate()
+      let truncated = 0
+      let states = 0
       for (let i = 0; i < PER_FAMILY; i++) {
         let parsed: unknown
         try {
           parsed = JSON.parse(mutate(base, paths))
         } catch {
+          truncated++
           continue // a truncated body: the client reports it as malformed JSON before decoding
         }
-        decode(parsed, gate)
+        states += decode(parsed, gate)
       }
-      counts[family] = PER_FAMILY
+      counts[family] = { runs: PER_FAMILY, outcome: `${truncated} not JSON, ${states} game states decoded and valid` }
     }, TIMEOUT)
 
   // Real payloads without what no decoder reads (news, videos, box scores, team logos and records),
@@ -219,22 +241,26 @@ describe("fuzzing the venue decoders", () => {
       validGame(g, `scoreboard ${g.gameId}`)
       gate.admit(g)
     }
+    return decoded.games.length
   })
   const summary = json("espn-nba-summary-401772994.json")
   const header = { ...summary.header, competitions: summary.header.competitions.map(competition) }
   espnFamily("espn.summary", 37, { ...pick(summary, ["pickcenter", "odds", "predictor"]), header, plays: summary.plays.slice(0, 8), winprobability: summary.winprobability.slice(0, 8) }, (parsed, gate) => {
     const decoded = decodeSummary(parsed, { league: "nba", observedAt: 1_761_000_000_000 })
-    if (decoded._tag === "Failure") return
+    if (decoded._tag === "Failure") return 0
     validGame(decoded.success.game, "summary")
     gate.admit(decoded.success.game)
     for (const p of decoded.success.plays) {
       for (const v of [p.espnHomeWinProbability, p.espnTieProbability]) assert.isTrue(v === undefined || (v >= 0 && v <= 1), `play ${p.playId}: probability ${v}`)
       for (const side of [p.state.home, p.state.away]) assert.isTrue(Number.isSafeInteger(side.score) && side.score >= 0, `play ${p.playId}: score ${side.score}`)
     }
+    return 1
   })
 
   it("reports the counts per family", () => {
-    console.log(`fuzz (seeded, mutated real payloads): ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}; 0 crashes`)
+    // Every family ran to its end (a throw or an invalid value fails its test before it is counted)
+    console.log(`fuzz (seeded, mutated real payloads), 0 crashes, 0 invalid values:\n${Object.entries(counts).map(([k, c]) => `  ${k}: ${c.runs} (${c.outcome})`).join("\n")}`)
     assert.deepStrictEqual(Object.keys(counts).sort(), ["espn.scoreboard", "espn.summary", "kalshi.rest", "kalshi.ws", "polymarket.clob", "polymarket.gamma", "polymarket.ws"])
+    assert.isTrue(Object.values(counts).every((c) => c.runs >= 10_000))
   })
 })
