@@ -183,8 +183,10 @@ export const formatTree = (root: TreeNode): string => {
     const under = childPrefix + (node.children.length > 0 ? "│    " : "     ")
     const game = node.details?.["game"]
     const markets = node.details?.["markets"]
-    if (typeof game === "string") lines.push(`${under}game ${game}`)
-    if (Array.isArray(markets)) for (const market of markets) lines.push(`${under}market ${String(market)}`)
+    if (typeof game === "string") {
+      lines.push(`${under}game ${game}`)
+      if (Array.isArray(markets)) for (const market of markets) if (typeof market === "string") lines.push(`${under}market ${market}`)
+    }
     node.children.forEach((child, i) => visit(child, childPrefix, i === node.children.length - 1, false))
   }
   visit(root, "", true, true)
