@@ -9,11 +9,13 @@
  * - Money is never parsed or rounded as a float: no `parseFloat` or `toFixed` in `src/`.
  * - Layers: `schema` ← `domain` ← `services` ← `actors` ← `runtime`. A module never imports
  *   from a layer above its own.
+ * - Every warning and error log call in `src/` names its reason (`scripts/log-reasons.ts`).
  *
  * Run with `npm run lint`; `test/lint.test.ts` runs the same check inside `npm test`.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
+import { unreasonedLogs } from "./log-reasons.ts"
 
 export interface Violation {
   readonly file: string
@@ -76,7 +78,8 @@ export const lint = (root: string): Array<Violation> => {
   for (const dir of ["src", "migrations"]) {
     for (const path of walk(join(root, dir))) {
       const file = relative(root, path).split("\\").join("/")
-      const lines = readFileSync(path, "utf8").split("\n")
+      const source = readFileSync(path, "utf8")
+      const lines = source.split("\n")
       lines.forEach((text, index) => {
         const code = text.replace(/\/\/.*$/, "")
         for (const rule of rules) {
@@ -88,6 +91,10 @@ export const lint = (root: string): Array<Violation> => {
           violations.push({ file, line: index + 1, rule: "no-upward-import", text: text.trim() })
         }
       })
+      // Parsed only where a warning or error is logged
+      if (file.startsWith("src/") && file.endsWith(".ts") && /\blog(Warning|Error|Fatal)\b/.test(source)) {
+        for (const u of unreasonedLogs(file, source)) violations.push({ file, line: u.line, rule: "warning-without-reason", text: u.text })
+      }
     }
   }
   return violations

@@ -121,7 +121,7 @@ export const layer = Layer.effectDiscard(
       }
       seenAt = trading.at
       const message = `trading ${trading.state} (set by ${trading.changedBy}: ${trading.reason})`
-      yield* Effect.logWarning(message)
+      yield* Effect.logWarning(message).pipe(Effect.annotateLogs({ reason: trading.reason, changedBy: trading.changedBy }))
       // One alert per change whichever runner sees it first: the event id is the change's time
       yield* outbox.append(Alert, { id: eventId("trading", trading.at), key: "trading", payload: { source: "trading", message, at: trading.at } })
     })

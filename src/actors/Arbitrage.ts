@@ -43,12 +43,15 @@ import { isTerminal, type LifecycleStatus } from "../domain/execution/OrderLifec
 import { StorageError } from "../schema/errors/StorageError.ts"
 import { ClientOrderId, GameId, SignalId } from "../schema/Ids.ts"
 import { OutcomeRef, outcomeKey } from "../schema/Market.ts"
-import { type Micros, Price, Qty } from "../schema/Money.ts"
+import { type Bps, type Micros, Price, Qty } from "../schema/Money.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { nowMillis } from "../services/Time.ts"
 import { PaperMarket } from "../services/venue/PaperVenue.ts"
 import { Venues } from "../services/venue/Venue.ts"
+import { kalshiRules, polymarketRules } from "../domain/risk/Sizing.ts"
 import { ExecutionDriver } from "./Execution.ts"
+import type { FeeTerms } from "./Game.ts"
+import { RiskGate } from "./Risk.ts"
 import * as Trades from "./Trades.ts"
 
 /** One leg as risk approved it. @category models */
@@ -259,13 +262,14 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
   /** Launches every unfinished unit (start-up); returns how many */
   readonly resume: Effect.Effect<number, StorageError>
 }>()("arbees/actors/ArbitrageDriver") {
-  static readonly layer: Layer.Layer<ArbitrageDriver, never, ExecutionDriver | Venues | PaperMarket | AppConfig | Trades.TradesContext> = Layer.effect(
+  static readonly layer: Layer.Layer<ArbitrageDriver, never, ExecutionDriver | Venues | PaperMarket | RiskGate | AppConfig | Trades.TradesContext> = Layer.effect(
     ArbitrageDriver,
     Effect.gen(function*() {
       const { config } = yield* AppConfig
       const driver = yield* ExecutionDriver
       const venues = yield* Venues
       const market = yield* PaperMarket
+      const gate = yield* RiskGate
       const context = yield* Effect.context<Trades.TradesContext>()
       const fibers = yield* FiberSet.make()
       const running = new Set<string>()
@@ -330,6 +334,56 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
           })).pipe(Effect.mapError(Trades.storage))
           return clientOrderId
         })
+
+      /**
+       * Unwinds and hedges pass the risk singleton like exits (they reduce the unit's exposure):
+       * allowed while REDUCING, refused when HALTED or past the kill switch. Each check is a signal
+       * of its own (`<arb>-u<n>-r<k>`), so a retry after a denial is decided afresh. Answers the
+       * denial, if any.
+       */
+      const passRisk = (arb: ArbRow, step: Extract<ArbStep, { readonly _tag: "Unwind" | "Hedge" }>, outcome: OutcomeRef) =>
+        Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          const now = yield* nowMillis
+          const fees = yield* market.fees(outcome)
+          if (fees === undefined) return "no fee terms for the market"
+          const book = yield* market.book(outcome)
+          const prefix = `${arb.arbId}-${step._tag === "Unwind" ? "u" : "h"}${arb.attempts + 1}-r`
+          const [tried] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM signals WHERE starts_with(signal_id, ${prefix})`.pipe(Effect.mapError(Trades.storage))
+          const [game] = yield* sql<{ sport: string }>`SELECT sport FROM games WHERE game_id = ${arb.gameId}`.pipe(Effect.mapError(Trades.storage))
+          const action = step._tag === "Unwind" ? "sell" : "buy"
+          const verdict = yield* gate.check({
+            signal: {
+              signalId: `${prefix}${(tried?.n ?? 0) + 1}` as SignalId,
+              kind: "exit",
+              gameId: arb.gameId as GameId,
+              legs: [{ outcome, action, limit: step.limit, available: step.quantity }],
+              edgeBps: 0 as Bps,
+              strategy: "arbitrage",
+              reasons: [`${step._tag.toLowerCase()} ${step.quantity} of leg ${step.leg} of arbitrage ${arb.arbId}, expected ${step.expectedPnl}`],
+              createdAt: now,
+              expiresAt: now + Duration.toMillis(config.signals.expiry)
+            },
+            sport: game?.sport ?? "unknown",
+            purpose: step._tag === "Unwind" ? "exit" : "hedge",
+            legs: [{
+              outcome,
+              meaning: "other",
+              action,
+              limit: step.limit,
+              asks: book?.asks ?? [],
+              fees: fees as FeeTerms,
+              venue: outcome.platform === "kalshi" ? kalshiRules() : polymarketRules(),
+              // The paper market hands out live books only: this one is as of now
+              bookAsOf: now
+            }],
+            threshold: { _tag: "edge", probability: 0, minEdge: 0 as Bps, kelly: false },
+            desired: step.quantity,
+            withDraw: false,
+            gameStateChangedAt: now
+          })
+          return verdict._tag === "Denied" ? `${verdict.denial.code}: ${verdict.denial.message}` : undefined
+        }).pipe(Effect.provideContext(context))
 
       /** Marks the unit's open positions as one arbitrage, so exits leave them to settlement. */
       const group = (arbId: string) =>
@@ -397,6 +451,15 @@ export class ArbitrageDriver extends Context.Service<ArbitrageDriver, {
             }
             case "Unwind":
             case "Hedge": {
+              const denied = yield* passRisk(arb, step, legOrder(step.leg).outcome)
+              if (denied !== undefined) {
+                // Refused (trading halted, the kill switch, a stale book): tried again while the deadline allows
+                if (arb.state !== "watching") {
+                  yield* moveTo(arb, "watching", `${step._tag.toLowerCase()} of leg ${step.leg} denied by risk: ${denied}`).pipe(Effect.mapError(Trades.storage))
+                }
+                yield* Effect.sleep(Duration.millis(BOOK_RETRY_MILLIS))
+                break
+              }
               const id = yield* recordAdjustment(arb, step, legOrder(step.leg).outcome)
               polls = 0
               yield* send(id)
@@ -505,7 +568,9 @@ export const resumer = Singleton.make(
   Effect.gen(function*() {
     const driver = yield* ArbitrageDriver
     const resumed = yield* driver.resume.pipe(Effect.catchCause((cause) => Effect.as(Effect.logError("arbitrage units not resumed", cause), 0)))
-    if (resumed > 0) yield* Effect.logWarning("arbitrage units resumed").pipe(Effect.annotateLogs({ units: resumed }))
+    if (resumed > 0) yield* Effect.logWarning("arbitrage units resumed").pipe(
+      Effect.annotateLogs({ units: resumed, reason: "left unfinished when the process last stopped" })
+    )
     return yield* Effect.never
   })
 )

@@ -35,6 +35,7 @@ import type { PolymarketIntent } from "../services/live/PolymarketVenue.ts"
 import { nowMillis } from "../services/Time.ts"
 import type { VenueFill, VenueOrderStatus } from "../services/venue/Venue.ts"
 import { openAccount, post, postFill, postSale, readBalance } from "./Bankroll.ts"
+import { describeFailure } from "../services/Failure.ts"
 
 /** @category errors */
 export class ReconcileFailed extends Schema.TaggedError<ReconcileFailed>()("ReconcileFailed", {
@@ -179,6 +180,12 @@ export interface ReconcileOptions {
    * the position and the ledger); absent: the fill row and the ledger only ({@link recordFill})
    */
   readonly apply?: ((fill: VenueFill) => Effect.Effect<boolean, unknown>) | undefined
+  /**
+   * Orders not sent yet (`pending_submit`) younger than this are left to the next turn: their POST
+   * may still be on its way from this process, and a status query now could find nothing and
+   * wrongly close them (absent: none, as at start-up, when nothing is being sent)
+   */
+  readonly settle?: Duration.Duration | undefined
 }
 
 /**
@@ -201,7 +208,8 @@ export const reconcile = Effect.fn("Reconciliation.reconcile")(function*(venue: 
       SELECT o.client_order_id, o.venue_order_id, l.venue_order_id AS known_id, o.market_id, o.outcome_id, o.action,
              o.quantity::text AS quantity, o.time_in_force, o.status
         FROM orders o LEFT JOIN live_order_ids l ON l.client_order_id = o.client_order_id
-       WHERE o.platform = ${platform} AND NOT o.paper AND o.status IN ${sql.in(OPEN)}`
+       WHERE o.platform = ${platform} AND NOT o.paper AND o.status IN ${sql.in(OPEN)}
+         AND (o.status <> 'pending_submit' OR o.created_at <= to_timestamp(${(started - Duration.toMillis(options.settle ?? Duration.zero)) / 1000}))`
     for (const row of open) {
       const venueOrderId = (row.venue_order_id ?? row.known_id ?? undefined) as VenueOrderId | undefined
       const snapshot = yield* venue.status({ clientOrderId: row.client_order_id as ClientOrderId, venueOrderId })
@@ -319,6 +327,9 @@ export const reconcileAtStartup = (venues: ReadonlyArray<{ readonly venue: LiveV
       Effect.mapError((e) => new LiveRefused({ message: `live trading refused: start-up reconciliation with ${e.platform} failed (${e.message})` }))
     ))
 
+/** While running, orders not sent yet and younger than this are left to execution (it knows what it is sending). */
+const SETTLE = Duration.minutes(1)
+
 /**
  * Keeps a venue reconciled for the life of the scope: after every reconnect of its private channel
  * (or a failed settlement) and every `every`. A failed run is logged and retried at the next turn.
@@ -328,9 +339,9 @@ export const reconcileAtStartup = (venues: ReadonlyArray<{ readonly venue: LiveV
 export const runReconciliation = (venue: LiveVenue, account: string, options: ReconcileOptions & { readonly every: Duration.Duration }) =>
   Effect.gen(function*() {
     const once = (why: string) =>
-      reconcile(venue, account, options).pipe(
+      reconcile(venue, account, { ...options, settle: options.settle ?? SETTLE }).pipe(
         Effect.tap((r) => Effect.logInfo("reconciled").pipe(Effect.annotateLogs({ platform: r.platform, why, resolved: r.resolved, fillsRecorded: r.fillsRecorded, external: r.externalPositions.length }))),
-        Effect.catch((e) => Effect.logWarning("reconciliation failed; trying again at the next turn").pipe(Effect.annotateLogs({ platform: venue.platform, why, error: e.message })))
+        Effect.catch((e) => Effect.logWarning("reconciliation failed; trying again at the next turn").pipe(Effect.annotateLogs({ platform: venue.platform, why, error: describeFailure(e) })))
       )
     yield* Effect.forkScoped(Stream.runForEach(venue.account.reconnects, () => once("reconnect")))
     yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(options.every), once("periodic"))))

@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Layer, Metric, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Metric, Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { SqlClient } from "effect/sql"
@@ -61,7 +61,7 @@ export const ThresholdSchema = Schema.Union([
 export const CheckRequest = Schema.Struct({
   signal: Signal,
   sport: Schema.String,
-  purpose: Schema.Literals(["entry", "exit"]),
+  purpose: Schema.Literals(["entry", "exit", "hedge"]),
   legs: Schema.Array(CheckLeg),
   threshold: ThresholdSchema,
   desired: Schema.optionalKey(Qty),
@@ -94,6 +94,42 @@ export const Risk = Entity.make("Risk", [Check])
 
 /** The one risk entity. @category constants */
 export const RISK_ID = "global"
+
+/**
+ * The risk check as a service, for runner-local drivers that must pass risk (the arbitrage
+ * driver's unwinds and hedges): through the risk singleton on the cluster, or (`layerDirect`, for
+ * tests without a cluster) the singleton's own decision, serialised on the same bankroll rows.
+ *
+ * @category services
+ */
+export class RiskGate extends Context.Service<RiskGate, {
+  readonly check: (request: CheckRequest) => Effect.Effect<Verdict, StorageError>
+}>()("arbees/actors/RiskGate") {
+  static readonly layer = Layer.effect(
+    RiskGate,
+    Effect.map(Risk.client, (client) => {
+      const risk = client(RISK_ID)
+      // The cluster's own failures (a lost runner, a full mailbox) are defects here: the caller's loop restarts
+      return RiskGate.of({ check: (request) => risk.Check(request).pipe(Effect.catch((e) => (e instanceof StorageError ? Effect.fail(e) : Effect.die(e)))) })
+    })
+  )
+
+  static readonly layerDirect = Layer.effect(
+    RiskGate,
+    Effect.gen(function*() {
+      const appConfig = yield* AppConfig
+      const { config } = appConfig
+      const sql = yield* SqlClient.SqlClient
+      return RiskGate.of({
+        check: (request) =>
+          decideAndRecord(config.bankroll.account, request, limitsFrom(config), true).pipe(
+            Effect.provideService(SqlClient.SqlClient, sql),
+            Effect.provideService(AppConfig, appConfig)
+          )
+      })
+    })
+  )
+}
 
 /** The rules' limits from the configuration. @category config */
 export const limitsFrom = (config: Config): RiskLimits => ({

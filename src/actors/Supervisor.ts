@@ -14,6 +14,7 @@ import { Cause, Duration, Effect, Exit, Random } from "effect"
 import type { Config } from "../services/config/AppConfig.ts"
 import { backoffMillis } from "../services/Backoff.ts"
 import { Diagnostics, type NodeKind, type NodeReport } from "../services/Diagnostics.ts"
+import { describeFailure } from "../services/Failure.ts"
 import { nowMillis } from "../services/Time.ts"
 
 /** @category models */
@@ -42,7 +43,9 @@ export const recordRestart = (report: NodeReport, now: number, policy: RestartPo
 
 const describeCause = (cause: Cause.Cause<unknown>): string => {
   const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : typeof error === "object" && error !== null && "_tag" in error ? String((error as { _tag: unknown })._tag) : String(error)
+  const text = error instanceof Error ? error.message : typeof error === "object" && error !== null && "_tag" in error ? String((error as { _tag: unknown })._tag) : String(error)
+  // Never empty: an error without a message is named by its chain (`describeFailure`)
+  return text.trim() === "" ? describeFailure(error) : text
 }
 
 /**
@@ -85,7 +88,9 @@ export const supervise = <A, E, R>(
       )
       if (recordRestart(report, now, options.policy)) {
         report.status = "halted"
-        yield* Effect.logError("actor is crash-looping; escalating").pipe(Effect.annotateLogs({ actor: options.id }))
+        yield* Effect.logError("actor is crash-looping; escalating").pipe(
+          Effect.annotateLogs({ actor: options.id, restarts: report.restartTimes.length, reason: report.lastError.message })
+        )
         if (options.onCrashLoop !== undefined) {
           yield* options.onCrashLoop.pipe(
             Effect.catchCause((cause) => Effect.logError("crash-loop escalation failed", cause).pipe(Effect.annotateLogs({ actor: options.id })))

@@ -227,7 +227,11 @@ export const releaseUnusedReservations = Effect.fn("Trades.releaseUnusedReservat
      ORDER BY r.reservation_id`.pipe(Effect.mapError(storage))
   let released = 0
   for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:expired-unused")) released++
-  if (released > 0) yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(Effect.annotateLogs({ released }))
+  if (released > 0) {
+    yield* Effect.logWarning("reservations of approvals that never became orders released").pipe(
+      Effect.annotateLogs({ released, reason: "their signals expired unused" })
+    )
+  }
   return released
 })
 
@@ -269,7 +273,11 @@ export const releaseUnsent = (signalId: string): Effect.Effect<number, never, Sq
        WHERE signal_id = ${signalId} AND status = 'open' ORDER BY reservation_id`
     let released = 0
     for (const r of rows) if (yield* Bankroll.releaseUnclaimed(r.account, r.reservation_id, "signal:interrupted")) released++
-    if (released > 0) yield* Effect.logWarning("reservations of an interrupted approval released").pipe(Effect.annotateLogs({ signalId, released }))
+    if (released > 0) {
+      yield* Effect.logWarning("reservations of an interrupted approval released").pipe(
+        Effect.annotateLogs({ signalId, released, reason: "the approval was interrupted before its order was sent" })
+      )
+    }
     return released
   }).pipe(
     Effect.catchCause((cause) => Effect.as(Effect.logError("reservations of an interrupted approval not released", cause), 0)),

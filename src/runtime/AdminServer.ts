@@ -114,11 +114,6 @@ const advertise = Layer.effectDiscard(
 )
 
 /**
- * Serves the admin routes on `admin.host:admin.port`.
- *
- * @category layers
- */
-/**
  * Fails when the admin port would be reachable beyond loopback without a token.
  *
  * @category checks
@@ -134,26 +129,48 @@ export const checkExposure = Effect.gen(function*() {
   }
 })
 
-export const layer = Layer.unwrap(
-  Effect.gen(function*() {
-    yield* checkExposure
-    const { config } = yield* AppConfig
-    const admin = config.admin
-    const clock = yield* Clock.Clock
-    const server = () =>
-      makeServer({
-        host: admin.host,
-        token: admin.token === undefined ? undefined : Redacted.value(admin.token),
-        allowedHosts: admin.allowedHosts.split(",").map((h) => h.trim()).filter((h) => h.length > 0),
-        corsOrigin: admin.corsOrigin,
-        headerTimeoutMs: Duration.toMillis(admin.headerTimeout),
-        idleTimeoutMs: Duration.toMillis(admin.idleTimeout),
-        maxConnections: admin.maxConnections,
-        maxBodyBytes: admin.maxBodyBytes,
-        now: () => clock.currentTimeMillisUnsafe()
-      })
-    return Layer.mergeAll(HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }), advertise).pipe(
-      Layer.provide(NodeHttpServer.layer(server, { host: admin.host, port: admin.port, gracefulShutdownTimeout: "2 seconds" }))
-    )
-  })
-)
+/** The admin routes on `admin.host:admin.port`, with `beside` running once the server listens. */
+const serveWith = <E, R>(beside: Layer.Layer<never, E, R>) =>
+  Layer.unwrap(
+    Effect.gen(function*() {
+      yield* checkExposure
+      const { config } = yield* AppConfig
+      const admin = config.admin
+      const clock = yield* Clock.Clock
+      const server = () =>
+        makeServer({
+          host: admin.host,
+          token: admin.token === undefined ? undefined : Redacted.value(admin.token),
+          allowedHosts: admin.allowedHosts.split(",").map((h) => h.trim()).filter((h) => h.length > 0),
+          corsOrigin: admin.corsOrigin,
+          headerTimeoutMs: Duration.toMillis(admin.headerTimeout),
+          idleTimeoutMs: Duration.toMillis(admin.idleTimeout),
+          maxConnections: admin.maxConnections,
+          maxBodyBytes: admin.maxBodyBytes,
+          now: () => clock.currentTimeMillisUnsafe()
+        })
+      return Layer.mergeAll(HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }), beside).pipe(
+        Layer.provide(NodeHttpServer.layer(server, { host: admin.host, port: admin.port, gracefulShutdownTimeout: "2 seconds" }))
+      )
+    })
+  )
+
+/**
+ * Serves the admin routes on `admin.host:admin.port`, and records the address in
+ * `<dataDir>/admin.json` for `arbees diagnostics`.
+ *
+ * @category layers
+ */
+export const layer = serveWith(advertise)
+
+/**
+ * Serves the admin routes (the dashboard and the operator API among them) on `admin.host:admin.port`
+ * and tells `onListening` the URL, without touching `<dataDir>/admin.json`: for a process that is
+ * not the instance `arbees diagnostics` should find (a replay).
+ *
+ * @category layers
+ */
+export const layerAnnouncing = (onListening: (url: string) => Effect.Effect<void>) =>
+  serveWith(Layer.effectDiscard(Effect.gen(function*() {
+    yield* onListening(HttpServer.formatAddress((yield* HttpServer.HttpServer).address))
+  })))

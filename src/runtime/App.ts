@@ -125,6 +125,8 @@ export const ExternalSystems = externalSystemsWith(LiveTransport)
  * the machine's transport, never a recording. @category layers
  */
 export const OrderEntry = ArbitrageActor.ArbitrageDriver.layer.pipe(
+  // Unwinds and hedges pass the risk singleton on the cluster
+  Layer.provide(RiskActor.RiskGate.layer),
   Layer.provideMerge(ExecutionActor.ExecutionDriver.layer),
   Layer.provideMerge(LiveTrading.layer.pipe(Layer.provide(LiveTransport))),
   Layer.provideMerge(HubPaperMarket.layer),
@@ -213,7 +215,7 @@ const warnReadableSecrets = Effect.gen(function*() {
     const mode = yield* Effect.try(() => fs.statSync(file).mode).pipe(Effect.orElseSucceed(() => undefined))
     if (mode !== undefined && (mode & 0o077) !== 0) {
       yield* Effect.logWarning("a configuration or key file is readable by other users").pipe(
-        Effect.annotateLogs({ file, mode: (mode & 0o777).toString(8), fix: `chmod 600 ${file}` })
+        Effect.annotateLogs({ file, mode: (mode & 0o777).toString(8), reason: "its group or others may read it", fix: `chmod 600 ${file}` })
       )
     }
   }

@@ -159,7 +159,8 @@ const formatAge = (ms: number | undefined): string => {
 }
 
 /**
- * A readable tree for `arbees diagnostics --pretty`.
+ * A readable tree for `arbees diagnostics --pretty`: one line per node, a game's teams and
+ * markets under it.
  *
  * @category formatting
  */
@@ -178,6 +179,14 @@ export const formatTree = (root: TreeNode): string => {
     ]
     lines.push(`${top ? "" : prefix + (last ? "└─ " : "├─ ")}${node.id} [${node.kind}] ${facts.join(", ")}`)
     const childPrefix = top ? "" : prefix + (last ? "   " : "│  ")
+    // A game's teams and markets, under its node
+    const under = childPrefix + (node.children.length > 0 ? "│    " : "     ")
+    const game = node.details?.["game"]
+    const markets = node.details?.["markets"]
+    if (typeof game === "string") {
+      lines.push(`${under}game ${game}`)
+      if (Array.isArray(markets)) for (const market of markets) if (typeof market === "string") lines.push(`${under}market ${market}`)
+    }
     node.children.forEach((child, i) => visit(child, childPrefix, i === node.children.length - 1, false))
   }
   visit(root, "", true, true)

@@ -14,7 +14,7 @@ import { ARBITRAGE_ID, ArbitrageDriver, ArbitrageUnits, layer as ArbitrageLayer,
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { checkExits, settleMarket } from "../../src/actors/Positions.ts"
-import { type CheckRequest, decideAndRecord, limitsFrom } from "../../src/actors/Risk.ts"
+import { type CheckRequest, decideAndRecord, limitsFrom, RiskGate, setTradingState } from "../../src/actors/Risk.ts"
 import type { BookSides } from "../../src/domain/execution/FillModel.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
 import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../src/domain/fees/PolymarketFees.ts"
@@ -67,6 +67,7 @@ interface PolyScript {
 /** One life of the process: paper venues, the execution driver and the arbitrage driver. */
 const processLayer = (p: PolyScript) =>
   ArbitrageDriver.layer.pipe(
+    Layer.provide(RiskGate.layerDirect),
     Layer.provideMerge(ExecutionDriver.layer),
     Layer.provideMerge(Layer.effect(
       Venues,
@@ -179,6 +180,15 @@ const ordersOf = (arbId: string) =>
         FROM orders WHERE arb_id = ${arbId} ORDER BY created_at, client_order_id`
   })
 
+/** The risk checks of a unit's unwinds and hedges: signal id, kind, status, reason code. */
+const riskSignals = (arbId: string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ signal_id: string; kind: string; status: string; reason_code: string }>`
+      SELECT signal_id, kind, status, reason_code FROM signals WHERE starts_with(signal_id, ${`${arbId}-`}) ORDER BY created_at, signal_id`
+    return rows.map((r) => [r.signal_id, r.kind, r.status, r.reason_code])
+  })
+
 const positionsOf = (arbId: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -219,6 +229,42 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       yield* balanced
     }))
 
+  it.effect("an unwind passes risk as an exit: refused while trading is HALTED (the unit waits), sent once trading is REDUCING", () =>
+    Effect.gen(function*() {
+      const { k, p } = yield* markets(0, { bids: [lv("0.43", "100")], asks: [lv("0.45", "100")] }, undefined) // the Polymarket leg is refused
+      const before = yield* balance
+      yield* setTradingState("HALTED", "test: halted", "test")
+      const arb = yield* Effect.gen(function*() {
+        yield* openArb("arb-risk-0001", k, "0.45", "46.74", p, "0.50", "50.75", "100")
+        const driver = yield* ArbitrageDriver
+        return yield* drive(Effect.gen(function*() {
+          const unit = yield* Effect.forkChild(driver.run("arb-risk-0001"))
+          // Halted: the unwind is denied and the unit watches, its excess unsold
+          while (!(yield* transitions("arb-risk-0001")).includes("watching")) yield* Effect.sleep("100 millis")
+          assert.deepStrictEqual((yield* ordersOf("arb-risk-0001")).map((o) => o.purpose), ["entry", "entry"])
+          // The operator moves to REDUCING: exits only, so the unwind now passes
+          yield* setTradingState("REDUCING", "test: exits only", "test")
+          return yield* Fiber.join(unit)
+        }))
+      }).pipe(Effect.provide(processLayer(polyScript())), Effect.ensuring(Effect.orDie(setTradingState("ACTIVE", "test", "test"))))
+
+      // As in the first test: Kalshi 100 @0.45 + 1.74; the unwind sells 100 into 0.43×100 (43.00, fee
+      // 1.7157 → 1.72): realised −1.74 + 43.00 − 45.00 − 1.72 = −5.46
+      assert.deepInclude<object>(arb!, { state: "flat", matched: 0, lockedProfit: dollars("-5.46"), attempts: 1 })
+      assert.deepStrictEqual(yield* transitions("arb-risk-0001"), ["submitting", "waiting", "watching", "unwinding", "flat"])
+      // Each try is a signal of its own: denied TRADING_HALTED while halted, then approved as an exit
+      const checks = yield* riskSignals("arb-risk-0001")
+      assert.isAtLeast(checks.length, 2)
+      checks.forEach((c, i) => assert.deepStrictEqual(c, [`arb-risk-0001-u1-r${i + 1}`, "exit", ...(i < checks.length - 1 ? ["denied", "TRADING_HALTED"] : ["accepted", "APPROVED"])]))
+      assert.deepStrictEqual((yield* ordersOf("arb-risk-0001")).map((o) => [o.id, o.purpose, o.status, Number(o.filled)]), [
+        ["arb-risk-0001-0", "entry", "filled", qtyOf("100")],
+        ["arb-risk-0001-1", "entry", "rejected", 0],
+        ["arb-risk-0001-u1", "unwind", "filled", qtyOf("100")]
+      ])
+      assert.deepStrictEqual(yield* balance, { ...before, balance: (before.balance - dollars("5.46")) as Micros })
+      yield* balanced
+    }))
+
   it.effect("the Kalshi leg fails: completing it is cheaper than selling the Polymarket excess, and the matched sets settle to the locked-in profit", () =>
     Effect.gen(function*() {
       // Kalshi's ask moved above the leg's limit: its IOC fills nothing
@@ -237,6 +283,8 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       // Locked in: 100 − 50.00 − 0.75 − 47.00 − 1.75 = 0.50
       assert.deepInclude<object>(arb!, { state: "matched", matched: qtyOf("100"), lockedProfit: dollars("0.50"), attempts: 1 })
       assert.deepStrictEqual(yield* transitions("arb-kfail-01"), ["submitting", "waiting", "hedging", "matched"])
+      // The hedge passed risk first, as a hedge (an exit-like reduction of the unit's exposure)
+      assert.deepStrictEqual(yield* riskSignals("arb-kfail-01"), [["arb-kfail-01-h1-r1", "exit", "accepted", "APPROVED"]])
       assert.deepStrictEqual((yield* ordersOf("arb-kfail-01")).map((o) => [o.id, o.status, Number(o.filled), Number(o.limit)]), [
         ["arb-kfail-01-0", "canceled", 0, priceOf("0.45")],
         ["arb-kfail-01-1", "filled", qtyOf("100"), priceOf("0.50")],
@@ -505,6 +553,7 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
       const units = result.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["list"] === "arbitrages")
       assert.deepStrictEqual(units.map((u) => [u["arb_id"], u["state"], u["matched_quantity"], u["locked_profit_micros"]]), [
         ["arb-pfail-01", "flat", "0", String(dollars("-5.46"))],
+        ["arb-risk-0001", "flat", "0", String(dollars("-5.46"))],
         ["arb-kfail-01", "matched", String(qtyOf("100")), String(dollars("0.50"))],
         ["arb-part-001", "matched", String(qtyOf("100")), String(dollars("2.51"))],
         ["arb-delay-01", "matched", String(qtyOf("100")), String(dollars("2.51"))],
@@ -515,6 +564,6 @@ layer(base, { timeout: 120_000 })("two-leg arbitrage as one unit", (it) => {
         ["arb-entity-01", "matched", String(qtyOf("50")), String(dollars("0.26875"))]
       ])
       const table = yield* Effect.promise(() => runCli(["positions"], { env: cleanEnv({ DATABASE_URL: database.target }) }))
-      assert.include(table.stdout, "arbitrages (9)")
+      assert.include(table.stdout, "arbitrages (10)")
     }))
 })

@@ -14,6 +14,7 @@ import { Duration, Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { generateKeyPairSync } from "node:crypto"
 import { ArbitrageDriver } from "../../src/actors/Arbitrage.ts"
+import { RiskGate } from "../../src/actors/Risk.ts"
 import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { ExecutionDriver } from "../../src/actors/Execution.ts"
 import { kalshiFeeSchedule, type KalshiFeeSchedule } from "../../src/domain/fees/KalshiFees.ts"
@@ -60,7 +61,7 @@ const live = Effect.gen(function*() {
   const kalshi = yield* kalshiOnFake(kalshiFake, privateKey, Duration.millis(1_000))
   const polymarket = yield* polymarketOnFake(clob, signer)
   const venues = Layer.succeed(Venues, Venues.of({ get: (p) => (p === "kalshi" ? kalshi.venue : polymarket.venue) }))
-  return { kalshiFake, clob, drivers: ArbitrageDriver.layer.pipe(Layer.provideMerge(ExecutionDriver.layer), Layer.provideMerge(venues)) }
+  return { kalshiFake, clob, drivers: ArbitrageDriver.layer.pipe(Layer.provide(RiskGate.layerDirect), Layer.provideMerge(ExecutionDriver.layer), Layer.provideMerge(venues)) }
 })
 
 const balance = Effect.map(BankrollActor.readBalance(account), (b) => b.balance)

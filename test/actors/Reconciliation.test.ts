@@ -155,6 +155,23 @@ describe("reconciliation against the fake Kalshi", () => {
         assert.strictEqual((yield* readBalance(account)).balance, desk.balance)
       }))
 
+    it.effect("an order not sent yet and younger than the settle time is left alone (its POST may be on its way); after it, closed as never placed", () =>
+      Effect.gen(function*() {
+        const { desk, sql, venue } = yield* setup
+        const account = `${ACCOUNT}:f`
+        yield* openAccount(account, desk.balance as Micros)
+        yield* journal("sig-settle-001", "pending_submit")
+        const early = yield* reconcile(venue, account, { ...LOOKBACK, settle: Duration.minutes(1) })
+        assert.strictEqual(early.resolved, 0)
+        const [waiting] = yield* sql<{ status: string }>`SELECT status FROM orders WHERE client_order_id = 'sig-settle-001'`
+        assert.strictEqual(waiting!.status, "pending_submit")
+        const later = yield* reconcile(venue, account, LOOKBACK)
+        assert.strictEqual(later.resolved, 1)
+        const [closed] = yield* sql<{ status: string; last_error: string }>`SELECT status, last_error FROM orders WHERE client_order_id = 'sig-settle-001'`
+        assert.deepStrictEqual({ ...closed }, { status: "rejected", last_error: "not at the venue (reconciled)" })
+        assert.strictEqual(desk.creates, 0)
+      }))
+
     it.effect("a failed start-up reconciliation refuses live trading with one clear line", () =>
       Effect.gen(function*() {
         const { fake, sql, venue } = yield* setup

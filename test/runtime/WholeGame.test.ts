@@ -8,15 +8,24 @@
  * provisionally at ESPN's final, and settled from the venue's own result (Kalshi's market `result`,
  * Polymarket's `market_resolved`); then the game's actor is released.
  *
+ * At info level the run says what it does, one line per meaningful event (issue 14, item 6): the
+ * game tracked, its markets matched on each venue, each book live, the model's moves, each signal
+ * decided, and every order, fill and position.
+ *
  * Every order, fill, position and ledger posting is then read back through `arbees orders --json`
- * and `arbees positions --json`, and the P&L is checked against a hand calculation from the fills
- * (cost ⌈p × q⌉, proceeds ⌊p × q⌋, each fill's fee, $1 per winning contract), with balance = Σ ledger.
+ * and `arbees positions --json`, and the P&L is asserted to the micro-dollar against the hand
+ * calculation below, with balance = Σ ledger.
+ *
+ * The run is deterministic: the runtime's `Random` is seeded, and every book change the script
+ * makes is waited for (in real time, the simulated clock standing still) until the runtime's books
+ * show it, so each change lands at the same simulated instant whatever the machine's load. (Racing
+ * the clock instead let a change land a few simulated seconds later on a busy machine.)
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Logger, Random, References } from "effect"
 import { HttpClient } from "effect/http"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
@@ -27,7 +36,11 @@ import * as BankrollActor from "../../src/actors/Bankroll.ts"
 import { externalSystemsWith, runtimeWith } from "../../src/runtime/App.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { Database } from "../../src/services/database/Database.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
+import { Diagnostics, formatTree } from "../../src/services/Diagnostics.ts"
+import { type BookSubscription, MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
+import type { MarketId, OutcomeId } from "../../src/schema/Ids.ts"
+import type { OutcomeRef } from "../../src/schema/Market.ts"
+import { priceOf } from "../../src/schema/Money.ts"
 import { cleanEnv, run as runCli } from "../support/Cli.ts"
 import { FakeKalshi } from "../support/FakeKalshi.ts"
 import { FakePolymarket } from "../support/FakePolymarket.ts"
@@ -45,6 +58,8 @@ const PACERS = "9474840973775884140277810444590662495497075929470169125771392045
 
 /** The realism settings of this run (`paper.*`), reported with its P&L. */
 const PAPER = { "paper.latency": "500ms", "paper.jitter": "100ms", "paper.takeShare": "0.85", "paper.seed": "42" }
+/** The seed of the runtime's `Random` (signal ids, and through them each order's latency jitter) */
+const SEED = 42
 
 // The Kalshi moneyline on Indiana (the recorded Kalshi listing); YES is the Pacers winning
 const IND = "KXNBAGAME-24DEC15NOPIND-IND"
@@ -107,6 +122,14 @@ const runtime = Layer.unwrap(
   })
 )
 
+/** The info lines the runtime logs, beside its usual loggers. */
+const infoLines: Array<{ readonly message: string; readonly annotations: Readonly<Record<string, unknown>> }> = []
+const captureInfo = Logger.layer([
+  Logger.make<unknown, void>(({ fiber, logLevel, message }) => {
+    if (logLevel === "Info") infoLines.push({ message: [message].flat().map(String).join(" "), annotations: { ...fiber.getRef(References.CurrentLogAnnotations) } })
+  })
+], { mergeWithExisting: true })
+
 /**
  * Moves the simulated clock in 1-second steps, giving real I/O (sockets, HTTP, the database and the
  * cluster's storage round trips) 15 ms of real time per simulated second: every internal timeout
@@ -140,6 +163,29 @@ const advanceUntil = <A, E, R>(what: string, seconds: number, check: Effect.Effe
     return yield* Effect.die(new Error(`simulated ${seconds} s without ${what}; last: ${JSON.stringify(yield* check)}; ${JSON.stringify(state)}`))
   })
 
+const pacers: OutcomeRef = { platform: "polymarket", marketId: CONDITION as MarketId, outcomeId: PACERS as OutcomeId }
+const pelicans: OutcomeRef = { platform: "polymarket", marketId: CONDITION as MarketId, outcomeId: PELICANS as OutcomeId }
+const indYes: OutcomeRef = { platform: "kalshi", marketId: IND as MarketId, outcomeId: "yes" as OutcomeId }
+
+/**
+ * Waits, with the simulated clock standing still, until the runtime's books show each outcome's
+ * new touch (bid, ask), then gives the actors a moment (real time) to act on it at this same
+ * simulated instant.
+ */
+const booksShow = (sub: BookSubscription, touches: ReadonlyArray<readonly [OutcomeRef, string, string]>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 2_000; i++) {
+      let shown = true
+      for (const [outcome, bid, ask] of touches) {
+        const top = (yield* sub.latest(outcome))?.top
+        if (top?.bid?.price !== priceOf(bid) || top?.ask?.price !== priceOf(ask)) shown = false
+      }
+      if (shown) return yield* TestClock.withLive(Effect.sleep("100 millis"))
+      yield* TestClock.withLive(Effect.sleep("5 millis"))
+    }
+    return yield* Effect.die(new Error(`the runtime's books never showed ${JSON.stringify(touches)}`))
+  })
+
 describe("a whole simulated game", () => {
   it.effect(
     "the model trades, the upkeep takes profit, the rest settles from the venue's result, and the CLI lists it all",
@@ -160,13 +206,26 @@ describe("a whole simulated game", () => {
 
           // The orchestrator activates the game 15 minutes before its start and tracks the matched market
           yield* advanceUntil("the game actor", 5 * 60, Effect.sync(() => diagnostics.get(`game:${GAME.eventId}`)?.status), (s) => s === "running")
+          // The runtime's own books, as the actors and the paper venue read them
+          const hubBooks = yield* (yield* MarketDataHub).subscribe([pacers, pelicans, indYes])
+          yield* booksShow(hubBooks, [[pacers, "0.30", "0.32"], [pelicans, "0.68", "0.70"], [indYes, "0.15", "0.75"]])
           // Tip-off: the model makes the home side a coin flip or better; the Pacers at 0.32 are an edge
           const entry = yield* advanceUntil("the first entry's fill", 20 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open'`, (r) => r[0]!.n > 0)
           assert.strictEqual(entry[0]!.n, 1)
+          // `arbees diagnostics` shows the game's teams and markets (JSON and --pretty)
+          const details = diagnostics.get(`game:${GAME.eventId}`)!.details
+          assert.strictEqual(details["game"], "New Orleans Pelicans at Indiana Pacers (nba)")
+          const gameMarkets = details["markets"] as ReadonlyArray<string>
+          assert.isTrue(gameMarkets.some((m) => m.includes(IND)) && gameMarkets.some((m) => m.includes(CONDITION.slice(0, 10))), gameMarkets.join(" | "))
+          const pretty = formatTree(yield* diagnostics.snapshot).split("\n")
+          const at = pretty.findIndex((l) => l.includes(`game:${GAME.eventId} [`))
+          assert.match(pretty[at + 1]!, /^[│ ]*game New Orleans Pelicans at Indiana Pacers \(nba\)$/)
+          assert.deepStrictEqual(pretty.slice(at + 2, at + 2 + gameMarkets.length).map((l) => l.replace(/^[│ ]*market /, "")), gameMarkets)
 
           // The Pacers' price rises by more than the take-profit (0.03 in the position's own price): the upkeep exits
           polymarket.setBook(PACERS, CONDITION, [["0.38", "300"]], [["0.40", "10"]])
           polymarket.setBook(PELICANS, CONDITION, [["0.60", "10"]], [["0.62", "300"]])
+          yield* booksShow(hubBooks, [[pacers, "0.38", "0.40"], [pelicans, "0.60", "0.62"]])
           yield* advanceUntil("the take-profit exit", 5 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'closed' AND exit_reason = 'take_profit'`, (r) => r[0]!.n === 1)
 
           // After the win cooldown, Indiana is cheap on Kalshi (YES bid 0.33, ask 0.35) and dear on
@@ -177,6 +236,7 @@ describe("a whole simulated game", () => {
           kalshi.delta(IND, "yes", "0.33", "200")
           kalshi.delta(IND, "no", "0.25", "-200")
           kalshi.delta(IND, "no", "0.65", "200")
+          yield* booksShow(hubBooks, [[pacers, "0.78", "0.80"], [pelicans, "0.20", "0.22"], [indYes, "0.33", "0.35"]])
           yield* advanceUntil("the second entry", 10 * 60, sql<{ n: number }>`SELECT count(*)::int AS n FROM positions WHERE status = 'open' AND platform = 'kalshi'`, (r) => r[0]!.n === 1)
           // Late in the game the Pacers lead: their price is above the hold-to-settle mark (0.85) on both venues
           polymarket.setBook(PACERS, CONDITION, [["0.90", "200"]], [["0.92", "200"]])
@@ -185,6 +245,7 @@ describe("a whole simulated game", () => {
           kalshi.delta(IND, "yes", "0.90", "200")
           kalshi.delta(IND, "no", "0.65", "-200")
           kalshi.delta(IND, "no", "0.08", "200")
+          yield* booksShow(hubBooks, [[pacers, "0.90", "0.92"], [pelicans, "0.08", "0.10"], [indYes, "0.90", "0.92"]])
 
           // The final whistle (ESPN): a provisional mark only; the position stays open until the venue resolves
           yield* advanceUntil("ESPN's final", 60 * 60, sql<{ status: string }>`SELECT status FROM games WHERE game_id = ${GAME.eventId}`, (r) => r[0]?.status === "final")
@@ -228,20 +289,28 @@ describe("a whole simulated game", () => {
           assert.includeMembers(settledRows.map((p) => p["settlement_reason"]), ["kalshi:KalshiResult"])
           assert.includeMembers(orderRows.map((o) => o["purpose"]), ["entry", "exit"])
 
-          // The hand calculation from the fills: a buy costs ⌈p × q⌉, a sale brings ⌊p × q⌋, the
-          // fee is ⌊q × rate × p × (1 − p)⌋ to $0.00001; the held position pays $1 × its quantity
-          const micros = (p: number, q: number, round: (x: number) => number) => round((p * q) / 1_000_000)
-          let cash = 0
-          for (const f of fillRows) {
-            const p = Number(f["price_micros"])
-            const q = Number(f["quantity"])
-            cash += f["action"] === "buy" ? -micros(p, q, Math.ceil) : micros(p, q, Math.floor)
-            cash -= Number(f["fee_micros"])
-          }
-          // Every settled position held the winner: $1 per contract (micro-dollars per micro-contract)
-          for (const p of settledRows) cash += Number(p["entry_quantity"])
+          // The hand calculation. Polymarket (fee 0.03 × p × (1 − p) per contract, floored to $0.00001):
+          //   buy 100 Pacers @0.32 at tip-off:      −32.00 − 0.03×100×0.32×0.68 (0.6528) = −32.6528
+          //   take-profit: sell 100 @0.38 (bid):    +38.00 − 0.03×100×0.38×0.62 (0.7068) = +37.2932
+          //   realised                                                                      +4.6404
+          // Kalshi (taker fee ⌈0.07 × C × p × (1 − p)⌉ to the cent, per order):
+          //   buy 100 Indiana YES @0.35 (the ask, 1 − the NO bid 0.65): −35.00 − ⌈1.5925⌉ (1.60) = −36.60
+          //   settled by Kalshi's result (yes): +100 × $1                                      +100.00
+          //   realised                                                                          +63.40
+          // The run's P&L: 4.6404 + 63.40 = $68.0404
+          const PNL = 68_040_400
+          const trades = fillRows.map((f) => [f["platform"], f["action"], f["price_micros"], f["quantity"], f["fee_micros"]])
+          assert.deepStrictEqual(trades, [
+            ["polymarket", "buy", "320000", "100000000", "652800"],
+            ["polymarket", "sell", "380000", "100000000", "706800"],
+            ["kalshi", "buy", "350000", "100000000", "1600000"]
+          ])
+          assert.deepStrictEqual(positionRows.map((p) => [p["platform"], p["status"], p["realized_pnl_micros"]]), [
+            ["polymarket", "closed", "4640400"],
+            ["kalshi", "settled", "63400000"]
+          ])
           const pnl = positionRows.reduce((n, p) => n + Number(p["realized_pnl_micros"]), 0)
-          assert.strictEqual(pnl, cash, "the positions' realised P&L is the cash they moved")
+          assert.strictEqual(pnl, PNL)
           const bankroll = listed("bankroll")[0]!
           assert.strictEqual(bankroll["balanced"], true)
           const available = ledgerRows.filter((l) => l["bucket"] === "available").reduce((n, l) => n + Number(l["amount"]), 0)
@@ -257,7 +326,39 @@ describe("a whole simulated game", () => {
           for (const p of positionRows) console.log(`WHOLE-GAME position ${p["platform"]} ${p["position_id"]} ${p["status"]} qty ${Number(p["entry_quantity"]) / 1e6} realised ${Number(p["realized_pnl_micros"]) / 1e6}`)
           assert.strictEqual(realism.latencyMillis, 500)
           assert.strictEqual(realism.seed, 42)
-        }).pipe(Effect.provide(runtime))
+
+          // What the log said, at info level: one line per meaningful event
+          const said = (message: string) => infoLines.filter((l) => l.message === message && l.annotations["gameId"] === GAME.eventId)
+          const tracked = said("game tracked")
+          assert.strictEqual(tracked.length, 1, JSON.stringify(tracked))
+          assert.deepStrictEqual(
+            [tracked[0]!.annotations["league"], tracked[0]!.annotations["game"], tracked[0]!.annotations["start"]],
+            ["nba", "New Orleans Pelicans at Indiana Pacers", new Date(START).toISOString()]
+          )
+          const matched = said("markets matched")
+          assert.deepStrictEqual(matched.map((l) => l.annotations["platform"]).sort(), ["kalshi", "polymarket"])
+          const markets = (platform: string) => String(matched.find((l) => l.annotations["platform"] === platform)!.annotations["markets"]).split(",")
+          assert.includeMembers(markets("kalshi"), [IND])
+          assert.includeMembers(markets("polymarket"), [CONDITION])
+          for (const l of matched) assert.isAbove(String(l.annotations["evidence"]).length, 0, "matched with its evidence")
+          const live = said("book live").map((l) => String(l.annotations["outcome"]))
+          assert.isTrue(live.some((o) => o.includes(IND)) && live.some((o) => o.includes(PACERS.slice(0, 8))), live.join(" | "))
+          const model = said("model")
+          assert.isAtLeast(model.length, 2)
+          for (const l of model) assert.match(String(l.annotations["home"]), /^\d+(\.\d+)?%$/)
+          // The two entries were signals the risk singleton approved (the take-profit exit is the upkeep's)
+          const approved = said("signal approved")
+          assert.strictEqual(approved.filter((l) => l.annotations["purpose"] === "entry").length, 2, JSON.stringify(approved))
+          for (const l of approved) {
+            assert.strictEqual(l.annotations["strategy"], "model_edge")
+            assert.isTrue(Number.isInteger(l.annotations["edgeBps"]), JSON.stringify(l.annotations))
+          }
+          // Every fill and position told once; every order told, with its game
+          assert.strictEqual(infoLines.filter((l) => /^fill (buy|sell) /.test(l.message)).length, fillRows.length)
+          assert.isAtLeast(infoLines.filter((l) => /^paper order /.test(l.message) && l.message.includes(`game ${GAME.eventId}`)).length, orderRows.length)
+          const told = infoLines.filter((l) => l.message.startsWith("position ")).map((l) => l.message)
+          assert.isTrue(told.some((m) => / closed /.test(m)) && told.some((m) => / settled /.test(m)), told.join(" | "))
+        }).pipe(Effect.provide(runtime), Effect.provide(captureInfo), Random.withSeed(SEED))
       }),
     { timeout: 300_000 }
   )

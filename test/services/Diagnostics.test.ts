@@ -36,5 +36,19 @@ describe("Diagnostics", () => {
       const text = formatTree(yield* diagnostics.snapshot)
       assert.deepStrictEqual(text.split("\n").map((l) => l.split(" [")[0]), ["runtime", "└─ runner", "   └─ orchestrator", "      └─ game:401"])
       assert.include(text, "restarts 1")
+
+      // A game's teams and markets under its node; another node's detail objects are not listed
+      game.details["game"] = "Boston Celtics at New York Knicks (nba)"
+      game.details["markets"] = ["kalshi KXNBAGAME-X-NYK/yes = home", "polymarket 0xab…/Knicks = home"]
+      const feed = yield* diagnostics.register({ id: "feed:kalshi", kind: "service" })
+      feed.details["markets"] = [{ ticker: "KXNBAGAME-X-NYK", live: true }]
+      const lines = formatTree(yield* diagnostics.snapshot).split("\n")
+      const at = lines.findIndex((l) => l.includes("game:401 ["))
+      assert.deepStrictEqual(lines.slice(at + 1, at + 4).map((l) => l.trim()), [
+        "game Boston Celtics at New York Knicks (nba)",
+        "market kalshi KXNBAGAME-X-NYK/yes = home",
+        "market polymarket 0xab…/Knicks = home"
+      ])
+      assert.notInclude(lines.join("\n"), "[object Object]")
     }).pipe(Effect.provide(Diagnostics.layer)))
 })

@@ -158,7 +158,8 @@ export interface RequestLeg extends SizingLeg {
 
 /** @category models */
 export interface RiskRequest {
-  readonly purpose: "entry" | "exit"
+  /** `hedge`: completing the short leg of a mismatched arbitrage, which reduces its exposure */
+  readonly purpose: "entry" | "exit" | "hedge"
   readonly legs: ReadonlyArray<RequestLeg>
   readonly threshold: Threshold
   readonly desired?: Money.Qty | undefined
@@ -211,6 +212,29 @@ const exitDecision = (request: RiskRequest, state: RiskState): Decision => {
 }
 
 /**
+ * A hedge buys the short leg of a mismatched arbitrage up to its long leg (the arbitrage driver
+ * sizes and prices it within `execution.unwindMaxLoss`): it closes exposure rather than opening
+ * it, so, like an exit, it passes while REDUCING and is sized by what it remedies, not by Kelly.
+ */
+const hedgeDecision = (request: RiskRequest): Decision => {
+  const leg = request.legs[0]!
+  const quantity = request.desired ?? 0
+  if (quantity <= 0) return deny("NO_HOLDING", "nothing to hedge")
+  return {
+    _tag: "Approved",
+    sizing: {
+      _tag: "Sized",
+      quantity: quantity as Money.Qty,
+      legs: [{ limit: leg.limit, quantity: quantity as Money.Qty, notional: Money.notional(leg.limit, quantity as Money.Qty, "ceil"), fee: 0 as Money.Micros, amount: 0 as Money.Micros }],
+      cost: 0 as Money.Micros,
+      edge: 0 as Money.Micros,
+      edgeBps: 0 as Money.Bps,
+      raisedToMinimum: false
+    }
+  }
+}
+
+/**
  * The decision.
  *
  * @category rules
@@ -229,6 +253,7 @@ export const decide = (request: RiskRequest, state: RiskState, limits: RiskLimit
     if (age > limits.maxBookAgeMillis) return deny("STALE_BOOK", `the ${leg.outcome.platform} book is ${age} ms old (limit ${limits.maxBookAgeMillis} ms)`)
   }
   if (request.purpose === "exit") return exitDecision(request, state)
+  if (request.purpose === "hedge") return hedgeDecision(request)
   // In live mode, legs on a live venue and on a paper-only one would hedge real money with none
   const live = state.liveVenues
   if (live !== undefined && request.legs.some((l) => live.has(l.outcome.platform))) {

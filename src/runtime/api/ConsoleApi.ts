@@ -53,6 +53,14 @@ export const TradingStateView = Schema.Struct({
   at: Schema.Finite
 })
 
+/**
+ * What the runtime has done, as of its clock (`at`: the simulated time in a replay): the counts of
+ * signals (approved, denied), orders and fills recorded.
+ *
+ * @category schemas
+ */
+export const ActivityView = Schema.Struct({ at: Schema.Finite, ...Read.ActivityCounts.fields })
+
 /** One screen: the trading state, the games in play with their prices, open positions, today's P&L. @category schemas */
 export const StatusScreen = Schema.Struct({ trading: TradingStateView, ...Read.StatusView.fields })
 
@@ -101,10 +109,11 @@ const TradingGroup = HttpApiGroup.make("trading")
       success: Schema.Array(Read.SignalRow)
     })
   )
+  .add(HttpApiEndpoint.get("activity", "/api/activity", { success: ActivityView }))
   .add(HttpApiEndpoint.get("orders", "/api/orders", { query: Filter, success: Schema.Array(Read.OrderRow) }))
   .add(HttpApiEndpoint.get("fills", "/api/fills", { query: { game: Filter.game, limit: Limit }, success: Schema.Array(Read.FillRow) }))
   .add(HttpApiEndpoint.get("positions", "/api/positions", { query: Filter, success: Schema.Array(Read.PositionRow) }))
-  .annotate(OpenApi.Description, "Signals with their decisions, orders, fills and positions, newest first")
+  .annotate(OpenApi.Description, "Signals with their decisions (reasonCode: APPROVED or the denial's code), orders, fills and positions, newest first; the counts so far")
 
 const MoneyGroup = HttpApiGroup.make("money")
   .add(HttpApiEndpoint.get("bankroll", "/api/bankroll", { query: { limit: Limit }, success: BankrollDetail, error: HttpApiError.NotFound }))
@@ -192,6 +201,11 @@ const TradingLive = HttpApiBuilder.group(ConsoleApi, "trading", (h) =>
   h.handle("signals", ({ query }) =>
     Effect.flatMap(Read.ReadModel, (r) =>
       storage(r.signals({ gameId: query.game, status: query.status, kind: query.kind, reason: query.reason, limit: query.limit }))))
+    .handle("activity", () =>
+      Effect.gen(function*() {
+        const read = yield* Read.ReadModel
+        return { at: yield* nowMillis, ...(yield* storage(read.counts)) }
+      }))
     .handle("orders", ({ query }) =>
       Effect.flatMap(Read.ReadModel, (r) => storage(r.orders({ gameId: query.game, status: query.status, limit: query.limit }))))
     .handle("fills", ({ query }) => Effect.flatMap(Read.ReadModel, (r) => storage(r.fills({ gameId: query.game, limit: query.limit }))))

@@ -1,8 +1,10 @@
 /**
- * `arbees replay DIR [--speed 1|10|max] [--report text|json|html] [--out FILE]
- * [--sweep KEY=v1,v2,...]`: replays a recording through the real runtime (`replay/Replay.ts`)
- * and reports on it. The shared `--set KEY=VALUE` flags override settings for the run;
- * `--sweep` runs once per value and prints each run's figures side by side.
+ * `arbees replay DIR [--speed N|max] [--report text|json|html] [--out FILE]
+ * [--sweep KEY=v1,v2,...] [--serve]`: replays a recording through the real runtime
+ * (`replay/Replay.ts`) and reports on it. The shared `--set KEY=VALUE` flags override settings for
+ * the run; `--sweep` runs once per value and prints each run's figures side by side. `--serve`
+ * serves the dashboard and the operator API on the admin address while the replay runs (pace it
+ * with `--speed` to watch), and keeps serving the final state after the report until interrupted.
  *
  * Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise. The report
  * goes to `--out` or stdout, and the event-log digest is always printed (stderr), so two replays
@@ -15,7 +17,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { writeFileSync } from "node:fs"
 import { AppConfig, type CliInputs } from "../../services/config/AppConfig.ts"
 import { readRecording } from "../../services/recording/RecordingReader.ts"
-import { type Progress, replay, replaySettings, type Speed } from "../replay/Replay.ts"
+import { type Progress, replay, type ReplayResult, replaySettings, type Speed } from "../replay/Replay.ts"
 import { renderHtml, renderJson, renderText, reportData } from "../replay/Report.ts"
 import { unsafeWallClockMillis } from "../WallClock.ts"
 import * as Logging from "../Logging.ts"
@@ -47,32 +49,59 @@ const progressPrinter = () => {
   }
 }
 
+type ReportData = ReturnType<typeof reportData>
+
+/** With `--serve`: where the console is, and what to do with the report before the runtime closes. */
+interface Serving {
+  readonly onListening: (url: string) => Effect.Effect<void>
+  readonly afterEnd: (data: ReportData) => Effect.Effect<void>
+}
+
 /** One replay with `extra` settings on top of the user's; returns the report's figures. */
-const runOnce = (dir: string, speed: Speed, inputs: CliInputs, extra: Record<string, string>) =>
+const runOnce = (dir: string, speed: Speed, inputs: CliInputs, extra: Record<string, string>, serving?: Serving) =>
   Effect.gen(function*() {
     const recording = yield* Effect.try({ try: () => readRecording(dir), catch: (e) => new ReplayInputError({ message: `${dir}: ${e instanceof Error ? e.message : String(e)}` }) })
     const forced = { ...replaySettings(recording), ...extra }
     const flags = [...inputs.flags, ...Object.entries(forced).map(([key, value]) => ({ key, value, flag: `replay ${key}` }))]
     const config = AppConfig.layer({ ...inputs, flags })
     const logging = Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => Logging.layer({ ...c.log, level: c.log.level === "info" ? "warn" : c.log.level }, { stderr: true })))
-    const result = yield* replay(recording, { speed, tailMillis: 20 * 60_000, onProgress: progressPrinter(), progressEvery: 50 }).pipe(
+    const settings = Object.fromEntries(inputs.flags.filter((f) => !f.key.startsWith("kalshi.")).map((f) => [f.key, f.value]).concat(Object.entries(extra)))
+    const report = (result: ReplayResult) => {
+      if (process.stderr.isTTY === true) process.stderr.write("\n")
+      return reportData(result, { synthetic: recording.manifest.synthetic, description: recording.manifest.description, settings })
+    }
+    const serve = serving === undefined ? undefined : { onListening: serving.onListening, afterEnd: (result: ReplayResult) => serving.afterEnd(report(result)) }
+    const result = yield* replay(recording, { speed, tailMillis: 20 * 60_000, onProgress: progressPrinter(), progressEvery: 50, serve }).pipe(
       Effect.provide(Layer.provideMerge(logging, config))
     )
-    if (process.stderr.isTTY === true) process.stderr.write("\n")
-    const settings = Object.fromEntries(inputs.flags.filter((f) => !f.key.startsWith("kalshi.")).map((f) => [f.key, f.value]).concat(Object.entries(extra)))
-    return reportData(result, { synthetic: recording.manifest.synthetic, description: recording.manifest.description, settings })
+    return serving === undefined ? report(result) : undefined
   })
+
+const digestLine = (data: ReportData, extra: Record<string, string>) =>
+  Effect.sync(() => process.stderr.write(`replay digest ${data.digest}${Object.keys(extra).length === 0 ? "" : ` (${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(" ")})`}\n`))
 
 /** @category commands */
 export const replayCommand = Command.make("replay", {
   dir: Argument.Directory("dir", { mustExist: true }).pipe(Argument.withDescription("a recording (`arbees record --out DIR`)")),
-  speed: Flag.Literals("speed", ["1", "10", "max"]).pipe(Flag.withDescription("replay pace against real time (default max)"), Flag.withDefault("max" as const)),
+  speed: Flag.String("speed").pipe(
+    Flag.withDescription("simulated time per real time, e.g. 1, 10, 60 (an hour a minute), or max (default)"),
+    Flag.withMetavar("N|max"),
+    Flag.withDefault("max")
+  ),
   report: Flag.Literals("report", ["text", "json", "html"]).pipe(Flag.withDescription("report format (default text)"), Flag.withDefault("text" as const)),
   out: Flag.String("out").pipe(Flag.withDescription("write the report here instead of stdout"), Flag.withMetavar("FILE"), Flag.optional),
-  sweep: Flag.String("sweep").pipe(Flag.withDescription("run once per value and report side by side, e.g. risk.kellyFraction=0.1,0.2"), Flag.withMetavar("KEY=V1,V2,..."), Flag.optional)
-}, ({ dir, speed, report, out, sweep }) =>
+  sweep: Flag.String("sweep").pipe(Flag.withDescription("run once per value and report side by side, e.g. risk.kellyFraction=0.1,0.2"), Flag.withMetavar("KEY=V1,V2,..."), Flag.optional),
+  serve: Flag.Boolean("serve").pipe(
+    Flag.withDescription("serve the dashboard and operator API on the admin address while replaying (pace it with --speed), and after the report until interrupted")
+  )
+}, ({ dir, speed: speedText, report, out, sweep, serve }) =>
   Effect.gen(function*() {
     const inputs = yield* cliInputs
+    if (speedText !== "max" && !(Number(speedText) > 0 && Number.isFinite(Number(speedText)))) {
+      return yield* new ReplayInputError({ message: `--speed takes a positive number or max, was ${speedText}` })
+    }
+    const speed = speedText as Speed
+    if (serve && Option.isSome(sweep)) return yield* new ReplayInputError({ message: "--serve follows one replay: drop --sweep" })
     const runs: Array<Record<string, string>> = [{}]
     if (Option.isSome(sweep)) {
       const eq = sweep.value.indexOf("=")
@@ -80,17 +109,36 @@ export const replayCommand = Command.make("replay", {
       const key = sweep.value.slice(0, eq)
       runs.splice(0, 1, ...sweep.value.slice(eq + 1).split(",").map((v) => ({ [key]: v })))
     }
-    const reports = []
+    const emit = (reports: ReadonlyArray<ReportData>) => {
+      const rendered = report === "json"
+        ? (reports.length === 1 ? renderJson(reports[0]!) : `${JSON.stringify(reports, null, 2)}\n`)
+        : report === "html"
+        ? reports.map(renderHtml).join("\n")
+        : reports.map(renderText).join("\n---\n")
+      return Option.isSome(out) ? Effect.sync(() => writeFileSync(out.value, rendered)) : Console.log(rendered.trimEnd())
+    }
+    if (serve) {
+      let url = ""
+      yield* runOnce(dir, speed, inputs, {}, {
+        onListening: (u) => Effect.sync(() => {
+          url = u
+          process.stderr.write(`replay console: ${u}/ (dashboard), ${u}/api/docs (operator API)\n`)
+        }),
+        // The report, then the final state stays on show until Ctrl-C
+        afterEnd: (data) =>
+          digestLine(data, {}).pipe(
+            Effect.andThen(emit([data])),
+            Effect.andThen(Effect.sync(() => process.stderr.write(`replay finished; the console stays at ${url}/ until interrupted (Ctrl-C)\n`))),
+            Effect.andThen(Effect.never)
+          )
+      })
+      return
+    }
+    const reports: Array<ReportData> = []
     for (const extra of runs) {
-      const data = yield* runOnce(dir, speed, inputs, extra)
-      yield* Effect.sync(() => process.stderr.write(`replay digest ${data.digest}${Object.keys(extra).length === 0 ? "" : ` (${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(" ")})`}\n`))
+      const data = (yield* runOnce(dir, speed, inputs, extra))!
+      yield* digestLine(data, extra)
       reports.push(data)
     }
-    const rendered = report === "json"
-      ? (reports.length === 1 ? renderJson(reports[0]!) : `${JSON.stringify(reports, null, 2)}\n`)
-      : report === "html"
-      ? reports.map(renderHtml).join("\n")
-      : reports.map(renderText).join("\n---\n")
-    if (Option.isSome(out)) yield* Effect.sync(() => writeFileSync(out.value, rendered))
-    else yield* Console.log(rendered.trimEnd())
+    yield* emit(reports)
   })).pipe(Command.withDescription("Replay a recording through the real runtime under a simulated clock, and report on it"))

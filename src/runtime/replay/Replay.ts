@@ -9,7 +9,9 @@
  * scheduled, no database statement running or started, for a few turns of the event loop
  * ({@link Activity}). So simulated time never runs ahead of work still in flight (a timeout
  * cannot fire because the machine was slow), which is what makes a replay deterministic.
- * `speed` paces the steps against the wall clock (`max`: no pacing). Randomness is seeded. The database is a fresh
+ * `speed` paces the steps against the wall clock (`max`: no pacing). Randomness is seeded.
+ * With `serve`, the admin server runs over the replay's runtime, so the dashboard shows the replay
+ * as it happens (its reads and actions are work the driver waits for, like the runtime's own). The database is a fresh
  * in-memory embedded one and the bus the in-process one, whatever the configuration says, so a
  * replay never touches live state.
  *
@@ -32,7 +34,8 @@ import { migrate } from "../../services/database/Migrations.ts"
 import { Diagnostics } from "../../services/Diagnostics.ts"
 import type { Recording } from "../../services/recording/RecordingReader.ts"
 import { type ReplayCounts, ReplayWorld } from "../../services/recording/ReplayTransport.ts"
-import { Actors, busWith, externalSystemsWith, RunnerNode } from "../App.ts"
+import * as AdminServer from "../AdminServer.ts"
+import { Actors, busWith, ConsoleServices, externalSystemsWith, RunnerNode } from "../App.ts"
 import * as Cluster from "../Cluster.ts"
 import { HttpClient } from "effect/http"
 import * as Socket from "effect/socket/Socket"
@@ -42,8 +45,24 @@ import { unsafeWallClockMillis } from "../WallClock.ts"
 /** The machine's clock, for pacing and speed figures only (the runtime sees the replay clock). */
 const wallNow = Effect.sync(unsafeWallClockMillis)
 
-/** @category models */
-export type Speed = "1" | "10" | "max"
+/** Simulated time per wall-clock time (`"60"`: an hour a minute), or `max`: no pacing. @category models */
+export type Speed = `${number}` | "max"
+
+/**
+ * Serving the console during a replay: the admin server (dashboard, operator API, live stream)
+ * over the replay's runtime, on `admin.host:admin.port`.
+ *
+ * @category models
+ */
+export interface ServeOptions {
+  /** Called with the server's URL once it listens */
+  readonly onListening: (url: string) => Effect.Effect<void>
+  /**
+   * Runs after the last step, with the result, before the runtime closes: the console keeps
+   * answering (on the replay's final state) until it ends
+   */
+  readonly afterEnd?: ((result: ReplayResult) => Effect.Effect<void>) | undefined
+}
 
 /** @category models */
 export interface Progress {
@@ -69,6 +88,8 @@ export interface ReplayOptions {
   readonly onProgress?: ((p: Progress) => void) | undefined
   readonly progressEvery?: number | undefined
   readonly seed?: string | undefined
+  /** Serves the dashboard and the operator API over the replay's runtime while it runs */
+  readonly serve?: ServeOptions | undefined
 }
 
 /** One bus event, as the event log holds it. @category models */
@@ -234,13 +255,21 @@ const recordedWorld = (world: ReplayWorld): SimulatedWorld => ({
   deliverUntil: (t) => world.deliverUntil(t)
 })
 
+/**
+ * The admin server with the console over the replay's runtime, or nothing. It sits where `run`
+ * has it: above the bus (its live stream closes first), below the actors.
+ */
+const consoleOf = (serve: ServeOptions | undefined) =>
+  serve === undefined ? Layer.empty : AdminServer.layerAnnouncing(serve.onListening).pipe(Layer.provide(ConsoleServices))
+
 /** The runtime over a simulated world: real actors, cluster and external clients. */
-const simulatedRuntime = (world: SimulatedWorld, activity: Activity) => {
+const simulatedRuntime = (world: SimulatedWorld, activity: Activity, serve: ServeOptions | undefined) => {
   const bus = busWith(EventBus.layerMemory)
   return Actors.pipe(
     Layer.provideMerge(Cluster.layer),
     Layer.provideMerge(RunnerNode),
     Layer.provideMerge(externalSystemsWith(world.transport)),
+    Layer.provideMerge(consoleOf(serve)),
     Layer.provideMerge(bus),
     Layer.provideMerge(Diagnostics.layer),
     Layer.provideMerge(MemoryDatabase(activity))
@@ -358,7 +387,7 @@ export const drive = (
         const { events, log } = yield* eventLog
         const books = yield* booksNow
         const wallMillis = (yield* wallNow) - startedWall
-        return {
+        const result = {
           start,
           end: stopAt,
           counts: { ...w.counts },
@@ -371,7 +400,9 @@ export const drive = (
           steps,
           busySettles: activity.busy
         } satisfies ReplayResult
-      }).pipe(Effect.provide(simulatedRuntime(w, activity)))
+        if (options.serve?.afterEnd !== undefined) yield* options.serve.afterEnd(result)
+        return result
+      }).pipe(Effect.provide(simulatedRuntime(w, activity, options.serve)))
     }).pipe(
       Effect.scoped,
       Effect.provide(TestClock.layer()),

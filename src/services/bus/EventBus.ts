@@ -49,6 +49,7 @@ import {
   WireFieldsSchema
 } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
+import { describeFailure } from "../Failure.ts"
 
 // ---------------------------------------------------------------------------
 // Topics and events
@@ -224,7 +225,7 @@ export class EventBus extends Context.Service<EventBus, {
       // (the outbox republishes what consumers had not acknowledged, see Outbox.ts)
       const server = yield* log.serverInfo
       const volatile = server.appendOnly === false && server.snapshots === ""
-      yield* (volatile ? Effect.logWarning : Effect.logInfo)("Redis persistence").pipe(
+      yield* (volatile ? Effect.logWarning("Redis persistence: none, so a Redis restart empties every stream") : Effect.logInfo("Redis persistence")).pipe(
         Effect.annotateLogs({
           appendonly: server.appendOnly === undefined ? "unknown (CONFIG unavailable)" : server.appendOnly ? "yes" : "no",
           save: server.snapshots === undefined ? "unknown (CONFIG unavailable)" : server.snapshots === "" ? "(none)" : server.snapshots,
@@ -424,7 +425,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
           Effect.retry({ times: 3 }),
           Effect.catch((e) =>
             Metric.update(consumerErrors, 1).pipe(
-              Effect.andThen(Effect.logError("ack failed; the event will be redelivered").pipe(Effect.annotateLogs({ entryId: d.entryId, error: e.message })))
+              Effect.andThen(Effect.logError("ack failed; the event will be redelivered").pipe(Effect.annotateLogs({ entryId: d.entryId, error: describeFailure(e) })))
             )
           )
         )
@@ -525,7 +526,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
           const error = Cause.findErrorOption(cause)
           if (failures === 1 || failures % 10 === 0) {
             yield* Effect.logWarning("event bus consumer failed; retrying with backoff", ...(Option.isSome(error) ? [] : [cause])).pipe(
-              Effect.annotateLogs({ error: Option.isSome(error) ? error.value.message : "defect", failures })
+              Effect.annotateLogs({ error: Option.isSome(error) ? describeFailure(error.value) : "defect", failures })
             )
           }
           // The group is gone if Redis lost its data: recreate it from the start of the stream, which
@@ -559,7 +560,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
           const drained = yield* Fiber.await(fiber).pipe(Effect.timeoutOption(drainTimeout))
           if (Option.isNone(drained)) {
             yield* Effect.logWarning("consumer did not drain in time; its unacked events will be redelivered").pipe(
-              Effect.annotateLogs({ drainTimeout: Duration.format(drainTimeout) }),
+              Effect.annotateLogs({ drainTimeout: Duration.format(drainTimeout), reason: `still handling an event after ${Duration.format(drainTimeout)}` }),
               annotate
             )
           }

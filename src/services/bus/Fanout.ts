@@ -16,6 +16,7 @@ import type { BusError } from "../../schema/errors/BusError.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { backoff } from "../Backoff.ts"
 import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
+import { describeFailure } from "../Failure.ts"
 
 /** More slots than this waiting means the bus has been gone long: new slots are dropped, counted. @category constants */
 export const MAX_SLOTS = 10_000
@@ -85,7 +86,7 @@ export class Fanout extends Context.Service<Fanout, {
           }
           failures++
           yield* Metric.update(waitingGauge, slots.size)
-          if (failures === 1) yield* Effect.logWarning("observation events waiting for the bus").pipe(Effect.annotateLogs({ error: failure.message }))
+          if (failures === 1) yield* Effect.logWarning("observation events waiting for the bus").pipe(Effect.annotateLogs({ error: describeFailure(failure) }))
           yield* Effect.sleep(yield* backoff(config.bus.reconnectBase, config.bus.reconnectMax, failures)).pipe(
             Effect.raceFirst(Deferred.await(stopped))
           )
@@ -99,7 +100,12 @@ export class Fanout extends Context.Service<Fanout, {
           const left = yield* flush.pipe(Effect.timeoutOption(config.bus.outbox.drainTimeout))
           if (slots.size > 0) {
             yield* Effect.logWarning("observation events not published at shutdown").pipe(
-              Effect.annotateLogs({ waiting: slots.size, drainTimeout: Duration.format(config.bus.outbox.drainTimeout), left: String(left) })
+              Effect.annotateLogs({
+                waiting: slots.size,
+                drainTimeout: Duration.format(config.bus.outbox.drainTimeout),
+                left: String(left),
+                reason: `the bus did not take them within ${Duration.format(config.bus.outbox.drainTimeout)}`
+              })
             )
           }
         })

@@ -287,7 +287,11 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
       )
     } else if (Option.isNone(outcome.success)) {
       yield* Effect.logWarning("outbox drain did not finish in time; the rest goes out after restart").pipe(
-        Effect.annotateLogs({ timeout: Duration.format(Duration.fromInputUnsafe(timeout)), publishedBeforeIt: total })
+        Effect.annotateLogs({
+          timeout: Duration.format(Duration.fromInputUnsafe(timeout)),
+          publishedBeforeIt: total,
+          reason: `not done within ${Duration.format(Duration.fromInputUnsafe(timeout))}`
+        })
       )
     }
     return total
@@ -332,7 +336,14 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
       requeued += n
       yield* Metric.update(Metric.withAttributes(republishedTotal, { topic }), n)
       yield* Effect.logWarning("the bus lost published events; publishing them again from the outbox").pipe(
-        Effect.annotateLogs({ topic, republishing: n, streamLastId: tail?.lastId ?? "(no stream)", lastPublished: entry_id, from: from ?? "(all retained)" })
+        Effect.annotateLogs({
+          topic,
+          republishing: n,
+          streamLastId: tail?.lastId ?? "(no stream)",
+          lastPublished: entry_id,
+          from: from ?? "(all retained)",
+          reason: `the stream no longer holds the last published entry ${entry_id} (Redis restarted without it, or it was trimmed)`
+        })
       )
     }
     if (requeued > 0) resolveNext = true
@@ -376,7 +387,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
       })
     )
     yield* listen.pipe(
-      Effect.catch((e) => Effect.logWarning("outbox LISTEN failed; polling until it is back").pipe(Effect.annotateLogs({ error: String(e) }))),
+      Effect.catch((e) => Effect.logWarning("outbox LISTEN failed; polling until it is back").pipe(Effect.annotateLogs({ error: describeFailure(e) }))),
       Effect.andThen(Effect.sleep(settings.retryMax)),
       Effect.forever,
       Effect.forkScoped
@@ -391,7 +402,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
     const sql = yield* SqlClient.SqlClient
     yield* sql`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => ${Duration.toSeconds(settings.retention)})`
     yield* pruneConsumed(settings.retention)
-  }).pipe(Effect.catch((e) => Effect.logWarning("outbox prune failed").pipe(Effect.annotateLogs({ error: e.message }))))
+  }).pipe(Effect.catch((e) => Effect.logWarning("outbox prune failed").pipe(Effect.annotateLogs({ error: describeFailure(e) }))))
 
   // The connection came back: look for a reset at once, and publish without waiting out a backoff
   const bus = yield* EventBus
@@ -411,7 +422,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
     if (now - lastMark < MARK_INTERVAL_MS) return
     lastMark = now
     yield* service.markAcknowledged
-  }).pipe(Effect.catch((e) => Effect.logWarning("could not record the consumers' acknowledgements").pipe(Effect.annotateLogs({ error: e.message }))))
+  }).pipe(Effect.catch((e) => Effect.logWarning("could not record the consumers' acknowledgements").pipe(Effect.annotateLogs({ error: describeFailure(e) }))))
 
   // Failures and defects alike are retried with backoff: the relay never dies quietly
   const loop = Effect.gen(function*() {

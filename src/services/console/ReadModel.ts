@@ -92,6 +92,10 @@ export const SignalRow = Schema.Struct({
   edgePct: Schema.String,
   modelProb: Schema.NullOr(Schema.Finite),
   status: Schema.String,
+  /** The strategy that proposed it */
+  strategy: Schema.NullOr(Schema.String),
+  /** The risk decision's stable code: `APPROVED`, or why not (`TRADING_HALTED`, `STALE_DATA`, ...) */
+  reasonCode: Schema.NullOr(Schema.String),
   denialReason: Schema.NullOr(Schema.String),
   legs: Schema.Unknown
 })
@@ -215,6 +219,16 @@ export const StatusView = Schema.Struct({
 })
 export type StatusView = typeof StatusView.Type
 
+/** What the runtime has done so far, as the record holds it. @category models */
+export const ActivityCounts = Schema.Struct({
+  signals: Schema.Finite,
+  approved: Schema.Finite,
+  denied: Schema.Finite,
+  orders: Schema.Finite,
+  fills: Schema.Finite
+})
+export type ActivityCounts = typeof ActivityCounts.Type
+
 /** @category services */
 export class ReadModel extends Context.Service<ReadModel, {
   readonly games: (filter: ListFilter) => Effect.Effect<ReadonlyArray<GameRow>, StorageError>
@@ -231,6 +245,8 @@ export class ReadModel extends Context.Service<ReadModel, {
   readonly pnl: (by: PnlGrouping) => Effect.Effect<ReadonlyArray<PnlRow>, StorageError>
   /** The games in play (or starting within the hour), open positions and today's P&L, as of `now` */
   readonly status: (account: string, now: number) => Effect.Effect<StatusView, StorageError>
+  /** Signals (approved, denied), orders and fills recorded so far */
+  readonly counts: Effect.Effect<ActivityCounts, StorageError>
 }>()("arbees/services/console/ReadModel") {
   static readonly layer: Layer.Layer<ReadModel, never, SqlClient.SqlClient> = Layer.effect(
     ReadModel,
@@ -407,13 +423,13 @@ export class ReadModel extends Context.Service<ReadModel, {
           ),
         signals: (f) =>
           query(
-            sql`SELECT signal_id, created_at, kind, game_id, edge_pct::text AS edge_pct, model_prob, status, denial_reason, legs FROM signals
+            sql`SELECT signal_id, created_at, kind, game_id, edge_pct::text AS edge_pct, model_prob, status, strategy, reason_code, denial_reason, legs FROM signals
                 ${
               where([
                 f.gameId === undefined ? undefined : sql`game_id = ${f.gameId}`,
                 f.status === undefined ? undefined : sql`status = ${f.status}`,
                 f.kind === undefined ? undefined : sql`kind = ${f.kind}`,
-                f.reason === undefined ? undefined : sql`denial_reason = ${f.reason}`
+                f.reason === undefined ? undefined : sql`(reason_code = ${f.reason} OR denial_reason = ${f.reason})`
               ])
             }
                 ORDER BY created_at DESC LIMIT ${bounded(f.limit)}`,
@@ -425,6 +441,8 @@ export class ReadModel extends Context.Service<ReadModel, {
               edgePct: r.edge_pct,
               modelProb: r.model_prob === null ? null : Number(r.model_prob),
               status: r.status,
+              strategy: r.strategy ?? null,
+              reasonCode: r.reason_code ?? null,
               denialReason: r.denial_reason ?? null,
               legs: typeof r.legs === "string" ? JSON.parse(r.legs) : r.legs
             })
@@ -509,6 +527,12 @@ export class ReadModel extends Context.Service<ReadModel, {
             })
           ),
         status,
+        counts: query(
+          sql`SELECT (SELECT count(*) FROM signals) AS signals, (SELECT count(*) FROM signals WHERE status <> 'denied') AS approved,
+                     (SELECT count(*) FROM signals WHERE status = 'denied') AS denied,
+                     (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM fills) AS fills`,
+          (r): ActivityCounts => ({ signals: int(r.signals), approved: int(r.approved), denied: int(r.denied), orders: int(r.orders), fills: int(r.fills) })
+        ).pipe(Effect.map((rows) => rows[0]!)),
         pnl: (by) => {
           const key = by === "day"
             ? sql`to_char(COALESCE(p.closed_at, p.opened_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`

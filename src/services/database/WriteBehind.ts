@@ -121,7 +121,12 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
         yield* runAll.pipe(Effect.timeoutOption(options.drainTimeout))
         if (jobs.length > 0) {
           yield* Effect.logWarning("writes not done at shutdown").pipe(
-            Effect.annotateLogs({ queue: options.name, pending: jobs.length, drainTimeout: Duration.format(options.drainTimeout) })
+            Effect.annotateLogs({
+              queue: options.name,
+              pending: jobs.length,
+              drainTimeout: Duration.format(options.drainTimeout),
+              reason: `not written within ${Duration.format(options.drainTimeout)}`
+            })
           )
         }
       })

@@ -104,7 +104,9 @@ export class KalshiClient extends Context.Service<KalshiClient, {
         backoff: config.backoff,
         throttle: limiter.acquire("read", config.requestCost),
         onRateLimited: Effect.andThen(
-          Effect.logWarning("Kalshi rate limit hit; pausing reads").pipe(Effect.annotateLogs({ pauseMillis: Duration.toMillis(config.rateLimitPause) })),
+          Effect.logWarning("Kalshi rate limit hit; pausing reads").pipe(
+            Effect.annotateLogs({ pauseMillis: Duration.toMillis(config.rateLimitPause), reason: "HTTP 429 Too Many Requests" })
+          ),
           limiter.penalize("read", Duration.toMillis(config.rateLimitPause))
         ),
         sign: credentials === undefined ? undefined : (method, path) =>

@@ -27,6 +27,7 @@ import type { KalshiEvent } from "../kalshi/KalshiSchemas.ts"
 import type { GammaEvent } from "../polymarket/GammaSchemas.ts"
 import { PolymarketClient } from "../polymarket/PolymarketClient.ts"
 import { kalshiListingsFromEvents, type ListingFailure, polymarketListingsFromEvents } from "./VenueListings.ts"
+import { describeFailure } from "../Failure.ts"
 
 const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024
 
@@ -52,7 +53,7 @@ export class ListingsSource extends Context.Service<ListingsSource, {
         }).pipe(
           Effect.andThen(
             Effect.logWarning("venue listing skipped").pipe(
-              Effect.annotateLogs({ platform: f.platform, league, listing: f.listingId ?? "?", error: f.error.reason.message.slice(0, 300) })
+              Effect.annotateLogs({ platform: f.platform, league, listing: f.listingId ?? "?", error: describeFailure(f.error).slice(0, 300) })
             )
           )
         ), { discard: true })

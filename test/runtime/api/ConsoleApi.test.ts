@@ -46,8 +46,9 @@ const seed = Effect.gen(function*() {
                                     status, settlement_price_micros, opened_at, closed_at)
              VALUES ('p-1', '401772994', 'kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', 0, 7320000, 4510000, 170000, 'settled', 1000000,
                      to_timestamp(1765845002), to_timestamp(1765850000))`
-  yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
-             VALUES ('s-1', to_timestamp(1765845000), 'model_edge', '401772994', '[]'::jsonb, 2.5, 0.61, 'denied', 'STALE_DATA', to_timestamp(1765845010))`
+  yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, reason_code, strategy, expires_at)
+             VALUES ('s-1', to_timestamp(1765845000), 'model_edge', '401772994', '[]'::jsonb, 2.5, 0.61, 'denied', 'the book is 3 s old', 'STALE_DATA', 'model_edge',
+                     to_timestamp(1765845010))`
 })
 
 /** Reads `count` SSE events from the stream, resuming after `lastId` if given. */
@@ -91,6 +92,7 @@ describe("operator API", () => {
         const doc: any = yield* Effect.flatMap(http.get("/api/openapi.json"), (r) => r.json)
         const paths = Object.keys(doc.paths).sort()
         assert.deepStrictEqual(paths, [
+          "/api/activity",
           "/api/bankroll",
           "/api/config",
           "/api/diagnostics",
@@ -120,7 +122,11 @@ describe("operator API", () => {
         const missing = yield* Effect.flip(client.games.get({ params: { gameId: "1" }, query: {} }))
         assert.strictEqual(missing._tag, "NotFound")
         const signals = yield* client.trading.signals({ query: { reason: "STALE_DATA" } })
-        assert.deepStrictEqual(signals.map((s) => [s.signalId, s.status, s.denialReason, s.edgePct]), [["s-1", "denied", "STALE_DATA", "2.5000"]])
+        assert.deepStrictEqual(signals.map((s) => [s.signalId, s.status, s.reasonCode, s.denialReason, s.strategy, s.edgePct]), [
+          ["s-1", "denied", "STALE_DATA", "the book is 3 s old", "model_edge", "2.5000"]
+        ])
+        const activity = yield* client.trading.activity()
+        assert.deepStrictEqual({ ...activity, at: 0 }, { at: 0, signals: 1, approved: 0, denied: 1, orders: 1, fills: 1 })
         assert.strictEqual((yield* client.trading.signals({ query: { reason: "DAILY_LOSS" } })).length, 0)
         const orders = yield* client.trading.orders({ query: { game: "401772994" } })
         assert.deepStrictEqual(orders.map((o) => [o.clientOrderId, o.limitPriceMicros, o.quantity, o.status]), [["co-000001", 610_000, 12_000_000, "filled"]])

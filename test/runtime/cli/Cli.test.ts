@@ -2,7 +2,7 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
-import { writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
@@ -159,6 +159,16 @@ describe("arbees diagnostics and telemetry", () => {
         // The runner's children; the feeds (feed:espn, …) are the runtime's
         assert.includeMembers(tree.children.find((c) => c.id === "runner")!.children.map((c) => c.id), ["orchestrator", "singleton:bankroll:paper"])
         assert.include(tree.children.map((c) => c.id), "feed:espn")
+        // Liveness and readiness over HTTP: /readyz lists its checks, the database first, each failing one with its reason
+        const { url } = JSON.parse(readFileSync(join(dir, ".arbees", "admin.json"), "utf8")) as { url: string }
+        const healthz = await fetch(`${url}/healthz`)
+        assert.deepStrictEqual([healthz.status, await healthz.text()], [200, "ok\n"])
+        const readyz = await fetch(`${url}/readyz`)
+        const ready = (await readyz.json()) as { ready: boolean; checks: Array<{ name: string; ok: boolean; reason?: string }> }
+        assert.strictEqual(readyz.status, ready.ready ? 200 : 503)
+        assert.deepStrictEqual(ready.checks[0], { name: "database", ok: true })
+        assert.strictEqual(ready.ready, ready.checks.every((c) => c.ok))
+        for (const c of ready.checks.filter((c) => !c.ok)) assert.isAbove((c.reason ?? "").trim().length, 0, c.name)
       } finally {
         proc.child.kill("SIGTERM")
         assert.strictEqual((await proc.exited).code, 0)

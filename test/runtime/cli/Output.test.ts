@@ -1,7 +1,7 @@
 /**
- * CLI output for people and scripts (issue 14, item 7): `match`, every `inspect` and every
- * `eval winprob` evaluation print a table (on a terminal, or with `--table`) or JSON (`--json`, or
- * off a terminal) with the same figures; a missing or unreadable input file is one line on stderr
+ * CLI output for people and scripts (issue 14, item 7): `match`, every `inspect`, every
+ * `eval winprob` evaluation, `bankroll` and `trading` print a table or summary (on a terminal, or
+ * with `--table`) or JSON (`--json`, or off a terminal) with the same figures; a missing or unreadable input file is one line on stderr
  * and exit 1, never the help; an `inspect` of a capture that yields no book says why.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -184,6 +184,35 @@ describe("CLI output", () => {
       assert.strictEqual(fitRows.length, platt.length + 2)
       assert.strictEqual(platt.length, 3)
       platt.forEach(([key, p], i) => assert.deepStrictEqual(cellsOf(fitRows[i + 2]!), [key, p.states, p.a, p.b].map(shown)))
+    }), 120_000)
+
+  it.live("bankroll and trading: the summary and the postings' table have the JSON's balances, state and reason", () =>
+    Effect.gen(function*() {
+      const data = ["--data-dir", join(Cli.tempDir(), ".arbees")]
+      const halt = yield* runCli([...data, "trading", "halt", "--reason", "drill", "--json"])
+      assert.strictEqual(halt.code, 0, halt.stderr)
+      const state = JSON.parse(halt.stdout)
+      const printed = yield* runCli([...data, "trading", "--table"])
+      assert.strictEqual(nonEmpty(printed.stdout).join("\n"), `HALTED since ${state.at.slice(0, 19).replace("T", " ")} UTC, set by cli: drill`)
+      assert.deepStrictEqual(JSON.parse((yield* runCli([...data, "trading", "--json"])).stdout), state)
+
+      const json = yield* runCli([...data, "bankroll", "--json"])
+      const table = yield* runCli([...data, "bankroll", "--table"])
+      assert.strictEqual(json.code, 0, json.stderr)
+      assert.strictEqual(table.code, 0, table.stderr)
+      const r = JSON.parse(json.stdout)
+      const rows = nonEmpty(table.stdout)
+      assert.deepStrictEqual(rows.slice(0, 3), [
+        `account ${r.account}: balance ${r.balance}, reserved ${r.reserved}, available ${r.available}, piggybank ${r.piggybank}`,
+        `equity ${r.equity} (peak ${r.peak}, trough ${r.trough}), today's P&L ${r.dailyPnl}`,
+        `ledger check: ${r.ledgerCheck} (ledger balance ${r.ledgerBalance})`
+      ])
+      assert.deepStrictEqual([r.balance, r.ledgerCheck], ["1000.00", "ok"])
+      assert.match(rows[4]!, /^ID\s+AT \(UTC\)\s+KIND\s+BUCKET\s+AMOUNT\s+REFERENCE$/)
+      assert.strictEqual(rows.length, 5 + r.postings.length)
+      r.postings.forEach((p: any, i: number) => {
+        assert.deepStrictEqual(cellsOf(rows[5 + i]!).slice(0, 6), [String(p.id), ...p.at.slice(0, 19).split("T"), p.kind, p.bucket, p.amount])
+      })
     }), 120_000)
 
   it.live("inspect espn-scoreboard: the table has the JSON lines' games, teams, scores and statuses", () =>

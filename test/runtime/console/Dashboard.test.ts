@@ -9,20 +9,14 @@ import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import { SqlClient } from "effect/sql"
-import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
-import { chromium } from "playwright-core"
 import { Alert } from "../../../src/actors/Events.ts"
 import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
 import * as Dashboard from "../../../src/runtime/console/Dashboard.ts"
 import { EventBus, eventId } from "../../../src/services/bus/EventBus.ts"
+import { available, launch, SHOTS } from "../../support/Chromium.ts"
 import { consoleServices } from "../../support/ConsoleServices.ts"
 
-const CHROMIUM = "/usr/bin/chromium"
-const SHOTS = ".arbees/screenshots"
-
-// The bundle is built by `npm run build`; build it here if this checkout has not
-if (Dashboard.uiDirectory() === undefined) execFileSync(process.execPath, ["scripts/build-ui.ts"], { stdio: "inherit" })
 
 const services = consoleServices()
 
@@ -47,9 +41,11 @@ const seed = Effect.gen(function*() {
     yield* sql`INSERT INTO market_prices (platform, market_id, outcome_id, observed_at, game_id, bid_micros, ask_micros, bid_size, ask_size)
                VALUES ('kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', to_timestamp(${t + 30}), '401772994', ${480_000 + i * 10_000}, ${500_000 + i * 10_000}, 100000000, 50000000)`
   }
-  yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
-             VALUES ('s-1', to_timestamp(1765845000), 'model_edge', '401772994', '[]'::jsonb, 2.5, 0.61, 'denied', 'STALE_DATA', to_timestamp(1765845010)),
-                    ('s-2', to_timestamp(1765845100), 'cross_venue_arb', '401772994', '[]'::jsonb, 1.1, NULL, 'accepted', NULL, to_timestamp(1765845110))`
+  yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, reason_code, strategy, expires_at)
+             VALUES ('s-1', to_timestamp(1765845000), 'model_edge', '401772994', '[]'::jsonb, 2.5, 0.61, 'denied', 'the book is 3 s old', 'STALE_DATA', 'model_edge',
+                     to_timestamp(1765845010)),
+                    ('s-2', to_timestamp(1765845100), 'cross_venue_arb', '401772994', '[]'::jsonb, 1.1, NULL, 'accepted', NULL, 'APPROVED', 'arbitrage',
+                     to_timestamp(1765845110))`
   yield* sql`INSERT INTO positions (position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, realized_pnl_micros, fees_paid_micros,
                                     status, settlement_price_micros, opened_at, closed_at)
              VALUES ('p-1', '401772994', 'kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', 0, 7320000, 4510000, 170000, 'settled', 1000000,
@@ -64,17 +60,7 @@ const seed = Effect.gen(function*() {
   }))
 })
 
-const launch = Effect.acquireRelease(
-  Effect.promise(() =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    })
-  ),
-  (browser) => Effect.promise(() => browser.close())
-)
-
-describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
+describe.skipIf(!available)("dashboard in Chromium", () => {
   layer(server, { excludeTestServices: true, timeout: 120_000 })((it) => {
     it.effect("renders the overview, a game chart with three series, and filterable tables", () =>
       Effect.scoped(Effect.gen(function*() {
@@ -92,6 +78,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
           assert.strictEqual(await page.getByTestId("pnl").locator(".value").textContent(), "$4.51")
           await page.getByTestId("games").getByText("LAL @ BOS").waitFor()
           assert.include(await page.getByTestId("health").textContent(), "runtime")
+          assert.strictEqual(await page.getByTestId("signals").locator(".value").textContent(), "2")
+          assert.strictEqual(await page.getByTestId("fills").locator(".value").textContent(), "0")
           await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true })
 
           await page.getByText("LAL @ BOS").click()
@@ -105,14 +93,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
 
           await page.goto(`${base}/#/signals`)
           await page.getByTestId("row-count").getByText("2 of 2").waitFor()
-          await page.getByTestId("filter-status").selectOption("denied")
+          await page.getByTestId("filter-reasonCode").selectOption("STALE_DATA")
           await page.getByTestId("row-count").getByText("1 of 2").waitFor()
-          assert.include(await page.getByTestId("table-signals").textContent(), "STALE_DATA")
+          assert.include(await page.getByTestId("table-signals").textContent(), "the book is 3 s old")
           const download = page.waitForEvent("download")
           await page.getByTestId("csv").click()
           const csv = fs.readFileSync((await (await download).path())!, "utf8")
-          assert.strictEqual(csv.split("\n")[0], "createdAt,signalId,gameId,kind,edgePct,modelProb,status,denialReason")
-          assert.include(csv, "s-1,401772994,model_edge,2.5000,0.61,denied,STALE_DATA")
+          assert.strictEqual(csv.split("\n")[0], "createdAt,signalId,gameId,strategy,kind,edgePct,modelProb,status,reasonCode,denialReason")
+          assert.include(csv, "s-1,401772994,model_edge,model_edge,2.5000,0.61,denied,STALE_DATA,the book is 3 s old")
+          assert.notInclude(csv, "s-2,")
           // Halt from the header, then resume: each recorded with who and why
           page.on("dialog", (dialog) => void dialog.accept(dialog.message().startsWith("Reason") ? "operator drill" : ""))
           await page.getByTestId("trading-state").getByText("ACTIVE").waitFor()
@@ -153,8 +142,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))("dashboard in Chromium", () => {
         const page = yield* Effect.promise(() => browser.newPage())
         yield* Effect.promise(() => page.goto(`${base}/#/signals`))
         yield* Effect.promise(() => page.getByTestId("row-count").getByText("2 of 2").waitFor({ timeout: 20_000 }))
-        yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, expires_at)
-                   VALUES ('s-3', to_timestamp(1765845200), 'model_edge', '401772994', '[]'::jsonb, 3.0, 0.63, 'denied', 'DAILY_LOSS', to_timestamp(1765845210))`
+        yield* sql`INSERT INTO signals (signal_id, created_at, kind, game_id, legs, edge_pct, model_prob, status, denial_reason, reason_code, expires_at)
+                   VALUES ('s-3', to_timestamp(1765845200), 'model_edge', '401772994', '[]'::jsonb, 3.0, 0.63, 'denied', 'down 5% today', 'DAILY_LOSS',
+                           to_timestamp(1765845210))`
         // Any event on the stream makes the page reload what it shows
         yield* bus.publish(Alert, { id: eventId("alert", "dashboard"), payload: { source: "test", message: "new signal", at: 1 } })
         yield* Effect.promise(() => page.getByTestId("row-count").getByText("3 of 3").waitFor({ timeout: 20_000 }))

@@ -53,6 +53,16 @@ const flatten = (node: TreeNode, depth = 0): Array<TreeNode & { depth: number }>
   ...node.children.flatMap((c) => flatten(c, depth + 1))
 ]
 
+/** `/api/activity`: what the runtime has done, as of its clock (the simulated one in a replay). */
+interface Activity {
+  at: number
+  signals: number
+  approved: number
+  denied: number
+  orders: number
+  fills: number
+}
+
 const teams = (g: Game) => `${g.away.abbreviation} @ ${g.home.abbreviation}`
 
 const Overview = () => {
@@ -65,12 +75,13 @@ const Overview = () => {
         getJson<Array<Row>>("/api/orders?limit=1000"),
         getJson<Array<Game>>("/api/games"),
         getJson<TreeNode>("/api/diagnostics"),
-        getJson<Array<{ key: string; value: unknown }>>("/api/config")
+        getJson<Array<{ key: string; value: unknown }>>("/api/config"),
+        getJson<Activity>("/api/activity")
       ]),
     []
   )
   if (data === undefined) return <p class="muted">{error ?? "loading…"}</p>
-  const [bankroll, pnl, positions, orders, games, tree, config] = data
+  const [bankroll, pnl, positions, orders, games, tree, config, activity] = data
   const b = bankroll?.bankroll
   const lastDay = pnl[pnl.length - 1]
   // Money at risk: cost of open positions plus the unfilled part of open orders, exactly
@@ -93,6 +104,12 @@ const Overview = () => {
   const nodes = flatten(tree)
   return (
     <div>
+      <div class="cards">
+        <Card label="Clock (UTC)" value={time(activity.at)} testId="clock" />
+        <Card label={`Signals (${activity.approved} approved)`} value={String(activity.signals)} testId="signals" />
+        <Card label="Orders" value={String(activity.orders)} testId="orders" />
+        <Card label="Fills" value={String(activity.fills)} testId="fills" />
+      </div>
       <div class="cards">
         <Card label="Balance" value={dollars(b?.balanceMicros)} testId="balance" />
         <Card label="Reserved" value={dollars(b?.reservedMicros)} />
@@ -190,7 +207,8 @@ const GameView = (props: { readonly gameId: string }) => {
     for (const s of detail.states) if (s.observedAt !== null) points.push({ t: s.observedAt, model: s.modelHome, espn: s.espnHome, venue: {} })
     for (const p of detail.prices) {
       const platform = homeOutcomes.get(`${p.platform}|${p.marketId}|${p.outcomeId}`)
-      if (platform !== undefined && p.observedAt !== null) points.push({ t: p.observedAt, model: null, espn: null, venue: { [platform]: mid(p) } })
+      // A book that is not live has no observation time (0): nothing to plot
+      if (platform !== undefined && p.observedAt !== null && p.observedAt > 0) points.push({ t: p.observedAt, model: null, espn: null, venue: { [platform]: mid(p) } })
     }
     points.sort((a, b) => a.t - b.t)
     const venues = [...new Set(homeOutcomes.values())].sort()
@@ -218,7 +236,7 @@ const GameView = (props: { readonly gameId: string }) => {
       </h2>
       <div class="cards">
         <Card label="Model (home)" value={percent(last?.modelHome)} />
-        <Card label="ESPN (home)" value={percent(last?.espnHome)} />
+        <Card label="ESPN (home)" value={percent(last?.espnHome)} testId="espn" />
         <Card label="Trading" value={g.tradingHalted ? `halted: ${g.haltedReason ?? ""}` : "active"} tone={g.tradingHalted ? "bad" : "good"} />
       </div>
       <Chart title="Home win probability: model, ESPN and venue mids" testId="game-chart" x={chart.x} series={chart.series} yRange={[0, 1]} />
@@ -246,10 +264,14 @@ const GameView = (props: { readonly gameId: string }) => {
           <RowsTable rows={positions} columns={["platform", "marketId", "outcomeId", "quantity", "costBasisMicros", "realizedPnlMicros", "status"]} />
         </section>
       </div>
-      <h3>Signals</h3>
-      <RowsTable rows={signals} columns={["createdAt", "kind", "edgePct", "modelProb", "status", "denialReason"]} />
-      <h3>Orders</h3>
-      <RowsTable rows={orders} columns={["createdAt", "platform", "marketId", "outcomeId", "action", "limitPriceMicros", "quantity", "filledQuantity", "status"]} />
+      <section>
+        <h3>Signals</h3>
+        <RowsTable rows={signals} columns={["createdAt", "kind", "edgePct", "modelProb", "status", "reasonCode", "denialReason"]} />
+      </section>
+      <section>
+        <h3>Orders</h3>
+        <RowsTable rows={orders} columns={["createdAt", "platform", "marketId", "outcomeId", "action", "limitPriceMicros", "quantity", "filledQuantity", "status"]} />
+      </section>
     </div>
   )
 }
@@ -276,8 +298,8 @@ const RowsTable = (props: { readonly rows: ReadonlyArray<Row>; readonly columns:
 const TABLES: Record<TableName, { readonly path: string; readonly columns: ReadonlyArray<string>; readonly filters: ReadonlyArray<string> }> = {
   signals: {
     path: "/api/signals?limit=1000",
-    columns: ["createdAt", "signalId", "gameId", "kind", "edgePct", "modelProb", "status", "denialReason"],
-    filters: ["gameId", "kind", "status", "denialReason"]
+    columns: ["createdAt", "signalId", "gameId", "strategy", "kind", "edgePct", "modelProb", "status", "reasonCode", "denialReason"],
+    filters: ["gameId", "strategy", "kind", "status", "reasonCode"]
   },
   orders: {
     path: "/api/orders?limit=1000",
