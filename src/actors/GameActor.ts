@@ -409,9 +409,10 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         writes.enqueue(
           "state",
           sql.withTransaction(
-            sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob, state)
+            sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob,
+                                         espn_home_prob, state)
             VALUES (${gameId}, to_timestamp(${next.observedAt / 1000}), ${next.status}, ${next.period}, ${next.secondsRemaining ?? null},
-                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw},
+                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw}, ${next.espnHomeProbability ?? null},
                     ${JSON.stringify(next)}::jsonb)
             ON CONFLICT DO NOTHING`.pipe(
               Effect.andThen(outbox.append(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, occurredAt: next.observedAt, payload: { state: next, model: view } }))
