@@ -32,7 +32,8 @@ import { kalshiRules, polymarketRules, type VenueRules } from "../domain/risk/Si
 import type { Holding, Intent, OutcomeBook, StrategyInput } from "../domain/strategy/Strategy.ts"
 import { hasPrior, type Prior } from "../domain/winprob/prior/Prior.ts"
 import { noPrior, priorFromOdds } from "../domain/winprob/prior/Priors.ts"
-import { estimate } from "../domain/winprob/WinProb.ts"
+import type { SequenceCarry } from "../domain/winprob/Sequence.ts"
+import { estimateNext } from "../domain/winprob/WinProb.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import type { TopOfBook } from "../schema/Book.ts"
@@ -137,6 +138,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       let stateLate = false
       let staleDropped = 0
       let prior: Prior | undefined
+      // What the play sequence has seen (unknown clocks, college overtime turns); starts afresh on activation
+      let sequence: SequenceCarry = {}
       let model: ModelView | undefined
       // When the model was computed and when ESPN's content last changed (staleness at decision time)
       let modelAt = 0
@@ -382,7 +385,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const runModel = Effect.fn("GameActor.model")(function*(next: GameState) {
         if ((prior === undefined || !hasPrior(prior)) && next.odds !== undefined) prior = priorFromOdds(next.sport, next.odds)
         prior ??= noPrior(next.sport)
-        const e = estimate(next, prior, config.model.probabilityBound / 10_000)
+        const { estimate: e, state: seen, carry } = estimateNext(sequence, next, prior, config.model.probabilityBound / 10_000)
+        sequence = carry
         model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource }
         modelAt = yield* nowMillis
         if (modelMoved(modelLogged, model.home)) {
@@ -393,7 +397,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
             clock: next.detail,
             home: percent(model.home),
             ...(model.draw > 0 ? { draw: percent(model.draw) } : {}),
-            prior: model.priorSource
+            prior: model.priorSource,
+            ...(seen.clockEstimated === true ? { clockEstimated: `${seen.periodSecondsRemaining ?? 0} s left in the period (the feed shows 0:00)` } : {})
           }))
         }
         return model
@@ -404,9 +409,10 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         writes.enqueue(
           "state",
           sql.withTransaction(
-            sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob, state)
+            sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob,
+                                         espn_home_prob, state)
             VALUES (${gameId}, to_timestamp(${next.observedAt / 1000}), ${next.status}, ${next.period}, ${next.secondsRemaining ?? null},
-                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw},
+                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw}, ${next.espnHomeProbability ?? null},
                     ${JSON.stringify(next)}::jsonb)
             ON CONFLICT DO NOTHING`.pipe(
               Effect.andThen(outbox.append(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, occurredAt: next.observedAt, payload: { state: next, model: view } }))

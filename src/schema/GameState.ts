@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { Probability } from "./Probability.ts"
 import { GameId, TeamId } from "./Ids.ts"
 import { League, Sport } from "./Sport.ts"
 
@@ -177,6 +178,10 @@ export const GameState = Schema.Struct({
   mma: Schema.optionalKey(MmaContext),
   odds: Schema.optionalKey(PregameOdds),
   result: Schema.optionalKey(GameResult),
+  /** ESPN's own win probability for the home side after the last play, when the scoreboard sends one (shown beside ours; never traded on) */
+  espnHomeProbability: Schema.optionalKey(Probability),
+  /** ESPN's probability of a tie (sports with draws), when sent */
+  espnTieProbability: Schema.optionalKey(Probability),
   /** ESPN's short status text ("17:09 - OT", "Top 1st"), kept for diagnostics */
   detail: Schema.String,
   /** When arbees received this state, epoch milliseconds (from `Clock`) */

@@ -20,6 +20,7 @@ import { type Guarded, guard, type Outcome } from "./Guard.ts"
 import { hockey } from "./Hockey.ts"
 import { mma } from "./Mma.ts"
 import { hasPrior, type Prior, type PriorSource } from "./prior/Prior.ts"
+import { type SequenceCarry, step } from "./Sequence.ts"
 import { soccer } from "./Soccer.ts"
 import { tennis } from "./Tennis.ts"
 import type { WinProbability, WinProbabilityModel } from "./WinProbability.ts"
@@ -92,3 +93,20 @@ export const forSignals = (e: Estimate): { readonly home: number; readonly draw:
   ...e.probability,
   hasPrior: e.hasPrior
 })
+
+/**
+ * The estimate of a live game's next state, with what the play sequence adds that one state
+ * cannot say (`Sequence.ts`: a `0:00` clock on a play in progress is unknown time, estimated from
+ * the last clock shown; college overtime turns). The same model the evaluation measures, fed one
+ * state at a time: `carry` is what the sequence has seen, returned for the next state.
+ *
+ * @category estimate
+ */
+export const estimateNext = (carry: SequenceCarry, state: GameState, prior: Prior, bound: number): {
+  readonly estimate: Estimate
+  readonly state: GameState
+  readonly carry: SequenceCarry
+} => {
+  const next = step(carry, state)
+  return { estimate: estimate(next.state, prior, bound), state: next.state, carry: next.carry }
+}

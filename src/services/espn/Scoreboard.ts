@@ -141,6 +141,43 @@ const individualUnits = (raw: unknown, options: DecodeOptions): ReadonlyArray<Un
   return competitions.map((c) => individualGame(c, options))
 }
 
+/** The value at `path` inside `raw`, when every step is an object. */
+const at = (raw: unknown, path: ReadonlyArray<string | number>): unknown => {
+  let u = raw
+  for (const key of path) {
+    if (typeof u !== "object" || u === null) return undefined
+    u = (u as Record<string | number, unknown>)[key]
+  }
+  return u
+}
+
+/**
+ * ESPN's own win probability after the last play (`competitions[0].situation.lastPlay.probability`,
+ * sent for live games of some sports), read tolerantly: it is ESPN's opinion, shown beside ours,
+ * never traded on. A value that is not a probability in [0, 1] is left out of the state and
+ * reported as a failure of its own; the game itself stands.
+ */
+const withEspnProbability = (game: GameState, raw: unknown, failures: Array<GameFailure>): GameState => {
+  const probability = at(raw, ["competitions", 0, "situation", "lastPlay", "probability"])
+  if (typeof probability !== "object" || probability === null) return game
+  let out = game
+  for (const [field, key] of [["homeWinPercentage", "espnHomeProbability"], ["tiePercentage", "espnTieProbability"]] as const) {
+    const value = (probability as Record<string, unknown>)[field]
+    if (value === undefined || value === null || value === "") continue
+    const p = typeof value === "number" || typeof value === "string" ? toNumber(value) : undefined
+    if (p !== undefined && p >= 0 && p <= 1) {
+      out = { ...out, [key]: p }
+    } else {
+      failures.push({
+        gameId: game.gameId,
+        error: implausibleError(OPERATION, { check: "ProbabilityOutOfRange", message: `game ${game.gameId}: ESPN ${field} ${JSON.stringify(value)} is not a probability in [0, 1]` }),
+        payload: probability
+      })
+    }
+  }
+  return out
+}
+
 /** @category models */
 export interface DecodeOptions {
   readonly league: League
@@ -172,7 +209,7 @@ export const decodeScoreboard = (json: unknown, options: DecodeOptions): Scorebo
         continue
       }
       const implausible = checkState(unit.success)
-      if (implausible === undefined) games.push(unit.success)
+      if (implausible === undefined) games.push(individual ? unit.success : withEspnProbability(unit.success, raw, failures))
       else failures.push({ gameId: unit.success.gameId, error: implausibleError(OPERATION, implausible), payload: raw })
     }
   }

@@ -9,7 +9,8 @@ import { collegeOvertime, drive, freshCollegeOvertime, rulesFor } from "../../..
 import { priorOf } from "../../../src/domain/winprob/prior/Prior.ts"
 import { priorFromOdds } from "../../../src/domain/winprob/prior/Priors.ts"
 import { enrich } from "../../../src/domain/winprob/Sequence.ts"
-import { winProbability } from "../../../src/domain/winprob/WinProb.ts"
+import type { SequenceCarry } from "../../../src/domain/winprob/Sequence.ts"
+import { estimate, estimateNext, winProbability } from "../../../src/domain/winprob/WinProb.ts"
 import { stateOf } from "./States.ts"
 
 const KICKOFF_2019 = Date.UTC(2019, 8, 7, 23, 0)
@@ -137,6 +138,32 @@ describe("unknown time", () => {
   it("keeps a real end of period as it is", () => {
     const end = { ...zeroed, status: "end_period" as const }
     assert.deepStrictEqual(enrich([end])[0], end)
+  })
+
+  it("live, one state at a time, the model reads the sequence exactly as the evaluation does", () => {
+    let carry: SequenceCarry = {}
+    const live = overtime.map((s) => {
+      const next = estimateNext(carry, s, line, 0.01)
+      carry = next.carry
+      return next.estimate.probability.home
+    })
+    assert.deepStrictEqual(live, enrich(overtime).map((s) => estimate(s, line, 0.01).probability.home))
+    // BYU 1st & 10 at the 12, down 3 in the second overtime: far from Tennessee's certain win
+    assert.isBelow(live[10]!, 0.5)
+  })
+
+  it("live, a zeroed clock after 6:32 was shown is about six minutes left, not time expired", () => {
+    const before = { ...zeroed, secondsRemaining: 392, periodSecondsRemaining: 392 }
+    let carry: SequenceCarry = {}
+    const homes = [before, zeroed, zeroed].map((s) => {
+      const next = estimateNext(carry, s, even, 0.01)
+      carry = next.carry
+      return next
+    })
+    assert.strictEqual(homes[2]!.state.clockEstimated, true)
+    assert.isBelow(homes[2]!.estimate.probability.home, 0.85)
+    // the state alone reads as nearly over
+    assert.isAbove(estimate(zeroed, even, 0.01).probability.home, 0.9)
   })
 
   it("is certain only once the game is final", () => {

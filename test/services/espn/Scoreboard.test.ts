@@ -137,6 +137,22 @@ describe("decodeScoreboard on the real ESPN scoreboards", () => {
     assert.deepStrictEqual(pre.odds, { provider: "ESPN BET", homeSpread: -1.5, total: 7.5 })
   })
 
+  it("ESPN's own probability after the last play is kept beside the state; an impossible one is a failure, the game stands", () => {
+    const { games } = decode("espn-mlb-scoreboard-live-and-pregame-odds.json")
+    assert.strictEqual(game(games, "401695594").espnHomeProbability, 0.542)
+    assert.strictEqual(game(games, "401695594").espnTieProbability, 0)
+    assert.isUndefined(game(games, "401695602").espnHomeProbability, "no probability before the first pitch")
+
+    const json = structuredClone(fixture("espn-mlb-scoreboard-live-and-pregame-odds.json")) as { events: Array<{ id: string; competitions: Array<{ situation: { lastPlay: { probability: Record<string, unknown> } } }> }> }
+    json.events.find((e) => e.id === "401695594")!.competitions[0]!.situation.lastPlay.probability["homeWinPercentage"] = 1.7
+    const bad = decodeScoreboard(json, { league: "mlb", observedAt: OBSERVED })
+    assert.isUndefined(game(bad.games, "401695594").espnHomeProbability)
+    assert.strictEqual(bad.games.length, 15)
+    assert.deepStrictEqual(bad.failures.map((f) => [f.gameId, f.error.reason._tag, (f.error.reason as { message: string }).message]), [
+      ["401695594", "Implausible", "game 401695594: ESPN homeWinPercentage 1.7 is not a probability in [0, 1]"]
+    ])
+  })
+
   it("NHL final", () => {
     const [g] = decode("espn-nhl-scoreboard-final.json").games
     assert.strictEqual(score(g!), "NYR 1 @ FLA 2")
