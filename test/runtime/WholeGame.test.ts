@@ -16,10 +16,11 @@
  * and `arbees positions --json`, and the P&L is asserted to the micro-dollar against the hand
  * calculation below, with balance = Σ ledger.
  *
- * The run is deterministic: the runtime's `Random` is seeded, and every book change the script
+ * The trades are deterministic: the runtime's `Random` is seeded; every book change the script
  * makes is waited for (in real time, the simulated clock standing still) until the runtime's books
- * show it, so each change lands at the same simulated instant whatever the machine's load. (Racing
- * the clock instead let a change land a few simulated seconds later on a busy machine.)
+ * show it, so each change lands before the clock moves on (racing the clock let a change land a
+ * few simulated seconds later on a busy machine); and entries are sized at the order cap, so the
+ * instant the model evaluates (which real I/O still moves by a second or two) changes no trade.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -109,6 +110,11 @@ const runtime = Layer.unwrap(
       "espn.pollLive": "5s",
       "espn.pollPregame": "1m",
       "strategies.enabled": "model_edge",
+      // Full Kelly: any edge over the threshold sizes an entry at the order cap (`risk.maxOrderContracts`,
+      // 100), so the trades do not hang on the instant the model evaluates (the simulated ESPN's polls
+      // drift by a second or two with the machine's load, and a quarter-Kelly stake at a weaker
+      // moment gave 53.12 contracts instead of 100 in about one run in ten)
+      "risk.kellyFraction": "1",
       "signals.requirePrior": "false",
       "staleness.socketSilence": "10m",
       "staleness.book": "5m"

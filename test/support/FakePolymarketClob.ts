@@ -13,7 +13,8 @@
  * match makes a trade in status `MATCHED`; `settle(id, status)` moves it on (`CONFIRMED`,
  * `FAILED`, ...) and pushes it on the user channel, as does every order change. Cash and shares move
  * on confirmation. Faults: `hangAfterAccept`, and `failNext(..., { hang: true })` for a POST that
- * never reaches the matching engine. A market with a matching delay (sports): `delayNext` orders
+ * never reaches the matching engine; `userChannelDown` refuses the user channel's upgrades (with
+ * `dropAll`: an outage during which fills happen unheard). A market with a matching delay (sports): `delayNext` orders
  * are answered `delayed` and queued (`DELAYED`, cancellable) until `releaseDelayed()` matches them.
  */
 import { _TypedDataEncoder } from "@ethersproject/hash"
@@ -76,6 +77,8 @@ export class FakePolymarketClob extends FakeVenue {
   badSignatures = 0
   balanceRefreshes = 0
   hangAfterAccept = false
+  /** The user channel refuses upgrades (503) while set */
+  userChannelDown = false
   /** The next this-many orders meet a matching delay: answered `delayed`, matched by `releaseDelayed` */
   delayNext = 0
   private readonly queued = new Map<string, number>()
@@ -335,7 +338,12 @@ export class FakePolymarketClob extends FakeVenue {
   }
 
   protected override authorizeUpgrade(_request: IncomingMessage): true | string {
-    return true
+    return this.userChannelDown ? "503 Service Unavailable" : true
+  }
+
+  /** Shares the account holds that no order of this fake bought (another client's, a transfer). */
+  addExternalPosition(tokenId: string, size: number): void {
+    this.held.set(tokenId, (this.held.get(tokenId) ?? 0) + size)
   }
 
   protected onConnection(ws: WebSocket): void {

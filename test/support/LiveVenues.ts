@@ -6,7 +6,7 @@ import { Duration, Effect, Redacted } from "effect"
 import type { KeyObject } from "node:crypto"
 import { KalshiRateLimiter } from "../../src/services/kalshi/KalshiRateLimiter.ts"
 import { makeKalshiVenue } from "../../src/services/live/KalshiVenue.ts"
-import { makePolymarketVenue } from "../../src/services/live/PolymarketVenue.ts"
+import { makePolymarketVenue, type PolymarketVenueConfig } from "../../src/services/live/PolymarketVenue.ts"
 import type { PolymarketSigner } from "../../src/services/polymarket/PolymarketSigning.ts"
 import { until } from "./Eventually.ts"
 import type { FakeKalshi } from "./FakeKalshi.ts"
@@ -31,8 +31,8 @@ export const kalshiOnFake = (fake: FakeKalshi, privateKey: KeyObject, timeout: D
     return made
   })
 
-/** The Polymarket venue over a fake CLOB. */
-export const polymarketOnFake = (fake: FakePolymarketClob, signer: PolymarketSigner) =>
+/** The Polymarket venue over a fake CLOB; `extra`: the order journal hooks (`intentOf`, `beforeSend`). */
+export const polymarketOnFake = (fake: FakePolymarketClob, signer: PolymarketSigner, extra: Pick<PolymarketVenueConfig, "intentOf" | "beforeSend"> = {}) =>
   Effect.gen(function*() {
     const made = yield* makePolymarketVenue({
       clobUrl: fake.httpUrl(),
@@ -46,7 +46,8 @@ export const polymarketOnFake = (fake: FakePolymarketClob, signer: PolymarketSig
       silence: Duration.seconds(5),
       reconnectInitial: Duration.millis(50),
       reconnectMax: Duration.millis(200),
-      pingInterval: Duration.seconds(1)
+      pingInterval: Duration.seconds(1),
+      ...extra
     })
     yield* until(() => made.connection.status().connected && fake.userSockets === 1, "the user channel")
     return made
