@@ -142,10 +142,10 @@ describe("whole-day simulations", () => {
       // MLB: the model (a 50% prior, home leads 3-0 from a third of the game on) sees an edge at
       //   0.51: 98 contracts (the most within $50: 98·0.51 = 49.98), bought 85 + 12 + 1 (85% of a
       //   level, then refills), fees 1.49 + 0.21 + 0.02. Home wins: 98 − 49.98 − 1.72 = +$46.30.
-      // NHL: home leads, then trails 1-2 late while the books still price home at 0.62: the model
-      //   buys 62 of home NO at 0.38 (fee ceil(0.07·62·0.38·0.62 = 1.0225) = 1.03); when the books
-      //   catch up (home 0.20/0.22) it takes profit selling 62 at 0.78 (fee ceil(0.7447) = 0.75):
-      //   62·0.40 − 1.78 = +$23.02.
+      // NHL: at 9:00 the books lift home to 0.62/0.64 on a 1-0 lead, more than the model gives
+      //   it: the model buys 62 of home NO at 0.38 (fee ceil(0.07·62·0.38·0.62 = 1.0225) = 1.03);
+      //   at 11:00 the books drop home to 0.20/0.22 and it takes profit selling 62 at 0.78 (fee
+      //   ceil(0.7447) = 0.75): 62·0.40 − 1.78 = +$23.02. (FLA then wins 2-1.)
       // Total: 3.0099 + 46.30 + 23.02 = $72.3299, all realised.
       expectFigures(result, d, text, {
         busySettles: 0,
