@@ -290,8 +290,10 @@ describe("whole-day simulations", () => {
       // At 5:00 Polymarket's away token shows 0.31 for 300 ms against Kalshi's home yes at 0.61.
       // The arbitrage is signalled and sent (53 pairs, as above); by the time the paper orders
       // arrive (500 ms latency) Kalshi's leg fills at 0.61 but Polymarket's is gone (its IOC at
-      // 0.31 fills nothing). The runtime does not keep one leg: it completes the pair at the
-      // away token's ask, 0.41, within the unwind limit ($0.10 a contract), so both legs are held.
+      // 0.31 fills nothing). The runtime does not keep one leg: it hedges, completing the pair at
+      // the away token's ask, 0.41 (of unwinding and hedging, whichever the book makes cheaper,
+      // within $0.10 a contract), so both legs are held. The report files the hedge leg under the
+      // strategy `unknown` (no signal of its own).
       // Fees: 0.89 and 0.03·53·0.41·0.59 = 0.38462. Home wins: 53 − 53·(0.61 + 0.41) − 1.27462
       // = −$2.33462. The second dislocation (8:00, 20 s) finds the game's $50 exposure used.
       expectFigures(result, d, text, {
