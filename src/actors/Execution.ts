@@ -172,12 +172,11 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       // nothing (the request has not arrived yet) and wrongly close them, so reconciling waits
       const sending = new Set<string>()
 
-      const place = (clientOrderId: string) =>
+      /** Sends the order; the caller has claimed it in `sending` (so no status query races the send). */
+      const send = (clientOrderId: string) =>
         Effect.gen(function*() {
           const row = yield* Trades.readOrder(clientOrderId).pipe(Effect.mapError((e) => Trades.storage(e)))
-          if (row === undefined || row.status !== "pending_submit" || sending.has(clientOrderId)) return
-          sending.add(clientOrderId)
-          yield* Effect.addFinalizer(() => Effect.sync(() => void sending.delete(clientOrderId)))
+          if (row === undefined || row.status !== "pending_submit") return
           const venue = venues.get(row.outcome.platform)
           const result = yield* venue.submit({
             clientOrderId: row.clientOrderId,
@@ -201,7 +200,21 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           if (report._tag === "Unknown") work.reconcile = true
           const text = reason._tag === "Rejected" ? `${reason.code}: ${reason.message}` : reason._tag
           yield* Trades.applyReport(books, clientOrderId, report, { reason: text })
-        }).pipe(Effect.scoped, Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
+        }).pipe(Effect.provideContext(context), Effect.withSpan("Execution.place", { attributes: { clientOrderId } }))
+
+      /**
+       * Claims the order for sending at once (before its row is even read), so an upkeep pass that
+       * starts meanwhile leaves it alone, and a second launch of the same order does nothing.
+       */
+      const claim = (clientOrderId: string): boolean => {
+        if (sending.has(clientOrderId)) return false
+        sending.add(clientOrderId)
+        return true
+      }
+      const place = (clientOrderId: string) =>
+        Effect.suspend(() =>
+          claim(clientOrderId) ? send(clientOrderId).pipe(Effect.ensuring(Effect.sync(() => void sending.delete(clientOrderId)))) : Effect.void
+        )
 
       const resolve = (row: Trades.OrderRow, venue: Venue) =>
         Effect.gen(function*() {
@@ -288,7 +301,17 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
 
       return ExecutionDriver.of({
         launch: (id) =>
-          Effect.asVoid(FiberSet.run(fibers, place(id).pipe(Effect.catchCause((cause) => Effect.logError("order placement failed", cause))))),
+          Effect.suspend(() =>
+            claim(id)
+              ? Effect.asVoid(FiberSet.run(
+                fibers,
+                send(id).pipe(
+                  Effect.catchCause((cause) => Effect.logError("order placement failed", cause)),
+                  Effect.ensuring(Effect.sync(() => void sending.delete(id)))
+                )
+              ))
+              : Effect.void
+          ),
         place,
         reconcile,
         cancelOpen,
@@ -312,7 +335,8 @@ export const layer = Execution.toLayer(
 
     const submit = Effect.fn("Execution.submit")(function*(p: typeof Submit.payloadSchema.Type) {
       report.lastMessageAt = yield* Effect.clockWith((c) => c.currentTimeMillis)
-      const recorded = yield* Trades.recordOrder({
+      // Recording and launching are one step: an interruption never leaves a recorded order unsent
+      const recorded = yield* Effect.uninterruptible(Trades.recordOrder({
         clientOrderId: p.clientOrderId,
         signalId: p.signalId,
         gameId: p.gameId,
@@ -325,8 +349,10 @@ export const layer = Execution.toLayer(
         purpose: p.purpose ?? "entry",
         // A venue without credentials stays paper in live mode too
         paper: !driver.books.live?.has(p.outcome.platform)
-      }).pipe(Effect.provideContext(context))
-      if (recorded) yield* driver.launch(p.clientOrderId)
+      }).pipe(Effect.provideContext(context), Effect.tap((recorded) => (recorded ? driver.launch(p.clientOrderId) : Effect.void))))
+      // A delivery of an order already recorded places nothing: if it is still unsent, its request
+      // may have left with an earlier process, so only a status query (upkeep) may settle its fate
+      if (!recorded) driver.work.reconcile = true
       report.details["orders"] = Number(report.details["orders"] ?? 0) + (recorded ? 1 : 0)
       return { status: "pending_submit" as const, recorded }
     })
