@@ -30,6 +30,7 @@ import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
 import type { MarketId, OutcomeId } from "../schema/Ids.ts"
+import type { Platform } from "../schema/Platform.ts"
 import { Discovery } from "../services/espn/Discovery.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
@@ -81,13 +82,27 @@ const revisionOf = (outcomes: ReadonlyArray<TrackedOutcome>): string =>
  * that is not routable is logged when its reason first appears or changes, not on every refresh
  * (`notRoutable` remembers the last reason per market).
  */
-const outcomesOf = Effect.fn("Orchestrator.outcomesOf")(function*(match: GameMatch, terms: MarketTerms["Service"], notRoutable: Map<string, string>) {
-  const result: Array<TrackedOutcome> = []
-  const venues: ReadonlyArray<VenueMatch> = [match.kalshi, match.polymarket].filter((v): v is VenueMatch => v._tag === "Matched")
+/**
+ * The outcomes a game's match makes tradeable. What could not be asked this time (a venue whose
+ * listings failed, a market whose fee terms could not be fetched) keeps what `previous` tracked
+ * there: a passing venue error never takes a game's markets (and the positions held in them) away.
+ */
+const outcomesOf = Effect.fn("Orchestrator.outcomesOf")(function*(
+  match: GameMatch,
+  terms: MarketTerms["Service"],
+  notRoutable: Map<string, string>,
+  previous: ReadonlyArray<TrackedOutcome>,
+  unavailable: ReadonlyArray<Platform>
+) {
+  const result: Array<TrackedOutcome> = previous.filter((o) => unavailable.includes(o.outcome.platform))
+  const venues: ReadonlyArray<VenueMatch> = [match.kalshi, match.polymarket].filter((v): v is VenueMatch => v._tag === "Matched" && !unavailable.includes(v.platform))
   for (const venue of venues) {
     for (const market of venue.markets) {
       const t = yield* terms.termsOf(venue.platform, market.marketId)
       const key = `${venue.platform}:${market.marketId}`
+      if (t._tag === "NonRoutable" && t.transient === true) {
+        result.push(...previous.filter((o) => o.outcome.platform === venue.platform && o.outcome.marketId === market.marketId))
+      }
       if (t._tag === "NonRoutable") {
         if (notRoutable.get(key) !== t.reason) {
           notRoutable.set(key, t.reason)
@@ -196,7 +211,7 @@ export const run = Effect.gen(function*() {
     for (const m of matched.value.games) {
       const f = followed.get(m.game.gameId)
       if (f === undefined) continue
-      f.outcomes = yield* outcomesOf(m, terms.value, notRoutable)
+      f.outcomes = yield* outcomesOf(m, terms.value, notRoutable, f.outcomes, matched.value.unavailable)
       const revision = revisionOf(f.outcomes)
       if (revision !== f.revision) {
         for (const venue of [m.kalshi, m.polymarket]) {

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Cache, Context, Effect, Layer } from "effect"
+import { Cache, Context, Effect, Exit, Layer } from "effect"
 import type { FeeSchedule } from "../domain/fees/Fee.ts"
 import { kalshiFeeSchedule } from "../domain/fees/KalshiFees.ts"
 import { AppConfig } from "./config/AppConfig.ts"
@@ -20,7 +20,10 @@ import { KalshiClient } from "./kalshi/KalshiClient.ts"
 import { PolymarketClient } from "./polymarket/PolymarketClient.ts"
 
 /** @category models */
-export type Terms = { readonly _tag: "Routable"; readonly fees: FeeSchedule } | { readonly _tag: "NonRoutable"; readonly reason: string }
+export type Terms =
+  | { readonly _tag: "Routable"; readonly fees: FeeSchedule }
+  /** `transient`: the venue could not be asked (a failed request), not a market we cannot trade */
+  | { readonly _tag: "NonRoutable"; readonly reason: string; readonly transient?: boolean }
 
 /** @category services */
 export class MarketTerms extends Context.Service<MarketTerms, {
@@ -65,19 +68,25 @@ export class MarketTerms extends Context.Service<MarketTerms, {
         return parts.length > 0 ? parts.join(": ") : "unknown error"
       }
 
-      const cache = yield* Cache.make({
-        capacity: 4096,
-        timeToLive: config.discovery.listingsTtl,
-        lookup: (key: string): Effect.Effect<Terms> => {
+      // A failed request is remembered only as long as a failed listings fetch, then asked again
+      const cache = yield* Cache.makeWith(
+        (key: string): Effect.Effect<Terms> => {
           const [platform, marketId] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)]
           const lookup: Effect.Effect<Terms, unknown> = platform === "kalshi" ? kalshiTerms(marketId) : polymarketTerms(marketId)
           return lookup.pipe(
             Effect.catch((e) =>
-              Effect.succeed<Terms>({ _tag: "NonRoutable", reason: `fee terms unavailable: ${whyFailed(e)}` })
+              Effect.succeed<Terms>({ _tag: "NonRoutable", reason: `fee terms unavailable: ${whyFailed(e)}`, transient: true })
             )
           )
+        },
+        {
+          capacity: 4096,
+          timeToLive: (exit: Exit.Exit<Terms>) =>
+            Exit.isSuccess(exit) && exit.value._tag === "NonRoutable" && exit.value.transient === true
+              ? config.discovery.listingsFailureTtl
+              : config.discovery.listingsTtl
         }
-      })
+      )
 
       return MarketTerms.of({ termsOf: (platform, marketId) => Cache.get(cache, `${platform}:${marketId}`) })
     })

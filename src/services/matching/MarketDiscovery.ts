@@ -35,8 +35,12 @@ type Fetched = { readonly kalshi: ReadonlyArray<KalshiEventListing> } | { readon
 
 /** @category services */
 export class MarketDiscovery extends Context.Service<MarketDiscovery, {
-  /** Matches `games` against fresh-enough listings and persists the result. */
-  readonly discover: (games: ReadonlyArray<GameRef>) => Effect.Effect<MatchReport, StorageError>
+  /**
+   * Matches `games` against fresh-enough listings and persists the result. `unavailable` names the
+   * venues whose listings could not be fetched: their games read unmatched in the report, but their
+   * last mappings stand (callers keep what they track there)
+   */
+  readonly discover: (games: ReadonlyArray<GameRef>) => Effect.Effect<MatchReport & { readonly unavailable: ReadonlyArray<Platform> }, StorageError>
 }>()("arbees/services/MarketDiscovery") {
   static readonly layerWith = (
     options: DiscoveryOptions
@@ -82,7 +86,7 @@ export class MarketDiscovery extends Context.Service<MarketDiscovery, {
           // A venue whose fetch failed is not reconciled: its games keep their last mappings
           const platforms = (["kalshi", "polymarket"] as const).filter((p) => !failedPlatforms.has(p))
           yield* store.save(report.games, platforms)
-          return report
+          return { ...report, unavailable: [...failedPlatforms] }
         })
 
         return MarketDiscovery.of({ discover })

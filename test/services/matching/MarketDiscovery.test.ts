@@ -3,6 +3,8 @@ import { assert, describe, layer } from "@effect/vitest"
 import { Context, Deferred, Effect, Fiber, Layer, Ref } from "effect"
 import { TestClock } from "effect/testing"
 import type { KalshiEventListing } from "../../../src/domain/matching/Inputs.ts"
+import { Transport } from "../../../src/schema/errors/Reasons.ts"
+import { VenueError } from "../../../src/schema/errors/VenueError.ts"
 import type { League } from "../../../src/schema/Sport.ts"
 import { migrate } from "../../../src/services/database/Migrations.ts"
 import { MappingStore } from "../../../src/services/matching/MappingStore.ts"
@@ -22,6 +24,8 @@ class Venue extends Context.Service<Venue, {
   readonly fetches: Ref.Ref<Record<string, number>>
   readonly gate: Ref.Ref<Deferred.Deferred<void> | undefined>
   readonly kalshi: Ref.Ref<ReadonlyArray<KalshiEventListing>>
+  /** Kalshi's listings fail while set */
+  readonly kalshiDown: Ref.Ref<boolean>
 }>()("test/Venue") {}
 
 const venue = Layer.effect(
@@ -30,16 +34,19 @@ const venue = Layer.effect(
     return Venue.of({
       fetches: yield* Ref.make<Record<string, number>>({}),
       gate: yield* Ref.make<Deferred.Deferred<void> | undefined>(undefined),
-      kalshi: yield* Ref.make<ReadonlyArray<KalshiEventListing>>(nbaKalshi)
+      kalshi: yield* Ref.make<ReadonlyArray<KalshiEventListing>>(nbaKalshi),
+      kalshiDown: yield* Ref.make(false)
     })
   })
 )
+
+const unreachable = new VenueError({ platform: "kalshi", reason: new Transport({ operation: "GET /events", message: "connect ECONNREFUSED 127.0.0.1:9" }) })
 
 const source = Layer.effect(
   ListingsSource,
   Effect.gen(function*() {
     const v = yield* Venue
-    const fetch = <A>(key: string, value: Effect.Effect<A>) =>
+    const fetch = <A, E>(key: string, value: Effect.Effect<A, E>) =>
       Effect.gen(function*() {
         yield* Ref.update(v.fetches, (m) => ({ ...m, [key]: (m[key] ?? 0) + 1 }))
         const gate = yield* Ref.get(v.gate)
@@ -47,7 +54,8 @@ const source = Layer.effect(
         return yield* value
       })
     return ListingsSource.of({
-      kalshi: (league: League) => fetch(`kalshi:${league}`, Effect.map(Ref.get(v.kalshi), (ls) => (league === "nba" ? ls : []))),
+      kalshi: (league: League) =>
+        fetch(`kalshi:${league}`, Effect.flatMap(Ref.get(v.kalshiDown), (down) => (down ? Effect.fail(unreachable) : Effect.map(Ref.get(v.kalshi), (ls) => (league === "nba" ? ls : []))))),
       polymarket: (league: League) => fetch(`polymarket:${league}`, Effect.succeed(league === "nba" ? nbaPolymarket : []))
     })
   })
@@ -135,6 +143,24 @@ describe("MarketDiscovery", () => {
         assert.strictEqual(game.kalshi._tag, "Unmatched")
         const rows = yield* (yield* MappingStore).active("401737902")
         assert.deepStrictEqual([...new Set(rows.map((r) => r.platform))], ["polymarket"])
+      }))
+
+    it.effect("a venue whose listings fail is named unavailable, and its mappings stand", () =>
+      Effect.gen(function*() {
+        const v = yield* Venue
+        yield* Ref.set(v.kalshi, nbaKalshi)
+        yield* TestClock.adjust("2 minutes")
+        const before = yield* (yield* MarketDiscovery).discover(nba)
+        assert.deepStrictEqual(before.unavailable, [])
+        yield* Ref.set(v.kalshiDown, true)
+        yield* TestClock.adjust("2 minutes")
+        const report = yield* (yield* MarketDiscovery).discover(nba)
+        assert.deepStrictEqual(report.unavailable, ["kalshi"])
+        // the report reads Kalshi unmatched (no listings), the stored mappings do not change
+        assert.strictEqual(report.games.find((g) => g.game.gameId === "401737902")!.kalshi._tag, "Unmatched")
+        const rows = yield* (yield* MappingStore).active("401737902")
+        assert.deepStrictEqual([...new Set(rows.map((r) => r.platform))].sort(), ["kalshi", "polymarket"])
+        yield* Ref.set(v.kalshiDown, false)
       }))
   })
 })
