@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Hash, Layer, Option, Stream } from "effect"
+import { Context, Duration, Effect, Hash, Layer, Option, Queue, Stream } from "effect"
 import { Singleton } from "effect/cluster"
 import { SqlClient } from "effect/sql"
 import { gameRefOf } from "../domain/matching/GameRefs.ts"
@@ -48,6 +48,10 @@ interface Followed {
   attempt: number
   finishedAt: number | undefined
   released: boolean
+  /** When this orchestrator first saw the game */
+  seenAt: number
+  /** Whether a market discovery has run with this game in it (its outcomes are known) */
+  mapped: boolean
 }
 
 /**
@@ -143,6 +147,13 @@ export const run = Effect.gen(function*() {
   report.status = "running"
   yield* Effect.addFinalizer(() => Effect.sync(() => void (report.status = "stopped")))
 
+  const matchingOn = Option.isSome(matching) && Option.isSome(terms)
+  // A game is first tracked with its markets known: an orchestrator that starts again (its shard
+  // moved, a restart) must not tell a running game actor that it has none. Past two discovery
+  // rounds without a mapping (matching is failing) the game is tracked anyway, for its states.
+  const ready = (f: Followed, now: number) => f.mapped || now - f.seenAt >= 2 * Duration.toMillis(config.discovery.interval)
+  const newGames = yield* Queue.sliding<void>(1)
+
   const send = <A, E>(gameId: string, what: string, effect: Effect.Effect<A, E>) =>
     effect.pipe(
       Effect.timeout(config.shutdown.stepTimeout),
@@ -191,13 +202,15 @@ export const run = Effect.gen(function*() {
     const now = yield* nowMillis
     let f = followed.get(state.gameId)
     if (f === undefined) {
-      f = { state, outcomes: [], revision: "none", sent: undefined, attempt: 0, finishedAt: undefined, released: false }
+      f = { state, outcomes: [], revision: "none", sent: undefined, attempt: 0, finishedAt: undefined, released: false, seenAt: now, mapped: !matchingOn }
       followed.set(state.gameId, f)
+      // A new game: match it now rather than at the next round
+      if (matchingOn) yield* Queue.offer(newGames, undefined)
     }
     f.state = state
     if (isFinished(state) && f.finishedAt === undefined) f.finishedAt = now
     if (f.sent !== undefined) yield* update(f)
-    else if (isDue(state, now, config.discovery.activateBefore)) yield* track(f)
+    else if (isDue(state, now, config.discovery.activateBefore) && ready(f, now)) yield* track(f)
     report.details["games"] = followed.size
   })
 
@@ -231,6 +244,11 @@ export const run = Effect.gen(function*() {
       }
       f.revision = revision
     }
+    // Only now that their outcomes are set may they be tracked: the due ones at once
+    for (const f of open) f.mapped = true
+    const now = yield* nowMillis
+    const due = open.filter((f) => !f.released && f.sent === undefined && isDue(f.state, now, config.discovery.activateBefore))
+    yield* Effect.forEach(due, track, { concurrency: 16, discard: true })
   })
 
   /**
@@ -245,7 +263,9 @@ export const run = Effect.gen(function*() {
       if (known === undefined || known.state.observedAt < state.observedAt) yield* onState(state)
     }
     const now = yield* nowMillis
-    const open = [...followed.values()].filter((f) => !f.released && (f.sent !== undefined || isDue(f.state, now, config.discovery.activateBefore)))
+    const open = [...followed.values()].filter((f) =>
+      !f.released && (f.sent !== undefined || (isDue(f.state, now, config.discovery.activateBefore) && ready(f, now)))
+    )
     yield* Effect.forEach(
       open,
       (f) =>
@@ -275,7 +295,13 @@ export const run = Effect.gen(function*() {
 
   yield* Stream.runForEach(discovery.changes, onState).pipe(Effect.forkScoped)
   yield* every("sweep", sweep())
-  yield* every("matching", refreshMappings())
+  // Matching runs every round, and at once when a new game appears
+  yield* refreshMappings().pipe(
+    Effect.catchCause((cause) => Effect.logError("orchestrator matching failed", cause)),
+    Effect.andThen(Effect.sleep(config.discovery.interval).pipe(Effect.raceFirst(Queue.take(newGames)))),
+    Effect.forever,
+    Effect.forkScoped
+  )
   return yield* Effect.never
 })
 
