@@ -183,6 +183,23 @@ export const outcomeKeyOf = (o: OutcomeRef): string => `${o.platform}|${o.market
 /** `platform|marketId`. @category keys */
 export const marketKeyOf = (o: OutcomeRef): string => `${o.platform}|${o.marketId}`
 
+/**
+ * The approval of an order that closes exposure (an exit, a hedge): one leg at its limit, sized by
+ * what it remedies, with no cost, fee or edge of its own to weigh.
+ */
+const approvedClosing = (leg: RiskRequest["legs"][number], quantity: number, rounding: "floor" | "ceil"): Decision => ({
+  _tag: "Approved",
+  sizing: {
+    _tag: "Sized",
+    quantity: quantity as Money.Qty,
+    legs: [{ limit: leg.limit, quantity: quantity as Money.Qty, notional: Money.notional(leg.limit, quantity as Money.Qty, rounding), fee: 0 as Money.Micros, amount: 0 as Money.Micros }],
+    cost: 0 as Money.Micros,
+    edge: 0 as Money.Micros,
+    edgeBps: 0 as Money.Bps,
+    raisedToMinimum: false
+  }
+})
+
 /** Whether two outcomes of one game can both pay: false means they are opposite sides. */
 const overlaps = (a: OutcomeMeaning, b: OutcomeMeaning, withDraw: boolean): boolean => {
   const x = paysOn(a, withDraw)
@@ -197,18 +214,7 @@ const exitDecision = (request: RiskRequest, state: RiskState): Decision => {
   const held = state.held.get(outcomeKeyOf(leg.outcome)) ?? 0
   const quantity = Math.min(held, request.desired ?? held)
   if (quantity <= 0) return deny("NO_HOLDING", "nothing held to exit")
-  return {
-    _tag: "Approved",
-    sizing: {
-      _tag: "Sized",
-      quantity: quantity as Money.Qty,
-      legs: [{ limit: leg.limit, quantity: quantity as Money.Qty, notional: Money.notional(leg.limit, quantity as Money.Qty, "floor"), fee: 0 as Money.Micros, amount: 0 as Money.Micros }],
-      cost: 0 as Money.Micros,
-      edge: 0 as Money.Micros,
-      edgeBps: 0 as Money.Bps,
-      raisedToMinimum: false
-    }
-  }
+  return approvedClosing(leg, quantity, "floor")
 }
 
 /**
@@ -220,18 +226,7 @@ const hedgeDecision = (request: RiskRequest): Decision => {
   const leg = request.legs[0]!
   const quantity = request.desired ?? 0
   if (quantity <= 0) return deny("NO_HOLDING", "nothing to hedge")
-  return {
-    _tag: "Approved",
-    sizing: {
-      _tag: "Sized",
-      quantity: quantity as Money.Qty,
-      legs: [{ limit: leg.limit, quantity: quantity as Money.Qty, notional: Money.notional(leg.limit, quantity as Money.Qty, "ceil"), fee: 0 as Money.Micros, amount: 0 as Money.Micros }],
-      cost: 0 as Money.Micros,
-      edge: 0 as Money.Micros,
-      edgeBps: 0 as Money.Bps,
-      raisedToMinimum: false
-    }
-  }
+  return approvedClosing(leg, quantity, "ceil")
 }
 
 /**
