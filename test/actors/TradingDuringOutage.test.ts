@@ -9,9 +9,6 @@
  * - its decision event and the game states of the outage are written once Postgres is back;
  * - the next play is approved by risk and ordered as usual.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeServices from "@effect/platform-node/NodeServices"
-import * as NodeWS from "@effect/platform-node/NodeWS"
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer, Metric } from "effect"
 import { SqlClient } from "effect/sql"
@@ -19,68 +16,17 @@ import { Game } from "../../src/actors/Game.ts"
 import { DATABASE_UNREACHABLE } from "../../src/actors/GameActor.ts"
 import { upsertGame } from "../../src/actors/Orchestrator.ts"
 import { signalsTotal } from "../../src/actors/Risk.ts"
-import { MigratedDatabase, runtimeWith } from "../../src/runtime/App.ts"
-import { AppConfig } from "../../src/services/config/AppConfig.ts"
+import { MigratedDatabase } from "../../src/runtime/App.ts"
 import { DatabaseGate } from "../../src/services/database/DatabaseGate.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
-import type { GameState } from "../../src/schema/GameState.ts"
-import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../../src/schema/Ids.ts"
-import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
-import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { eventually } from "../support/Eventually.ts"
-import { FakePolymarket, STREAM_ASSET } from "../support/FakePolymarket.ts"
-import { acquireFake } from "../support/FakeVenue.ts"
+import { GAME, laggingMarketRuntime, lateGame as game, streamOutcome } from "../support/LaggingMarketRuntime.ts"
 import * as Private from "../support/PrivateServers.ts"
-import * as SimulatedEspn from "../support/SimulatedEspn.ts"
-
-const CONDITION = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01"
-const GAME = "401736811"
 
 const pg = await Private.postgres()
 
-const runtime = Layer.unwrap(
-  Effect.gen(function*() {
-    yield* Effect.addFinalizer(() => Effect.promise(() => pg.dispose()))
-    const fake = yield* acquireFake(() => new FakePolymarket())
-    const config = AppConfig.layerTest({
-      "database.url": pg.url(),
-      "polymarket.wsUrl": fake.wsUrl(),
-      "polymarket.clobUrl": fake.httpUrl(),
-      "polymarket.gammaUrl": fake.httpUrl(),
-      "discovery.leagues": "nba",
-      "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports",
-      "signals.debounce": "1 millis",
-      "strategies.enabled": "lagging_market",
-      "strategies.params": JSON.stringify({ lagging_market: { minJump: 0.05, windowMillis: 60_000 } })
-    }).pipe(Layer.orDie)
-    const external = Layer.mergeAll(
-      MarketDataHub.layerFromConfig,
-      Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => EspnClient.layerNoDeps(optionsFrom(c)).pipe(Layer.provide(SimulatedEspn.layer([])))))
-    ).pipe(Layer.provide(Layer.mergeAll(NodeHttpClient.layerUndici, NodeWS.layerWebSocketConstructor)))
-    return runtimeWith(external).pipe(
-      Layer.provideMerge(Layer.orDie(MigratedDatabase)),
-      Layer.provideMerge(Diagnostics.layer),
-      Layer.provideMerge(config),
-      Layer.provideMerge(NodeServices.layer)
-    )
-  })
-)
-
-const game = (now: number, home: number, away: number, secondsRemaining: number): GameState => ({
-  gameId: GAME as GameId,
-  league: "nba",
-  sport: "nba",
-  status: "in_progress",
-  startTime: now - 3_600_000,
-  period: 4,
-  secondsRemaining,
-  periodSecondsRemaining: secondsRemaining,
-  overtime: false,
-  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: home },
-  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: away },
-  detail: `${Math.floor(secondsRemaining / 60)}:${String(secondsRemaining % 60).padStart(2, "0")} - 4th`,
-  observedAt: now
-})
+// The private server goes last, after the runtime and its pool
+const database = Layer.orDie(MigratedDatabase).pipe(Layer.provideMerge(Layer.effectDiscard(Effect.addFinalizer(() => Effect.promise(() => pg.dispose())))))
+const runtime = laggingMarketRuntime(database, { "database.url": pg.url(), "signals.debounce": "1 millis" })
 
 const denied = Effect.map(Metric.value(Metric.withAttributes(signalsTotal, { decision: "denied", reason: DATABASE_UNREACHABLE })), (s) => s.count)
 
@@ -96,12 +42,7 @@ layer(runtime, { excludeTestServices: true, timeout: "120 seconds" })("trading a
         state: game(t0, 100, 100, 240),
         revision: "r1",
         attempt: 0,
-        outcomes: [{
-          outcome: { platform: "polymarket", marketId: CONDITION as ConditionId as unknown as MarketId, outcomeId: STREAM_ASSET as OutcomeId },
-          meaning: "away_win",
-          fees: { _tag: "PolymarketFeeSchedule", rate: 30_000, exponent: 1, takerOnly: true },
-          arbEligible: false
-        }]
+        outcomes: [streamOutcome("away_win")]
       })
       yield* eventually("the live book", client.Inspect(), (v) => v.tops.some((t) => t.ask !== undefined), "30 seconds")
       assert.strictEqual(gate.state()._tag, "Open")
