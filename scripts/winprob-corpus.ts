@@ -23,11 +23,15 @@
  * - sportsdataverse/sportsdataverse-js: one raw ESPN NBA summary (2024), a test fixture.
  * The last two are a format and sanity check for the other sports, not a statistical evaluation.
  *
- * Other sports: the public ESPN summary archives with probabilities are far over the 500 MiB
- * snapshot limit (sportsdataverse/hoopR-nba-raw 17.6 GB, hoopR-mbb-raw 16.6 GB, wehoop-wnba-raw
- * 3.1 GB, saiemgilani/pbp-data 4.4 GB), and single-file reads cost about 55 look-ups per NBA game
- * (the processed files are about 880 kB). sportsdataverse/nfl-raw (229 MiB) holds NFL.com game
- * detail, not ESPN summaries, so no ESPN probability.
+ * Other sports, checked on 2026-12-03: the public archives of ESPN game data are far over the
+ * 500 MiB snapshot limit (sportsdataverse/hoopR-nba-raw 17.6 GB, hoopR-mbb-raw 16.6 GB,
+ * wehoop-wbb-raw 18.0 GB, wehoop-wnba-raw 3.1 GB, hoopR-data 8.5 GB, wehoop-data 9.2 GB,
+ * saiemgilani/pbp-data 4.4 GB; the play-by-play tables hoopR-nba-data 2.1 GB, hoopR-mbb-data
+ * 2.7 GB and wehoop-wnba-data 3.0 GB too), and reading them file by file costs about 30–55
+ * look-ups per game (hoopR-nba-raw's processed files are about 880 kB, and the one read,
+ * 401584793, has an empty `espnWP`). sportsdataverse/nfl-raw (229 MiB) holds NFL.com game detail,
+ * not ESPN summaries; sportsdataverse/nfl-data and sportsdataverse-data hold code only; the stored
+ * sportsdataverse-py snapshot predates its ESPN summary fixtures (which are gzipped).
  */
 import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
