@@ -5,33 +5,52 @@
  *
  * Each source is a bare git directory (`<mirror>/<owner>+<name>/repo`, as the fetch tool leaves it)
  * at a pinned commit. Every ESPN summary there with a win probability is slimmed to what
- * `arbees eval winprob --corpus` reads (header, drives or plays, pickcenter, predictor and the
- * per-play probability, renamed to `winprobability` where the source calls it `espnWP` or
- * `espnWinProbability`) and written to `<out>/<league>/<season>/<event>.json`, with one line per
- * game in `<out>/manifest-<owner>+<name>.jsonl` (one manifest per source, so one source can be
- * rebuilt alone with `--source`): repository, path, commit, blob, event id, league, season. The data
- * stays outside git; this script is how it is rebuilt. Uses only Node built-ins and `git`.
+ * `arbees eval winprob --corpus` reads (`src/domain/winprob/eval/CorpusSlim.ts`: header, drive or
+ * top-level plays, pickcenter, predictor and the per-play probability) and written to
+ * `<out>/<league>/<season>/<event>.json`, with one line per game in
+ * `<out>/manifest-<owner>+<name>.jsonl` (one manifest per source, so one source can be rebuilt alone
+ * with `--source`): repository, path, commit, blob, event id, league, season. A game found twice in
+ * one source is kept once. The data stays outside git; this script is how it is rebuilt. Uses only
+ * Node built-ins, `git` and the slimming module.
  *
  * Sources (see `shared/data/SOURCES.md` for the catalogue):
  * - saiemgilani/game-on-paper-app: ESPN college-football summaries, 2019 and 2020 (`espnWP`),
  *   under `data/cfb/<season>/` at the commit before their removal.
  * - sportsdataverse/gp-cfb-raw: ESPN college-football summaries, 2022 (`winprobability`). The 2022
  *   season is reserved for independent evaluation: nothing is fitted or tuned on it.
+ * - aaronweldy/espn-openapi: raw ESPN summaries under `json_output/`: one NFL game (2023), one NBA
+ *   game (2025) and one MLB game (2023) with probabilities (the MLB game under three names).
+ * - sportsdataverse/sportsdataverse-js: one raw ESPN NBA summary (2024), a test fixture.
+ * The last two are a format and sanity check for the other sports, not a statistical evaluation.
+ *
+ * Other sports, checked on 2026-12-03: the public archives of ESPN game data are far over the
+ * 500 MiB snapshot limit (sportsdataverse/hoopR-nba-raw 17.6 GB, hoopR-mbb-raw 16.6 GB,
+ * wehoop-wbb-raw 18.0 GB, wehoop-wnba-raw 3.1 GB, hoopR-data 8.5 GB, wehoop-data 9.2 GB,
+ * saiemgilani/pbp-data 4.4 GB; the play-by-play tables hoopR-nba-data 2.1 GB, hoopR-mbb-data
+ * 2.7 GB and wehoop-wnba-data 3.0 GB too), and reading them file by file costs about 30–55
+ * look-ups per game (hoopR-nba-raw's processed files are about 880 kB, and the one read,
+ * 401584793, has an empty `espnWP`). sportsdataverse/nfl-raw (229 MiB) holds NFL.com game detail,
+ * not ESPN summaries; sportsdataverse/nfl-data and sportsdataverse-data hold code only; the stored
+ * sportsdataverse-py snapshot predates its ESPN summary fixtures (which are gzipped).
  */
 import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { eventIdOf, leagueOf, seasonOf, slimSummary } from "../src/domain/winprob/eval/CorpusSlim.ts"
 
 interface Source {
   readonly repository: string
   readonly commit: string
   readonly prefixes: ReadonlyArray<string>
-  readonly league: string
+  /** The league of every summary; else each summary's own (`header.league.slug`) */
+  readonly league?: string
 }
 
 const sources: ReadonlyArray<Source> = [
   { repository: "saiemgilani/game-on-paper-app", commit: "1aaaf9fef2f3ea55718c24798bd68ae2720089a6", prefixes: ["data/cfb/2019/", "data/cfb/2020/"], league: "ncaaf" },
-  { repository: "sportsdataverse/gp-cfb-raw", commit: "a1cfce2f95b3661a35f460969432f1d3547a8f20", prefixes: ["cfb/json/final/"], league: "ncaaf" }
+  { repository: "sportsdataverse/gp-cfb-raw", commit: "a1cfce2f95b3661a35f460969432f1d3547a8f20", prefixes: ["cfb/json/final/"], league: "ncaaf" },
+  { repository: "aaronweldy/espn-openapi", commit: "f2a6a46cafeb7058e002faa28e4d408723d19201", prefixes: ["json_output/"] },
+  { repository: "sportsdataverse/sportsdataverse-js", commit: "aaec461a9b171de2e1ae2e4b0663cd712b4abae5", prefixes: ["test/fixtures/espn/summary_nba.json"] }
 ]
 
 const arg = (name: string, fallback: string): string => {
@@ -44,64 +63,6 @@ const out = arg("out", ".arbees/corpus")
 const only = arg("source", "")
 
 type Json = Record<string, unknown>
-
-const PLAY_KEYS = ["id", "sequenceNumber", "type", "text", "awayScore", "homeScore", "period", "clock", "start", "end", "scoringPlay", "scoreValue"]
-const END_KEYS = ["team", "down", "distance", "yardsToEndzone", "yardLine"]
-
-const pick = (o: unknown, keys: ReadonlyArray<string>): Json | undefined => {
-  if (typeof o !== "object" || o === null) return undefined
-  const r: Json = {}
-  for (const k of keys) if ((o as Json)[k] !== undefined) r[k] = (o as Json)[k]
-  return r
-}
-
-const slimPlay = (p: unknown): Json | undefined => {
-  const play = pick(p, PLAY_KEYS)
-  if (play === undefined) return undefined
-  for (const side of ["start", "end"]) {
-    const s = pick(play[side], END_KEYS)
-    if (s !== undefined) {
-      const team = pick(s["team"], ["id"])
-      play[side] = { ...s, ...(team === undefined ? {} : { team }) }
-    }
-  }
-  return play
-}
-
-const probabilities = (summary: Json): ReadonlyArray<unknown> => {
-  for (const key of ["winprobability", "espnWP", "espnWinProbability"]) {
-    const v = summary[key]
-    if (Array.isArray(v) && v.length > 0) return v
-  }
-  return []
-}
-
-/** Drive plays when there are drives (the sources' top-level `plays` are processed rows, not ESPN's). */
-const slim = (summary: Json): Json | undefined => {
-  const wp = probabilities(summary)
-  const header = summary["header"] as Json | undefined
-  if (wp.length === 0 || header === undefined) return undefined
-  const drives = summary["drives"] as { previous?: Array<{ plays?: Array<unknown> }>; current?: { plays?: Array<unknown> } } | undefined
-  const slimDrives = drives === undefined ? undefined : {
-    previous: (drives.previous ?? []).map((d) => ({ plays: (d.plays ?? []).map(slimPlay).filter((p) => p !== undefined) })),
-    ...(drives.current?.plays === undefined ? {} : { current: { plays: drives.current.plays.map(slimPlay).filter((p) => p !== undefined) } })
-  }
-  return {
-    header,
-    ...(slimDrives === undefined ? { plays: summary["plays"] } : { drives: slimDrives }),
-    ...(summary["pickcenter"] === undefined ? {} : { pickcenter: summary["pickcenter"] }),
-    ...(summary["predictor"] === undefined ? {} : { predictor: summary["predictor"] }),
-    winprobability: wp.map((w) => pick(w, ["playId", "homeWinPercentage", "tiePercentage"]))
-  }
-}
-
-const seasonOf = (summary: Json, path: string): number | undefined => {
-  const header = summary["header"] as { season?: { year?: unknown } } | undefined
-  const fromHeader = Number(header?.season?.year ?? (summary["season"] as { year?: unknown } | undefined)?.year)
-  if (Number.isInteger(fromHeader) && fromHeader > 1900) return fromHeader
-  const m = /\/(20\d\d)\//.exec(path)
-  return m === null ? undefined : Number(m[1])
-}
 
 mkdirSync(out, { recursive: true })
 for (const source of sources.filter((s) => only === "" || s.repository === only)) {
@@ -118,7 +79,7 @@ for (const source of sources.filter((s) => only === "" || s.repository === only)
     const [meta, path] = l.split("\t")
     return { blob: meta!.split(" ")[2]!, path: path! }
   })
-  let written = 0
+  const written = new Set<string>()
   // One `git cat-file --batch` per chunk: a process per blob re-inflates delta chains every time
   const contents = new Map<string, Buffer>()
   const CHUNK = 200
@@ -157,21 +118,26 @@ for (const source of sources.filter((s) => only === "" || s.repository === only)
       skipped["not JSON"] = (skipped["not JSON"] ?? 0) + 1
       continue
     }
-    const slimmed = slim(summary)
+    const slimmed = slimSummary(summary)
     const season = seasonOf(summary, path)
-    const eventId = String((summary["header"] as Json | undefined)?.["id"] ?? /(\d+)\.json$/.exec(path)?.[1] ?? "")
-    if (slimmed === undefined || season === undefined || eventId === "") {
-      skipped["no win probability, header or season"] = (skipped["no win probability, header or season"] ?? 0) + 1
+    const eventId = eventIdOf(summary, path)
+    const league = source.league ?? leagueOf(summary)
+    if (slimmed === undefined || season === undefined || eventId === "" || league === undefined) {
+      skipped["no win probability, header, league or season"] = (skipped["no win probability, header, league or season"] ?? 0) + 1
       continue
     }
-    const dir = join(out, source.league, String(season))
-    mkdirSync(dir, { recursive: true })
-    const file = join(source.league, String(season), `${eventId}.json`)
+    const file = join(league, String(season), `${eventId}.json`)
+    // A source may hold the same game under several names: the first path (in git order) is kept
+    if (written.has(file)) {
+      skipped["the same game again"] = (skipped["the same game again"] ?? 0) + 1
+      continue
+    }
+    written.add(file)
+    mkdirSync(join(out, league, String(season)), { recursive: true })
     writeFileSync(join(out, file), JSON.stringify(slimmed))
-    manifest.push(JSON.stringify({ league: source.league, season, eventId, repository: source.repository, path, commit: source.commit, blob, file }))
-    written++
+    manifest.push(JSON.stringify({ league, season, eventId, repository: source.repository, path, commit: source.commit, blob, file }))
   }
   const file = join(out, `manifest-${source.repository.replace("/", "+")}.jsonl`)
   writeFileSync(file, manifest.join("\n") + "\n")
-  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}`)
+  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written.size} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}`)
 }

@@ -462,6 +462,13 @@ export const ledgerCheck = Effect.fn("Bankroll.ledgerCheck")(function*(account: 
   return { ...check, ok } satisfies LedgerCheck
 })
 
+/** Every account the database holds, by name (the paper account and, in live mode, `live:<platform>`). @category operations */
+export const listAccounts = Effect.fn("Bankroll.listAccounts")(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ account: string }>`SELECT account FROM bankroll ORDER BY account`.pipe(Effect.mapError(storageError))
+  return rows.map((r) => r.account)
+})
+
 /** The last postings, newest first, for `arbees bankroll`. @category operations */
 export const recentPostings = Effect.fn("Bankroll.recentPostings")(function*(account: string, limit: number) {
   const sql = yield* SqlClient.SqlClient

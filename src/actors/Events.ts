@@ -20,7 +20,9 @@ export const ModelView = Schema.Struct({
   draw: Schema.Finite,
   away: Schema.Finite,
   hasPrior: Schema.Boolean,
-  priorSource: Schema.String
+  priorSource: Schema.String,
+  /** Where the prior came from, in words ("consensus ML -142/+121, Shin", "team Elo 1612 v 1498 …") */
+  priorDetail: Schema.optionalKey(Schema.String)
 })
 export type ModelView = typeof ModelView.Type
 

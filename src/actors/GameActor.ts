@@ -30,8 +30,8 @@ import type { FeeSchedule } from "../domain/fees/Fee.ts"
 import { isBehind } from "../domain/game/Progress.ts"
 import { kalshiRules, polymarketRules, type VenueRules } from "../domain/risk/Sizing.ts"
 import type { Holding, Intent, OutcomeBook, StrategyInput } from "../domain/strategy/Strategy.ts"
-import { hasPrior, type Prior } from "../domain/winprob/prior/Prior.ts"
-import { noPrior, priorFromOdds } from "../domain/winprob/prior/Priors.ts"
+import type { Prior } from "../domain/winprob/prior/Prior.ts"
+import { livePrior } from "../domain/winprob/prior/TeamRatings.ts"
 import type { SequenceCarry } from "../domain/winprob/Sequence.ts"
 import { estimateNext } from "../domain/winprob/WinProb.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
@@ -49,6 +49,7 @@ import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
+import { TeamRatings } from "../services/ratings/TeamRatings.ts"
 import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } from "./Events.ts"
 import { ARBITRAGE_ID, ArbitrageUnits } from "./Arbitrage.ts"
 import { Execution, EXECUTION_ID } from "./Execution.ts"
@@ -104,6 +105,9 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
   // An operator may pause a strategy at run time: its entries stop, its exits still run
   const pauses = yield* Effect.serviceOption(StrategyPauses)
   const isPaused = (name: string) => pauses._tag === "Some" && pauses.value.isPaused(name)
+  // The shipped team ratings: the prior of a game with no line (none when the layer is not given)
+  const ratings = yield* Effect.serviceOption(TeamRatings)
+  const ratingFiles = ratings._tag === "Some" ? ratings.value.files : []
   return Game.toLayer(
     Effect.gen(function*() {
       const address = yield* Entity.CurrentAddress
@@ -383,11 +387,11 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       }, Effect.scoped)
 
       const runModel = Effect.fn("GameActor.model")(function*(next: GameState) {
-        if ((prior === undefined || !hasPrior(prior)) && next.odds !== undefined) prior = priorFromOdds(next.sport, next.odds)
-        prior ??= noPrior(next.sport)
+        // A line beats a team rating, a rating beats the bare home edge; a line replaces either when it arrives
+        prior = livePrior(prior, next, ratingFiles)
         const { estimate: e, state: seen, carry } = estimateNext(sequence, next, prior, config.model.probabilityBound / 10_000)
         sequence = carry
-        model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource }
+        model = { home: e.probability.home, draw: e.probability.draw, away: e.probability.away, hasPrior: e.hasPrior, priorSource: e.priorSource, priorDetail: e.priorDetail }
         modelAt = yield* nowMillis
         if (modelMoved(modelLogged, model.home)) {
           modelLogged = model.home
@@ -398,6 +402,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
             home: percent(model.home),
             ...(model.draw > 0 ? { draw: percent(model.draw) } : {}),
             prior: model.priorSource,
+            priorDetail: e.priorDetail,
             ...(seen.clockEstimated === true ? { clockEstimated: `${seen.periodSecondsRemaining ?? 0} s left in the period (the feed shows 0:00)` } : {})
           }))
         }
@@ -410,9 +415,10 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
           "state",
           sql.withTransaction(
             sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, possession, model_home_prob, model_draw_prob,
-                                         espn_home_prob, state)
+                                         model_prior_source, model_prior_detail, espn_home_prob, state)
             VALUES (${gameId}, to_timestamp(${next.observedAt / 1000}), ${next.status}, ${next.period}, ${next.secondsRemaining ?? null},
-                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw}, ${next.espnHomeProbability ?? null},
+                    ${next.home.score}, ${next.away.score}, ${next.possession ?? null}, ${view.home}, ${view.draw},
+                    ${view.priorSource}, ${view.priorDetail ?? null}, ${next.espnHomeProbability ?? null},
                     ${JSON.stringify(next)}::jsonb)
             ON CONFLICT DO NOTHING`.pipe(
               Effect.andThen(outbox.append(GameStateChanged, { id: eventId("gs", gameId, next.observedAt), key: gameId, occurredAt: next.observedAt, payload: { state: next, model: view } }))

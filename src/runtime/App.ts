@@ -49,6 +49,7 @@ import { ListingsSource } from "../services/matching/ListingsSource.ts"
 import { MappingStore } from "../services/matching/MappingStore.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
 import { TeamReference } from "../services/matching/TeamReference.ts"
+import { TeamRatings } from "../services/ratings/TeamRatings.ts"
 import { PolymarketClient } from "../services/polymarket/PolymarketClient.ts"
 import { PolymarketFeed } from "../services/polymarket/PolymarketFeed.ts"
 import * as HubPaperMarket from "../services/venue/HubPaperMarket.ts"
@@ -141,7 +142,7 @@ export const Actors = Layer.mergeAll(
   ExecutionActor.upkeep,
   ArbitrageActor.layer,
   ArbitrageActor.resumer,
-  GameActor.layer.pipe(Layer.provide(StrategyPauses.layer)),
+  GameActor.layer.pipe(Layer.provide(Layer.mergeAll(StrategyPauses.layer, TeamRatings.layer))),
   Orchestrator.layer,
   Activity.layer,
   PriceHistory.layer,

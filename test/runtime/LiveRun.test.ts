@@ -7,20 +7,23 @@
  * - with both venues' credentials, both reconcile before trading, each opens its own account at the
  *   venue's balance, and the process is ready;
  * - no sentinel secret appears in any log line of these runs, in `arbees config`, or in any row of
- *   their database.
+ *   their database;
+ * - (issue 16, finding 10) a key file others may read is warned about with its fix, and no request
+ *   to a venue carries our trace context (`traceparent`, `b3`): both shown to fail with the
+ *   warning removed and propagation on (7 traced venue requests).
  */
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import { generateKeyPairSync } from "node:crypto"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { cleanEnv, run, start } from "../support/Cli.ts"
 import { FakeKalshi } from "../support/FakeKalshi.ts"
 import { FakePolymarketClob } from "../support/FakePolymarketClob.ts"
-import { acquireFake, json } from "../support/FakeVenue.ts"
+import { acquireFake, type FakeRequest, json } from "../support/FakeVenue.ts"
 import * as TestDatabase from "../support/TestDatabase.ts"
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -29,11 +32,16 @@ const KALSHI_KEY_ID = "sentinel-kalshi-key-id-7c41e9d2"
 const WALLET_KEY = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 const READY_MILLIS = 150_000
 
-const keyFile = () => {
+const keyFile = (mode = 0o600) => {
   const file = join(mkdtempSync(join(tmpdir(), "arbees-live-run-")), "kalshi.pem")
-  writeFileSync(file, PEM, { mode: 0o600 })
+  writeFileSync(file, PEM, { mode })
+  chmodSync(file, mode)
   return file
 }
+
+/** Requests that carry our trace context (W3C or B3) to a third party */
+const traced = (fake: { readonly requests: ReadonlyArray<FakeRequest> }) =>
+  fake.requests.filter((r) => Object.keys(r.headers).some((h) => h === "traceparent" || h === "tracestate" || h === "b3" || h.startsWith("x-b3-")))
 
 /** Every row of every table of the child's database, as text. */
 const allRows = (url: string) =>
@@ -56,12 +64,13 @@ const kalshiEnv = (fake: FakeKalshi, url: string, file: string) => ({
 })
 
 describe("arbees run in live mode", () => {
-  it.live("a failed start-up reconciliation refuses live trading in one line; a venue without credentials stays paper", () =>
+  it.live("a failed start-up reconciliation refuses live trading in one line; a venue without credentials stays paper; a key file others can read is warned about", () =>
     Effect.scoped(Effect.gen(function*() {
       const fake = yield* acquireFake(() => new FakeKalshi({ publicKey, orders: true }))
       fake.failNext(1_000, json({ error: { code: "internal_server_error", message: "the exchange is down" } }, 500), "/portfolio/balance")
       const url = yield* TestDatabase.createDatabase
-      const result = yield* Effect.promise(() => run(["run", "--authorize-live", "--log-format", "json"], { env: cleanEnv(kalshiEnv(fake, url, keyFile())) }))
+      const readable = keyFile(0o644)
+      const result = yield* Effect.promise(() => run(["run", "--authorize-live", "--log-format", "json"], { env: cleanEnv(kalshiEnv(fake, url, readable)) }))
       assert.strictEqual(result.code, 1, result.stdout + result.stderr)
       const said = result.stderr.split("\n").filter((l) => l.startsWith("arbees: "))
       assert.deepStrictEqual(said.length, 1, result.stderr)
@@ -74,6 +83,10 @@ describe("arbees run in live mode", () => {
       assert.isAbove(fake.requestsTo("/portfolio/balance").length, 0)
       assert.strictEqual(fake.desk!.creates, 0)
       assert.deepStrictEqual([KALSHI_KEY_ID, PEM.split("\n")[5]!].filter((s) => (result.stdout + result.stderr).includes(s)), [])
+      // Issue 16 finding 10: a key file that others may read is warned about, once, with the fix
+      const warned = (result.stdout + result.stderr).split("\n").filter((l) => l.includes("a configuration or key file is readable by other users")).map((l) => JSON.parse(l))
+      assert.deepStrictEqual(warned.map((w) => [w.annotations?.file, w.annotations?.mode, w.annotations?.fix]), [[readable, "644", `chmod 600 ${readable}`]])
+      assert.deepStrictEqual(traced(fake).map((r) => r.path), [])
     })), READY_MILLIS)
 
   it.live("with both venues' credentials: reconciled, each venue's own account at its balance, ready; no secret in a log line, `arbees config` or a row", () =>
@@ -116,5 +129,9 @@ describe("arbees run in live mode", () => {
       assert.deepStrictEqual(leaks(logs), [])
       assert.deepStrictEqual(leaks(config.stdout + config.stderr), [])
       assert.deepStrictEqual(leaks(rows.join("\n")), [])
+      // Issue 16 finding 10: our trace context stays ours; no venue request carries it
+      assert.isAbove(kalshi.requests.length + clob.requests.length, 5)
+      assert.deepStrictEqual([...traced(kalshi), ...traced(clob)].map((r) => r.path), [])
+      assert.notInclude(logs, "a configuration or key file is readable by other users")
     })), READY_MILLIS + 30_000)
 })

@@ -12,8 +12,8 @@
  * stops, the workers finish the queue (EFFECT4.md 1.4), the outbox relay drains within its
  * timeout, the bus and the database close, and the process exits 0.
  *
- * `relay`: the restart. Runs the outbox relay until nothing is pending, prints
- * `R <pending at start> <published>`, and exits 0.
+ * `relay`: the restart. Once up (migrated, connected), prints `U`; runs the outbox relay until
+ * nothing is pending, prints `R <pending at start> <published>`, and exits 0.
  *
  * `BURST_RELAY=off` runs the burst without a relay (the outbox only fills up), to prove the
  * restart picks up what a dead relay left.
@@ -21,7 +21,9 @@
  * For the chaos suite (`test/chaos/`): `BURST_RATE=<n>` offers at most n events a second,
  * `BURST_MONEY_ONLY=on` makes every event a money event, and `BURST_TOLERANT=on` survives a failed
  * accept (the database or Redis is down): it reports `F <event id>` (refused, not accepted) and
- * goes on with the next.
+ * goes on with the next. `BURST_GAME_RATE=<n>` also publishes n game ticks a second straight to
+ * the bus (a fan-out state, not through the outbox), one at a time, each reported `G <event id>`
+ * when the bus took it; a tick the bus refused is dropped, as a stale game state would be.
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
@@ -101,11 +103,29 @@ const burst = Effect.gen(function*() {
       }
     })
   )
+  const gameRate = Number(process.env["BURST_GAME_RATE"] ?? 0)
+  if (gameRate > 0) {
+    yield* Effect.forkScoped(
+      Effect.gen(function*() {
+        for (let n = 1;; n++) {
+          const id = eventId("tick", process.pid, n)
+          yield* bus.publish(GameTicked, { id, key: "game-0", payload: { gameId: "game-0", n } }).pipe(
+            Effect.andThen(report(`G ${id}`)),
+            Effect.uninterruptible,
+            Effect.ignore
+          )
+          yield* Effect.sleep(Math.max(1, Math.round(1000 / gameRate)))
+        }
+      })
+    )
+  }
   return yield* Effect.never
 })
 
 const relay = Effect.gen(function*() {
   const outbox = yield* Outbox
+  // Up: migrated, connected to the database and the bus
+  yield* report("U")
   const before = yield* outbox.pending
   const published = yield* outbox.drain("30 seconds")
   yield* report(`R ${before} ${published}`)

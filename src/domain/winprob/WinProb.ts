@@ -84,17 +84,6 @@ export const estimate = (state: GameState, prior: Prior, bound: number): Estimat
 }
 
 /**
- * The guarded probabilities with the prior flag, in the shape model-edge detection reads
- * (`domain/signals/ModelEdge.ts` `ModelProbabilities`).
- *
- * @category conversions
- */
-export const forSignals = (e: Estimate): { readonly home: number; readonly draw: number; readonly away: number; readonly hasPrior: boolean } => ({
-  ...e.probability,
-  hasPrior: e.hasPrior
-})
-
-/**
  * The estimate of a live game's next state, with what the play sequence adds that one state
  * cannot say (`Sequence.ts`: a `0:00` clock on a play in progress is unknown time, estimated from
  * the last clock shown; college overtime turns). The same model the evaluation measures, fed one

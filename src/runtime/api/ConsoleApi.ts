@@ -43,7 +43,12 @@ export const GameDetail = Schema.Struct({
 })
 
 /** @category schemas */
-export const BankrollDetail = Schema.Struct({ bankroll: Read.BankrollView, ledger: Schema.Array(Read.LedgerRow) })
+export const BankrollDetail = Schema.Struct({
+  bankroll: Read.BankrollView,
+  ledger: Schema.Array(Read.LedgerRow),
+  /** Every other account in brief (in live mode, each live venue's `live:<platform>`) */
+  others: Schema.Array(Read.BankrollView)
+})
 
 /** The global trading state and who set it, why and when. @category schemas */
 export const TradingStateView = Schema.Struct({
@@ -116,7 +121,12 @@ const TradingGroup = HttpApiGroup.make("trading")
   .annotate(OpenApi.Description, "Signals with their decisions (reasonCode: APPROVED or the denial's code), orders, fills and positions, newest first; the counts so far")
 
 const MoneyGroup = HttpApiGroup.make("money")
-  .add(HttpApiEndpoint.get("bankroll", "/api/bankroll", { query: { limit: Limit }, success: BankrollDetail, error: HttpApiError.NotFound }))
+  .add(HttpApiEndpoint.get("bankroll", "/api/bankroll", {
+    // `account`: another account than bankroll.account (a live venue's `live:<platform>`)
+    query: { limit: Limit, account: Schema.optional(Schema.String.check(Schema.isMaxLength(100))) },
+    success: BankrollDetail,
+    error: HttpApiError.NotFound
+  }))
   .add(HttpApiEndpoint.get("pnl", "/api/pnl", { query: { by: Read.PnlGrouping }, success: Schema.Array(Read.PnlRow) }))
   .annotate(OpenApi.Description, "The bankroll, its ledger (with the balance = Σ ledger check) and realised P&L")
 
@@ -217,9 +227,11 @@ const MoneyLive = HttpApiBuilder.group(ConsoleApi, "money", (h) =>
     Effect.gen(function*() {
       const read = yield* Read.ReadModel
       const { config } = yield* AppConfig
-      const bankroll = yield* storage(read.bankroll(config.bankroll.account))
+      const account = query.account ?? config.bankroll.account
+      const accounts = yield* storage(read.accounts)
+      const bankroll = accounts.find((a) => a.account === account)
       if (bankroll === undefined) return yield* new HttpApiError.NotFound()
-      return { bankroll, ledger: yield* storage(read.ledger(config.bankroll.account, query.limit)) }
+      return { bankroll, ledger: yield* storage(read.ledger(account, query.limit)), others: accounts.filter((a) => a.account !== account) }
     }))
     .handle("pnl", ({ query }) => Effect.flatMap(Read.ReadModel, (r) => storage(r.pnl(query.by)))))
 

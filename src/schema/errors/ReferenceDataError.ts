@@ -1,5 +1,5 @@
 /**
- * Everything that can be wrong with arbees' own reference data (`data/teams/*.json`). Reference
+ * Everything that can be wrong with arbees' own reference data (`data/teams/*.json`, `data/ratings/*.json`). Reference
  * data ships with the code, so any of these stops start-up rather than being skipped.
  *
  * @since 0.1.0

@@ -40,6 +40,7 @@ import * as MemoryStreamLog from "./MemoryStreamLog.ts"
 import * as RedisStreamLog from "./RedisStreamLog.ts"
 import {
   type Appended,
+  type AppendedBatch,
   type Delivery,
   type ServerInfo,
   type StartFrom,
@@ -174,6 +175,13 @@ export class EventBus extends Context.Service<EventBus, {
    * for the event among the stream's newest `resolveLookback` entries and does not write it twice.
    */
   readonly publishWire: (fields: WireFields, options?: { readonly resolve?: boolean }) => Effect.Effect<Appended, BusError>
+  /**
+   * Publishes encoded events in order, in one round trip (the outbox relay's batch). With
+   * `resolve`, or when an earlier publish of one of them was not answered, an event already among
+   * its stream's newest `resolveLookback` entries is not written twice. A refused event stops the
+   * batch (`failure`; `appended` are those before it); a batch not answered fails.
+   */
+  readonly publishBatch: (batch: ReadonlyArray<WireFields>, options?: { readonly resolve?: boolean }) => Effect.Effect<AppendedBatch, BusError>
   /** The server's identity and persistence (Redis `run_id`, `appendonly`, `save`) */
   readonly serverInfo: Effect.Effect<ServerInfo, BusError>
   /** The newest id a topic's stream ever generated, `undefined` when the stream does not exist */
@@ -372,6 +380,39 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
           if (unanswered.size > MAX_UNANSWERED) unanswered.delete(unanswered.values().next().value!)
           return Metric.update(Metric.withAttributes(publishUnansweredTotal, topic), 1)
         })
+      )
+    })
+
+  const publishBatch = (batch: ReadonlyArray<WireFields>, options?: { readonly resolve?: boolean }) =>
+    Effect.suspend(() => {
+      if (closed) return Effect.fail(new BusError({ reason: new Closed({ operation: "publish" }) }))
+      const resolving = options?.resolve === true || batch.some((fields) => unanswered.has(fields.id))
+      const entries = batch.map((fields) => ({ stream: streamKey(fields.topic), fields }))
+      return Effect.uninterruptible(log.appendBatch(entries, resolving ? RESOLVE_LOOKBACK : undefined)).pipe(
+        Effect.tap(({ appended, failure }) =>
+          Effect.gen(function*() {
+            for (const [i, done] of appended.entries()) {
+              const topic = { topic: batch[i]!.topic }
+              if (unanswered.delete(batch[i]!.id)) {
+                yield* Metric.update(Metric.withAttributes(publishResolvedTotal, { ...topic, outcome: done.existed ? "landed" : "written" }), 1)
+              }
+              if (!done.existed) yield* Metric.update(Metric.withAttributes(publishedTotal, topic), 1)
+            }
+            const refused = batch[appended.length]
+            if (failure !== undefined && refused !== undefined) {
+              yield* Metric.update(Metric.withAttributes(publishFailuresTotal, { topic: refused.topic, reason: reasonTag(failure) }), 1)
+            }
+          })
+        ),
+        Effect.tapError((e) =>
+          Effect.forEach(batch, (fields) => {
+            const topic = { topic: fields.topic }
+            if (neverSent(e)) return Metric.update(Metric.withAttributes(publishFailuresTotal, { ...topic, reason: reasonTag(e) }), 1)
+            unanswered.add(fields.id)
+            if (unanswered.size > MAX_UNANSWERED) unanswered.delete(unanswered.values().next().value!)
+            return Metric.update(Metric.withAttributes(publishUnansweredTotal, topic), 1)
+          }, { discard: true })
+        )
       )
     })
 
@@ -586,6 +627,7 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
     kind: log.kind,
     publish: (topic, event) => Effect.asVoid(publish(topic, event)),
     publishWire,
+    publishBatch,
     subscribe,
     stored,
     streamKey,

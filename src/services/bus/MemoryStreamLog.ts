@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Deferred, Duration, Effect, Exit } from "effect"
-import type { Appended, Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
+import type { Appended, AppendedBatch, BatchEntry, Delivery, StartFrom, StreamLog, StreamReader, WireFields } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 
 interface Entry {
@@ -85,6 +85,13 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
       }
       return Effect.map(append(name, fields), (id): Appended => ({ entryId: id, existed: false }))
     })
+
+  // Synchronous, so as atomic as the Redis script
+  const appendBatch = (entries: ReadonlyArray<BatchEntry>, lookback: number | undefined) =>
+    Effect.forEach(entries, ({ stream, fields }) =>
+      lookback === undefined ? Effect.map(append(stream, fields), (id): Appended => ({ entryId: id, existed: false })) : appendOnce(stream, fields, lookback)).pipe(
+        Effect.map((appended): AppendedBatch => ({ appended, failure: undefined }))
+      )
 
   const ensureGroup = (name: string, group: string, from: StartFrom) =>
     Effect.sync(() => {
@@ -205,6 +212,7 @@ export const make = (options: { readonly maxLen: number }): StreamLog => {
     lastAtOrBefore,
     append,
     appendOnce,
+    appendBatch,
     ensureGroup,
     reader,
     range,

@@ -11,8 +11,9 @@
  * - a transaction-level advisory lock lets one relay run at a time across processes, so events
  *   of an aggregate reach the bus in the order they were written (writes to one aggregate are
  *   serialised by its actor and its row locks, so `seq` order is commit order per aggregate);
- * - a batch stops at the first failed publish and commits what was published, so nothing is
- *   published ahead of an earlier event;
+ * - a batch is published in one round trip (`EventBus.publishBatch`, so a backlog drains at batch
+ *   speed, not at one round trip per event), in order; it stops at the first event the bus
+ *   refuses and commits what was published, so nothing is published ahead of an earlier event;
  * - a batch is uninterruptible (each publish is bounded by `bus.publishTimeout`): a shutdown never
  *   leaves events published but unmarked, the one source of duplicates besides a crash;
  * - it runs every `bus.outbox.pollInterval`, and sooner when a commit in this process appended
@@ -22,11 +23,11 @@
  * **Shutdown.** The relay finishes its batch, then publishes what is left within
  * `bus.outbox.drainTimeout`. Whatever remains is still in the table and goes out after restart.
  *
- * **Bounded duplicates.** The first pass after start-up and every pass after a failure publish
- * resolving (`EventBus.publishWire` with `resolve`): an event already in its stream (published by
- * a relay that died before it marked the row, or by a publish that was not answered) is not
- * written again. Once one event of the pass proves new, the rest are published plainly (the relay
- * publishes in order, so nothing after it can have been published).
+ * **Bounded duplicates.** The first pass after start-up and every pass after a failure (of the bus,
+ * or of the database under the batch's transaction) publish resolving (`EventBus.publishBatch`
+ * with `resolve`): an event already among its stream's newest entries (published by a relay that
+ * died, or lost its database, before it marked the row, or by a publish that was not answered) is
+ * not written again. Passes go on resolving while every event of a pass proves to be there.
  *
  * **Redis resets.** Each row records the entry id it was published as, and the relay records per
  * topic where the consumer groups had acknowledged up to (`bus_stream_marks`, refreshed when the
@@ -230,22 +231,14 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
         Effect.flatMap(decodeRows),
         Effect.orDie
       )
-      const published: Array<{ readonly seq: string; readonly entry_id: string }> = []
-      let failure: BusError | undefined
-      let resolving = resolveNext
-      for (const row of rows) {
-        const result = yield* Effect.result(bus.publishWire(toFields(row), { resolve: resolving }))
-        if (Result.isFailure(result)) {
-          failure = result.failure
-          break
-        }
-        // A new event: nothing after it can have been published
-        if (!result.success.existed) resolving = false
-        published.push({ seq: row.seq, entry_id: result.success.entryId })
-        newest.set(row.topic, result.success.entryId)
-      }
+      // The whole batch in one round trip, in order, up to the first event the bus refuses
+      const result = yield* Effect.result(bus.publishBatch(rows.map(toFields), { resolve: resolveNext }))
+      const appended = Result.isSuccess(result) ? result.success.appended : []
+      const failure = Result.isSuccess(result) ? result.success.failure : result.failure
+      const published = appended.map((a, i) => ({ seq: rows[i]!.seq, entry_id: a.entryId }))
+      appended.forEach((a, i) => newest.set(rows[i]!.topic, a.entryId))
       // Keep resolving while everything proved to be on the bus already
-      resolveNext = failure !== undefined || (resolving && published.length > 0)
+      resolveNext = failure !== undefined || (resolveNext && appended.length > 0 && appended.every((a) => a.existed))
       if (published.length > 0) {
         yield* sql`UPDATE outbox SET published_at = now(), entry_id = v.entry_id
                      FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS v(seq bigint, entry_id text)
@@ -257,8 +250,16 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
 
   const relayOnce = Effect.fn("Outbox.relayOnce")(function*() {
     if (!(yield* anyPending)) return { published: 0, more: false, skipped: false, failure: undefined } satisfies RelayPass
-    // A batch runs to its end: rows published are marked in the same transaction
-    const pass = yield* Effect.uninterruptible(batch)
+    // A batch runs to its end: rows published are marked in the same transaction. If the
+    // transaction failed (the database went away), what it published is on the bus unmarked: the
+    // next pass resolves it rather than writing it again
+    const pass = yield* Effect.uninterruptible(batch).pipe(
+      Effect.onError(() =>
+        Effect.sync(() => {
+          resolveNext = true
+        })
+      )
+    )
     if (pass.published > 0) {
       yield* Metric.update(relayedTotal, pass.published)
       yield* Metric.update(pendingGauge, yield* pending)
@@ -326,10 +327,14 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
       const candidates = [mark?.unacked_from, kept === undefined ? undefined : nextEntryId(kept)].filter((x): x is string => x !== undefined)
       const from = candidates.length === 0 ? undefined : candidates.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b))
       const [ms, seq] = from === undefined ? ["0", "0"] : parts(from)
+      // Up to the last entry sent to the old server: what a batch in flight at the reconnect
+      // published to the new one is there, and publishing it again would duplicate a whole batch
+      const [lastMs, lastSeq] = parts(entry_id)
       const rows = yield* sql<{ n: number }>`
         WITH requeued AS (
           UPDATE outbox SET published_at = NULL, entry_id = NULL
            WHERE topic = ${topic} AND entry_id IS NOT NULL AND ${entryKey("entry_id")} >= (${ms}::numeric, ${seq}::numeric)
+             AND ${entryKey("entry_id")} <= (${lastMs}::numeric, ${lastSeq}::numeric)
           RETURNING 1)
         SELECT count(*)::int AS n FROM requeued`
       const n = rows[0]?.n ?? 0

@@ -23,6 +23,8 @@ import { backoffMillis } from "../Backoff.ts"
 import { describeFailure } from "../Failure.ts"
 import {
   type Appended,
+  type AppendedBatch,
+  type BatchEntry,
   compareEntryIds,
   type Delivery,
   fieldsFromFlat,
@@ -75,6 +77,55 @@ for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
 return {redis.call('XADD', unpack(args)), 0}
 `
 
+/**
+ * Appends a batch in order, atomically. KEYS are the streams; ARGV[1] the lookback (0: append
+ * everything), ARGV[2] MAXLEN, then per entry: its stream's KEYS index, its event id, its field
+ * count and the fields. With a lookback, an entry whose event id is among its stream's newest
+ * ARGV[1] entries (read once per stream, before the batch) is not written again. Stops at the
+ * first refused XADD. Returns `{{entry id, 1 if it existed}...}` for the entries appended (or
+ * found), and the refusal if one stopped it.
+ */
+const APPEND_BATCH = `
+local lookback = tonumber(ARGV[1])
+local seen = {}
+if lookback > 0 then
+  for k = 1, #KEYS do
+    local ids = {}
+    -- A key that is not a stream has no entries: its XADD below is refused and stops the batch
+    local tail = redis.pcall('XREVRANGE', KEYS[k], '+', '-', 'COUNT', lookback)
+    if tail.err then tail = {} end
+    for _, entry in ipairs(tail) do
+      local f = entry[2]
+      for i = 1, #f, 2 do
+        if f[i] == 'id' then
+          if ids[f[i + 1]] == nil then ids[f[i + 1]] = entry[1] end
+          break
+        end
+      end
+    end
+    seen[k] = ids
+  end
+end
+local out = {}
+local i = 3
+while i <= #ARGV do
+  local k = tonumber(ARGV[i])
+  local n = tonumber(ARGV[i + 2])
+  local existing = lookback > 0 and seen[k][ARGV[i + 1]] or nil
+  if existing then
+    out[#out + 1] = {existing, 1}
+  else
+    local args = {KEYS[k], 'MAXLEN', '~', ARGV[2], '*'}
+    for j = 1, n do args[#args + 1] = ARGV[i + 2 + j] end
+    local added = redis.pcall('XADD', unpack(args))
+    if type(added) == 'table' and added.err then return {out, added.err} end
+    out[#out + 1] = {added, 0}
+  end
+  i = i + 3 + n
+end
+return {out}
+`
+
 /** `redis://user:secret@host:6379/0` → `host:6379/0` (never print credentials). @category formatting */
 export const describeRedisUrl = (url: string): string => {
   try {
@@ -99,6 +150,8 @@ const AutoClaimReply = Schema.Union([
 const PendingRangeReply = Schema.Array(Schema.Tuple([Schema.String, Schema.String, Schema.Number, Schema.Number]))
 const PendingSummaryReply = Schema.Tuple([Schema.Number, Schema.Unknown, Schema.Unknown, Schema.Unknown])
 const RangeReply = Schema.Array(Entry)
+const BatchAppended = Schema.Array(Schema.Tuple([Schema.String, Schema.Number]))
+const BatchReply = Schema.Union([Schema.Tuple([BatchAppended, Schema.String]), Schema.Tuple([BatchAppended])])
 
 const errorOf = (operation: string) => (e: unknown): BusError => {
   const message = e instanceof Error ? e.message : String(e)
@@ -220,6 +273,30 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
       Effect.flatMap(decodeReply(Schema.Tuple([Schema.String, Schema.Number]), "XADD")),
       Effect.map(([entryId, existed]): Appended => ({ entryId, existed: existed === 1 }))
     )
+
+  const appendBatch = (entries: ReadonlyArray<BatchEntry>, lookback: number | undefined) => {
+    if (entries.length === 0) return Effect.succeed<AppendedBatch>({ appended: [], failure: undefined })
+    const keys: Array<string> = []
+    const index = new Map<string, number>()
+    const argv: Array<string | number> = [lookback ?? 0, settings.maxLen]
+    for (const { stream, fields } of entries) {
+      let k = index.get(stream)
+      if (k === undefined) {
+        keys.push(stream)
+        k = keys.length
+        index.set(stream, k)
+      }
+      const flat = flattenFields(fields as unknown as Record<string, string>)
+      argv.push(k, fields.id, flat.length, ...flat)
+    }
+    return call("EVAL", [APPEND_BATCH, keys.length, ...keys, ...argv]).pipe(
+      Effect.flatMap(decodeReply(BatchReply, "XADD")),
+      Effect.map(([replies, refusal]): AppendedBatch => ({
+        appended: replies.map(([entryId, existed]): Appended => ({ entryId, existed: existed === 1 })),
+        failure: refusal === undefined ? undefined : new BusError({ reason: new Transport({ operation: "XADD", message: refusal }) })
+      }))
+    )
+  }
 
   const serverInfo = Effect.gen(function*() {
     const info = yield* call("INFO", ["server"]).pipe(Effect.flatMap(decodeReply(Schema.String, "INFO")))
@@ -389,6 +466,7 @@ export const make = Effect.fn("RedisStreamLog.make")(function*(settings: RedisSe
     unackedFrom,
     append,
     appendOnce,
+    appendBatch,
     ensureGroup,
     reader,
     range,

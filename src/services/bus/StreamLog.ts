@@ -106,6 +106,18 @@ export interface Appended {
   readonly existed: boolean
 }
 
+/** One entry of an `appendBatch`. @category models */
+export interface BatchEntry {
+  readonly stream: string
+  readonly fields: WireFields
+}
+
+/** What an `appendBatch` did: the entries before the first refusal, and the refusal. @category models */
+export interface AppendedBatch {
+  readonly appended: ReadonlyArray<Appended>
+  readonly failure: BusError | undefined
+}
+
 /** The server behind the log and what it keeps across a restart. @category models */
 export interface ServerInfo {
   /** Changes whenever the server restarts (Redis `run_id`) */
@@ -133,6 +145,13 @@ export interface StreamLog {
    * entries, in one atomic step: resolves an append that was not answered without writing twice.
    */
   readonly appendOnce: (stream: string, fields: WireFields, lookback: number) => Effect.Effect<Appended, BusError>
+  /**
+   * Appends the entries in order, in one atomic step (one round trip to Redis); with `lookback`,
+   * an entry whose event id is among its stream's newest `lookback` entries is not written again
+   * (`existed`). Stops at the first entry the server refuses (`failure`): `appended` are the
+   * entries before it. Fails (nothing known) when the server did not answer.
+   */
+  readonly appendBatch: (entries: ReadonlyArray<BatchEntry>, lookback: number | undefined) => Effect.Effect<AppendedBatch, BusError>
   /** The server's identity and persistence settings (`undefined` parts when it will not say) */
   readonly serverInfo: Effect.Effect<ServerInfo, BusError>
   /** The last id a stream ever generated and its length, `undefined` when the stream does not exist */

@@ -241,6 +241,8 @@ export class ReadModel extends Context.Service<ReadModel, {
   readonly fills: (filter: ListFilter) => Effect.Effect<ReadonlyArray<FillRow>, StorageError>
   readonly positions: (filter: ListFilter) => Effect.Effect<ReadonlyArray<PositionRow>, StorageError>
   readonly bankroll: (account: string) => Effect.Effect<BankrollView | undefined, StorageError>
+  /** Every account (the paper account and, in live mode, `live:<platform>`), by name */
+  readonly accounts: Effect.Effect<ReadonlyArray<BankrollView>, StorageError>
   readonly ledger: (account: string, limit?: number) => Effect.Effect<ReadonlyArray<LedgerRow>, StorageError>
   readonly pnl: (by: PnlGrouping) => Effect.Effect<ReadonlyArray<PnlRow>, StorageError>
   /** The games in play (or starting within the hour), open positions and today's P&L, as of `now` */
@@ -302,12 +304,13 @@ export class ReadModel extends Context.Service<ReadModel, {
       })
       const positionColumns = sql`position_id, game_id, platform, market_id, outcome_id, quantity, cost_basis_micros, realized_pnl_micros, fees_paid_micros,
                                   status, settlement_price_micros, opened_at, closed_at`
-      const bankroll = (account: string) =>
+      // One account, or (undefined) every account by name
+      const bankrolls = (account: string | undefined) =>
         query(
           sql`SELECT b.account, b.balance_micros, b.piggybank_micros, b.reserved_micros, b.peak_micros,
                      COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'available'), 0) AS ledger_available,
                      COALESCE((SELECT sum(amount_micros) FROM bankroll_ledger l WHERE l.account = b.account AND l.bucket = 'piggybank'), 0) AS ledger_piggybank
-              FROM bankroll b WHERE b.account = ${account}`,
+              FROM bankroll b ${account === undefined ? sql`` : sql`WHERE b.account = ${account}`} ORDER BY b.account`,
           (r): BankrollView => ({
             account: r.account,
             balanceMicros: int(r.balance_micros),
@@ -318,7 +321,8 @@ export class ReadModel extends Context.Service<ReadModel, {
             ledgerPiggybankMicros: int(r.ledger_piggybank),
             ledgerBalanced: BigInt(r.ledger_available) === BigInt(r.balance_micros) && BigInt(r.ledger_piggybank) === BigInt(r.piggybank_micros)
           })
-        ).pipe(Effect.map((rows) => rows[0]))
+        )
+      const bankroll = (account: string) => bankrolls(account).pipe(Effect.map((rows) => rows[0]))
 
       const status = (account: string, now: number) =>
         Effect.gen(function*() {
@@ -512,6 +516,7 @@ export class ReadModel extends Context.Service<ReadModel, {
             positionRow
           ),
         bankroll: (account) => bankroll(account),
+        accounts: bankrolls(undefined),
         ledger: (account, limit) =>
           query(
             sql`SELECT entry_id, account, bucket, kind, amount_micros, reference, created_at FROM bankroll_ledger

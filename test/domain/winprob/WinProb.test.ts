@@ -3,8 +3,7 @@ import * as fc from "fast-check"
 import type { GameState } from "../../../src/schema/GameState.ts"
 import type { Sport } from "../../../src/schema/Sport.ts"
 import { noPrior, priorFromOdds } from "../../../src/domain/winprob/prior/Priors.ts"
-import type { ModelProbabilities } from "../../../src/domain/signals/ModelEdge.ts"
-import { estimate, forSignals, winProbability } from "../../../src/domain/winprob/WinProb.ts"
+import { estimate, winProbability } from "../../../src/domain/winprob/WinProb.ts"
 import { stateOf } from "./States.ts"
 
 const clocked: ReadonlyArray<readonly [Sport, number]> = [["nba", 2880], ["ncaab", 2400], ["wnba", 2400], ["nfl", 3600], ["ncaaf", 3600], ["nhl", 3600]]
@@ -67,13 +66,5 @@ describe("estimate", () => {
     assert.isAtLeast(e.probability.draw, 0.01 - 1e-12)
     assert.isAtLeast(e.probability.away, 0.01 - 1e-12)
     assert.closeTo(e.probability.home + e.probability.draw + e.probability.away, 1, 1e-12)
-  })
-})
-
-describe("forSignals", () => {
-  it("hands the guarded probabilities and the prior flag to model-edge detection", () => {
-    const e = estimate(stateOf("nba", 50, 40, { period: 3, secondsRemaining: 900 }), noPrior("nba"), 0.01)
-    const m: ModelProbabilities = forSignals(e)
-    assert.deepStrictEqual(m, { ...e.probability, hasPrior: false })
   })
 })

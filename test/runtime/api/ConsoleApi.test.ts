@@ -144,6 +144,20 @@ describe("operator API", () => {
         // No account opened yet: the bankroll is not found, not invented
         const noBankroll = yield* Effect.flip(client.money.bankroll({ query: {} }))
         assert.strictEqual(noBankroll._tag, "NotFound")
+        // The paper account and a live venue's: each shown in full on request, the others in brief
+        const books = yield* SqlClient.SqlClient
+        yield* books.withTransaction(Effect.gen(function*() {
+          yield* books`INSERT INTO bankroll (account, balance_micros, peak_micros) VALUES ('paper', 1000000000, 1000000000), ('live:kalshi', 250500000, 250500000)`
+          yield* books`INSERT INTO bankroll_ledger (account, bucket, kind, amount_micros, reference)
+                       VALUES ('paper', 'available', 'deposit', 1000000000, 'opening balance'), ('live:kalshi', 'available', 'deposit', 250500000, 'venue balance')`
+        }))
+        const paper = yield* client.money.bankroll({ query: {} })
+        assert.deepStrictEqual([paper.bankroll.account, paper.ledger.length], ["paper", 1])
+        assert.deepStrictEqual(paper.others.map((o) => [o.account, o.balanceMicros, o.ledgerBalanced]), [["live:kalshi", 250_500_000, true]])
+        const live = yield* client.money.bankroll({ query: { account: "live:kalshi" } })
+        assert.deepStrictEqual([live.bankroll.account, live.bankroll.balanceMicros, live.ledger.map((l) => l.reference)], ["live:kalshi", 250_500_000, ["venue balance"]])
+        assert.deepStrictEqual(live.others.map((o) => o.account), ["paper"])
+        assert.strictEqual((yield* Effect.flip(client.money.bankroll({ query: { account: "live:polymarket" } })))._tag, "NotFound")
         const config = yield* client.system.config()
         const keyId = config.find((e) => e.key === "kalshi.keyId")!
         assert.deepStrictEqual([keyId.value, keyId.secret], ["<redacted>", true])

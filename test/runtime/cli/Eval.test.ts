@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { slimSummary } from "../../../src/domain/winprob/eval/CorpusSlim.ts"
 import { sharedDir as fixtures } from "../../services/espn/Fixtures.ts"
 import * as Cli from "../../support/Cli.ts"
 import { runCli } from "../../support/CliInProcess.ts"
@@ -129,5 +130,50 @@ describe("arbees eval winprob", () => {
       const fitted = JSON.parse(fit.stdout) as { fit: { seasons: ReadonlyArray<number>; platt: Record<string, { states: number }> } }
       assert.deepStrictEqual(fitted.fit.seasons, [2023])
       assert.deepStrictEqual(Object.keys(fitted.fit.platt).sort(), ["nfl:first-half", "nfl:fourth-quarter", "nfl:third-quarter"])
+    }), 120_000)
+  it.live("scores a corpus of several leagues each on its own: phases, priors and a walk-forward Elo per league", () =>
+    Effect.gen(function*() {
+      // Slimmed as scripts/winprob-corpus.ts slims them; NBA's and NFL's team ids overlap MLB's
+      const dir = Cli.tempDir()
+      const games = [
+        { league: "mlb", season: 2023, eventId: "401472463", source: summaries[2]! },
+        { league: "nba", season: 2025, eventId: "401772994", source: summaries[0]! },
+        { league: "nfl", season: 2023, eventId: "401547417", source: summaries[1]! }
+      ]
+      const write = (g: { league: string; season: number; eventId: string; source: string }, summary: Record<string, unknown>) => {
+        const file = join(g.league, String(g.season), `${g.eventId}.json`)
+        mkdirSync(join(dir, g.league, String(g.season)), { recursive: true })
+        writeFileSync(join(dir, file), JSON.stringify(slimSummary(summary)))
+        return JSON.stringify({ league: g.league, season: g.season, eventId: g.eventId, repository: "fixture", path: g.source, commit: "0".repeat(40), blob: "0", file })
+      }
+      const lines = games.map((g) => write(g, JSON.parse(readFileSync(g.source, "utf8"))))
+      // The NBA game again a day later: a second game with no line, in a sport with no shipped
+      // ratings file, so it keeps the home edge as it would live (no walk-forward Elo)
+      const again = JSON.parse(readFileSync(summaries[0]!, "utf8"))
+      const competition = again.header.competitions[0]
+      again.header.id = competition.id = "401772995"
+      competition.date = new Date(Date.parse(competition.date) + 86_400_000).toISOString()
+      lines.push(write({ league: "nba", season: 2025, eventId: "401772995", source: summaries[0]! }, again))
+      writeFileSync(join(dir, "manifest-fixture.jsonl"), lines.join("\n") + "\n")
+      const result = yield* run(["--corpus", dir, "--json"])
+      assert.strictEqual(result.code, 0, result.stderr)
+      const out = JSON.parse(result.stdout) as {
+        corpus: { ratedResults: number; leagues: ReadonlyArray<{ league: string; games: number; priors: Record<string, number>; pooled: { states: number }; phases: ReadonlyArray<{ phase: string }> }> }
+      }
+      assert.strictEqual(out.corpus.ratedResults, 4)
+      const byLeague = Object.fromEntries(out.corpus.leagues.map((l) => [l.league, l]))
+      assert.deepStrictEqual(Object.keys(byLeague), ["mlb", "nba", "nfl"])
+      assert.deepStrictEqual(byLeague["mlb"]!.phases.map((p) => p.phase), ["I1-3", "I4-6", "I7-9"])
+      assert.deepStrictEqual(byLeague["nba"]!.phases.map((p) => p.phase), ["Q1", "Q2", "Q3", "Q4"])
+      assert.deepStrictEqual(byLeague["nfl"]!.phases.map((p) => p.phase), ["Q1", "Q2", "Q3", "Q4"])
+      assert.deepStrictEqual([byLeague["mlb"]!.pooled.states, byLeague["nba"]!.pooled.states, byLeague["nfl"]!.pooled.states], [75, 942, 185])
+      // The MLB game has a moneyline; the first game of a league has no earlier result to rate it
+      assert.deepStrictEqual(byLeague["mlb"]!.priors, { moneyline: 1 })
+      assert.deepStrictEqual(byLeague["nba"]!.priors, { none: 2 })
+      assert.deepStrictEqual(byLeague["nfl"]!.priors, { none: 1 })
+      const nba = yield* run(["--corpus", dir, "--league", "nba", "--table"])
+      assert.strictEqual(nba.code, 0, nba.stderr)
+      assert.include(nba.stdout, "nba  seasons 2025  games 2")
+      assert.notInclude(nba.stdout, "mlb  seasons")
     }), 120_000)
 })

@@ -5,12 +5,17 @@
  * and exit 1, never the help; an `inspect` of a capture that yields no book says why.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { openAccount } from "../../../src/actors/Bankroll.ts"
+import type { Micros } from "../../../src/schema/Money.ts"
 import * as Cli from "../../support/Cli.ts"
 import { runCli } from "../../support/CliInProcess.ts"
 import { fixturesDir } from "../../support/MatchingFixtures.ts"
+import { createDatabase } from "../../support/TestDatabase.ts"
 
 const fixture = (name: string) => `/work/shared/fixtures/${name}`
 const nonEmpty = (text: string) => text.split("\n").filter((l) => l.trim().length > 0)
@@ -214,6 +219,28 @@ describe("CLI output", () => {
         assert.deepStrictEqual(cellsOf(rows[5 + i]!).slice(0, 6), [String(p.id), ...p.at.slice(0, 19).split("T"), p.kind, p.bucket, p.amount])
       })
     }), 120_000)
+
+  it.live("bankroll: each other account in one line, and --account shows a live account in full", () =>
+    Effect.gen(function*() {
+      const url = yield* createDatabase
+      const env = { DATABASE_URL: url }
+      yield* runCli(["migrate"], env)
+      // A live run opens live:<platform> with the venue's balance; open one as it would
+      yield* openAccount("live:kalshi", 250_500_000 as Micros).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })))
+      const paper = JSON.parse((yield* runCli(["bankroll", "--json"], env)).stdout)
+      assert.strictEqual(paper.account, "paper")
+      assert.deepStrictEqual(paper.others, [{ account: "live:kalshi", balance: "250.50", available: "250.50", ledgerCheck: "ok" }])
+      const table = nonEmpty((yield* runCli(["bankroll", "--table"], env)).stdout)
+      assert.strictEqual(table[3], "other account live:kalshi: balance 250.50, available 250.50, ledger check ok")
+      const live = yield* runCli(["bankroll", "--account", "live:kalshi", "--json"], env)
+      assert.strictEqual(live.code, 0, live.stderr)
+      const l = JSON.parse(live.stdout)
+      assert.deepStrictEqual([l.account, l.balance, l.ledgerCheck, l.postings.length], ["live:kalshi", "250.50", "ok", 1])
+      assert.deepStrictEqual(l.others.map((o: any) => o.account), ["paper"])
+      const missing = yield* runCli(["bankroll", "--account", "live:polymarket"], env)
+      assert.strictEqual(missing.code, 1)
+      assert.include(missing.stderr, "no account live:polymarket; the accounts are live:kalshi, paper")
+    }).pipe(Effect.scoped, Effect.provide(Reactivity.layer)), 120_000)
 
   it.live("inspect espn-scoreboard: the table has the JSON lines' games, teams, scores and statuses", () =>
     Effect.gen(function*() {

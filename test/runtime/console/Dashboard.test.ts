@@ -53,10 +53,11 @@ const seed = Effect.gen(function*() {
                     ('p-open', '401772994', 'kalshi', 'KXNBAGAME-25DEC15LALBOS-BOS', 'yes', 5000000, 2600000, 0, 90000, 'open', NULL,
                      to_timestamp(1765845300), NULL)`
   yield* sql.withTransaction(Effect.gen(function*() {
-    yield* sql`INSERT INTO bankroll (account, balance_micros, peak_micros) VALUES ('paper', 1004510000, 1004510000)`
+    yield* sql`INSERT INTO bankroll (account, balance_micros, peak_micros) VALUES ('paper', 1004510000, 1004510000), ('live:kalshi', 250500000, 250500000)`
     yield* sql`INSERT INTO bankroll_ledger (account, bucket, kind, amount_micros, reference, created_at)
                VALUES ('paper', 'available', 'deposit', 1000000000, 'opening balance', to_timestamp(1765840000)),
-                      ('paper', 'available', 'settlement', 4510000, 'p-1', to_timestamp(1765850000))`
+                      ('paper', 'available', 'settlement', 4510000, 'p-1', to_timestamp(1765850000)),
+                      ('live:kalshi', 'available', 'deposit', 250500000, 'venue balance', to_timestamp(1765840000))`
   }))
 })
 
@@ -76,6 +77,9 @@ describe.skipIf(!available)("dashboard in Chromium", () => {
           await page.goto(`${base}/`)
           await page.getByTestId("balance").getByText("$1,004.51").waitFor({ timeout: 20_000 })
           assert.strictEqual(await page.getByTestId("pnl").locator(".value").textContent(), "$4.51")
+          // A live venue's own account beside the paper one
+          assert.strictEqual(await page.getByTestId("account-live:kalshi").locator(".value").textContent(), "$250.50")
+          assert.strictEqual(await page.getByTestId("account-live:kalshi").locator(".label").textContent(), "live:kalshi: available $250.50")
           await page.getByTestId("games").getByText("LAL @ BOS").waitFor()
           assert.include(await page.getByTestId("health").textContent(), "runtime")
           assert.strictEqual(await page.getByTestId("signals").locator(".value").textContent(), "2")

@@ -45,8 +45,18 @@ export interface ScoredState {
   readonly y: number
 }
 
-/** The phase label of a state: the period in regulation ("Q1", "H2", "P3"), or "OT". @category accessors */
+/**
+ * The phase label of a state: the period in regulation ("Q1", "H2", "P3"), a third of a baseball
+ * game ("I1-3", "I4-6", "I7-9"), or "OT" (overtime, extra innings).
+ *
+ * @category accessors
+ */
 export const phaseLabel = (league: string, period: number, overtime: boolean): string => {
+  if (league === "mlb") {
+    if (overtime || period > 9) return "OT"
+    const third = Math.min(2, Math.floor((Math.max(1, period) - 1) / 3))
+    return ["I1-3", "I4-6", "I7-9"][third]!
+  }
   const periods = league === "ncaab" ? 2 : league === "nhl" ? 3 : 4
   if (overtime || period > periods) return "OT"
   return `${league === "ncaab" ? "H" : league === "nhl" ? "P" : "Q"}${Math.max(1, period)}`
@@ -179,7 +189,7 @@ const compare = (sums: ReadonlyArray<GameSums>, iterations: number, seed: number
   }
 }
 
-const PHASE_ORDER = ["Q1", "Q2", "Q3", "Q4", "H1", "H2", "P1", "P2", "P3", "OT"]
+const PHASE_ORDER = ["Q1", "Q2", "Q3", "Q4", "H1", "H2", "P1", "P2", "P3", "I1-3", "I4-6", "I7-9", "OT"]
 
 /**
  * Scores every game and reports per league: pooled and per phase, tails, calibration error and

@@ -41,27 +41,26 @@ export interface RatedGame {
   readonly ratedResults: number
 }
 
-/**
- * P(home wins) before each game, from the results of the games before it.
- *
- * @category priors
- */
-export const walkForwardElo = (results: ReadonlyArray<TeamResult>, params: TeamEloParameters = teamEloParameters): Map<string, RatedGame> => {
+/** A team's rating after its last rated game, and the season of that game. @category models */
+export interface TeamRating {
+  readonly rating: number
+  readonly season: number
+}
+
+const replay = (
+  results: ReadonlyArray<TeamResult>,
+  params: TeamEloParameters,
+  before: (game: TeamResult, expected: number, seen: number) => void
+): Map<string, TeamRating> => {
   const games = [...results].sort((a, b) => a.startTime - b.startTime || a.eventId.localeCompare(b.eventId))
-  const ratings = new Map<string, { rating: number; season: number }>()
-  const out = new Map<string, RatedGame>()
+  const ratings = new Map<string, TeamRating>()
   let seen = 0
-  const ratingOf = (team: string, season: number): number => {
-    const r = ratings.get(team)
-    if (r === undefined) return 1500
-    return r.season === season ? r.rating : 1500 + (r.rating - 1500) * params.seasonCarry ** (season - r.season)
-  }
   for (const g of games) {
-    const h = ratingOf(g.home, g.season)
-    const a = ratingOf(g.away, g.season)
+    const h = carriedRating(ratings.get(g.home), g.season, params)
+    const a = carriedRating(ratings.get(g.away), g.season, params)
     const edge = g.neutral === true ? 0 : params.homeAdvantage
     const expected = expectedResult(h + edge - a)
-    out.set(g.eventId, { home: expected, ratedResults: seen })
+    before(g, expected, seen)
     const margin = g.homeScore - g.awayScore
     const result = margin > 0 ? 1 : margin < 0 ? 0 : 0.5
     const scale = Math.min(3, Math.log(Math.abs(margin) + 1))
@@ -70,8 +69,38 @@ export const walkForwardElo = (results: ReadonlyArray<TeamResult>, params: TeamE
     ratings.set(g.away, { rating: a - delta, season: g.season })
     seen++
   }
+  return ratings
+}
+
+/**
+ * A rating carried into `season`: unchanged within its own season, a third of the way back to
+ * 1500 for each season since (`seasonCarry`); an unrated team is 1500.
+ *
+ * @category priors
+ */
+export const carriedRating = (rated: TeamRating | undefined, season: number, params: TeamEloParameters = teamEloParameters): number => {
+  if (rated === undefined) return 1500
+  return rated.season >= season ? rated.rating : 1500 + (rated.rating - 1500) * params.seasonCarry ** (season - rated.season)
+}
+
+/**
+ * P(home wins) before each game, from the results of the games before it.
+ *
+ * @category priors
+ */
+export const walkForwardElo = (results: ReadonlyArray<TeamResult>, params: TeamEloParameters = teamEloParameters): Map<string, RatedGame> => {
+  const out = new Map<string, RatedGame>()
+  replay(results, params, (g, expected, seen) => out.set(g.eventId, { home: expected, ratedResults: seen }))
   return out
 }
+
+/**
+ * Every team's rating after all the results (what a ratings file ships for the live prior).
+ *
+ * @category priors
+ */
+export const finalRatings = (results: ReadonlyArray<TeamResult>, params: TeamEloParameters = teamEloParameters): Map<string, TeamRating> =>
+  replay(results, params, () => {})
 
 /** The prior of a rated game. @category priors */
 export const eloGamePrior = (rated: RatedGame): Prior =>

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
-import { ledgerCheck, openAccount, readBalance, recentPostings } from "../../../actors/Bankroll.ts"
+import { Console, Effect, Option } from "effect"
+import { ledgerCheck, listAccounts, openAccount, readBalance, recentPostings } from "../../../actors/Bankroll.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
 import { Database } from "../../../services/database/Database.ts"
 import { migrate } from "../../../services/database/Migrations.ts"
@@ -37,6 +37,16 @@ export interface BankrollReport {
   readonly ledgerCheck: "ok" | "FAILED"
   readonly ledgerBalance: string
   readonly postings: ReadonlyArray<Posting>
+  /** Every other account, in one line each */
+  readonly others: ReadonlyArray<OtherAccount>
+}
+
+/** Another account's balances in brief. @category models */
+export interface OtherAccount {
+  readonly account: string
+  readonly balance: string
+  readonly available: string
+  readonly ledgerCheck: "ok" | "FAILED"
 }
 
 const POSTING_COLUMNS: ReadonlyArray<Column<Posting>> = [
@@ -54,22 +64,31 @@ export const formatBankroll = (r: BankrollReport): string =>
     `account ${r.account}: balance ${r.balance}, reserved ${r.reserved}, available ${r.available}, piggybank ${r.piggybank}`,
     `equity ${r.equity} (peak ${r.peak}, trough ${r.trough}), today's P&L ${r.dailyPnl}`,
     `ledger check: ${r.ledgerCheck} (ledger balance ${r.ledgerBalance})`,
+    ...r.others.map((o) => `other account ${o.account}: balance ${o.balance}, available ${o.available}, ledger check ${o.ledgerCheck}`),
     "",
     `last ${r.postings.length} postings`,
     formatRows(POSTING_COLUMNS, r.postings)
   ].join("\n")
 
 /** `arbees bankroll --last N`. @category commands */
-export const show = ({ last, ...choice }: { readonly last: number } & OutputChoice) =>
+export const show = ({ account: chosen, last, ...choice }: { readonly account: Option.Option<string>; readonly last: number } & OutputChoice) =>
   Effect.gen(function*() {
     const { config } = yield* AppConfig
-    const account = config.bankroll.account
+    const account = Option.getOrElse(chosen, () => config.bankroll.account)
     yield* migrate()
-    yield* openAccount(account, config.bankroll.initial)
+    // Only the configured paper account is opened here; a live account exists once a live run opened it
+    yield* openAccount(config.bankroll.account, config.bankroll.initial)
+    const accounts = yield* listAccounts()
+    if (!accounts.includes(account)) return yield* Effect.fail(new Error(`no account ${account}; the accounts are ${accounts.join(", ")}`))
     const b = yield* readBalance(account)
     const check = yield* ledgerCheck(account)
     const postings = yield* recentPostings(account, last)
     const $ = (m: number) => Money.formatDollars(m as Money.Micros)
+    const others: Array<OtherAccount> = []
+    for (const other of accounts.filter((a) => a !== account)) {
+      const [ob, oc] = [yield* readBalance(other), yield* ledgerCheck(other)]
+      others.push({ account: other, balance: $(ob.balance), available: $(ob.available), ledgerCheck: oc.ok ? "ok" : "FAILED" })
+    }
     const report: BankrollReport = {
       account,
       balance: $(b.balance),
@@ -82,7 +101,8 @@ export const show = ({ last, ...choice }: { readonly last: number } & OutputChoi
       dailyPnl: $(b.dailyPnl),
       ledgerCheck: check.ok ? "ok" : "FAILED",
       ledgerBalance: $(check.ledgerBalance),
-      postings: postings.map((p) => ({ id: p.id, at: new Date(p.at).toISOString(), kind: p.kind, bucket: p.bucket, amount: $(p.amount), reference: p.reference }))
+      postings: postings.map((p) => ({ id: p.id, at: new Date(p.at).toISOString(), kind: p.kind, bucket: p.bucket, amount: $(p.amount), reference: p.reference })),
+      others
     }
     yield* Console.log(wantsTable(choice) ? formatBankroll(report) : JSON.stringify(report, null, 2))
     if (!check.ok) return yield* Effect.fail(new Error(`ledger check failed for ${account}: balance ${$(check.balance)} vs ledger ${$(check.ledgerBalance)}`))

@@ -12,8 +12,11 @@
  * - `--corpus DIR`: a corpus built by `scripts/winprob-corpus.ts` (its `manifest*.jsonl` say where
  *   every game came from); `--season`/`--league` select games. Per league and phase: our Brier and
  *   ESPN's with bootstrap intervals over games, tail reliability, calibration error and certain
- *   states (`CorpusEval.ts`). Games with no usable line get a walk-forward Elo prior from the
- *   corpus's earlier results (`prior/TeamElo.ts`). `--fit` instead fits the calibration layer on
+ *   states (`CorpusEval.ts`); every league on its own (college and NFL football, NBA, WNBA,
+ *   college basketball, MLB by thirds of the game). Games with no usable line get the prior live
+ *   would give them: in a sport with a shipped ratings file (`data/ratings/`), a walk-forward Elo
+ *   from the earlier results of their own league in the corpus (`prior/TeamElo.ts`), standing in
+ *   for that file, which is fitted on the corpus itself; elsewhere the league home edge. `--fit` instead fits the calibration layer on
  *   the selected seasons and prints its parameters (never select a reserved season).
  *
  * A table per evaluation on a terminal (or with `--table`), from the JSON report's own rounded
@@ -38,6 +41,8 @@ import { noPrior, priorFromOdds, priorFromRating } from "../../../domain/winprob
 import { eloGamePrior, type TeamResult, walkForwardElo } from "../../../domain/winprob/prior/TeamElo.ts"
 import { inferLeague } from "../../../services/espn/Scoreboard.ts"
 import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.ts"
+import { defaultRatingsDirectory, loadRatingsFiles } from "../../../services/ratings/TeamRatings.ts"
+import { leagues as leagueTable } from "../../../schema/Sport.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
 import { configured } from "../Configured.ts"
 import { unreadable, wantsTable } from "../Output.ts"
@@ -157,17 +162,26 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
         else rejected.push(`${name}: ${decoded.failure.message}`)
       }
     }
-    // Every game's result feeds the walk-forward Elo; only the selected games are evaluated
-    const results: Array<TeamResult> = []
+    // Every game's result feeds the walk-forward Elo of its league (team ids repeat across leagues);
+    // only the selected games are evaluated
+    const results = new Map<string, Array<TeamResult>>()
     const selected: Array<{ line: ManifestLine; json: unknown }> = []
     for (const line of lines) {
       const file = path.join(dir, line.file)
       const json = yield* parseJson(file, yield* readText(file))
       const result = teamResult(line, json)
-      if (result !== undefined) results.push(result)
+      if (result !== undefined) results.set(line.league, [...(results.get(line.league) ?? []), result])
       if ((seasons.length === 0 || seasons.includes(line.season)) && (leagues.length === 0 || leagues.includes(line.league))) selected.push({ line, json })
     }
-    const elo = walkForwardElo(results)
+    const elo = new Map([...results].flatMap(([league, r]) => [...walkForwardElo(r)].map(([eventId, rated]) => [`${league}:${eventId}`, rated] as const)))
+    // Live, a game with no line takes a team rating only in a sport with a shipped ratings file
+    // (`data/ratings/`); the walk-forward Elo stands in for that file here (the file is fitted on the
+    // corpus itself), and a game of any other sport keeps the league home edge, as live
+    const shipped = new Set(
+      (yield* loadRatingsFiles(defaultRatingsDirectory).pipe(
+        Effect.mapError((e) => new EvalInputError({ file: e.reason.file, message: `${e.reason.file}: ${e.reason.message}` }))
+      )).map((f) => f.sport)
+    )
     const games: Array<CorpusGame> = []
     const skipped: Record<string, number> = {}
     const skip = (why: string) => {
@@ -194,11 +208,11 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
         continue
       }
       const fromSummary = summaryPrior(summary)
-      const rated = elo.get(line.eventId)
+      const rated = shipped.has(leagueTable[league].sport) ? elo.get(`${line.league}:${line.eventId}`) : undefined
       const prior = fromSummary.source === "none" && rated !== undefined && rated.ratedResults > 0 ? eloGamePrior(rated) : fromSummary
       games.push({ league: line.league, season: line.season, eventId: line.eventId, plays: summary.plays, result: summary.game.result, prior })
     }
-    return { games, manifests: names, manifestRejected: rejected, skipped, ratedResults: results.length }
+    return { games, manifests: names, manifestRejected: rejected, skipped, ratedResults: [...results.values()].reduce((n, r) => n + r.length, 0) }
   })
 
 /** Floats to 6 decimals, so the JSON is readable and stable. */

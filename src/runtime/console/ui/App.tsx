@@ -111,7 +111,7 @@ const Overview = () => {
         <Card label="Fills" value={String(activity.fills)} testId="fills" />
       </div>
       <div class="cards">
-        <Card label="Balance" value={dollars(b?.balanceMicros)} testId="balance" />
+        <Card label={b === undefined ? "Balance" : `Balance (${b.account})`} value={dollars(b?.balanceMicros)} testId="balance" />
         <Card label="Reserved" value={dollars(b?.reservedMicros)} />
         <Card label="Available" value={b === undefined ? "–" : dollars(b.balanceMicros - b.reservedMicros)} />
         <Card label="Piggybank" value={dollars(b?.piggybankMicros)} />
@@ -128,6 +128,19 @@ const Overview = () => {
           tone={b === undefined ? undefined : b.ledgerBalanced ? "good" : "bad"}
         />
       </div>
+      {(bankroll?.others.length ?? 0) > 0 && (
+        <div class="cards">
+          {bankroll!.others.map((o) => (
+            <Card
+              key={o.account}
+              label={`${o.account}: available ${dollars(o.balanceMicros - o.reservedMicros)}${o.ledgerBalanced ? "" : " · LEDGER MISMATCH"}`}
+              value={dollars(o.balanceMicros)}
+              tone={o.ledgerBalanced ? undefined : "bad"}
+              testId={`account-${o.account}`}
+            />
+          ))}
+        </div>
+      )}
       <section>
         <Chart
           title="Equity (available balance)"

@@ -51,18 +51,21 @@ export interface GameDetail {
   states: Array<StatePoint>
   prices: Array<PricePoint>
 }
+export interface Account {
+  account: string
+  balanceMicros: number
+  piggybankMicros: number
+  reservedMicros: number
+  peakMicros: number
+  ledgerAvailableMicros: number
+  ledgerPiggybankMicros: number
+  ledgerBalanced: boolean
+}
 export interface Bankroll {
-  bankroll: {
-    account: string
-    balanceMicros: number
-    piggybankMicros: number
-    reservedMicros: number
-    peakMicros: number
-    ledgerAvailableMicros: number
-    ledgerPiggybankMicros: number
-    ledgerBalanced: boolean
-  }
+  bankroll: Account
   ledger: Array<{ entryId: number; bucket: string; kind: string; amountMicros: number; reference: string; createdAt: number | null }>
+  /** Every other account (each live venue's `live:<platform>` in live mode) */
+  others: Array<Account>
 }
 export interface TreeNode {
   id: string

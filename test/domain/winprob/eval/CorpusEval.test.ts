@@ -35,6 +35,8 @@ const games = [
 describe("corpus evaluation", () => {
   it("labels phases by period, overtime past regulation", () => {
     assert.deepStrictEqual([phaseLabel("ncaaf", 1, false), phaseLabel("ncaaf", 5, true), phaseLabel("ncaab", 2, false), phaseLabel("nhl", 4, false)], ["Q1", "OT", "H2", "OT"])
+    assert.deepStrictEqual([1, 3, 4, 7, 9, 10].map((inning) => phaseLabel("mlb", inning, false)), ["I1-3", "I1-3", "I4-6", "I7-9", "I7-9", "OT"])
+    assert.deepStrictEqual([phaseLabel("nba", 4, false), phaseLabel("wnba", 5, true)], ["Q4", "OT"])
   })
 
   it("scores every live state, leaving out the final one", () => {
