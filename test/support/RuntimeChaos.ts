@@ -371,9 +371,9 @@ export const report = (scenario: string, figures: Record<string, unknown>): void
  * its topic's stream (lost: those that are not), and each stream holds each event once
  * (duplicated: the extra entries). The money: each order's fills add up to its filled quantity,
  * each fill has its trade posting in the ledger once, each open position holds what its fills
- * bought, and no order is left in flight.
+ * bought, and no order created before `inFlightBefore` is left in flight.
  */
-export const accounting = async (w: World) => {
+export const accounting = async (w: World, inFlightBefore = Number.POSITIVE_INFINITY) => {
   const rows = await w.sql("SELECT event_id, topic, published_at IS NOT NULL FROM outbox")
   const topics = [...new Set(rows.map((r) => r[1]!))]
   const onBus = new Map<string, number>()
@@ -394,6 +394,7 @@ export const accounting = async (w: World) => {
       WHERE o.filled_quantity <> (SELECT coalesce(sum(quantity), 0) FROM fills f WHERE f.client_order_id = o.client_order_id)
     UNION ALL
     SELECT 'order in flight ' || client_order_id || ' ' || status FROM orders WHERE status IN ('pending_submit', 'submitted', 'unknown')
+      AND created_at < to_timestamp(${Number.isFinite(inFlightBefore) ? inFlightBefore / 1000 : "'infinity'"})
     UNION ALL
     SELECT 'fill without exactly one trade posting ' || f.fill_id FROM fills f
       WHERE (SELECT count(*) FROM bankroll_ledger l WHERE l.kind = 'trade' AND l.reference LIKE '%' || f.fill_id || '%') <> 1
