@@ -20,8 +20,10 @@
  *   season is reserved for independent evaluation: nothing is fitted or tuned on it.
  * - aaronweldy/espn-openapi: raw ESPN summaries under `json_output/`: one NFL game (2023), one NBA
  *   game (2025) and one MLB game (2023) with probabilities (the MLB game under three names).
+ * - aburkard/espn-data: raw ESPN summaries under `example_data/`: two men's college-basketball
+ *   games with probabilities (2025, 2026; a 2009 game lists its plays with no probability).
  * - sportsdataverse/sportsdataverse-js: one raw ESPN NBA summary (2024), a test fixture.
- * The last two are a format and sanity check for the other sports, not a statistical evaluation.
+ * The last three are a format and sanity check for the other sports, not a statistical evaluation.
  *
  * Other sports, checked on 2026-12-03: the public archives of ESPN game data are far over the
  * 500 MiB snapshot limit (sportsdataverse/hoopR-nba-raw 17.6 GB, hoopR-mbb-raw 16.6 GB,
@@ -50,6 +52,7 @@ const sources: ReadonlyArray<Source> = [
   { repository: "saiemgilani/game-on-paper-app", commit: "1aaaf9fef2f3ea55718c24798bd68ae2720089a6", prefixes: ["data/cfb/2019/", "data/cfb/2020/"], league: "ncaaf" },
   { repository: "sportsdataverse/gp-cfb-raw", commit: "a1cfce2f95b3661a35f460969432f1d3547a8f20", prefixes: ["cfb/json/final/"], league: "ncaaf" },
   { repository: "aaronweldy/espn-openapi", commit: "f2a6a46cafeb7058e002faa28e4d408723d19201", prefixes: ["json_output/"] },
+  { repository: "aburkard/espn-data", commit: "7481e4172f5fa32034c04985eb176446b99978df", prefixes: ["example_data/"] },
   { repository: "sportsdataverse/sportsdataverse-js", commit: "aaec461a9b171de2e1ae2e4b0663cd712b4abae5", prefixes: ["test/fixtures/espn/summary_nba.json"] }
 ]
 

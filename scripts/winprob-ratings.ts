@@ -2,14 +2,16 @@
  * Builds the shipped team-rating files (`data/ratings/<sport>.json`) that give a live game with no
  * line its prior (`src/domain/winprob/prior/TeamRatings.ts`).
  *
- *   node_modules/.bin/node scripts/winprob-ratings.ts [--corpus .arbees/corpus] [--out data/ratings]
+ *   node_modules/.bin/node scripts/winprob-ratings.ts [--corpus .arbees/corpus] [--out data/ratings] [--min-results 500]
  *
  * The results are the final scores in the headers of the corpus built by
  * `scripts/winprob-corpus.ts` (public ESPN summaries at pinned commits; each manifest line names
  * its repository and commit, and the file lists them). Every result is rated in date order by the
  * walk-forward team Elo (`prior/TeamElo.ts`, its default parameters); the file keeps each team's
  * last rating and season. Rating on every season, the evaluation season included, is not fitting:
- * no parameter is chosen on the results. Uses only Node built-ins.
+ * no parameter is chosen on the results. A league with fewer than `--min-results` results gets no
+ * file (the corpus holds a game or two of some sports, too few to rate a team): live, its games
+ * keep the league home edge. Uses only Node built-ins.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -21,6 +23,7 @@ const arg = (name: string, fallback: string): string => {
 }
 const corpus = arg("corpus", ".arbees/corpus")
 const out = arg("out", "data/ratings")
+const minResults = Number(arg("min-results", "500"))
 
 interface Line {
   readonly league: string
@@ -59,6 +62,10 @@ for (const name of readdirSync(corpus).filter((n) => n.startsWith("manifest") &&
 }
 
 for (const [league, { results, sources }] of byLeague) {
+  if (results.length < minResults) {
+    console.log(`${league}: ${results.length} results, fewer than ${minResults}: no ratings file`)
+    continue
+  }
   const ratings = finalRatings(results)
   const last = Math.max(...results.map((r) => r.startTime))
   const file = {

@@ -2,10 +2,11 @@
  * The admin port's HTTP server, hardened (issue 16, item 6). It sits in front of the Effect router:
  *
  * - **Limits**: a header timeout (a client that has not sent its headers within
- *   `admin.headerTimeout` is disconnected: slowloris), an idle timeout for kept-alive sockets, and a
- *   connection cap. At the cap a new connection evicts the oldest one that has no request in
- *   flight, so a flood of slow or idle sockets can neither exhaust file descriptors (which the
- *   database, Redis and venue connections need) nor lock out `/healthz`.
+ *   `admin.headerTimeout` is disconnected: slowloris), an idle timeout for kept-alive sockets, a
+ *   deep accept queue ({@link ADMIN_BACKLOG}) and a connection cap. At the cap a new connection
+ *   evicts the oldest one that has no request in flight, so a flood of slow or idle sockets can
+ *   neither exhaust file descriptors (which the database, Redis and venue connections need) nor
+ *   lock out `/healthz`.
  * - **Host check**: the `Host` header must name loopback, the bound address or an
  *   `admin.allowedHosts` entry (a page on a DNS-rebinding domain is refused).
  * - **Token**: `Authorization: Bearer <admin.token>` on every request when bound beyond loopback,
@@ -37,6 +38,15 @@ export interface GuardOptions {
   /** Epoch ms from the runtime's clock (the login rate limit) */
   readonly now: () => number
 }
+
+/**
+ * The admin port's accept queue (the kernel caps it at `net.core.somaxconn`): a burst of
+ * connections beyond Node's default 511 would have the kernel drop SYNs, and a health probe caught
+ * in the overflow waits a whole SYN retransmission (1 s) before it is even accepted.
+ *
+ * @category constants
+ */
+export const ADMIN_BACKLOG = 4096
 
 /** Whether `host` (a bind address) is loopback. @category checks */
 export const isLoopback = (host: string): boolean =>
@@ -197,9 +207,21 @@ export const makeServer = (options: GuardOptions): http.Server => {
   // Oldest first (insertion order); a socket is busy while a request on it is being answered
   const sockets = new Set<Socket>()
   const busy = new WeakSet<Socket>()
+  // Node checks its header timeout only every `connectionsCheckingInterval`, so it closes a slow
+  // connection up to that much late: each new connection that has not delivered a whole request
+  // within the header timeout is closed by its own timer, on time
+  const deadlines = new WeakMap<Socket, NodeJS.Timeout>()
   server.on("connection", (socket: Socket) => {
     sockets.add(socket)
-    socket.once("close", () => sockets.delete(socket))
+    const deadline = setTimeout(() => {
+      if (socket.writable) socket.write("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+      socket.destroy()
+    }, options.headerTimeoutMs)
+    deadlines.set(socket, deadline)
+    socket.once("close", () => {
+      clearTimeout(deadline)
+      sockets.delete(socket)
+    })
     if (sockets.size <= options.maxConnections) return
     for (const old of sockets) {
       if (old !== socket && !busy.has(old)) {
@@ -215,6 +237,7 @@ export const makeServer = (options: GuardOptions): http.Server => {
     if (event !== "request") return emit(event, ...args)
     const [request, response] = args as [http.IncomingMessage, http.ServerResponse]
     const socket = request.socket
+    clearTimeout(deadlines.get(socket))
     busy.add(socket)
     response.once("close", () => busy.delete(socket))
     const path = (request.url ?? "/").split("?")[0]!

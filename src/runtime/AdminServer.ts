@@ -31,7 +31,7 @@ import * as Dashboard from "./console/Dashboard.ts"
 import { AppConfig, AppConfigError, ConfigInvalid } from "../services/config/AppConfig.ts"
 import { Diagnostics, formatTree, type TreeNode } from "../services/Diagnostics.ts"
 import { adminFile } from "./AdminFile.ts"
-import { isLoopback, makeServer } from "./AdminGuard.ts"
+import { ADMIN_BACKLOG, isLoopback, makeServer } from "./AdminGuard.ts"
 
 /** One readiness check: ok, or why not. @category models */
 export interface Check {
@@ -150,7 +150,7 @@ const serveWith = <E, R>(beside: Layer.Layer<never, E, R>) =>
           now: () => clock.currentTimeMillisUnsafe()
         })
       return Layer.mergeAll(HttpRouter.serve(routes, { disableLogger: true, disableListenLog: true }), beside).pipe(
-        Layer.provide(NodeHttpServer.layer(server, { host: admin.host, port: admin.port, gracefulShutdownTimeout: "2 seconds" }))
+        Layer.provide(NodeHttpServer.layer(server, { host: admin.host, port: admin.port, backlog: ADMIN_BACKLOG, gracefulShutdownTimeout: "2 seconds" }))
       )
     })
   )

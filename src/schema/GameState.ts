@@ -68,10 +68,10 @@ export const FootballContext = Schema.Struct({
   awayTimeouts: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 3 }))),
   /** The side that receives the second-half kickoff (the side that kicked off the game), once known */
   secondHalfKickoff: Schema.optionalKey(Side),
-  /** College overtime: the side with the first possession of the current overtime period (from the play sequence) */
+  /** Overtime (college: of the current period; NFL: of the whole overtime): the side with the first possession (from the play sequence) */
   overtimeFirst: Schema.optionalKey(Side),
   /**
-   * College overtime: whether the period's first or second possession is under way, or both are
+   * Overtime: whether the first or second possession is under way, or both are
    * over (`done`: the second side scored or lost the ball), from the play sequence
    */
   overtimeTurn: Schema.optionalKey(Schema.Literals(["first", "second", "done"]))
@@ -163,6 +163,8 @@ export const GameState = Schema.Struct({
   /** Seconds left in the current period (clocked sports only) */
   periodSecondsRemaining: Schema.optionalKey(NonNegative),
   overtime: Schema.Boolean,
+  /** A playoff game (ESPN season type 3): NFL and NHL overtime run under playoff rules */
+  postseason: Schema.optionalKey(Schema.Boolean),
   /**
    * The feed showed `0:00` on a play still in progress (a glitch, or untimed college overtime): the
    * clock fields are an estimate from the play sequence (`domain/winprob/Sequence.ts`), not expiry

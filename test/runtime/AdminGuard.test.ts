@@ -172,7 +172,8 @@ layer(TestDatabase.postgres, { excludeTestServices: true })("admin slowloris", (
       for (const probe of result.probes) {
         assert.strictEqual(probe.status, "HTTP/1.1 200 OK")
         // Answered at once, not after the slow connections time out (the < 100 ms figure on an
-        // unloaded machine is measured by bench/admin-slowloris.bench.ts, not asserted here)
+        // unloaded machine is measured against a real process by bench/admin-slowloris.bench.ts and
+        // test/chaos/AdminSlowloris.test.ts, not asserted here)
         assert.isBelow(probe.ms, options.headerTimeoutMs, `healthz took ${probe.ms} ms`)
       }
       // The server held at most its cap while the attack was on, and nothing after the timeout

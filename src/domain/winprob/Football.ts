@@ -25,10 +25,16 @@
  *   timeouts and the two-minute warning) has won.
  *
  * **Parameters.** σ = 13.45 NFL (PFR, 1978–2012; Ruscio & Brady refit 13.40 on 2000–19) and 16
- * NCAAF (Sagarin via Winston). Overtime: one 10-minute period (NFL regular season), repeated while
- * tied as an approximation (NFL ties, about 0.3% of games, are not modelled, nor are the NFL's
- * first-possession rules). College overtime is untimed and modelled drive by drive
- * (`CollegeOvertime.ts`). With no prior, the home edge is 3 points (Winston).
+ * NCAAF (Sagarin via Winston). With no prior, the home edge is 3 points (Winston).
+ *
+ * **Overtime** is modelled possession by possession: college overtime is untimed
+ * (`CollegeOvertime.ts`); NFL overtime has its possession rules (both teams possess in the playoffs
+ * from the 2022 postseason and in the regular season from 2025, modified sudden death before) and
+ * its clock (one 10-minute regular-season period that may end tied, 15-minute playoff periods until
+ * a winner: `NflOvertime.ts`). A tied regulation is worth the value of a fresh overtime under the
+ * game's rules; for the NFL the kickoff drift is solved with that same value, so the kickoff state
+ * still returns the prior. (College football keeps the Gaussian overtime value in its drift: its
+ * calibration layer was fitted that way.)
  *
  * **Unknown time.** A play in progress is never at "time expired": the clock is floored at one
  * snap (8 s), and a kneel-out leaves a small chance of failure. Only a final game is certain.
@@ -44,6 +50,7 @@ import { collegeOvertime, freshCollegeOvertime } from "./CollegeOvertime.ts"
 import { lead, memo, settled } from "./Common.ts"
 import { bisect } from "./Distributions.ts"
 import { expectedPoints, kickoffEp } from "./ExpectedPoints.ts"
+import { freshNflOvertime, nflOvertime } from "./NflOvertime.ts"
 import { homeShare, type Prior } from "./prior/Prior.ts"
 import { spreadSigma } from "./prior/Spread.ts"
 import { twoWay, type WinProbability } from "./WinProbability.ts"
@@ -77,16 +84,25 @@ const KNEEL_FAILURE = 5e-4
 const HALF_END_FADE_SECONDS = 120
 const FIELD_GOAL_RANGE_YARDS = 35
 
-const kickoffWin = (mu: number, params: FootballParameters): number =>
-  marginWin(mu, params.sigma, freshOvertime(mu, params.sigma, params.overtimeSeconds / params.regulationSeconds))
+const kickoffWin = (mu: number, params: FootballParameters, overtime: number | undefined): number =>
+  marginWin(mu, params.sigma, overtime ?? freshOvertime(mu, params.sigma, params.overtimeSeconds / params.regulationSeconds))
 
 const drifts = memo<number>()
 
-/** The drift μ (home points per game) that makes the kickoff state match the prior. @category parameters */
-export const footballDrift = (prior: Prior, params: FootballParameters): number => {
+/**
+ * The drift μ (home points per game) that makes the kickoff state match the prior, given the value
+ * of a tied regulation (`overtime`; by default the Gaussian overtime of the same drift).
+ *
+ * @category parameters
+ */
+export const footballDrift = (prior: Prior, params: FootballParameters, overtime?: number): number => {
   const target = homeShare(prior)
-  return drifts(`${params.sigma}:${target}`, () => bisect((mu) => kickoffWin(mu, params) - target, -80, 80, 1e-10))
+  return drifts(`${params.sigma}:${target}:${overtime ?? "gaussian"}`, () => bisect((mu) => kickoffWin(mu, params, overtime) - target, -80, 80, 1e-10))
 }
+
+/** P(home wins) an overtime that starts level: drive by drive for both codes, under the game's rules. */
+const freshOvertimeOf = (state: GameState, prior: Prior): number =>
+  state.sport === "ncaaf" ? freshCollegeOvertime(prior, state.startTime) : freshNflOvertime(prior, state.startTime, state.postseason === true)
 
 const sign = (side: Side): number => (side === "home" ? 1 : -1)
 
@@ -119,33 +135,29 @@ export const football = (state: GameState, prior: Prior): WinProbability => {
   const done = settled(state)
   if (done !== undefined) return done
   const params = state.sport === "ncaaf" ? footballParameters.ncaaf : footballParameters.nfl
-  // College overtime is untimed: drives, not the clock, decide it
-  if (state.sport === "ncaaf" && (state.overtime || state.period > 4)) return twoWay(collegeOvertime(state, prior))
-  const mu = footballDrift(prior, params)
-  const overtime = state.sport === "ncaaf"
-    ? freshCollegeOvertime(prior, state.startTime)
-    : freshOvertime(mu, params.sigma, params.overtimeSeconds / params.regulationSeconds)
+  // Overtime is decided by possessions: untimed in college, a few possessions on the NFL clock
+  if (state.overtime || state.period > 4) return twoWay(state.sport === "ncaaf" ? collegeOvertime(state, prior) : nflOvertime(state, prior))
+  const overtime = freshOvertimeOf(state, prior)
+  const mu = state.sport === "ncaaf" ? footballDrift(prior, params) : footballDrift(prior, params, overtime)
   const L = lead(state)
-  const shown = state.overtime
-    ? Math.min(state.periodSecondsRemaining ?? params.overtimeSeconds, params.overtimeSeconds)
-    : Math.min(state.secondsRemaining ?? params.regulationSeconds, params.regulationSeconds)
+  const shown = Math.min(state.secondsRemaining ?? params.regulationSeconds, params.regulationSeconds)
   const seconds = state.status === "in_progress" ? Math.max(LIVE_FLOOR_SECONDS, shown) : shown
   // The half comes from the period when there is one: at the end of the second quarter the clock
   // reads 30:00 left but the half is over
-  const firstHalf = !state.overtime && (state.period >= 1 ? state.period <= 2 : seconds > HALF_SECONDS)
+  const firstHalf = state.period >= 1 ? state.period <= 2 : seconds > HALF_SECONDS
   const halfSeconds = firstHalf ? Math.max(0, seconds - HALF_SECONDS) : seconds
   const fb = state.football
   // Unknown timeouts: assume all three against a kneel (cautious) and none for the clock bonus
   const homeTimeouts = fb?.homeTimeouts
   const awayTimeouts = fb?.awayTimeouts
 
-  if (!state.overtime && state.possession !== undefined && fb !== undefined && L * sign(state.possession) > 0) {
+  if (state.possession !== undefined && fb !== undefined && L * sign(state.possession) > 0) {
     const opponentTimeouts = (state.possession === "home" ? awayTimeouts : homeTimeouts) ?? 3
     if (canKneelOut(seconds, fb, opponentTimeouts, params)) return twoWay(L > 0 ? 1 - KNEEL_FAILURE : KNEEL_FAILURE)
   }
 
   let effective = seconds
-  if (!state.overtime && seconds <= params.lateSeconds) {
+  if (seconds <= params.lateSeconds) {
     const trailing = L < 0 ? homeTimeouts ?? 0 : L > 0 ? awayTimeouts ?? 0 : ((homeTimeouts ?? 0) + (awayTimeouts ?? 0)) / 2
     effective += params.timeoutSeconds * trailing
   }

@@ -8,10 +8,12 @@
  *   minus a typical play's length for each play since (football 25 s, basketball 6 s; about a game's
  *   length over its plays), floored at one play's length. The estimate is marked
  *   `clockEstimated: true`. A period whose plays all read `0:00` starts from the full period.
- * - **College overtime.** The side with the first scrimmage down of an overtime period had the first
- *   possession (`football.overtimeFirst`); the second possession starts when the other side has the
- *   ball or the first side's score changes, and the period is done when the second side scores or
- *   the first side has the ball again (`football.overtimeTurn`).
+ * - **Overtime possessions (college and NFL).** The side with the first scrimmage down of an
+ *   overtime period had the first possession (`football.overtimeFirst`); the second possession
+ *   starts when the other side has the ball or the first side's score changes, and the pair is done
+ *   when the second side scores or the first side has the ball again (`football.overtimeTurn`). A
+ *   college period starts a new pair; an NFL overtime has one pair, then sudden death, across
+ *   however many periods it takes.
  *
  * `step` is the incremental form (a live game feeds one state at a time); `enrich` maps a replay.
  *
@@ -70,8 +72,9 @@ const estimateClock = (carry: SequenceCarry, state: GameState): { state: GameSta
 }
 
 const trackOvertime = (carry: SequenceCarry, state: GameState): { state: GameState; overtime: SequenceCarry["overtime"] } => {
-  if (state.sport !== "ncaaf" || state.period <= 4 || state.status === "final") return { state, overtime: undefined }
-  let ot = carry.overtime !== undefined && carry.overtime.period === state.period ? carry.overtime : undefined
+  if ((state.sport !== "ncaaf" && state.sport !== "nfl") || state.period <= 4 || state.status === "final") return { state, overtime: undefined }
+  // A college period is its own pair of possessions; an NFL overtime's possessions run on across its periods
+  let ot = carry.overtime !== undefined && (carry.overtime.period === state.period || state.sport === "nfl") ? carry.overtime : undefined
   const offense = state.possession
   const scrimmage = offense !== undefined && state.football?.down !== undefined
   if (ot === undefined) {

@@ -17,8 +17,14 @@
  *   intensity drops significantly while the opponent's rises slightly; these factors are an
  *   approximate reading of that finding, unverified.
  *
- * The result is three-way: P(home), P(draw), P(away) at the end of regulation (90' + stoppage).
- * Extra time and shootouts ("to advance" markets) are out of scope here.
+ * The result is three-way: P(home), P(draw), P(away) at the end of regulation (90' + stoppage),
+ * which is how every soccer market arbees trades settles: the matcher takes only moneylines and
+ * refuses "to advance" and "to qualify" markets (`domain/matching/Fuzzy.ts`, `isNonMoneyline`; a
+ * Polymarket `sportsMarketType` other than `moneyline`), and the league-play and Champions League
+ * moneylines on both venues settle on 90 minutes plus stoppage with the draw as its own outcome. So
+ * once a knockout game goes to extra time or a shootout (a period after the second, or `overtime`),
+ * regulation has ended level: the draw is certain, whoever goes on to advance, and a final game
+ * that went beyond 90 minutes is a draw too (ESPN's winner there is the side that advanced).
  *
  * @since 0.1.0
  */
@@ -82,6 +88,8 @@ const clock = (state: GameState): { readonly minute: number; readonly stoppage: 
 
 /** @category models */
 export const soccer = (state: GameState, prior: Prior): WinProbability => {
+  // Extra time or a shootout: regulation ended level, and the markets settle on regulation
+  if (state.overtime || state.period > 2) return threeWay(0, 1, 0)
   const done = settled(state)
   if (done !== undefined) return done
   const rates = soccerRates(prior)

@@ -498,6 +498,7 @@ const normalize = (input: GameInput): Result.Result<GameState, string> => {
     ...defined("secondsRemaining", clock.secondsRemaining),
     ...defined("periodSecondsRemaining", clock.periodSecondsRemaining),
     overtime: clock.overtime,
+    ...(input.postseason === true ? { postseason: true } : {}),
     home: homeTeam.success,
     away: awayTeam.success,
     ...defined("possession", possession),

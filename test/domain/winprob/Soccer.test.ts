@@ -3,6 +3,7 @@ import type { GameState } from "../../../src/schema/GameState.ts"
 import { finish } from "../../../src/domain/winprob/Goals.ts"
 import { priorOf } from "../../../src/domain/winprob/prior/Prior.ts"
 import { remainingShare, soccer, soccerBaselineRates, soccerRates } from "../../../src/domain/winprob/Soccer.ts"
+import { UNDECIDED_FLOOR, winProbability } from "../../../src/domain/winprob/WinProb.ts"
 import { mirror, mirrorPrior, stateOf } from "./States.ts"
 
 const at = (home: number, away: number, minute: number, extra: Partial<NonNullable<GameState["soccer"]>> = {}) =>
@@ -79,5 +80,18 @@ describe("soccer", () => {
     const s = stateOf("soccer", 1, 0, { status: "halftime", period: 1 })
     const f = finish(1, 1.78 * remainingShare(45), 1.22 * remainingShare(45))
     assert.closeTo(soccer(s, none).home, f.home, 1e-12)
+  })
+
+  it("settles on regulation: in extra time or a shootout the draw is certain, and stays so when the game ends", () => {
+    // A knockout tie level after 90', now in extra time (period 3) with a goal for the home side
+    const extraTime = stateOf("soccer", 2, 1, { period: 3, overtime: true, soccer: { minute: 90, stoppageMinutes: 4 } })
+    assert.deepStrictEqual(soccer(extraTime, priced), { home: 0, draw: 1, away: 0 })
+    // Penalties (period 5): ESPN's winner is the side that advanced, the 90-minute market is a draw
+    const shootout = stateOf("soccer", 1, 1, { period: 5, overtime: true, status: "final", result: { winner: "home", homeScore: 1, awayScore: 1 } })
+    assert.deepStrictEqual(soccer(shootout, priced), { home: 0, draw: 1, away: 0 })
+    // Still no exact 0 for an outcome of a game that is not final
+    const live = winProbability(extraTime, priced)
+    assert.strictEqual(live.home, UNDECIDED_FLOOR)
+    assert.closeTo(live.draw, 1 - 2 * UNDECIDED_FLOOR, 1e-12)
   })
 })

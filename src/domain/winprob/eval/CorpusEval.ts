@@ -12,6 +12,8 @@
  *   the league home edge; its source is counted per league.
  * - ESPN: `homeWinPercentage` joined to the play. Brier comparisons use the states where ESPN has a
  *   probability; the ratio is ours / ESPN's (below 1 is better).
+ * - In-game model alone: ours again with ESPN's opening probability of the game as the prior,
+ *   against ESPN on the same states, since ESPN's figures carry ESPN's own prior.
  * - Intervals: 95% percentile bootstrap resampling *games* (states within a game are correlated),
  *   fixed seed. Tail reliability: among states a forecaster put at ≤ 1% (≥ 99%), how often the
  *   unlikely side won, with a Wilson 95% upper bound.
@@ -23,6 +25,7 @@ import type { GameResult } from "../../../schema/GameState.ts"
 import { phaseOf } from "../Calibration.ts"
 import { calibration, type Forecast, seededRandom } from "../Metrics.ts"
 import type { Prior } from "../prior/Prior.ts"
+import { priorFromRating } from "../prior/Priors.ts"
 import { enrich } from "../Sequence.ts"
 import { estimate } from "../WinProb.ts"
 import { type ReplayedPlay, withSecondHalfKickoff } from "./SummaryEval.ts"
@@ -42,6 +45,8 @@ export interface ScoredState {
   readonly phase: string
   readonly ours: number
   readonly espn?: number
+  /** Ours with ESPN's opening probability of the game as the prior, where ESPN has a probability */
+  readonly oursFromEspnOpening?: number
   readonly y: number
 }
 
@@ -71,13 +76,22 @@ export const scoreGame = (game: CorpusGame): ReadonlyArray<ScoredState> => {
   const y = game.result.winner === "home" ? 1 : 0
   const plays = withSecondHalfKickoff(game.plays)
   const states = enrich(plays.map((p) => p.state))
+  const opening = plays.find((p) => p.espnHomeWinProbability !== undefined)?.espnHomeWinProbability
+  const openingPrior = opening !== undefined && opening > 0 && opening < 1 ? priorFromRating(opening, "ESPN opening win probability") : undefined
   const out: Array<ScoredState> = []
   for (let i = 0; i < plays.length; i++) {
     const state = states[i]!
     if (state.status === "final") continue
     const e = estimate(state, game.prior, 0)
     const espn = plays[i]!.espnHomeWinProbability
-    out.push({ phase: phaseLabel(game.league, state.period, state.overtime || phaseOf(state) === "overtime"), ours: e.probability.home, ...(espn === undefined ? {} : { espn }), y })
+    const fromOpening = espn !== undefined && openingPrior !== undefined ? estimate(state, openingPrior, 0).probability.home : undefined
+    out.push({
+      phase: phaseLabel(game.league, state.period, state.overtime || phaseOf(state) === "overtime"),
+      ours: e.probability.home,
+      ...(espn === undefined ? {} : { espn }),
+      ...(fromOpening === undefined ? {} : { oursFromEspnOpening: fromOpening }),
+      y
+    })
   }
   return out
 }
@@ -117,6 +131,12 @@ export interface LeagueReport {
   readonly priors: Record<string, number>
   /** All states where ESPN publishes a probability */
   readonly pooled: Comparison
+  /**
+   * The in-game model alone: ours with ESPN's opening probability of each game as the prior, on
+   * the same states (games whose opening probability is strictly between 0 and 1); ESPN's figures
+   * carry ESPN's own prior, so this separates the prior from the in-game model
+   */
+  readonly inGame: Comparison
   readonly phases: ReadonlyArray<Comparison & { readonly phase: string }>
   readonly tails: { readonly ours: { readonly low: Tail; readonly high: Tail }; readonly espn: { readonly low: Tail; readonly high: Tail } }
   readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number }
@@ -207,15 +227,16 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
     const priors: Record<string, number> = {}
     for (const g of mine) priors[g.prior.source] = (priors[g.prior.source] ?? 0) + 1
     const withEspn = scored.map((states) => states.filter((s) => s.espn !== undefined))
-    const sumsOf = (pick: (s: ScoredState) => boolean): Array<GameSums> =>
+    const sumsOf = (pick: (s: ScoredState) => boolean, oursOf: (s: ScoredState) => number | undefined = (s) => s.ours): Array<GameSums> =>
       withEspn.map((states) => {
         let n = 0
         let ours = 0
         let espn = 0
         for (const s of states) {
-          if (!pick(s)) continue
+          const o = oursOf(s)
+          if (!pick(s) || o === undefined) continue
           n++
-          ours += (s.ours - s.y) ** 2
+          ours += (o - s.y) ** 2
           espn += (s.espn! - s.y) ** 2
         }
         return { n, ours, espn }
@@ -232,6 +253,7 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
       states: everyState.length,
       priors,
       pooled: compare(sumsOf(() => true), iterations, seed),
+      inGame: compare(sumsOf(() => true, (s) => s.oursFromEspnOpening), iterations, seed),
       phases: phases.map((phase) => ({ phase, ...compare(sumsOf((s) => s.phase === phase), iterations, seed) })),
       tails: {
         ours: { low: tail(oursAll, 0.01, true), high: tail(oursAll, 0.01, false) },
@@ -286,6 +308,8 @@ export const formatTable = (reports: ReadonlyArray<LeagueReport>): string => {
     for (const row of [...r.phases, { phase: "all", ...r.pooled }]) {
       lines.push(`  ${row.phase.padEnd(6)} ${String(row.games).padStart(5)} ${String(row.states).padStart(7)}  ${iv(row.ours).padEnd(26)}  ${iv(row.espn).padEnd(26)}  ${iv(row.ratio, 3)}`)
     }
+    const g = r.inGame
+    lines.push(`  in-game model alone (ESPN's opening probability as our prior): games ${g.games}  states ${g.states}  ours ${iv(g.ours)}  ESPN ${iv(g.espn)}  ratio ${iv(g.ratio, 3)}`)
     const t = (x: Tail) => `${x.unlikelyWon}/${x.count} (${f(100 * x.rate, 2)}%, ≤${f(100 * x.upper95, 2)}%)`
     lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
     lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { GameState } from "../../../../src/schema/GameState.ts"
 import { type CorpusGame, evaluateCorpus, formatTable, phaseLabel, scoreGame, trainingForecasts, wilsonUpper } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
 import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
+import { priorFromRating } from "../../../../src/domain/winprob/prior/Priors.ts"
 import { stateOf } from "../States.ts"
 
 const even = priorOf("market", { home: 0.5, away: 0.5 }, "even")
@@ -62,9 +63,19 @@ describe("corpus evaluation", () => {
     assert.strictEqual(report!.tails.espn.high.count, 1)
     assert.strictEqual(report!.tails.espn.high.unlikelyWon, 0)
     assert.deepStrictEqual(report!.priors, { market: 2 })
+    // The in-game model alone: ours with each game's opening ESPN probability (0.5, 0.55) as the prior
+    const fromOpening = games.flatMap((g, i) => {
+      const prior = priorFromRating([0.5, 0.55][i]!, "opening")
+      return scoreGame({ ...g, prior }).filter((s) => s.espn !== undefined).map((s) => (s.ours - s.y) ** 2)
+    })
+    assert.strictEqual(report!.inGame.states, 5)
+    assert.closeTo(report!.inGame.ours.value, fromOpening.reduce((a, b) => a + b, 0) / 5, 1e-12)
+    assert.closeTo(report!.inGame.espn.value, espn, 1e-12)
+    assert.notStrictEqual(report!.inGame.ours.value, report!.pooled.ours.value)
     const table = formatTable([report!])
     assert.include(table, "ncaaf  seasons 2020  games 2  states 6")
     assert.include(table, "certain states on undecided games: ours 0  ESPN 1")
+    assert.include(table, "in-game model alone (ESPN's opening probability as our prior): games 2  states 5")
   })
 
   it("groups training forecasts by sport and calibration phase", () => {
