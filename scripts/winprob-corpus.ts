@@ -10,7 +10,7 @@
  * `<out>/<league>/<season>/<event>.json`, with one line per game in
  * `<out>/manifest-<owner>+<name>.jsonl` (one manifest per source, so one source can be rebuilt alone
  * with `--source`): repository, path, commit, blob, event id, league, season. A game found twice in
- * one source is kept once. The data stays outside git; this script is how it is rebuilt. Uses only
+ * one source is kept once; a game a source's previous build wrote and this one does not is removed. The data stays outside git; this script is how it is rebuilt. Uses only
  * Node built-ins, `git` and the slimming module.
  *
  * Sources (see `shared/data/SOURCES.md` for the catalogue):
@@ -36,7 +36,7 @@
  * sportsdataverse-py snapshot predates its ESPN summary fixtures (which are gzipped).
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { eventIdOf, leagueOf, seasonOf, slimSummary } from "../src/domain/winprob/eval/CorpusSlim.ts"
 
@@ -141,6 +141,13 @@ for (const source of sources.filter((s) => only === "" || s.repository === only)
     manifest.push(JSON.stringify({ league, season, eventId, repository: source.repository, path, commit: source.commit, blob, file }))
   }
   const file = join(out, `manifest-${source.repository.replace("/", "+")}.jsonl`)
+  // A game the source's previous build wrote and this one does not is removed, unless another
+  // source's manifest lists it too
+  const listed = (name: string): Array<string> =>
+    existsSync(join(out, name)) ? readFileSync(join(out, name), "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => String((JSON.parse(l) as Json)["file"])) : []
+  const others = new Set(readdirSync(out).filter((n) => n.startsWith("manifest") && n.endsWith(".jsonl") && join(out, n) !== file).flatMap(listed))
+  const stale = listed(file.slice(out.length + 1)).filter((f) => !written.has(f) && !others.has(f))
+  for (const f of stale) rmSync(join(out, f), { force: true })
   writeFileSync(file, manifest.join("\n") + "\n")
-  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written.size} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}`)
+  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written.size} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}${stale.length > 0 ? `; removed ${stale.length} no longer built` : ""}`)
 }
