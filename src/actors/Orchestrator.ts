@@ -25,6 +25,7 @@
 import { Context, Duration, Effect, Hash, Layer, Option, Queue, Stream } from "effect"
 import { Singleton } from "effect/cluster"
 import { SqlClient } from "effect/sql"
+import { settlingWinner } from "../domain/execution/Resolution.ts"
 import { gameRefOf } from "../domain/matching/GameRefs.ts"
 import type { GameMatch, VenueMatch } from "../domain/matching/Matcher.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
@@ -63,7 +64,8 @@ interface Followed {
  */
 export const upsertGame = Effect.fn("Orchestrator.upsertGame")(function*(s: GameState) {
   const sql = yield* SqlClient.SqlClient
-  const winner = s.result?.winner ?? null
+  // As the markets settle: a soccer game past 90 minutes is a draw whoever advanced
+  const winner = settlingWinner(s) ?? null
   yield* sql`
     INSERT INTO games (game_id, league, sport, home_team_id, home_team, home_abbr, away_team_id, away_team, away_abbr,
                        start_time, status, home_score, away_score, winner, updated_at)
