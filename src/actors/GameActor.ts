@@ -53,6 +53,7 @@ import { eventId } from "../services/bus/EventBus.ts"
 import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DatabaseGate } from "../services/database/DatabaseGate.ts"
+import { describeFailure } from "../services/Failure.ts"
 import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { TeamRatings } from "../services/ratings/TeamRatings.ts"
@@ -312,9 +313,16 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               gameStateChangedAt: stateChangedAt,
               ...(model === undefined ? {} : { modelAt })
             }
-            const blocked = blockedBy()
+            // The gate sees an outage within a second; a check that could not be stored meanwhile is the same denial
+            let blocked = blockedBy()
             const verdict: Verdict = blocked === undefined
-              ? yield* risk.Check(request)
+              ? yield* risk.Check(request).pipe(
+                Effect.catchTag("PersistenceError", (e) =>
+                  Effect.sync((): Verdict => {
+                    blocked = `the risk check could not be stored (${describeFailure(e.cause)})`
+                    return { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
+                  }))
+              )
               : { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
             if (blocked !== undefined) {
               yield* Metric.update(Metric.withAttributes(signalsTotal, { decision: "denied", reason: DATABASE_UNREACHABLE }), 1)
