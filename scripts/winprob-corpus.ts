@@ -10,7 +10,7 @@
  * `<out>/<league>/<season>/<event>.json`, with one line per game in
  * `<out>/manifest-<owner>+<name>.jsonl` (one manifest per source, so one source can be rebuilt alone
  * with `--source`): repository, path, commit, blob, event id, league, season. A game found twice in
- * one source is kept once. The data stays outside git; this script is how it is rebuilt. Uses only
+ * one source is kept once; a game a source's previous build wrote and this one does not is removed. The data stays outside git; this script is how it is rebuilt. Uses only
  * Node built-ins, `git` and the slimming module.
  *
  * Sources (see `shared/data/SOURCES.md` for the catalogue):
@@ -20,8 +20,10 @@
  *   season is reserved for independent evaluation: nothing is fitted or tuned on it.
  * - aaronweldy/espn-openapi: raw ESPN summaries under `json_output/`: one NFL game (2023), one NBA
  *   game (2025) and one MLB game (2023) with probabilities (the MLB game under three names).
+ * - aburkard/espn-data: raw ESPN summaries under `example_data/`: two men's college-basketball
+ *   games with probabilities (2025, 2026; a 2009 game lists its plays with no probability).
  * - sportsdataverse/sportsdataverse-js: one raw ESPN NBA summary (2024), a test fixture.
- * The last two are a format and sanity check for the other sports, not a statistical evaluation.
+ * The last three are a format and sanity check for the other sports, not a statistical evaluation.
  *
  * Other sports, checked on 2026-12-03: the public archives of ESPN game data are far over the
  * 500 MiB snapshot limit (sportsdataverse/hoopR-nba-raw 17.6 GB, hoopR-mbb-raw 16.6 GB,
@@ -34,7 +36,7 @@
  * sportsdataverse-py snapshot predates its ESPN summary fixtures (which are gzipped).
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { eventIdOf, leagueOf, seasonOf, slimSummary } from "../src/domain/winprob/eval/CorpusSlim.ts"
 
@@ -50,6 +52,7 @@ const sources: ReadonlyArray<Source> = [
   { repository: "saiemgilani/game-on-paper-app", commit: "1aaaf9fef2f3ea55718c24798bd68ae2720089a6", prefixes: ["data/cfb/2019/", "data/cfb/2020/"], league: "ncaaf" },
   { repository: "sportsdataverse/gp-cfb-raw", commit: "a1cfce2f95b3661a35f460969432f1d3547a8f20", prefixes: ["cfb/json/final/"], league: "ncaaf" },
   { repository: "aaronweldy/espn-openapi", commit: "f2a6a46cafeb7058e002faa28e4d408723d19201", prefixes: ["json_output/"] },
+  { repository: "aburkard/espn-data", commit: "7481e4172f5fa32034c04985eb176446b99978df", prefixes: ["example_data/"] },
   { repository: "sportsdataverse/sportsdataverse-js", commit: "aaec461a9b171de2e1ae2e4b0663cd712b4abae5", prefixes: ["test/fixtures/espn/summary_nba.json"] }
 ]
 
@@ -138,6 +141,13 @@ for (const source of sources.filter((s) => only === "" || s.repository === only)
     manifest.push(JSON.stringify({ league, season, eventId, repository: source.repository, path, commit: source.commit, blob, file }))
   }
   const file = join(out, `manifest-${source.repository.replace("/", "+")}.jsonl`)
+  // A game the source's previous build wrote and this one does not is removed, unless another
+  // source's manifest lists it too
+  const listed = (name: string): Array<string> =>
+    existsSync(join(out, name)) ? readFileSync(join(out, name), "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => String((JSON.parse(l) as Json)["file"])) : []
+  const others = new Set(readdirSync(out).filter((n) => n.startsWith("manifest") && n.endsWith(".jsonl") && join(out, n) !== file).flatMap(listed))
+  const stale = listed(file.slice(out.length + 1)).filter((f) => !written.has(f) && !others.has(f))
+  for (const f of stale) rmSync(join(out, f), { force: true })
   writeFileSync(file, manifest.join("\n") + "\n")
-  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written.size} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}`)
+  console.log(`${source.repository}@${source.commit.slice(0, 8)}: ${written.size} of ${entries.length} summaries in ${file}; skipped: ${JSON.stringify(skipped)}${stale.length > 0 ? `; removed ${stale.length} no longer built` : ""}`)
 }

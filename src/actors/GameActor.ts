@@ -20,6 +20,11 @@
  * are rebuilt from the last `Track`, which is persisted. A failing feed degrades only this actor:
  * stale books or a stale game state block its signals, nothing else.
  *
+ * **Database outages.** The actor keeps its state and goes on deciding; its writes wait in order
+ * in its write-behind queue. While `DatabaseGate` is closed no signal reaches risk: each is denied
+ * here with `DATABASE_UNREACHABLE` and the gate's reason (risk's check is a persisted message, and
+ * nothing could record the trade).
+ *
  * @since 0.1.0
  */
 import { Cause, Duration, Effect, Exit, Hash, Layer, Metric, Queue, Random, Schedule, Scope, Semaphore } from "effect"
@@ -47,6 +52,7 @@ import type { Signal } from "../schema/Trading.ts"
 import { eventId } from "../services/bus/EventBus.ts"
 import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
+import { DatabaseGate } from "../services/database/DatabaseGate.ts"
 import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { TeamRatings } from "../services/ratings/TeamRatings.ts"
@@ -54,7 +60,7 @@ import { Alert, GameStateChanged, type ModelView, PriceChanged, SignalDecided } 
 import { ARBITRAGE_ID, ArbitrageUnits } from "./Arbitrage.ts"
 import { Execution, EXECUTION_ID } from "./Execution.ts"
 import { FaultInjectionDisabled, Game, type GameView, type TrackedOutcome } from "./Game.ts"
-import { type CheckRequest, Risk, RISK_ID, type Verdict } from "./Risk.ts"
+import { type CheckRequest, Risk, RISK_ID, signalsTotal, type Verdict } from "./Risk.ts"
 import { builtins, enable, Strategies, StrategyPauses } from "./Strategies.ts"
 import * as Trades from "./Trades.ts"
 import { policyFromConfig, recordRestart, supervise } from "./Supervisor.ts"
@@ -85,6 +91,9 @@ const countMessage = (kind: string) => Metric.update(Metric.withAttributes(messa
 export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Duration) =>
   Schedule.min([Schedule.exponential(initial), Schedule.spaced(max)]).pipe(Schedule.jittered)
 
+/** The denial of a signal while the database cannot record it (`DatabaseGate`). @category constants */
+export const DATABASE_UNREACHABLE = "DATABASE_UNREACHABLE"
+
 /** Book levels a strategy sees per side. */
 const BOOK_DEPTH = 20
 
@@ -105,6 +114,13 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
   // An operator may pause a strategy at run time: its entries stop, its exits still run
   const pauses = yield* Effect.serviceOption(StrategyPauses)
   const isPaused = (name: string) => pauses._tag === "Some" && pauses.value.isPaused(name)
+  // While the database cannot record a trade, no signal reaches risk (its check is a persisted message)
+  const gate = yield* Effect.serviceOption(DatabaseGate)
+  const blockedBy = (): string | undefined => {
+    if (gate._tag === "None") return undefined
+    const s = gate.value.state()
+    return s._tag === "Closed" ? s.reason : undefined
+  }
   // The shipped team ratings: the prior of a game with no line (none when the layer is not given)
   const ratings = yield* Effect.serviceOption(TeamRatings)
   const ratingFiles = ratings._tag === "Some" ? ratings.value.files : []
@@ -296,10 +312,22 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               gameStateChangedAt: stateChangedAt,
               ...(model === undefined ? {} : { modelAt })
             }
-            const verdict = yield* risk.Check(request)
+            const blocked = blockedBy()
+            const verdict: Verdict = blocked === undefined
+              ? yield* risk.Check(request)
+              : { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
+            if (blocked !== undefined) {
+              yield* Metric.update(Metric.withAttributes(signalsTotal, { decision: "denied", reason: DATABASE_UNREACHABLE }), 1)
+            }
             yield* recordSignal(verdict._tag === "Approved" ? { ...signal, edgeBps: verdict.edgeBps } : signal, verdict)
             if (verdict._tag === "Denied") {
-              yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({ gameId, signalId, strategy: intent.strategy, code: verdict.denial.code }))
+              yield* Effect.logInfo("signal denied").pipe(Effect.annotateLogs({
+                gameId,
+                signalId,
+                strategy: intent.strategy,
+                code: verdict.denial.code,
+                ...(blocked === undefined ? {} : { reason: verdict.denial.message })
+              }))
               return
             }
             yield* Effect.logInfo("signal approved").pipe(Effect.annotateLogs({

@@ -5,6 +5,15 @@
  * real). With `cluster.runnerHost` set, the process is one of several socket runners sharing a
  * real Postgres, and games are spread over the runners by shard; scale-out is configuration.
  *
+ * A single runner keeps its shard locks in memory, never in Postgres: with SQL runner storage,
+ * `effect/cluster` force-releases every shard after one failed lock refresh (about 250 ms), so a
+ * database outage passivated every actor and dropped the game states it had not written yet
+ * (issue 16, finding 4). What keeps a second process off the same database instead is the runner
+ * lock of `DatabaseGate` (a session advisory lock); if another process takes it while this one is
+ * cut off, this process stops (SIGTERM to itself: the ordinary graceful shutdown). Socket runners
+ * need shard locks in Postgres to share the shards, so an outage still passivates their actors
+ * (README, "Database outages").
+ *
  * The sharding settings are passed explicitly and the library's own environment lookup sees an
  * empty provider, so a generic `HOST`/`PORT` in the environment can never become the runner
  * address (EFFECT4.md §3.7).
@@ -16,6 +25,7 @@ import * as NodeCrypto from "@effect/platform-node/NodeCrypto"
 import { ConfigProvider, Duration, Effect, Layer, Option } from "effect"
 import { RunnerAddress, type ShardingConfig, SingleRunner } from "effect/cluster"
 import { Database } from "../services/database/Database.ts"
+import { DatabaseGate, make as makeGate } from "../services/database/DatabaseGate.ts"
 import { StorageError, Unavailable } from "../schema/errors/StorageError.ts"
 import { AppConfig, type Config } from "../services/config/AppConfig.ts"
 
@@ -62,7 +72,33 @@ export const runnerExposure = (host: string): RunnerExposure => {
 const noEnvironment = ConfigProvider.layer(ConfigProvider.fromUnknown({}))
 
 /**
- * The cluster for this process, chosen by configuration.
+ * The trading gate on the database, holding the runner lock (exclusive for a single runner, shared
+ * between socket runners); always open on the embedded database.
+ *
+ * @category layers
+ */
+export const gateLayer = Layer.unwrap(
+  Effect.gen(function*() {
+    const { config } = yield* AppConfig
+    const database = yield* Database
+    const url = config.database.url
+    if (database.kind === "embedded" || url === undefined) return DatabaseGate.layerOpen
+    return Layer.effect(
+      DatabaseGate,
+      makeGate({
+        url,
+        target: database.target,
+        mode: config.cluster.runnerHost === undefined ? "exclusive" : "shared",
+        connectTimeout: config.database.connectTimeout,
+        // The ordinary graceful shutdown: actors drain, the deadline bounds it
+        onLost: Effect.sync(() => void process.kill(process.pid, "SIGTERM"))
+      })
+    )
+  })
+)
+
+/**
+ * The cluster for this process, chosen by configuration, with its database gate.
  *
  * @category layers
  */
@@ -73,8 +109,8 @@ export const layer = Layer.unwrap(
     const sharding = shardingConfig(config)
     if (config.cluster.runnerHost === undefined) {
       return SingleRunner.layer({
-        // PGlite has one connection, so runner locks stay in memory there (one process anyway)
-        runnerStorage: database.kind === "embedded" ? "memory" : "sql",
+        // In memory: a database outage must not release the shards (the gate's lock keeps others off)
+        runnerStorage: "memory",
         shardingConfig: sharding
       }).pipe(Layer.provide(NodeCrypto.layerDigest))
     }
@@ -95,4 +131,4 @@ export const layer = Layer.unwrap(
     }
     return NodeClusterSocket.layer({ storage: "sql", shardingConfig: sharding })
   })
-).pipe(Layer.provide(noEnvironment))
+).pipe(Layer.provide(noEnvironment), Layer.provideMerge(gateLayer))

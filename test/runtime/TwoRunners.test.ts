@@ -82,15 +82,8 @@ layer(Reactivity.layer, { excludeTestServices: true })("two runners", (it) => {
             ARBEES_CLUSTER_RUNNER_HOST: "127.0.0.1",
             ARBEES_CLUSTER_RUNNER_PORT: String(port),
             ARBEES_CLUSTER_SHARDS_PER_GROUP: "30",
-            ARBEES_ESPN_BASE_URL: espn.baseUrl,
-            ARBEES_DISCOVERY_LEAGUES: "nba,epl",
-            ARBEES_DISCOVERY_INTERVAL: "2s",
-            ARBEES_ESPN_POLL_LIVE: "1s",
             // The venues are unreachable here; no game has a market anyway
-            ARBEES_POLYMARKET_GAMMA_URL: `http://127.0.0.1:${closed}`,
-            ARBEES_POLYMARKET_CLOB_URL: `http://127.0.0.1:${closed}`,
-            ARBEES_KALSHI_REST_URL: `http://127.0.0.1:${closed}`,
-            ARBEES_LOG_FORMAT: "json",
+            ...Cli.fakeEspnRunSettings(espn.baseUrl, closed, "nba,epl"),
             ARBEES_LOG_LEVEL: process.env["TWO_RUNNERS_LOG_LEVEL"] ?? "info"
           })
         const dirA = Cli.tempDir()

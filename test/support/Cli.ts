@@ -25,6 +25,21 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ARBEES_ADMIN_PORT: "0", ...extra }
 }
 
+/**
+ * The settings of an `arbees run` on a fake ESPN's NBA (and `leagues`) scoreboards, polled every
+ * second, with every venue at `closedPort` (unreachable: no game has a market), logging JSON.
+ */
+export const fakeEspnRunSettings = (espnBaseUrl: string, closedPort: number, leagues = "nba"): Record<string, string> => ({
+  ARBEES_ESPN_BASE_URL: espnBaseUrl,
+  ARBEES_DISCOVERY_LEAGUES: leagues,
+  ARBEES_DISCOVERY_INTERVAL: "2s",
+  ARBEES_ESPN_POLL_LIVE: "1s",
+  ARBEES_POLYMARKET_GAMMA_URL: `http://127.0.0.1:${closedPort}`,
+  ARBEES_POLYMARKET_CLOB_URL: `http://127.0.0.1:${closedPort}`,
+  ARBEES_KALSHI_REST_URL: `http://127.0.0.1:${closedPort}`,
+  ARBEES_LOG_FORMAT: "json"
+})
+
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), "arbees-cli-"))
 
 /** Starts the CLI; resolves with its output once it exits. */

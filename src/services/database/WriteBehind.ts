@@ -19,7 +19,7 @@ export const deferredTotal = Metric.counter("arbees_writes_deferred_total", {
 })
 /** @category metrics */
 export const droppedTotal = Metric.counter("arbees_writes_dropped_total", {
-  description: "Queued database writes dropped because the write-behind queue was full, or that failed for a reason other than the database"
+  description: "Queued database writes dropped because the write-behind queue was full, failed for a reason other than the database, or were not done when their owner stopped"
 })
 
 /** @category models */
@@ -120,6 +120,7 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
         yield* Fiber.interrupt(fiber)
         yield* runAll.pipe(Effect.timeoutOption(options.drainTimeout))
         if (jobs.length > 0) {
+          yield* Metric.update(Metric.withAttributes(droppedTotal, attributes), jobs.length)
           yield* Effect.logWarning("writes not done at shutdown").pipe(
             Effect.annotateLogs({
               queue: options.name,

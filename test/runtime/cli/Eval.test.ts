@@ -148,8 +148,10 @@ describe("arbees eval winprob", () => {
       }
       const lines = games.map((g) => write(g, JSON.parse(readFileSync(g.source, "utf8"))))
       // The NBA game again a day later: a second game with no line, in a sport with no shipped
-      // ratings file, so it keeps the home edge as it would live (no walk-forward Elo)
+      // ratings file, so it keeps the home edge as it would live (no walk-forward Elo, and not
+      // ESPN's matchup predictor, which live does not read)
       const again = JSON.parse(readFileSync(summaries[0]!, "utf8"))
+      again.predictor = { homeTeam: { gameProjection: "70.0" }, awayTeam: { gameProjection: "30.0" } }
       const competition = again.header.competitions[0]
       again.header.id = competition.id = "401772995"
       competition.date = new Date(Date.parse(competition.date) + 86_400_000).toISOString()

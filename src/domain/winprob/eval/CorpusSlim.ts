@@ -8,7 +8,8 @@
  * - Every other sport keeps the top-level plays, each cut to the keys the decoder reads (clock,
  *   period, score, team; for baseball outs, count and runners).
  * - The per-play probability is renamed to `winprobability` where the source calls it `espnWP` or
- *   `espnWinProbability`; the header, pickcenter and predictor are kept whole (the header carries
+ *   `espnWinProbability`, keeping only entries with a probability (a summary with none is left
+ *   out); the header, pickcenter and predictor are kept whole (the header carries
  *   the result, the pickcenter the pre-game line the live system would have had).
  *
  * @since 0.1.0
@@ -78,7 +79,9 @@ const slimPlay = (p: unknown): Json | undefined => {
 export const probabilities = (summary: Json): ReadonlyArray<unknown> => {
   for (const key of ["winprobability", "espnWP", "espnWinProbability"]) {
     const v = summary[key]
-    if (Array.isArray(v) && v.length > 0) return v
+    // Old summaries list every play with no probability in it: those entries say nothing
+    const given = Array.isArray(v) ? v.filter((w) => typeof w === "object" && w !== null && (w as Json)["homeWinPercentage"] != null) : []
+    if (given.length > 0) return given
   }
   return []
 }

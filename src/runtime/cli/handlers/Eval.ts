@@ -13,8 +13,8 @@
  *   every game came from); `--season`/`--league` select games. Per league and phase: our Brier and
  *   ESPN's with bootstrap intervals over games, tail reliability, calibration error and certain
  *   states (`CorpusEval.ts`); every league on its own (college and NFL football, NBA, WNBA,
- *   college basketball, MLB by thirds of the game). Games with no usable line get the prior live
- *   would give them: in a sport with a shipped ratings file (`data/ratings/`), a walk-forward Elo
+ *   college basketball, MLB by thirds of the game). A game's prior is its line; a game with no
+ *   usable line gets the prior live would give it (never ESPN's predictor, which live does not read): in a sport with a shipped ratings file (`data/ratings/`), a walk-forward Elo
  *   from the earlier results of their own league in the corpus (`prior/TeamElo.ts`), standing in
  *   for that file, which is fitted on the corpus itself; elsewhere the league home edge. `--fit` instead fits the calibration layer on
  *   the selected seasons and prints its parameters (never select a reserved season).
@@ -64,14 +64,19 @@ const readText = Effect.fnUntraced(function*(file: string) {
 const parseJson = (file: string, text: string) =>
   Effect.try({ try: () => JSON.parse(text) as unknown, catch: (e) => fail(file, `not JSON: ${e instanceof Error ? e.message : String(e)}`) })
 
-/** The prior a summary carries: its pre-game odds, else ESPN's predictor, else none (flagged). @category priors */
-export const summaryPrior = (summary: GameSummary): Prior => {
+/**
+ * The prior a summary carries: its pre-game odds, else ESPN's predictor (unless `predictor` is
+ * false), else none (flagged).
+ *
+ * @category priors
+ */
+export const summaryPrior = (summary: GameSummary, options: { readonly predictor?: boolean } = {}): Prior => {
   const sport = summary.game.sport
   if (summary.pregameOdds !== undefined) {
     const prior = priorFromOdds(sport, summary.pregameOdds)
     if (prior.source !== "none") return prior
   }
-  if (summary.predictor !== undefined) return priorFromRating(summary.predictor.homeWinProbability, "ESPN matchup predictor")
+  if (summary.predictor !== undefined && options.predictor !== false) return priorFromRating(summary.predictor.homeWinProbability, "ESPN matchup predictor")
   return noPrior(sport)
 }
 
@@ -207,7 +212,8 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
         skip("no plays")
         continue
       }
-      const fromSummary = summaryPrior(summary)
+      // Live reads no ESPN predictor: a game with no line has a rating only from a shipped file
+      const fromSummary = summaryPrior(summary, { predictor: false })
       const rated = shipped.has(leagueTable[league].sport) ? elo.get(`${line.league}:${line.eventId}`) : undefined
       const prior = fromSummary.source === "none" && rated !== undefined && rated.ratedResults > 0 ? eloGamePrior(rated) : fromSummary
       games.push({ league: line.league, season: line.season, eventId: line.eventId, plays: summary.plays, result: summary.game.result, prior })

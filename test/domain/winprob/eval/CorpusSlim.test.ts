@@ -49,6 +49,10 @@ describe("corpus slimming", () => {
     assert.strictEqual((slim!["winprobability"] as Array<unknown>).length, (winprobability as Array<unknown>).length)
     assert.isUndefined(slimSummary(fixture("espn-nba-summary-pregame-predictor.json")))
     assert.isUndefined(slimSummary(rest))
+    // Entries with no probability are dropped, and a summary of only those is left out
+    const plays = [{ playId: "1" }, { playId: "2", homeWinPercentage: 0.6 }]
+    assert.deepStrictEqual(slimSummary({ ...rest, winprobability: plays })!["winprobability"], [{ playId: "2", homeWinPercentage: 0.6 }])
+    assert.isUndefined(slimSummary({ ...rest, winprobability: [{ playId: "1" }, { playId: "2", homeWinPercentage: null }] }))
   })
 
   it("takes the season from the path and the event from the file name when the header lacks them", () => {
