@@ -122,9 +122,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
     const s = gate.value.state()
     return s._tag === "Closed" ? s.reason : undefined
   }
-  // The shipped team ratings: the prior of a game with no line (none when the layer is not given)
+  // The team ratings: the prior of a game with no line (none when the layer is not given)
   const ratings = yield* Effect.serviceOption(TeamRatings)
-  const ratingFiles = ratings._tag === "Some" ? ratings.value.files : []
   return Game.toLayer(
     Effect.gen(function*() {
       const address = yield* Entity.CurrentAddress
@@ -152,6 +151,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const activations = (Number(report.details["activations"] ?? 0)) + 1
       report.details["activations"] = activations
       const startedAt = yield* nowMillis
+      // The ratings as of this activation, carried forward by the games seen finish since they were shipped
+      const ratingFiles = ratings._tag === "Some" ? yield* ratings.value.current : []
 
       // Actor state: rebuilt on every activation from the persisted Track and the next Update
       let state: GameState | undefined
