@@ -405,7 +405,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
           gameId,
           state: current,
           stateChangedAt,
-          model: model === undefined ? undefined : { home: model.home, draw: model.draw, away: model.away, hasPrior: model.hasPrior, at: modelAt },
+          model: model === undefined ? undefined : { home: model.home, draw: model.draw, away: model.away, hasPrior: model.hasPrior, priorSource: model.priorSource, at: modelAt },
           books
         }
         for (const { definition, params } of strategies) {
