@@ -25,11 +25,12 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, FiberSet, Latch, Layer, Schedule, Schema, Stream } from "effect"
+import { Cause, Context, Duration, Effect, FiberSet, Latch, Layer, Schedule, Schema, Stream } from "effect"
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
-import { DatabaseGate } from "../services/database/DatabaseGate.ts"
+import { DatabaseGate, isOutage } from "../services/database/DatabaseGate.ts"
+import { describeFailure } from "../services/Failure.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { StorageError } from "../schema/errors/StorageError.ts"
@@ -298,7 +299,13 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
         enforced = trading.at
       }).pipe(
         Effect.provideContext(context),
-        Effect.catchCause((cause) => Effect.logError("halt enforcement failed", cause)),
+        Effect.catchCause((cause) =>
+          isOutage(Cause.squash(cause))
+            ? Effect.logWarning("halt enforcement waits for the database").pipe(
+              Effect.annotateLogs({ reason: describeFailure(Cause.squash(cause)), every: Duration.format(HALT_CHECK_EVERY) })
+            )
+            : Effect.logError("halt enforcement failed", cause)
+        ),
         Effect.repeat(Schedule.spaced(HALT_CHECK_EVERY)),
         FiberSet.run(fibers)
       )

@@ -26,7 +26,7 @@ import * as Reactivity from "effect/reactivity/Reactivity"
 import * as os from "node:os"
 import { StorageError, Unavailable } from "../../schema/errors/StorageError.ts"
 import { Diagnostics } from "../Diagnostics.ts"
-import { describeFailure } from "../Failure.ts"
+import { describeFailure, nameFailure } from "../Failure.ts"
 import { nowMillis } from "../Time.ts"
 
 /** The advisory lock's two keys: "arbe" and 1 (a `(int4, int4)` lock: `objsubid = 2` in `pg_locks`). */
@@ -40,6 +40,18 @@ const PROBE_TIMEOUT = Duration.seconds(2)
 export const closedTotal = Metric.counter("arbees_database_gate_closed_total", {
   description: "Times trading was blocked because the database stopped answering (or the runner lock was lost)"
 })
+
+/**
+ * Whether `error` says the database is unreachable (refused, reset, closed, timed out, shutting
+ * down or starting up) rather than that a statement is wrong: an outage, told as a warning.
+ *
+ * @category checks
+ */
+export const isOutage = (error: unknown): boolean => {
+  const { kind, text } = nameFailure(error)
+  return kind === "refused" || kind === "reset" || kind === "closed" || kind === "timeout" || kind === "unreachable" || kind === "dns" ||
+    /terminating connection|shutting down|starting up|connection closed|failed to connect/i.test(text)
+}
 
 /** @category models */
 export type GateState =

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Duration, Effect, Exit, Fiber, Metric, Queue, Result, type Scope } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Queue, Result, type Scope } from "effect"
 import { backoff } from "../Backoff.ts"
 
 /** @category metrics */
@@ -77,11 +77,27 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
         )
       })
 
+    /**
+     * One attempt at a write. Past `attemptTimeout` it is abandoned (interrupted on the side, not
+     * awaited: a write stuck where it cannot be interrupted, such as a connection being acquired,
+     * must not hold the queue) and fails with a `TimeoutError`, so it is run again; writes are
+     * idempotent, so an abandoned attempt that still lands does no harm.
+     */
+    const attempt = (write: Effect.Effect<void, unknown>) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.forkDetach(write)
+        const abandon = Effect.asVoid(Effect.forkDetach(Fiber.interrupt(fiber)))
+        const exit = yield* Effect.timeoutOption(Fiber.await(fiber), attemptTimeout).pipe(Effect.onInterrupt(() => abandon))
+        if (Option.isSome(exit)) return yield* exit.value
+        yield* abandon
+        return yield* Effect.fail(new Cause.TimeoutError(`not done within ${Duration.format(attemptTimeout)}`))
+      })
+
     /** Runs queued writes in order until the queue is empty or a write fails (it stays first). */
     const runAll = Effect.gen(function*() {
       while (jobs.length > 0) {
         const job = jobs[0]!
-        const result = yield* Effect.result(Effect.timeout(job.write, attemptTimeout))
+        const result = yield* Effect.result(attempt(job.write))
         if (Result.isFailure(result) && retryable(result.failure)) return result.failure
         if (Result.isFailure(result)) {
           yield* Metric.update(Metric.withAttributes(droppedTotal, attributes), 1)

@@ -5,11 +5,11 @@
  * taken by another while it was cut off closes its gate for good and stops.
  */
 import { PgClient } from "@effect/sql-pg"
-import { assert, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import { Diagnostics } from "../../../src/services/Diagnostics.ts"
-import { type GateOptions, make } from "../../../src/services/database/DatabaseGate.ts"
+import { type GateOptions, isOutage, make } from "../../../src/services/database/DatabaseGate.ts"
 import { createDatabase } from "../../support/TestDatabase.ts"
 
 const options = (url: string, mode: GateOptions["mode"], onLost: Effect.Effect<void> = Effect.void): GateOptions => ({
@@ -113,4 +113,20 @@ layer(Layer.mergeAll(Diagnostics.layer, Reactivity.layer), { excludeTestServices
       yield* a.close
       yield* b.close
     }), 30_000)
+})
+
+describe("isOutage", () => {
+  it("tells an unreachable database from a wrong statement", () => {
+    const outage = [
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
+      new Error("PgConnection: Failed to connect"),
+      new Error("PgConnection: Connection closed"),
+      new Error("terminating connection due to administrator command"),
+      new Error("the database system is shutting down"),
+      new Error("the database system is starting up")
+    ]
+    for (const e of outage) assert.isTrue(isOutage(e), e.message)
+    assert.isFalse(isOutage(new Error('relation "trading_state" does not exist')))
+    assert.isFalse(isOutage(new Error("duplicate key value violates unique constraint")))
+  })
 })

@@ -1,7 +1,8 @@
 /**
  * The write-behind queue: writes run in order; one that fails for the database is retried until it
- * goes through, and one that hangs (a connection that never answers) is abandoned after its attempt
- * timeout and run again, so it never stalls the writes behind it.
+ * goes through, and one that hangs (a connection that never answers, even where it cannot be
+ * interrupted) is abandoned after its attempt timeout and run again, so it never stalls the writes
+ * behind it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
@@ -28,6 +29,17 @@ describe("WriteBehind", () => {
       assert.strictEqual(attempts, 2)
       assert.isFalse(writes.failing())
     })))
+
+  it.live("abandons an attempt stuck where it cannot be interrupted, and goes on", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const writes = yield* WriteBehind.make(options)
+      const done: Array<string> = []
+      let attempts = 0
+      yield* writes.enqueue("first", Effect.suspend(() => ++attempts === 1 ? Effect.uninterruptible(Effect.sleep("1 hour")) : Effect.sync(() => void done.push("first"))))
+      yield* writes.enqueue("second", Effect.sync(() => void done.push("second")))
+      yield* waitFor(() => done.length === 2)
+      assert.deepStrictEqual(done, ["first", "second"])
+    })).pipe(Effect.timeout("10 seconds")))
 
   it.live("retries a write the database refused until it goes through", () =>
     Effect.scoped(Effect.gen(function*() {
