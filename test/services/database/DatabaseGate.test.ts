@@ -6,10 +6,11 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Deferred, Duration, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Deferred, Duration, Effect, Exit, Layer, Option, Redacted, Scope } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import { Diagnostics } from "../../../src/services/Diagnostics.ts"
 import { type GateOptions, isOutage, make } from "../../../src/services/database/DatabaseGate.ts"
+import * as FaultProxy from "../../support/FaultProxy.ts"
 import { createDatabase } from "../../support/TestDatabase.ts"
 
 const options = (url: string, mode: GateOptions["mode"], onLost: Effect.Effect<void> = Effect.void): GateOptions => ({
@@ -36,7 +37,7 @@ const terminate = (url: string, mode: GateOptions["mode"]) =>
                          WHERE datname = current_database() AND application_name LIKE ${mode === "exclusive" ? "arbees runner %" : "arbees socket runner %"}`)
   ).pipe(Effect.provide(Reactivity.layer), Effect.map((rows) => rows[0]!.n))
 
-const eventually = <A>(what: string, f: Effect.Effect<A>, ok: (a: A) => boolean) =>
+const eventually = <A, R>(what: string, f: Effect.Effect<A, never, R>, ok: (a: A) => boolean) =>
   Effect.gen(function*() {
     for (let i = 0; i < 100; i++) {
       const a = yield* f
@@ -95,14 +96,25 @@ layer(Layer.mergeAll(Diagnostics.layer, Reactivity.layer), { excludeTestServices
     }), 30_000)
 
   it.effect("stops when another process took the lock while it was cut off", () =>
-    Effect.gen(function*() {
+    Effect.scoped(Effect.gen(function*() {
       const url = yield* createDatabase
+      // A reaches the database through a proxy the test can cut; the other process does not
+      const target = new URL(url)
+      const proxy = yield* Effect.acquireRelease(
+        Effect.promise(() => FaultProxy.start(Number(target.port || 5432), target.hostname)),
+        (p) => Effect.promise(() => p.close())
+      )
+      const viaProxy = new URL(url)
+      viaProxy.host = `127.0.0.1:${proxy.port}`
       const lost = yield* Deferred.make<void>()
-      const a = yield* open(options(url, "exclusive", Deferred.succeed(lost, undefined).pipe(Effect.asVoid)))
-      assert.strictEqual(yield* terminate(url, "exclusive"), 1)
-      // Another process starts in the gap, before A's next probe
-      const b = yield* open(options(url, "exclusive"))
-      yield* Deferred.await(lost).pipe(Effect.timeout("10 seconds"))
+      const a = yield* open(options(viaProxy.toString(), "exclusive", Deferred.succeed(lost, undefined).pipe(Effect.asVoid)))
+      proxy.cut()
+      // Another process starts while A is cut off, as soon as the server has ended A's session
+      const b = yield* eventually("another process to take the lock", open(options(url, "exclusive")).pipe(Effect.option), Option.isSome).pipe(
+        Effect.map(Option.getOrThrow)
+      )
+      proxy.restore()
+      yield* Deferred.await(lost).pipe(Effect.timeout("15 seconds"))
       const state = a.gate.state()
       assert.strictEqual(state._tag, "Closed")
       assert.match(state._tag === "Closed" ? state.reason : "", /another arbees process took the runner lock .* this process stops/)
@@ -112,7 +124,7 @@ layer(Layer.mergeAll(Diagnostics.layer, Reactivity.layer), { excludeTestServices
       assert.strictEqual(b.gate.state()._tag, "Open")
       yield* a.close
       yield* b.close
-    }), 30_000)
+    })), 30_000)
 })
 
 describe("isOutage", () => {
