@@ -29,6 +29,7 @@ import { Context, Duration, Effect, FiberSet, Latch, Layer, Schedule, Schema, St
 import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
+import { DatabaseGate } from "../services/database/DatabaseGate.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { StorageError } from "../schema/errors/StorageError.ts"
@@ -287,7 +288,10 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
       // A halt set anywhere (the kill switch, the admin endpoint, `arbees trading halt` from another
       // process) cancels what rests at the venues: checked every few seconds, and at start-up
       let enforced: number | undefined
+      const gate = yield* Effect.serviceOption(DatabaseGate)
       yield* Effect.gen(function*() {
+        // The trading state cannot be read while the database is unreachable (trading is blocked meanwhile)
+        if (gate._tag === "Some" && gate.value.state()._tag === "Closed") return
         const trading = yield* readTradingState()
         if (trading.state !== "HALTED" || enforced === trading.at) return
         yield* cancelOpen

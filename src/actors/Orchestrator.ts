@@ -17,13 +17,15 @@
  *
  * Intake stops when the singleton is interrupted (shutdown or a shard move): discovery ends, no
  * new game is activated. The games table is upserted from every state, so orders and risk queries
- * always find their game.
+ * always find their game; while the database is unreachable the upserts wait, in order, and are
+ * written when it answers.
  *
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Hash, Layer, Option, Queue, Stream } from "effect"
 import { Singleton } from "effect/cluster"
 import { SqlClient } from "effect/sql"
+import { settlingWinner } from "../domain/execution/Resolution.ts"
 import { gameRefOf } from "../domain/matching/GameRefs.ts"
 import type { GameMatch, VenueMatch } from "../domain/matching/Matcher.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
@@ -31,6 +33,7 @@ import { Diagnostics } from "../services/Diagnostics.ts"
 import { type GameState, isFinished, isLive } from "../schema/GameState.ts"
 import type { MarketId, OutcomeId } from "../schema/Ids.ts"
 import type { Platform } from "../schema/Platform.ts"
+import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { Discovery } from "../services/espn/Discovery.ts"
 import { MarketTerms } from "../services/MarketTerms.ts"
 import { MarketDiscovery } from "../services/matching/MarketDiscovery.ts"
@@ -61,7 +64,8 @@ interface Followed {
  */
 export const upsertGame = Effect.fn("Orchestrator.upsertGame")(function*(s: GameState) {
   const sql = yield* SqlClient.SqlClient
-  const winner = s.result?.winner ?? null
+  // As the markets settle: a soccer game past 90 minutes is a draw whoever advanced
+  const winner = settlingWinner(s) ?? null
   yield* sql`
     INSERT INTO games (game_id, league, sport, home_team_id, home_team, home_abbr, away_team_id, away_team, away_abbr,
                        start_time, status, home_score, away_score, winner, updated_at)
@@ -73,6 +77,9 @@ export const upsertGame = Effect.fn("Orchestrator.upsertGame")(function*(s: Game
       start_time = excluded.start_time, status = excluded.status, home_score = excluded.home_score,
       away_score = excluded.away_score, winner = excluded.winner, updated_at = excluded.updated_at`
 })
+
+/** How long the direct write of a games row may take before it joins the write-behind queue. */
+const UPSERT_TIMEOUT = Duration.seconds(5)
 
 /** Whether a game's actor should be running at `now`. @category policy */
 export const isDue = (state: GameState, now: number, activateBefore: Duration.Duration): boolean =>
@@ -153,6 +160,25 @@ export const run = Effect.gen(function*() {
   // rounds without a mapping (matching is failing) the game is tracked anyway, for its states.
   const ready = (f: Followed, now: number) => f.mapped || now - f.seenAt >= 2 * Duration.toMillis(config.discovery.interval)
   const newGames = yield* Queue.sliding<void>(1)
+  // A games row that cannot be written now (the database is unreachable) is written when it answers
+  // again, in order: while one waits, the newer ones queue behind it rather than overtake it
+  const writes = yield* WriteBehind.make({
+    name: "orchestrator",
+    capacity: 10_000,
+    retryBase: config.bus.reconnectBase,
+    retryMax: config.bus.reconnectMax,
+    drainTimeout: config.shutdown.stepTimeout
+  })
+  const sql = yield* SqlClient.SqlClient
+  const upsert = (state: GameState) => upsertGame(state).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+  const storeGame = (state: GameState) =>
+    writes.pending() > 0
+      ? writes.enqueue("game", upsert(state))
+      : upsert(state).pipe(
+        // A connection that hangs must not hold up the states behind this one
+        Effect.timeout(UPSERT_TIMEOUT),
+        Effect.catch(() => writes.enqueue("game", upsert(state)))
+      )
 
   const send = <A, E>(gameId: string, what: string, effect: Effect.Effect<A, E>) =>
     effect.pipe(
@@ -198,7 +224,7 @@ export const run = Effect.gen(function*() {
 
   const onState = Effect.fn("Orchestrator.onState")(function*(state: GameState) {
     report.lastMessageAt = yield* nowMillis
-    yield* upsertGame(state).pipe(Effect.catch((e) => Effect.logWarning("game not stored", e)))
+    yield* storeGame(state)
     const now = yield* nowMillis
     let f = followed.get(state.gameId)
     if (f === undefined) {

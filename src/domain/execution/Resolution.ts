@@ -18,7 +18,9 @@
  *
  * @since 0.1.0
  */
+import type { GameState } from "../../schema/GameState.ts"
 import { complement, ONE, type Price } from "../../schema/Money.ts"
+import { hasDraw } from "../../schema/Sport.ts"
 
 /** A venue's result for one market. @category models */
 export type MarketResult =
@@ -104,6 +106,20 @@ export const clobResultOf = (market: {
  */
 export const resolvedResultOf = (message: { readonly winning_asset_id?: string | null | undefined }): MarketResult | undefined =>
   message.winning_asset_id == null || message.winning_asset_id === "" ? undefined : { _tag: "Winner", outcomeId: message.winning_asset_id }
+
+/**
+ * The winner of a final game as the game-winner markets arbees trades settle it, for the
+ * provisional mark: ESPN's winner, except that in a sport with draws those markets settle on
+ * regulation (90 minutes plus stoppage; "to advance" markets are never matched), so a game that
+ * went to extra time or a shootout is a draw whoever advanced. `undefined` until the game is final.
+ *
+ * @category provisional
+ */
+export const settlingWinner = (state: Pick<GameState, "sport" | "status" | "overtime" | "period" | "result">): "home" | "away" | "draw" | undefined => {
+  if (state.status !== "final" || state.result === undefined) return undefined
+  if (hasDraw(state.sport) && (state.overtime || state.period > 2)) return "draw"
+  return state.result.winner
+}
 
 /**
  * ESPN's final as a **provisional mark** of an outcome (never a settlement): what it would pay if

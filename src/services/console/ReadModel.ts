@@ -204,6 +204,8 @@ export const LiveGame = Schema.Struct({
   secondsRemaining: Schema.NullOr(Schema.Finite),
   modelHome: Schema.NullOr(Schema.Finite),
   modelDraw: Schema.NullOr(Schema.Finite),
+  /** Where the model's prior came from (moneyline, spread, market, elo, rating, none); null on rows recorded before it was */
+  modelPrior: Schema.NullOr(Schema.String),
   /** The newest price of each mapped outcome */
   prices: Schema.Array(PricePoint)
 })
@@ -338,14 +340,15 @@ export class ReadModel extends Context.Service<ReadModel, {
           const ids = games.map((g) => g.gameId)
           const states = ids.length === 0 ? [] : yield* query(
             // The clock of the period (the row's seconds_remaining is the whole game's)
-            sql`SELECT DISTINCT ON (game_id) game_id, period, state->>'periodSecondsRemaining' AS period_seconds, model_home_prob, model_draw_prob
+            sql`SELECT DISTINCT ON (game_id) game_id, period, state->>'periodSecondsRemaining' AS period_seconds, model_home_prob, model_draw_prob, model_prior_source
                 FROM game_states WHERE ${sql.in("game_id", ids)} ORDER BY game_id, observed_at DESC`,
             (r) => ({
               gameId: String(r.game_id),
               period: int(r.period),
               secondsRemaining: r.period_seconds === null || r.period_seconds === undefined ? null : Number(r.period_seconds),
               modelHome: r.model_home_prob === null ? null : Number(r.model_home_prob),
-              modelDraw: r.model_draw_prob === null ? null : Number(r.model_draw_prob)
+              modelDraw: r.model_draw_prob === null ? null : Number(r.model_draw_prob),
+              modelPrior: r.model_prior_source === null || r.model_prior_source === undefined ? null : String(r.model_prior_source)
             })
           )
           const prices = ids.length === 0 ? [] : yield* query(
@@ -368,6 +371,7 @@ export class ReadModel extends Context.Service<ReadModel, {
                 secondsRemaining: state?.secondsRemaining ?? null,
                 modelHome: state?.modelHome ?? null,
                 modelDraw: state?.modelDraw ?? null,
+                modelPrior: state?.modelPrior ?? null,
                 prices: prices.filter((p) => p.gameId === game.gameId).map((p) => p.price)
               }
             }),

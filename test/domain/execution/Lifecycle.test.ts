@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { decideExit, type ExitRules } from "../../../src/domain/execution/Exits.ts"
 import { applyFill, type OrderProgress, transition } from "../../../src/domain/execution/OrderLifecycle.ts"
 import { averagePrice, fillHolding, flat, refundHolding, settleHolding } from "../../../src/domain/execution/Position.ts"
-import { clobResultOf, kalshiResultOf, payoutOf, provisionalMark, resolvedResultOf } from "../../../src/domain/execution/Resolution.ts"
+import { clobResultOf, kalshiResultOf, payoutOf, provisionalMark, resolvedResultOf, settlingWinner } from "../../../src/domain/execution/Resolution.ts"
 import { dollars, priceOf, qtyOf } from "../../../src/schema/Money.ts"
 
 const order = (status: OrderProgress["status"], filled = "0"): OrderProgress => ({ status, quantity: qtyOf("10"), filled: qtyOf(filled) })
@@ -148,5 +148,15 @@ describe("venue results", () => {
     assert.strictEqual(provisionalMark("not_home_win", "draw"), priceOf("1"))
     assert.strictEqual(provisionalMark("away_win", "draw"), priceOf("0"))
     assert.strictEqual(provisionalMark("other", "home"), undefined)
+  })
+  it("marks a soccer game decided after 90 minutes as the draw its game-winner markets settle on", () => {
+    const final = { status: "final", overtime: false, period: 2, result: { winner: "home", homeScore: 2, awayScore: 1 } } as const
+    assert.strictEqual(settlingWinner({ ...final, sport: "soccer" }), "home")
+    // Won on penalties (period 5): ESPN names the side that advanced; the 90-minute markets settle a draw
+    assert.strictEqual(settlingWinner({ ...final, sport: "soccer", overtime: true, period: 5 }), "draw")
+    assert.strictEqual(provisionalMark("home_win", settlingWinner({ ...final, sport: "mls", overtime: true, period: 3 })!), priceOf("0"))
+    // Overtime is part of the game where there are no draws, and nothing is marked before the final
+    assert.strictEqual(settlingWinner({ ...final, sport: "nhl", overtime: true, period: 4 }), "home")
+    assert.strictEqual(settlingWinner({ ...final, sport: "soccer", status: "in_progress" }), undefined)
   })
 })

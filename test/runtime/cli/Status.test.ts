@@ -32,9 +32,9 @@ const seed = Effect.gen(function*() {
                                 home_score, away_score)
              VALUES (${GAME}, 'nba', 'nba', '2', 'Boston Celtics', 'BOS', '13', 'Los Angeles Lakers', 'LAL', now() - interval '1 hour', 'in_progress', 54, 50),
                     ('401772990', 'nba', 'nba', '5', 'Chicago Bulls', 'CHI', '6', 'Dallas Mavericks', 'DAL', now() - interval '5 hours', 'final', 99, 90)`
-  yield* sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, model_home_prob, state)
-             VALUES (${GAME}, now() - interval '2 minutes', 'in_progress', 2, 400, 50, 50, 0.55, '{}'::jsonb),
-                    (${GAME}, now() - interval '1 minute', 'in_progress', 2, 1745, 54, 50, 0.614, '{"periodSecondsRemaining": 305}'::jsonb)`
+  yield* sql`INSERT INTO game_states (game_id, observed_at, status, period, seconds_remaining, home_score, away_score, model_home_prob, model_prior_source, state)
+             VALUES (${GAME}, now() - interval '2 minutes', 'in_progress', 2, 400, 50, 50, 0.55, 'none', '{}'::jsonb),
+                    (${GAME}, now() - interval '1 minute', 'in_progress', 2, 1745, 54, 50, 0.614, 'moneyline', '{"periodSecondsRemaining": 305}'::jsonb)`
   yield* sql`INSERT INTO market_prices (platform, market_id, outcome_id, observed_at, game_id, bid_micros, ask_micros, bid_size, ask_size)
              VALUES ('kalshi', ${KALSHI}, 'yes', now() - interval '2 minutes', ${GAME}, 540000, 560000, 10000000, 10000000),
                     ('kalshi', ${KALSHI}, 'yes', now() - interval '30 seconds', ${GAME}, 590000, 610000, 100000000, 50000000),
@@ -58,7 +58,7 @@ describe("arbees status", () => {
         const out = text.stdout
         assert.match(out, /^trading {2}ACTIVE/m)
         assert.match(out, /games in play \(1\)/)
-        assert.match(out, /NBA Los Angeles Lakers at Boston Celtics {2}LAL 50 - 54 BOS {2}P2 5:05 {2}model home 61\.4%/)
+        assert.match(out, /NBA Los Angeles Lakers at Boston Celtics {2}LAL 50 - 54 BOS {2}P2 5:05 {2}model home 61\.4% \(prior moneyline\)/)
         // The newest price of each outcome, never an older one
         assert.match(out, new RegExp(`kalshi +${KALSHI} +yes +0\\.59 +0\\.61 +100/50`))
         assert.match(out, new RegExp(`polymarket +${POLY} +celtics +0\\.60 +0\\.62 +250/80`))
@@ -75,6 +75,7 @@ describe("arbees status", () => {
         assert.strictEqual(screen.games.length, 1)
         assert.strictEqual(screen.games[0].game.home.name, "Boston Celtics")
         assert.strictEqual(screen.games[0].modelHome, 0.614)
+        assert.strictEqual(screen.games[0].modelPrior, "moneyline")
         assert.deepStrictEqual(
           screen.games[0].prices.map((p: any) => [p.platform, p.bidMicros, p.askMicros]),
           [["kalshi", 590000, 610000], ["polymarket", 600000, 620000]]

@@ -63,7 +63,7 @@ export const render = (screen: Screen, now: number): string => {
     out.push(
       `  ${g.game.league.toUpperCase()} ${g.game.away.name} at ${g.game.home.name}  ${score}  ${clock(g.period, g.secondsRemaining, g.game.status)}  model home ${
         pct(g.modelHome)
-      }${g.modelDraw !== null && g.modelDraw > 0 ? ` draw ${pct(g.modelDraw)}` : ""}${g.game.tradingHalted ? `  HALTED: ${g.game.haltedReason ?? ""}` : ""}  [${g.game.gameId}]`
+      }${g.modelDraw !== null && g.modelDraw > 0 ? ` draw ${pct(g.modelDraw)}` : ""}${g.modelPrior === null ? "" : ` (prior ${g.modelPrior})`}${g.game.tradingHalted ? `  HALTED: ${g.game.haltedReason ?? ""}` : ""}  [${g.game.gameId}]`
     )
     if (g.prices.length === 0) out.push("    no venue prices yet")
     else {
