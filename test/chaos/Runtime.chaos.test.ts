@@ -70,6 +70,10 @@ const chaos = async (
     arbees = child.arbees
     // How far the child's clock was from this machine's (its log lines' timestamps against when they arrived)
     const childClockOffsetMs = percentile(arbees.lines.filter((l) => Number.isFinite(l.time)).map((l) => l.time - l.at), 50)
+    // What it said about the fault: its warnings and errors, the most frequent first
+    const said = new Map<string, number>()
+    for (const l of arbees.lines) if (l.level === "WARN" || l.level === "ERROR") said.set(`${l.level} ${l.message}`, (said.get(`${l.level} ${l.message}`) ?? 0) + 1)
+    const warnings = [...said].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([m, n]) => `${n}× ${m.slice(0, 120)}`)
     const exit = await arbees.terminate()
     // An order SIGTERM caught in flight (a paper order in its simulated latency) is journalled, not
     // lost: the restart's reconciliation resolves it. Restart, wait for that, and stop again
@@ -100,6 +104,7 @@ const chaos = async (
       ledgerPostings: money.ledgerPostings,
       gameStates: states.length,
       childClockOffsetMs,
+      warnings,
       ...figures,
       ...afterFigures,
       exit,
@@ -374,6 +379,37 @@ describe("chaos on the full runtime: arbees run against private Redis and Postgr
   if (all) {
     scenario("the child's clock 2 min behind everything else: the same", 240_000, () =>
       chaos("clock-behind", { env: { ARBEES_STALENESS_GAME_STATE: "5s" }, clockOffsetMs: -120_000 }, frozenEspn))
+
+    for (const mode of ["fast", "immediate"] as const) {
+      scenario(`Postgres stopped (${mode}) for 10 s: the child lives on, and game states and decisions resume when it is back`, 300_000, () =>
+        chaos(`pg-${mode}`, {}, async (w, { arbees }) => {
+          await sleep(3_000)
+          const downAt = Date.now()
+          await w.pg.stop(mode)
+          await sleep(10_000)
+          await w.pg.start()
+          const upAt = Date.now()
+          const since = `to_timestamp(${(upAt + w.clockOffsetMs) / 1000})`
+          // Recovery: from Postgres back to the next game state and the next decision recorded
+          const [[state]] = (await until("a game state after Postgres returned", () => w.sql(`SELECT (extract(epoch FROM min(observed_at)) * 1000)::bigint FROM game_states WHERE observed_at > ${since}`), (r) => r[0]![0] !== "", 60_000)) as [[string]]
+          const [[signal]] = (await until("a decision after Postgres returned", () => w.sql(`SELECT (extract(epoch FROM min(created_at)) * 1000)::bigint FROM signals WHERE created_at > ${since}`), (r) => r[0]![0] !== "", 60_000)) as [[string]]
+          await sleep(5_000)
+          const decided = await decisions(w)
+          const states = await stateRows(w)
+          const figures = {
+            downMs: upAt - downAt,
+            decisionsWhileDown: decided.filter((d) => d.at > downAt && d.at < upAt).length,
+            gameStateRecoveryMs: Number(state) - w.clockOffsetMs - upAt,
+            decisionRecoveryMs: Number(signal) - w.clockOffsetMs - upAt,
+            decisionsContinued: decided.some((d) => d.at > upAt),
+            maxGameStateLagMs: maxStateGap(states, downAt, upAt + 5_000)
+          }
+          assert.isNull(arbees.child.exitCode, "the child lived through it")
+          assert.isAtMost(figures.gameStateRecoveryMs, 15_000)
+          assert.isAtMost(figures.decisionRecoveryMs, 15_000)
+          return figures
+        }))
+    }
 
     // Redis keeps an append-only file (fsync always), so every entry it acknowledged survives the
     // kill and "lost" is exact. Without persistence the new, empty server gets only what consumers
