@@ -53,6 +53,7 @@ import { eventId } from "../services/bus/EventBus.ts"
 import { Fanout } from "../services/bus/Fanout.ts"
 import { Outbox } from "../services/bus/Outbox.ts"
 import { DatabaseGate } from "../services/database/DatabaseGate.ts"
+import { describeFailure } from "../services/Failure.ts"
 import * as WriteBehind from "../services/database/WriteBehind.ts"
 import { type BookSubscription, type BookUpdate, MarketDataHub } from "../services/marketdata/MarketDataHub.ts"
 import { TeamRatings } from "../services/ratings/TeamRatings.ts"
@@ -121,9 +122,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
     const s = gate.value.state()
     return s._tag === "Closed" ? s.reason : undefined
   }
-  // The shipped team ratings: the prior of a game with no line (none when the layer is not given)
+  // The team ratings: the prior of a game with no line (none when the layer is not given)
   const ratings = yield* Effect.serviceOption(TeamRatings)
-  const ratingFiles = ratings._tag === "Some" ? ratings.value.files : []
   return Game.toLayer(
     Effect.gen(function*() {
       const address = yield* Entity.CurrentAddress
@@ -151,6 +151,8 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
       const activations = (Number(report.details["activations"] ?? 0)) + 1
       report.details["activations"] = activations
       const startedAt = yield* nowMillis
+      // The ratings as of this activation, carried forward by the games seen finish since they were shipped
+      const ratingFiles = ratings._tag === "Some" ? yield* ratings.value.current : []
 
       // Actor state: rebuilt on every activation from the persisted Track and the next Update
       let state: GameState | undefined
@@ -312,9 +314,16 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
               gameStateChangedAt: stateChangedAt,
               ...(model === undefined ? {} : { modelAt })
             }
-            const blocked = blockedBy()
+            // The gate sees an outage within a second; a check that could not be stored meanwhile is the same denial
+            let blocked = blockedBy()
             const verdict: Verdict = blocked === undefined
-              ? yield* risk.Check(request)
+              ? yield* risk.Check(request).pipe(
+                Effect.catchTag("PersistenceError", (e) =>
+                  Effect.sync((): Verdict => {
+                    blocked = `the risk check could not be stored (${describeFailure(e.cause)})`
+                    return { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
+                  }))
+              )
               : { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
             if (blocked !== undefined) {
               yield* Metric.update(Metric.withAttributes(signalsTotal, { decision: "denied", reason: DATABASE_UNREACHABLE }), 1)
@@ -396,7 +405,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
           gameId,
           state: current,
           stateChangedAt,
-          model: model === undefined ? undefined : { home: model.home, draw: model.draw, away: model.away, hasPrior: model.hasPrior, at: modelAt },
+          model: model === undefined ? undefined : { home: model.home, draw: model.draw, away: model.away, hasPrior: model.hasPrior, priorSource: model.priorSource, at: modelAt },
           books
         }
         for (const { definition, params } of strategies) {

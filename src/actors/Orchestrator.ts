@@ -78,6 +78,9 @@ export const upsertGame = Effect.fn("Orchestrator.upsertGame")(function*(s: Game
       away_score = excluded.away_score, winner = excluded.winner, updated_at = excluded.updated_at`
 })
 
+/** How long the direct write of a games row may take before it joins the write-behind queue. */
+const UPSERT_TIMEOUT = Duration.seconds(5)
+
 /** Whether a game's actor should be running at `now`. @category policy */
 export const isDue = (state: GameState, now: number, activateBefore: Duration.Duration): boolean =>
   isLive(state) || (!isFinished(state) && state.startTime - now <= Duration.toMillis(activateBefore))
@@ -171,7 +174,11 @@ export const run = Effect.gen(function*() {
   const storeGame = (state: GameState) =>
     writes.pending() > 0
       ? writes.enqueue("game", upsert(state))
-      : upsert(state).pipe(Effect.catch(() => writes.enqueue("game", upsert(state))))
+      : upsert(state).pipe(
+        // A connection that hangs must not hold up the states behind this one
+        Effect.timeout(UPSERT_TIMEOUT),
+        Effect.catch(() => writes.enqueue("game", upsert(state)))
+      )
 
   const send = <A, E>(gameId: string, what: string, effect: Effect.Effect<A, E>) =>
     effect.pipe(

@@ -43,6 +43,7 @@ export const builtinSettings = (config: Config): BuiltinSettings => ({
   minBuyPrice: config.risk.minBuyPrice,
   maxBuyPrice: config.risk.maxBuyPrice,
   requirePrior: config.signals.requirePrior,
+  tradeOnRatingPrior: config.signals.tradeOnRatingPrior,
   tradeInOvertime: config.signals.tradeInOvertime
 })
 

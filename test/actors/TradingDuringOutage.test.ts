@@ -7,7 +7,9 @@
  *   persisted message: nothing could record it), counted in `arbees_signals_total`; the actor
  *   stays the same activation and keeps the state;
  * - its decision event and the game states of the outage are written once Postgres is back;
- * - the next play is approved by risk and ordered as usual.
+ * - the next play is approved by risk and ordered as usual;
+ * - a risk check that cannot be stored before the gate has noticed anything (here the cluster's
+ *   message table refuses inserts while the gate's session answers) is the same denial.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer, Metric } from "effect"
@@ -94,5 +96,34 @@ layer(runtime, { excludeTestServices: true, timeout: "120 seconds" })("trading a
       assert.deepStrictEqual(signals.map((s) => [s.status, s.reason_code]), [["accepted", "APPROVED"]])
       yield* eventually("its order", sql<{ action: string }>`SELECT action FROM orders`, (rows) => rows.length > 0, "30 seconds")
       assert.strictEqual((yield* client.Inspect()).activations, 1)
+    }))
+
+  it.effect("denies a signal whose risk check cannot be stored before the gate has seen anything", () =>
+    Effect.gen(function*() {
+      const other = "401736812"
+      const client = (yield* Game.client)(other)
+      const gate = yield* DatabaseGate
+      const sql = yield* SqlClient.SqlClient
+      const t0 = Date.now()
+      yield* upsertGame(game(t0, 100, 100, 240, other))
+      yield* client.Track({ state: game(t0, 100, 100, 240, other), revision: "r1", attempt: 0, outcomes: [streamOutcome("away_win")] })
+      yield* eventually("the live book", client.Inspect(), (v) => v.tops.some((t) => t.ask !== undefined), "30 seconds")
+      // The cluster's message storage refuses every new message; the gate's own session still answers
+      yield* sql.unsafe(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage refused by the test'; END $$`)
+      yield* sql.unsafe(`CREATE TRIGGER refuse BEFORE INSERT ON cluster_messages FOR EACH ROW EXECUTE FUNCTION refuse()`)
+      const before = yield* denied
+      yield* client.Update({ state: game(Date.now(), 100, 107, 230, other) })
+      yield* eventually("the signal denied", denied, (n) => n === before + 1, "15 seconds")
+      assert.strictEqual(gate.state()._tag, "Open")
+      yield* sql.unsafe(`DROP TRIGGER refuse ON cluster_messages`)
+      const decided = yield* eventually(
+        "the denial's event written",
+        sql<{ payload: string }>`SELECT payload FROM outbox WHERE topic = 'signals' AND aggregate = ${other}`,
+        (rows) => rows.length > 0,
+        "20 seconds"
+      )
+      const payload = JSON.parse(decided[0]!.payload) as { verdict: string; reason?: string }
+      assert.deepStrictEqual([payload.verdict, payload.reason?.replace(/\(.*\)/, "(...)")], ["denied", `${DATABASE_UNREACHABLE}: trading blocked: the risk check could not be stored (...)`])
+      assert.include(payload.reason, "storage refused by the test")
     }))
 })

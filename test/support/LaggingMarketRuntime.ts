@@ -35,8 +35,8 @@ export const streamOutcome = (meaning: OutcomeMeaning): TrackedOutcome => ({
 })
 
 /** Pelicans at Pacers late in the fourth, `secondsRemaining` left (the game the fake's market is for). */
-export const lateGame = (now: number, home: number, away: number, secondsRemaining = 240): GameState => ({
-  gameId: GAME as GameId,
+export const lateGame = (now: number, home: number, away: number, secondsRemaining = 240, gameId = GAME): GameState => ({
+  gameId: gameId as GameId,
   league: "nba",
   sport: "nba",
   status: "in_progress",

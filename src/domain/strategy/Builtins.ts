@@ -28,6 +28,8 @@ export interface BuiltinSettings {
   readonly minBuyPrice: Money.Price
   readonly maxBuyPrice: Money.Price
   readonly requirePrior: boolean
+  /** Whether a team-rating prior (Elo, another model's rating) is enough to trade model edges on */
+  readonly tradeOnRatingPrior: boolean
   readonly tradeInOvertime: boolean
 }
 
@@ -45,6 +47,8 @@ export const modelEdge = (settings: BuiltinSettings) =>
       const model = input.model
       if (model === undefined || !isLive(input) || (input.state.overtime && !settings.tradeInOvertime)) return { intents: [], state }
       if (settings.requirePrior && !model.hasPrior) return { intents: [], state }
+      // A rating stands in for a line in the model, but trades on it only when configured
+      if (!settings.tradeOnRatingPrior && (model.priorSource === "elo" || model.priorSource === "rating")) return { intents: [], state }
       const intents: Array<Intent> = []
       for (const book of input.books) {
         const ask = bestAsk(book)

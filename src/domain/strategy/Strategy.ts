@@ -48,6 +48,8 @@ export interface ModelSnapshot {
   readonly draw: number
   readonly away: number
   readonly hasPrior: boolean
+  /** Where the prior came from (`moneyline`, `spread`, `market`, `elo`, `rating`, `none`), when the caller knows */
+  readonly priorSource?: string
   /** When the model was computed (epoch ms) */
   readonly at: number
 }

@@ -194,7 +194,8 @@ export const spec = {
     debounce: S.setting(S.duration, seconds(30), "minimum time between signals for the same outcome and direction"),
     expiry: S.setting(S.duration, seconds(10), "a signal not acted on within this is dropped"),
     tradeInOvertime: S.setting(S.bool, false, "allow model-edge signals in overtime"),
-    requirePrior: S.setting(S.bool, true, "refuse model-edge signals when the model has no pre-game prior")
+    requirePrior: S.setting(S.bool, true, "refuse model-edge signals when the model has no pre-game prior"),
+    tradeOnRatingPrior: S.setting(S.bool, false, "allow model-edge signals when the model's prior is a team rating (Elo), not a line or venue prices")
   },
   strategies: {
     enabled: S.setting(S.names, ["model_edge", "arbitrage"], "strategies to run, by name (built-in: model_edge, arbitrage, lagging_market; user strategies once registered)"),

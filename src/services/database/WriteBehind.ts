@@ -1,7 +1,7 @@
 /**
  * An ordered write-behind queue: an actor hands over a database write and goes on deciding; one
  * fiber runs the writes in the order they were handed over, each retried with backoff while the
- * database is unreachable, so an outage delays what is recorded but never stops the actor that
+ * database is unreachable (or while a write hangs past its attempt timeout), so an outage delays what is recorded but never stops the actor that
  * records it (and nothing is reordered). Writes must be idempotent (`ON CONFLICT DO NOTHING`,
  * outbox event ids): a write whose commit was cut off is run again.
  *
@@ -30,6 +30,8 @@ export interface WriteBehindOptions {
   readonly retryBase: Duration.Duration
   readonly retryMax: Duration.Duration
   readonly drainTimeout: Duration.Duration
+  /** A write that has not finished by then is abandoned and run again (default 10 s): a connection that hangs must not stall the queue */
+  readonly attemptTimeout?: Duration.Duration
 }
 
 /** @category models */
@@ -48,7 +50,8 @@ interface Job {
 }
 
 /** Whether a write failed because the database was unreachable (worth retrying). */
-const retryable = (e: unknown): boolean => typeof e === "object" && e !== null && "_tag" in e && (e as { _tag: unknown })._tag === "SqlError"
+const retryable = (e: unknown): boolean =>
+  typeof e === "object" && e !== null && "_tag" in e && ((e as { _tag: unknown })._tag === "SqlError" || (e as { _tag: unknown })._tag === "TimeoutError")
 
 /**
  * Starts the writer fiber in the current scope.
@@ -61,6 +64,7 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
     const wake = yield* Queue.sliding<void>(1)
     const stopped = Deferred.makeUnsafe<void>()
     const attributes = { queue: options.name }
+    const attemptTimeout = options.attemptTimeout ?? Duration.seconds(10)
     let failing = false
 
     const enqueue = (label: string, write: Effect.Effect<void, unknown>) =>
@@ -77,7 +81,7 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
     const runAll = Effect.gen(function*() {
       while (jobs.length > 0) {
         const job = jobs[0]!
-        const result = yield* Effect.result(job.write)
+        const result = yield* Effect.result(Effect.timeout(job.write, attemptTimeout))
         if (Result.isFailure(result) && retryable(result.failure)) return result.failure
         if (Result.isFailure(result)) {
           yield* Metric.update(Metric.withAttributes(droppedTotal, attributes), 1)

@@ -50,10 +50,11 @@ export interface TeamRating {
 const replay = (
   results: ReadonlyArray<TeamResult>,
   params: TeamEloParameters,
-  before: (game: TeamResult, expected: number, seen: number) => void
+  before: (game: TeamResult, expected: number, seen: number) => void,
+  initial: ReadonlyMap<string, TeamRating> = new Map()
 ): Map<string, TeamRating> => {
   const games = [...results].sort((a, b) => a.startTime - b.startTime || a.eventId.localeCompare(b.eventId))
-  const ratings = new Map<string, TeamRating>()
+  const ratings = new Map<string, TeamRating>(initial)
   let seen = 0
   for (const g of games) {
     const h = carriedRating(ratings.get(g.home), g.season, params)
@@ -95,12 +96,16 @@ export const walkForwardElo = (results: ReadonlyArray<TeamResult>, params: TeamE
 }
 
 /**
- * Every team's rating after all the results (what a ratings file ships for the live prior).
+ * Every team's rating after all the results (what a ratings file ships for the live prior),
+ * starting from `initial` (a shipped file's ratings) or from 1500.
  *
  * @category priors
  */
-export const finalRatings = (results: ReadonlyArray<TeamResult>, params: TeamEloParameters = teamEloParameters): Map<string, TeamRating> =>
-  replay(results, params, () => {})
+export const finalRatings = (
+  results: ReadonlyArray<TeamResult>,
+  params: TeamEloParameters = teamEloParameters,
+  initial: ReadonlyMap<string, TeamRating> = new Map()
+): Map<string, TeamRating> => replay(results, params, () => {}, initial)
 
 /** The prior of a rated game. @category priors */
 export const eloGamePrior = (rated: RatedGame): Prior =>

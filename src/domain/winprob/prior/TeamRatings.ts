@@ -1,7 +1,8 @@
 /**
  * The team-rating prior of a live game with no line: a shipped ratings file (`data/ratings/`, built
  * by `scripts/winprob-ratings.ts` from public results, with its provenance in the file), read at
- * start-up, and the Elo prior it gives a game.
+ * start-up and carried forward by the games arbees has seen finish since (`withResults`), and the
+ * Elo prior it gives a game.
  *
  * The ratings are the walk-forward team Elo of `TeamElo.ts` run to the file's last result. A rating
  * is carried into the game's season with the same season regression the evaluation uses, so a file
@@ -22,7 +23,7 @@ import { Sport } from "../../../schema/Sport.ts"
 import { expectedResult } from "./Elo.ts"
 import { type Prior, priorOf } from "./Prior.ts"
 import { noPrior, priorFromOdds } from "./Priors.ts"
-import { carriedRating } from "./TeamElo.ts"
+import { carriedRating, finalRatings, type TeamResult } from "./TeamElo.ts"
 
 /** A ratings file (`data/ratings/<sport>.json`). @category schemas */
 export const TeamRatingsFile = Schema.Struct({
@@ -52,6 +53,29 @@ export const seasonOf = (sport: Sport, startTime: number): number => {
 }
 
 const rounded = (x: number): string => String(Math.round(x))
+
+/**
+ * A ratings file carried forward by later results (the games arbees itself saw finish), in date
+ * order from the file's ratings: the count, the last date and the sources say so. The results must
+ * be of the file's sport; those on or before the file's last date are left out (they may be in it
+ * already).
+ *
+ * @category priors
+ */
+export const withResults = (file: TeamRatingsFile, results: ReadonlyArray<TeamResult>, source: string): TeamRatingsFile => {
+  const after = Date.parse(`${file.through}T00:00:00Z`) + 86_400_000
+  const later = results.filter((r) => r.startTime >= after)
+  if (later.length === 0) return file
+  const ratings = finalRatings(later, file.parameters, new Map(Object.entries(file.ratings)))
+  const last = Math.max(...later.map((r) => r.startTime))
+  return {
+    ...file,
+    sources: [...file.sources, `${source} (${later.length} results)`],
+    results: file.results + later.length,
+    through: new Date(last).toISOString().slice(0, 10),
+    ratings: Object.fromEntries(ratings)
+  }
+}
 
 /**
  * The Elo prior of a game from a ratings file, or `undefined` when the file is for another sport

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { expectedResult } from "../../../../src/domain/winprob/prior/Elo.ts"
 import { priorFromOdds } from "../../../../src/domain/winprob/prior/Priors.ts"
 import { finalRatings } from "../../../../src/domain/winprob/prior/TeamElo.ts"
-import { livePrior, ratingPrior, seasonOf, type TeamRatingsFile } from "../../../../src/domain/winprob/prior/TeamRatings.ts"
+import { livePrior, ratingPrior, seasonOf, type TeamRatingsFile, withResults } from "../../../../src/domain/winprob/prior/TeamRatings.ts"
 import type { TeamId } from "../../../../src/schema/Ids.ts"
 import { stateOf } from "../States.ts"
 
@@ -56,6 +56,32 @@ describe("team-rating prior", () => {
     assert.closeTo(ratings.get("A")!.rating, 1500 + first, 1e-9)
     assert.closeTo(ratings.get("B")!.rating, 1500 - first, 1e-9)
     assert.strictEqual(ratings.get("B")!.season, 2022)
+  })
+})
+
+describe("ratings carried forward", () => {
+  const result = (eventId: string, day: string, home: string, away: string, homeScore: number, awayScore: number) => {
+    const startTime = Date.parse(`${day}T19:00:00Z`)
+    return { eventId, season: seasonOf("ncaaf", startTime), startTime, home, away, homeScore, awayScore }
+  }
+
+  it("moves the ratings by the games seen finish after the file's last result, and says so", () => {
+    const upset = result("9", "2023-09-02", "61", "333", 10, 30)
+    const carried = withResults(file, [result("8", "2022-12-01", "61", "333", 0, 50), upset], "arbees games table")
+    // The result on the file's own last date may already be in it: left out
+    assert.strictEqual(carried.results, 4)
+    assert.strictEqual(carried.through, "2023-09-02")
+    assert.deepStrictEqual(carried.sources, ["test", "arbees games table (1 results)"])
+    // One game in the next season: both carried a third of the way back, then the upset's move
+    const expected = finalRatings([upset], file.parameters, new Map(Object.entries(file.ratings)))
+    assert.closeTo(carried.ratings["61"]!.rating, expected.get("61")!.rating, 1e-9)
+    assert.isBelow(carried.ratings["61"]!.rating, 1500 + (1800 - 1500) * (2 / 3))
+    assert.strictEqual(carried.ratings["61"]!.season, 2023)
+    assert.include(ratingPrior(carried, game("61", "333", Date.UTC(2023, 9, 1)))!.detail, "4 results through 2023-09-02")
+  })
+
+  it("is the file itself when nothing finished after it", () => {
+    assert.strictEqual(withResults(file, [result("8", "2022-11-30", "61", "333", 0, 50)], "x"), file)
   })
 })
 
