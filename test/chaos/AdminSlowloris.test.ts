@@ -4,10 +4,12 @@
  * answering at once, arbees keeps reaching its database (`/readyz`'s `SELECT 1` through its own
  * pool, on a fresh Postgres database), and every slow connection is closed by the header timeout.
  *
- * Before (in-process only, attackers on the test's own event loop) the first probes took
- * 141–307 ms. Against the real process, before the admin port's deep accept queue, a probe caught
- * behind the burst waited for a SYN retransmission (1,221 ms), and Node's interval-checked header
- * timeout kept slow connections up to 3,262 ms with a 2 s timeout.
+ * Failed before: on the code before the admin port was hardened (1bc2e98^), the server closed none
+ * of the 3,000 slow connections within 12 s (Node's default header timeout is 60 s) and held all
+ * of them. With the hardening but before the guard's own header timer and deep accept queue, slow
+ * connections were kept up to 3,262 ms with a 2 s timeout (Node checks its timeout on an
+ * interval), and a probe caught behind the burst waited 1,221 ms (about one SYN retransmission:
+ * Node's default accept queue of 511 is shorter than the burst).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -26,9 +28,10 @@ describe("chaos: slowloris against a real arbees process", () => {
       assert.strictEqual(f.attacker.connected, 3_000)
       assert.strictEqual(f.attacker.stillOpen, 0)
       assert.strictEqual(f.attacker.closedByServer, 3_000)
-      // Within the header timeout of the server accepting it; seen from the attacker, plus the
-      // time it waited in the accept queue and this loaded machine's scheduling (measured: 121–476 ms at a load average of 8)
-      assert.isAtMost(f.attacker.keptMaxMs!, HEADER_TIMEOUT_MS + 1_500)
+      // The server closes each at the header timeout after accepting it (its own timer); seen
+      // from the attacker, add the wait in the accept queue and this machine's scheduling
+      // (measured 121–848 ms at load averages of 8–14), bounded here by one more timeout
+      assert.isAtMost(f.attacker.keptMaxMs!, 2 * HEADER_TIMEOUT_MS)
       // /healthz answered every probe, typically in a few ms; none waited for the slow connections
       assert.isAbove(f.healthzDuring.probes, 5)
       assert.strictEqual(f.healthzDuring.failed, 0)

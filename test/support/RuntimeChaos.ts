@@ -146,7 +146,10 @@ const espnServer = (game: LiveGame): Promise<{ readonly baseUrl: string; readonl
   })
 
 export interface LogLine {
+  /** When this process read it */
   readonly at: number
+  /** The child's own timestamp on it (its clock) */
+  readonly time: number
   readonly message: string
   readonly level: string
   readonly annotations: Record<string, unknown>
@@ -169,6 +172,8 @@ export interface World {
   readonly dir: string
   readonly env: NodeJS.ProcessEnv
   readonly tickers: { readonly home: string; readonly away: string }
+  /** How far the child's clock is ahead of this machine's */
+  readonly clockOffsetMs: number
   /** Starts `arbees run`; resolves once it says it is ready */
   readonly start: () => Promise<Arbees>
   readonly sql: (query: string) => Promise<Array<Array<string>>>
@@ -200,6 +205,13 @@ export const nodes = (root: TreeNode): Array<TreeNode> => [root, ...root.childre
 /** Settings of the world's child beyond the defaults (ARBEES_* names). */
 export interface Options {
   readonly redisPersistence?: "aof" | "none"
+  /**
+   * The child's wall clock this far ahead of the machine's (negative: behind), and so of ESPN's,
+   * the venues', Postgres's and Redis's: a preload moves `Date` (which Effect's `Clock` reads)
+   */
+  readonly clockOffsetMs?: number
+  /** Live trading on Kalshi (`--authorize-live`): orders go to the fake Kalshi's order desk */
+  readonly live?: boolean
   readonly env?: Record<string, string>
 }
 
@@ -208,8 +220,10 @@ export const world = async (options: Options = {}): Promise<World> => {
   const redis = await Private.redis({ persistence: options.redisPersistence ?? "none" })
   const game = new LiveGame()
   const espn = await espnServer(game)
-  const kalshi = new FakeKalshi({ publicKey: keys.publicKey, pingMillis: 5_000 })
+  const kalshi = new FakeKalshi({ publicKey: keys.publicKey, pingMillis: 5_000, orders: options.live === true })
   await kalshi.start()
+  // $100,000 at the venue: a live account opens at the venue's balance
+  if (kalshi.desk !== undefined) kalshi.desk.balance = 100_000_000_000
   const polymarket = new FakePolymarket()
   await polymarket.start()
 
@@ -236,7 +250,28 @@ export const world = async (options: Options = {}): Promise<World> => {
   const dir = Cli.tempDir()
   const keyFile = join(dir, "kalshi.pem")
   writeFileSync(keyFile, keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o600 })
+  const offset = options.clockOffsetMs ?? 0
+  const clock: Record<string, string> = {}
+  if (offset !== 0) {
+    const shim = join(dir, "clock-offset.mjs")
+    writeFileSync(shim, [
+      "// The chaos suite's clock skew: this process's wall clock runs CHAOS_CLOCK_OFFSET_MS ahead",
+      "const offset = Number(process.env.CHAOS_CLOCK_OFFSET_MS)",
+      "const RealDate = Date",
+      "const realNow = RealDate.now",
+      "class SkewedDate extends RealDate {",
+      "  constructor(...args) { if (args.length === 0) super(realNow() + offset); else super(...args) }",
+      "  static now() { return realNow() + offset }",
+      "}",
+      "globalThis.Date = SkewedDate",
+      ""
+    ].join("\n"))
+    clock["CHAOS_CLOCK_OFFSET_MS"] = String(offset)
+    clock["NODE_OPTIONS"] = `${process.env["NODE_OPTIONS"] ?? ""} --import=${shim}`.trim()
+  }
   const env = Cli.cleanEnv({
+    ...clock,
+    ...(options.live === true ? { ARBEES_MODE: "live" } : {}),
     DATABASE_URL: pg.url(),
     REDIS_URL: redis.url,
     ARBEES_DATA_DIR: join(dir, "data"),
@@ -277,7 +312,7 @@ export const world = async (options: Options = {}): Promise<World> => {
   })
 
   const start = async (): Promise<Arbees> => {
-    const proc = Cli.start(["run"], { env, cwd: dir })
+    const proc = Cli.start(options.live === true ? ["run", "--authorize-live"] : ["run"], { env, cwd: dir })
     const lines: Array<LogLine> = []
     let partial = ""
     proc.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
@@ -286,8 +321,8 @@ export const world = async (options: Options = {}): Promise<World> => {
       const at = Date.now()
       for (const line of parts) {
         try {
-          const o = JSON.parse(line) as { message?: unknown; level?: string; annotations?: Record<string, unknown> }
-          lines.push({ at, message: [o.message].flat().map(String).join(" "), level: o.level ?? "", annotations: o.annotations ?? {} })
+          const o = JSON.parse(line) as { message?: unknown; level?: string; timestamp?: string; annotations?: Record<string, unknown> }
+          lines.push({ at, time: Date.parse(o.timestamp ?? ""), message: [o.message].flat().map(String).join(" "), level: o.level ?? "", annotations: o.annotations ?? {} })
         } catch {
           // not a log line
         }
@@ -343,6 +378,7 @@ export const world = async (options: Options = {}): Promise<World> => {
     dir,
     env,
     tickers: { home, away },
+    clockOffsetMs: offset,
     start,
     sql,
     diagnostics,
@@ -371,7 +407,7 @@ export const report = (scenario: string, figures: Record<string, unknown>): void
  * its topic's stream (lost: those that are not), and each stream holds each event once
  * (duplicated: the extra entries). The money: each order's fills add up to its filled quantity,
  * each fill has its trade posting in the ledger once, each open position holds what its fills
- * bought, and no order created before `inFlightBefore` is left in flight.
+ * bought, and no order created before `inFlightBefore` (this machine's time) is left in flight.
  */
 export const accounting = async (w: World, inFlightBefore = Number.POSITIVE_INFINITY) => {
   const rows = await w.sql("SELECT event_id, topic, published_at IS NOT NULL FROM outbox")
@@ -394,7 +430,7 @@ export const accounting = async (w: World, inFlightBefore = Number.POSITIVE_INFI
       WHERE o.filled_quantity <> (SELECT coalesce(sum(quantity), 0) FROM fills f WHERE f.client_order_id = o.client_order_id)
     UNION ALL
     SELECT 'order in flight ' || client_order_id || ' ' || status FROM orders WHERE status IN ('pending_submit', 'submitted', 'unknown')
-      AND created_at < to_timestamp(${Number.isFinite(inFlightBefore) ? inFlightBefore / 1000 : "'infinity'"})
+      AND created_at < to_timestamp(${Number.isFinite(inFlightBefore) ? (inFlightBefore + w.clockOffsetMs) / 1000 : "'infinity'"})
     UNION ALL
     SELECT 'fill without exactly one trade posting ' || f.fill_id FROM fills f
       WHERE (SELECT count(*) FROM bankroll_ledger l WHERE l.kind = 'trade' AND l.reference LIKE '%' || f.fill_id || '%') <> 1
@@ -418,10 +454,10 @@ export const accounting = async (w: World, inFlightBefore = Number.POSITIVE_INFI
   }
 }
 
-/** Game states in the database, in observation order: each one's progress never behind the one before. */
+/** Game states in the database, in observation order (`at`: this machine's time). */
 export const stateRows = async (w: World) =>
   (await w.sql(`SELECT (extract(epoch FROM observed_at) * 1000)::bigint, status, period, coalesce(seconds_remaining, 0), home_score + away_score FROM game_states WHERE game_id = '${GAME}' ORDER BY observed_at`))
-    .map(([at, status, period, left, score]) => ({ at: Number(at), status: status!, period: Number(period), left: Number(left), score: Number(score) }))
+    .map(([at, status, period, left, score]) => ({ at: Number(at) - w.clockOffsetMs, status: status!, period: Number(period), left: Number(left), score: Number(score) }))
 
 /** Pairs of consecutive states where the later one is an earlier moment of the game. */
 export const backwards = (states: ReadonlyArray<{ readonly period: number; readonly left: number; readonly score: number }>) => {
@@ -444,12 +480,12 @@ export const maxStateGap = (states: ReadonlyArray<{ readonly at: number }>, from
   return gap
 }
 
-/** Signals decided (the `signals` stream): when, verdict and reason. */
+/** Signals decided (the `signals` stream): when (this machine's time), verdict and reason. */
 export const decisions = async (w: World) =>
   (await w.stream("signals")).map((e) => {
     const payload = JSON.parse(e.fields["p"] ?? "{}") as { verdict?: string; reason?: string; signal?: { createdAt?: number; legs?: Array<{ outcome: { marketId: string; outcomeId: string } }> } }
     return {
-      at: payload.signal?.createdAt ?? e.at,
+      at: payload.signal?.createdAt === undefined ? e.at : payload.signal.createdAt - w.clockOffsetMs,
       verdict: payload.verdict ?? "",
       reason: payload.reason ?? "",
       outcomes: (payload.signal?.legs ?? []).map((l) => `${l.outcome.marketId}/${l.outcome.outcomeId}`)

@@ -13,9 +13,11 @@
  *
  * **Overtime.** Regular season: 5 minutes of 3-on-3, sudden death, with a goal rate 1.8 times
  * regulation (about 60% of overtimes end with a goal; approximate), then a shootout taken as a coin
- * flip. Playoffs: 20-minute 5-on-5 sudden-death periods until a goal, so P(home) = λ_h/(λ_h + λ_a).
- * A game in its second overtime period, or in an overtime with more than 5 minutes left, is
- * treated as a playoff game.
+ * flip (ESPN numbers it period 5). Playoffs: 20-minute 5-on-5 sudden-death periods until a goal, so
+ * P(home) = λ_h/(λ_h + λ_a), and a tied regulation is worth that. A game is a playoff game when the
+ * feed says so (`postseason`, ESPN's season type) or when an overtime shows more than 5 minutes
+ * left; a game not flagged postseason in period 5 or later with 5 minutes or less on the clock is
+ * read as a regular-season shootout.
  *
  * @since 0.1.0
  */
@@ -86,15 +88,19 @@ const regulation = (rates: Rates, d: number, seconds: number, tieValue: number):
 
 const ratesMemo = memo<Rates>()
 
-/** Per-60-minute goal rates the prior implies. @category parameters */
-export const hockeyRates = (prior: Prior): Rates => {
+/** The value of a tied regulation: the regular-season overtime and shootout, or playoff sudden death. */
+const tieValueOf = (rates: Rates, postseason: boolean): number =>
+  postseason ? playoffOvertime(rates) : regularOvertime(rates, hockeyParameters.overtimeSeconds)
+
+/** Per-60-minute goal rates the prior implies (under the game's overtime rules). @category parameters */
+export const hockeyRates = (prior: Prior, postseason = false): Rates => {
   if (prior.rates !== undefined) return prior.rates
   const total = prior.total ?? hockeyParameters.defaultTotal
   const target = homeShare(prior)
-  return ratesMemo(`${target}:${total}`, () => {
+  return ratesMemo(`${target}:${total}:${postseason}`, () => {
     const start = (s: number) => {
       const rates = { home: (total + s) / 2, away: (total - s) / 2 }
-      return regulation(rates, 0, hockeyParameters.regulationSeconds, regularOvertime(rates, hockeyParameters.overtimeSeconds))
+      return regulation(rates, 0, hockeyParameters.regulationSeconds, tieValueOf(rates, postseason))
     }
     const s = bisect((x) => start(x) - target, -total + 1e-6, total - 1e-6, 1e-10)
     return { home: (total + s) / 2, away: (total - s) / 2 }
@@ -105,15 +111,18 @@ export const hockeyRates = (prior: Prior): Rates => {
 export const hockey = (state: GameState, prior: Prior): WinProbability => {
   const done = settled(state)
   if (done !== undefined) return done
-  const rates = hockeyRates(prior)
   const p = hockeyParameters
+  const postseason = state.postseason === true
+  const rates = hockeyRates(prior, postseason)
   const d = lead(state)
   if (state.overtime) {
     const left = state.periodSecondsRemaining ?? p.overtimeSeconds
-    const playoff = state.period >= 5 || left > p.overtimeSeconds
+    const playoff = postseason || left > p.overtimeSeconds
     if (d !== 0) return twoWay(d > 0 ? 1 : 0)
-    return twoWay(playoff ? playoffOvertime(rates) : regularOvertime(rates, left))
+    if (playoff) return twoWay(playoffOvertime(rates))
+    // Period 5 of a regular-season game is the shootout
+    return twoWay(state.period >= 5 ? p.shootoutHome : regularOvertime(rates, left))
   }
   const seconds = Math.min(state.secondsRemaining ?? p.regulationSeconds, p.regulationSeconds)
-  return twoWay(regulation(rates, d, seconds, regularOvertime(rates, p.overtimeSeconds)))
+  return twoWay(regulation(rates, d, seconds, tieValueOf(rates, postseason)))
 }

@@ -260,10 +260,10 @@ const make = Effect.fnUntraced(function*(settings: OutboxSettings) {
         })
       )
     )
-    if (pass.published > 0) {
-      yield* Metric.update(relayedTotal, pass.published)
-      yield* Metric.update(pendingGauge, yield* pending)
-    }
+    if (pass.published > 0) yield* Metric.update(relayedTotal, pass.published)
+    // Counting what is pending reads every pending row: not after each pass of a backlog, only
+    // once the relay has caught up (or stopped on a failure)
+    if (pass.published > 0 && !pass.more) yield* Metric.update(pendingGauge, yield* pending)
     return pass
   })
 

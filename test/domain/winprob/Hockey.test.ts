@@ -61,6 +61,18 @@ describe("hockey", () => {
     const r = hockeyRates(prior)
     const second = nhl(2, 2, 0, { period: 5, overtime: true, periodSecondsRemaining: 1200 })
     assert.closeTo(hockey(second, prior).home, r.home / (r.home + r.away), 1e-12)
+    // A game flagged postseason is sudden death however little of the period is left, and its
+    // rates reproduce the prior at puck drop with sudden death as the value of a tie
+    const rp = hockeyRates(prior, true)
+    const late = nhl(2, 2, 0, { period: 4, overtime: true, periodSecondsRemaining: 120, postseason: true })
+    assert.closeTo(hockey(late, prior).home, rp.home / (rp.home + rp.away), 1e-12)
+    const dropped = nhl(0, 0, 3600, { period: 1, postseason: true })
+    assert.closeTo(hockey(dropped, prior).home, prior.home, 1e-9)
+  })
+
+  it("reads period 5 of a regular-season game as the shootout", () => {
+    const shootout = nhl(3, 3, 0, { period: 5, overtime: true, periodSecondsRemaining: 0 })
+    assert.closeTo(hockey(shootout, prior).home, hockeyParameters.shootoutHome, 1e-12)
   })
 
   it("is symmetric", () => {
