@@ -3,9 +3,9 @@
  * child process (`dist/main.js`) on a private PostgreSQL that this test starts on a free port and
  * stops mid-game, with a fake ESPN whose live NBA games move every poll.
  *
- * Before, the cluster's SQL shard locks went unhealthy within a second of the outage and every
- * game actor passivated; the states of the outage still queued in the actors were dropped, and the
- * actors came back only after Postgres did. Now, across the outage:
+ * Before, the single runner's shard locks were in Postgres: once a lock refresh failed (16 s into
+ * the outage here), every game actor passivated, the states of the outage still queued in the
+ * actors were dropped, and the actors came back only after Postgres did. Now, across the outage:
  *
  * - no game actor is passivated or activated again (each game's `activations` stays 1);
  * - each actor keeps taking ESPN states in memory (its ESPN age stays small);
