@@ -380,14 +380,24 @@ describe("chaos on the full runtime: arbees run against private Redis and Postgr
     scenario("the child's clock 2 min behind everything else: the same", 240_000, () =>
       chaos("clock-behind", { env: { ARBEES_STALENESS_GAME_STATE: "5s" }, clockOffsetMs: -120_000 }, frozenEspn))
 
-    for (const mode of ["fast", "immediate"] as const) {
-      scenario(`Postgres stopped (${mode}) for 10 s: the child lives on, and game states and decisions resume when it is back`, 300_000, () =>
+    for (const mode of ["fast", "immediate", "crashloop"] as const) {
+      const what = mode === "crashloop" ? "crashed 5 times in a row (1 s down, 2 s up)" : `stopped (${mode}) for 10 s`
+      scenario(`Postgres ${what}: the child lives on, and game states and decisions resume when it is back`, 300_000, () =>
         chaos(`pg-${mode}`, {}, async (w, { arbees }) => {
           await sleep(3_000)
           const downAt = Date.now()
-          await w.pg.stop(mode)
-          await sleep(10_000)
-          await w.pg.start()
+          if (mode === "crashloop") {
+            for (let n = 0; n < 5; n++) {
+              await w.pg.stop("immediate")
+              await sleep(1_000)
+              await w.pg.start()
+              if (n < 4) await sleep(2_000)
+            }
+          } else {
+            await w.pg.stop(mode)
+            await sleep(10_000)
+            await w.pg.start()
+          }
           const upAt = Date.now()
           const since = `to_timestamp(${(upAt + w.clockOffsetMs) / 1000})`
           // Recovery: from Postgres back to the next game state and the next decision recorded
