@@ -18,6 +18,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { writeFileSync } from "node:fs"
 import {
   accounting,
   type Arbees,
@@ -125,7 +126,9 @@ const chaos = async (
     return reported
   } catch (e) {
     const out = arbees?.output()
-    throw new Error(`${e instanceof Error ? e.stack : String(e)}\n--- child output (tail) ---\n${out?.stdout.slice(-5_000) ?? ""}${out?.stderr.slice(-3_000) ?? ""}`)
+    // The whole of the child's output, for the diagnosis
+    if (out !== undefined) writeFileSync(`${w.dir}/child.log`, out.stdout + out.stderr)
+    throw new Error(`child output in ${w.dir}/child.log\n` + `${e instanceof Error ? e.stack : String(e)}\n--- child output (tail) ---\n${out?.stdout.slice(-5_000) ?? ""}${out?.stderr.slice(-3_000) ?? ""}`)
   } finally {
     if (arbees !== undefined && arbees.child.exitCode === null && arbees.child.signalCode === null) arbees.child.kill("SIGKILL")
     await w.dispose()
