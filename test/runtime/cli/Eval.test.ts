@@ -116,7 +116,7 @@ describe("arbees eval winprob", () => {
         }
       }
       assert.deepStrictEqual(out.corpus.manifests, ["manifest-fixture.jsonl"])
-      assert.include(out.corpus.calibration["ncaaf"]!, "--season 2019 --fit")
+      assert.include(out.corpus.calibration["ncaaf"]!, "--season 2019 --season 2020 --fit")
       const [nfl] = out.corpus.leagues
       assert.strictEqual(nfl!.league, "nfl")
       assert.strictEqual(nfl!.games, 1)
