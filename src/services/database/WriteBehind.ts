@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Queue, Result, type Scope } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, Metric, Option, Queue, type Scope } from "effect"
 import { backoff } from "../Backoff.ts"
 
 /** @category metrics */
@@ -79,7 +79,8 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
 
     /**
      * One attempt at a write. Past `attemptTimeout` it is abandoned (interrupted on the side, not
-     * awaited: a write stuck where it cannot be interrupted, such as a connection being acquired,
+     * awaited: a write stuck where interruption waits, such as the `BEGIN`, `COMMIT` or `ROLLBACK`
+     * `withTransaction` runs uninterruptibly, or an interrupted statement draining (up to 5 s),
      * must not hold the queue) and fails with a `TimeoutError`, so it is run again; writes are
      * idempotent, so an abandoned attempt that still lands does no harm.
      */
@@ -93,15 +94,25 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
         return yield* Effect.fail(new Cause.TimeoutError(`not done within ${Duration.format(attemptTimeout)}`))
       })
 
-    /** Runs queued writes in order until the queue is empty or a write fails (it stays first). */
+    /**
+     * Runs queued writes in order until the queue is empty or a write fails (it stays first).
+     *
+     * A write's whole cause is judged, defects included: a transaction whose connection is lost
+     * midway (Postgres crashed or restarted) does not fail with the `SqlError`, it dies with it,
+     * because `withTransaction` turns the failed `ROLLBACK` on the dead connection into a defect.
+     * Judged on its failures only, that write's defect ended this fiber: the queue stopped for good,
+     * with nothing logged and every later write pending (the `arbees run` outage findings).
+     */
     const runAll = Effect.gen(function*() {
       while (jobs.length > 0) {
         const job = jobs[0]!
-        const result = yield* Effect.result(attempt(job.write))
-        if (Result.isFailure(result) && retryable(result.failure)) return result.failure
-        if (Result.isFailure(result)) {
+        const exit = yield* Effect.exit(attempt(job.write))
+        if (Exit.isFailure(exit)) {
+          // An interrupted attempt (the pool shutting down) is run again, like a refused one
+          const failure = Cause.hasInterruptsOnly(exit.cause) ? new Cause.TimeoutError("interrupted") : Cause.squash(exit.cause)
+          if (retryable(failure)) return failure
           yield* Metric.update(Metric.withAttributes(droppedTotal, attributes), 1)
-          yield* Effect.logError("write dropped").pipe(Effect.annotateLogs({ queue: options.name, write: job.label, error: String(result.failure) }))
+          yield* Effect.logError("write dropped", exit.cause).pipe(Effect.annotateLogs({ queue: options.name, write: job.label, error: String(failure) }))
         }
         if (jobs[0] === job) jobs.shift()
       }

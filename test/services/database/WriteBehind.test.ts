@@ -51,4 +51,19 @@ describe("WriteBehind", () => {
       assert.deepStrictEqual(done, ["flaky"])
       assert.strictEqual(attempts, 4)
     })))
+
+  it.live("retries a write that dies with a SqlError (a transaction cut by a crash), and goes on past any other defect", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const writes = yield* WriteBehind.make(options)
+      const done: Array<string> = []
+      let attempts = 0
+      const lost = new SqlError({ reason: new ConnectionError({ cause: new Error("Connection closed"), message: "Connection closed" }) })
+      yield* writes.enqueue("cut", Effect.suspend(() => ++attempts < 3 ? Effect.die(lost) : Effect.sync(() => void done.push("cut"))))
+      yield* writes.enqueue("broken", Effect.die(new Error("a bug")))
+      yield* writes.enqueue("after", Effect.sync(() => void done.push("after")))
+      yield* waitFor(() => done.length === 2)
+      assert.deepStrictEqual(done, ["cut", "after"])
+      assert.strictEqual(attempts, 3)
+      assert.strictEqual(writes.pending(), 0)
+    })))
 })
