@@ -30,7 +30,9 @@ import { ClusterSchema, Entity, Singleton } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { isTerminal, type VenueReport } from "../domain/execution/OrderLifecycle.ts"
 import { DatabaseGate, isOutage } from "../services/database/DatabaseGate.ts"
+import { backoff } from "../services/Backoff.ts"
 import { describeFailure } from "../services/Failure.ts"
+import * as Outage from "../services/Outage.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Diagnostics } from "../services/Diagnostics.ts"
 import { StorageError } from "../schema/errors/StorageError.ts"
@@ -248,20 +250,35 @@ export class ExecutionDriver extends Context.Service<ExecutionDriver, {
           if (row !== undefined && !isTerminal(row.status)) yield* resolve(row, venues.get(row.outcome.platform))
         }).pipe(Effect.provideContext(context))
 
-      const onEvent = (event: VenueEvent) =>
+      const apply = (event: VenueEvent) =>
         (event._tag === "Filled"
           ? Effect.map(Trades.applyFill(books, event.fill), (applied) => void (applied && (work.exits = true)))
           : Effect.asVoid(Trades.applyReport(books, event.state.clientOrderId, stateReport(event.state), {
             reason: event.state.reason,
             venueOrderId: event.state.venueOrderId,
             realism: event.state.realism
-          }))).pipe(
-            Effect.catchCause((cause) => Effect.logError("venue event not applied", cause)),
-            Effect.provideContext(context)
+          }))).pipe(Effect.provideContext(context))
+
+      // A fill or report that cannot be recorded while the database is unreachable is applied again
+      // until it is (fills are deduplicated by their venue id, reports are idempotent), in order:
+      // dropping it would leave a fill unbooked until a reconciliation happened to look
+      const eventsOutage = yield* Outage.make({ name: "database (venue events)", staleAfter: Duration.minutes(1) })
+      const onEvent = (event: VenueEvent, attempt = 1): Effect.Effect<void> =>
+        apply(event).pipe(
+          Effect.andThen(eventsOutage.succeeded),
+          Effect.catchCause((cause) =>
+            !Cause.hasDies(cause) && isOutage(Cause.squash(cause))
+              ? eventsOutage.failed(Cause.squash(cause)).pipe(
+                Effect.andThen(backoff(Duration.millis(100), Duration.seconds(5), attempt)),
+                Effect.flatMap(Effect.sleep),
+                Effect.andThen(Effect.suspend(() => onEvent(event, attempt + 1)))
+              )
+              : Effect.logError("venue event not applied", cause)
           )
+        )
 
       for (const platform of ["kalshi", "polymarket"] as const) {
-        yield* venues.get(platform).events.pipe(Stream.runForEach(onEvent), FiberSet.run(fibers))
+        yield* venues.get(platform).events.pipe(Stream.runForEach((event) => onEvent(event)), FiberSet.run(fibers))
       }
 
       const cancelOpen = Effect.gen(function*() {
@@ -387,18 +404,28 @@ export const upkeep = Singleton.make(
     const risk = (yield* Risk.client)(RISK_ID)
     const context = yield* Effect.context<Trades.TradesContext | PaperMarket | AppConfig | MarketResults>()
     /** Runs `body` every `every` while `flag` is set; waits for it (no timer) while it is not. */
-    const whileWork = (
+    const whileWork = Effect.fnUntraced(function*(
       flag: "reconcile" | "exits",
       every: Duration.Duration,
       name: string,
       body: Effect.Effect<void, unknown, Trades.TradesContext | PaperMarket | AppConfig | MarketResults>
-    ) =>
-      driver.work.until(flag).pipe(
-        Effect.andThen(body.pipe(Effect.provideContext(context), Effect.catchCause((cause) => Effect.logError(`${name} failed`, cause)))),
+    ) {
+      // An unreachable database is told once and summarised (the loop tries again every period);
+      // anything else is an error each time
+      const outage = yield* Outage.make({ name: `database (${name})`, staleAfter: Duration.minutes(1) })
+      return yield* driver.work.until(flag).pipe(
+        Effect.andThen(body.pipe(
+          Effect.provideContext(context),
+          Effect.andThen(outage.succeeded),
+          Effect.catchCause((cause) =>
+            !Cause.hasDies(cause) && isOutage(Cause.squash(cause)) ? outage.failed(Cause.squash(cause)) : Effect.logError(`${name} failed`, cause)
+          )
+        )),
         Effect.andThen(Effect.sleep(every)),
         Effect.forever,
         Effect.forkScoped
       )
+    })
     yield* whileWork(
       "exits",
       config.exits.checkInterval,

@@ -14,7 +14,7 @@ import { AppConfig } from "../../src/services/config/AppConfig.ts"
 import { makePaperVenue, PaperMarket, paperSettings } from "../../src/services/venue/PaperVenue.ts"
 import { type Venue, Venues } from "../../src/services/venue/Venue.ts"
 import { makeScriptedMarket, type ScriptedMarket } from "./ScriptedMarket.ts"
-import { actorRuntime } from "./Runtime.ts"
+import { actorRuntime, type DatabaseChoice } from "./Runtime.ts"
 
 export interface Harness {
   readonly market: ScriptedMarket
@@ -31,7 +31,7 @@ const lossy = (venue: Venue, lose: Set<string>): Venue => ({
         : Effect.succeed(result))
 })
 
-export const harness = (kind: "postgres" | "embedded", overrides: Record<string, string> = {}) => {
+export const harness = (kind: DatabaseChoice, overrides: Record<string, string> = {}) => {
   let handle: Harness | undefined
   let script: ScriptedMarket | undefined
   const market = Layer.effect(PaperMarket, Effect.map(makeScriptedMarket, (m) => ((script = m.script), m.service)))

@@ -51,6 +51,7 @@ import { EventBus, type EventInput, type Topic } from "./EventBus.ts"
 import { compareEntryIds, nextEntryId, type WireFields } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 import { describeFailure } from "../Failure.ts"
+import * as Outage from "../Outage.ts"
 
 /** The NOTIFY channel of the insert trigger (migration 0003). @category constants */
 export const CHANNEL = "arbees_outbox"
@@ -382,9 +383,16 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
   const database = yield* Effect.serviceOption(Database)
   const pg = yield* Effect.serviceOption(PgClient.PgClient)
   if (Option.isSome(pg) && Option.isSome(database) && database.value.kind === "postgres") {
+    // Told once and summarised while it keeps failing: the relay polls meanwhile
+    const listenOutage = yield* Outage.make({
+      name: "outbox notifications (LISTEN)",
+      staleAfter: Duration.minutes(1),
+      whenStale: `the relay polls every ${Duration.format(settings.pollInterval)} until they are back`
+    })
     const listen = Effect.scoped(
       Effect.gen(function*() {
         const notifications = yield* pg.value.listen(CHANNEL)
+        yield* listenOutage.succeeded
         while (true) {
           yield* Queue.take(notifications)
           yield* Queue.offer(wake, undefined)
@@ -392,7 +400,7 @@ const runRelay = Effect.fnUntraced(function*(made: Made, settings: OutboxSetting
       })
     )
     yield* listen.pipe(
-      Effect.catch((e) => Effect.logWarning("outbox LISTEN failed; polling until it is back").pipe(Effect.annotateLogs({ error: describeFailure(e) }))),
+      Effect.catch((e) => listenOutage.failed(e)),
       Effect.andThen(Effect.sleep(settings.retryMax)),
       Effect.forever,
       Effect.forkScoped
