@@ -12,8 +12,9 @@
 import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
-import { Context, Duration, Effect, Layer, Redacted } from "effect"
+import { Cause, Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { SqlClient } from "effect/sql"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -153,6 +154,34 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
 })
 
 /**
+ * Makes a transaction whose connection is lost midway fail with the driver's `SqlError`, as a
+ * statement does, instead of dying with it.
+ *
+ * effect's `withTransaction` (`SqlClient.makeWithTransaction`) runs its `ROLLBACK` with
+ * `Effect.orDie`. When Postgres crashes or restarts under a transaction, the statement fails with
+ * `SqlError` ("Connection closed"), the `ROLLBACK` then fails on the dead connection, and the
+ * transaction ends as a defect: only `Die(SqlError)`, no failure. Code that judges a write by its
+ * failures (retry while the database is unreachable) let that defect through: it stopped the
+ * write-behind queue for good (test/services/database/WriteBehindCrash.test.ts) and crashed the
+ * actor whose handler ran the transaction. A cause made only of `SqlError` defects is turned back
+ * into the failure it was; any other defect stays a defect.
+ *
+ * The client is patched in place, so `PgClient` and `SqlClient` (the same object) both have it.
+ *
+ * @category layers
+ */
+export const failLostConnections = <C extends SqlClient.SqlClient>(client: C): C => {
+  const withTransaction = client.withTransaction
+  const patched: SqlClient.SqlClient["withTransaction"] = (effect) =>
+    Effect.catchCause(withTransaction(effect), (cause) => {
+      const defects = cause.reasons.filter(Cause.isDieReason).map((r) => r.defect)
+      const lost = defects.length > 0 && defects.length === cause.reasons.length && defects.every(isSqlError)
+      return lost ? Effect.fail(defects[0] as SqlError) : Effect.failCause(cause)
+    })
+  return Object.assign(client, { withTransaction: patched })
+}
+
+/**
  * A `PgClient` on an already-running embedded server: one connection, no statement cache
  * surprises across the socket bridge.
  *
@@ -161,6 +190,7 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
 export const embeddedClient = (url: Redacted.Redacted<string>) =>
   PgClient.layerFrom(
     PgClient.make({ url, maxConnections: 1, applicationName: "arbees" }).pipe(
+      Effect.map(failLostConnections),
       Effect.mapError((e) => unavailable(`cannot open the embedded database: ${e.message}`))
     )
   )
@@ -183,7 +213,7 @@ export class Database extends Context.Service<Database, DatabaseInfo>()("arbees/
             maxConnections: config.database.poolSize,
             connectTimeout: timeout,
             applicationName: "arbees"
-          }).pipe(Effect.mapError((e) => unavailable(`cannot reach the database at ${target}: ${describeFailure(e)}`, e)))
+          }).pipe(Effect.map(failLostConnections), Effect.mapError((e) => unavailable(`cannot reach the database at ${target}: ${describeFailure(e)}`, e)))
         )
         return Layer.effect(Database, probe(target, timeout).pipe(Effect.as(Database.of({ kind: "postgres", target })))).pipe(
           Layer.provideMerge(client)

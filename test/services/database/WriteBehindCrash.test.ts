@@ -7,12 +7,15 @@
  * effect's `SqlClient.makeWithTransaction`). The queue used to judge a write by its failures only,
  * so that defect ended the queue's fiber: the write and every one behind it stayed pending for
  * good, with nothing logged, which looked like a write that "neither failed nor finished". Now the
- * queue retries it, and the writes behind it land once Postgres is back.
+ * queue retries it, and the writes behind it land once Postgres is back; and `Database`'s client
+ * (`failLostConnections`) turns that defect back into the `SqlError` failure it was.
  */
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Redacted } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import { isSqlError } from "effect/sql/SqlError"
+import { failLostConnections } from "../../../src/services/database/Database.ts"
 import * as WriteBehind from "../../../src/services/database/WriteBehind.ts"
 import * as Private from "../../support/PrivateServers.ts"
 
@@ -45,5 +48,24 @@ describe("WriteBehind across a Postgres crash", () => {
       }
       assert.deepStrictEqual(ids, [1, 2], `written within 10 s of the restart (pending ${writes.pending()})`)
       assert.strictEqual(writes.pending(), 0)
+    }).pipe(Effect.scoped, Effect.provide(Reactivity.layer)), 60_000)
+
+  it.live("a transaction cut by the crash fails with the SqlError through Database's client", () =>
+    Effect.gen(function*() {
+      const pg = yield* Effect.acquireRelease(Effect.promise(() => Private.postgres()), (pg) => Effect.promise(() => pg.dispose()))
+      const sql = failLostConnections(yield* PgClient.make({ url: Redacted.make(pg.url()), maxConnections: 10, connectTimeout: Duration.seconds(10), applicationName: "arbees" }))
+      const cut = yield* Effect.forkChild(Effect.exit(sql.withTransaction(Effect.andThen(sql`SELECT 1`, sql`SELECT pg_sleep(3)`))))
+      yield* Effect.sleep("500 millis")
+      yield* Effect.promise(() => pg.stop("immediate"))
+      const exit = yield* Fiber.join(cut)
+      assert.isTrue(Exit.isFailure(exit), "the transaction did not commit")
+      if (Exit.isFailure(exit)) {
+        assert.deepStrictEqual(exit.cause.reasons.map((r) => r._tag), ["Fail"], String(exit.cause))
+        assert.isTrue(isSqlError(Cause.squash(exit.cause)))
+      }
+      // Any other defect stays a defect
+      yield* Effect.promise(() => pg.start())
+      const bug = yield* Effect.exit(sql.withTransaction(Effect.die(new Error("a bug"))))
+      assert.isTrue(Exit.isFailure(bug) && Cause.hasDies(bug.cause) && !Cause.hasFails(bug.cause), String(bug))
     }).pipe(Effect.scoped, Effect.provide(Reactivity.layer)), 60_000)
 })
