@@ -51,6 +51,8 @@ import {
 } from "./StreamLog.ts"
 import { nowMillis } from "../Time.ts"
 import { describeFailure } from "../Failure.ts"
+import { isOutage } from "../database/DatabaseGate.ts"
+import * as Outage from "../Outage.ts"
 
 // ---------------------------------------------------------------------------
 // Topics and events
@@ -455,6 +457,9 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
       const consumerErrors = Metric.withAttributes(consumerErrorsTotal, attributes)
       const pending = Metric.withAttributes(pendingGauge, attributes)
       const annotate = Effect.annotateLogs({ topic: topic.name, group, consumer })
+      // A handler failing because the database is unreachable is told once per consumer and
+      // summarised (every redelivery would otherwise warn); any other failure warns each time
+      const handlerOutage = yield* Outage.make({ name: `database (${group} on ${topic.name})`, staleAfter: Duration.minutes(1) })
 
       yield* log.ensureGroup(stream, group, startFrom)
       const reader = yield* log.reader(stream, group, consumer)
@@ -526,11 +531,16 @@ export const make = Effect.fnUntraced(function*(log: StreamLog, settings: BusSet
             if (Exit.isSuccess(exit)) {
               yield* ack(d)
               yield* Metric.update(consumed, 1)
+              yield* handlerOutage.succeeded
             } else if (!Exit.hasInterrupts(exit)) {
               yield* Metric.update(handlerFailures, 1)
-              yield* Effect.logWarning("event handler failed; it will be redelivered", exit.cause).pipe(
-                Effect.annotateLogs({ eventId: fields.id, entryId: d.entryId, deliveries: d.deliveries })
-              )
+              const error = Cause.squash(exit.cause)
+              if (!Cause.hasDies(exit.cause) && isOutage(error)) yield* handlerOutage.failed(error)
+              else {
+                yield* Effect.logWarning("event handler failed; it will be redelivered", exit.cause).pipe(
+                  Effect.annotateLogs({ eventId: fields.id, entryId: d.entryId, deliveries: d.deliveries })
+                )
+              }
             }
           })
         )
