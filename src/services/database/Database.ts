@@ -12,9 +12,9 @@
 import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
-import { Cause, Context, Duration, Effect, Layer, Redacted } from "effect"
+import { Cause, Context, Duration, Effect, Exit, Layer, Redacted } from "effect"
 import type { SqlClient } from "effect/sql"
-import { isSqlError, type SqlError } from "effect/sql/SqlError"
+import { isSqlError } from "effect/sql/SqlError"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -163,8 +163,10 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
  * transaction ends as a defect: only `Die(SqlError)`, no failure. Code that judges a write by its
  * failures (retry while the database is unreachable) let that defect through: it stopped the
  * write-behind queue for good (test/services/database/WriteBehindCrash.test.ts) and crashed the
- * actor whose handler ran the transaction. A cause made only of `SqlError` defects is turned back
- * into the failure it was; any other defect stays a defect.
+ * actor whose handler ran the transaction. When a `SqlError` defect ends a transaction whose body
+ * failed, the transaction ends with the body's own cause instead (its failures as failures, its
+ * defects and interruptions as they were); a nested transaction's failure, mapped by its caller,
+ * is kept the same way.
  *
  * The client is patched in place, so `PgClient` and `SqlClient` (the same object) both have it.
  *
@@ -172,11 +174,18 @@ export const serveEmbedded = Effect.fn("Database.serveEmbedded")(function*(dataD
  */
 export const failLostConnections = <C extends SqlClient.SqlClient>(client: C): C => {
   const withTransaction = client.withTransaction
-  const patched: SqlClient.SqlClient["withTransaction"] = (effect) =>
-    Effect.catchCause(withTransaction(effect), (cause) => {
-      const defects = cause.reasons.filter(Cause.isDieReason).map((r) => r.defect)
-      const lost = defects.length > 0 && defects.length === cause.reasons.length && defects.every(isSqlError)
-      return lost ? Effect.fail(defects[0] as SqlError) : Effect.failCause(cause)
+  const patched: SqlClient.SqlClient["withTransaction"] = <R, E, A>(effect: Effect.Effect<A, E, R>) =>
+    Effect.suspend(() => {
+      // The body's own exit: when the ROLLBACK dies, effect turns the body's failures into defects too
+      let body: Exit.Exit<A, E> | undefined
+      return Effect.catchCause(
+        withTransaction(Effect.onExit(effect, (exit) => Effect.sync(() => void (body = exit)))),
+        (cause) => {
+          const lost = cause.reasons.some((r) => Cause.isDieReason(r) && isSqlError(r.defect))
+          if (!lost || body === undefined || Exit.isSuccess(body)) return Effect.failCause(cause)
+          return Effect.failCause(body.cause)
+        }
+      )
     })
   return Object.assign(client, { withTransaction: patched })
 }

@@ -63,6 +63,16 @@ describe("WriteBehind across a Postgres crash", () => {
         assert.deepStrictEqual(exit.cause.reasons.map((r) => r._tag), ["Fail"], String(exit.cause))
         assert.isTrue(isSqlError(Cause.squash(exit.cause)))
       }
+      // A savepoint's failure, mapped by its caller, stays that failure
+      yield* Effect.promise(() => pg.start())
+      const nested = yield* Effect.forkChild(Effect.exit(sql.withTransaction(
+        sql.withTransaction(sql`SELECT pg_sleep(3)`).pipe(Effect.mapError(() => "mapped" as const))
+      )))
+      yield* Effect.sleep("500 millis")
+      yield* Effect.promise(() => pg.stop("immediate"))
+      const nestedExit = yield* Fiber.join(nested)
+      assert.isTrue(Exit.isFailure(nestedExit) && nestedExit.cause.reasons.every((r) => r._tag === "Fail"), String(nestedExit))
+      assert.strictEqual(Exit.isFailure(nestedExit) ? Cause.squash(nestedExit.cause) : undefined, "mapped")
       // Any other defect stays a defect
       yield* Effect.promise(() => pg.start())
       const bug = yield* Effect.exit(sql.withTransaction(Effect.die(new Error("a bug"))))
