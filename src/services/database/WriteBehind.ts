@@ -86,7 +86,9 @@ export const make = (options: WriteBehindOptions): Effect.Effect<WriteBehind, ne
      */
     const attempt = (write: Effect.Effect<void, unknown>) =>
       Effect.gen(function*() {
-        const fiber = yield* Effect.forkDetach(write)
+        // Started at once, as a write run inline would be: its statements keep their order with
+        // other fibers' (the whole-day replay's figures depend on it)
+        const fiber = yield* Effect.forkDetach(write, { startImmediately: true })
         const abandon = Effect.asVoid(Effect.forkDetach(Fiber.interrupt(fiber)))
         const exit = yield* Effect.timeoutOption(Fiber.await(fiber), attemptTimeout).pipe(Effect.onInterrupt(() => abandon))
         if (Option.isSome(exit)) return yield* exit.value
