@@ -95,6 +95,15 @@ export const defectRetryPolicy = (initial: Duration.Duration, max: Duration.Dura
 /** The denial of a signal while the database cannot record it (`DatabaseGate`). @category constants */
 export const DATABASE_UNREACHABLE = "DATABASE_UNREACHABLE"
 
+/**
+ * The longest the actor waits for risk's answer or an order hand-off. Across a database crash the
+ * cluster can lose a reply (a chaos scenario left an actor waiting on a check for good, holding its
+ * lock); a check not answered by then is denied like an outage (a reservation it made is released
+ * by the unused-reservation sweep), and a hand-off not answered is left to execution, whose
+ * persisted message and reconciliation settle the order (it is never sent again from here).
+ */
+export const ANSWER_TIMEOUT = Duration.seconds(15)
+
 /** Book levels a strategy sees per side. */
 const BOOK_DEPTH = 20
 
@@ -263,6 +272,17 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
         return books
       })
 
+      /** A hand-off not answered within {@link ANSWER_TIMEOUT}: said, and left to execution. */
+      const unanswered = <A, E, R>(what: string, signalId: string, handOff: Effect.Effect<A, E, R>) =>
+        handOff.pipe(
+          Effect.timeoutOption(ANSWER_TIMEOUT),
+          Effect.flatMap((answer) =>
+            answer._tag === "Some" ? Effect.void : Effect.logWarning(`${what} not answered; execution settles its orders`).pipe(
+              Effect.annotateLogs({ gameId, signalId, reason: `no answer within ${Duration.format(ANSWER_TIMEOUT)}` })
+            )
+          )
+        )
+
       /** Risk check of one intent, then its orders (both legs of an arbitrage at once). */
       const act = Effect.fn("GameActor.signal")(function*(intent: Intent, current: GameState, now: number) {
         const signalId = yield* newSignalId(gameId)
@@ -322,7 +342,13 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
                   Effect.sync((): Verdict => {
                     blocked = `the risk check could not be stored (${describeFailure(e.cause)})`
                     return { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
-                  }))
+                  })),
+                Effect.timeoutOption(ANSWER_TIMEOUT),
+                Effect.map((answer): Verdict => {
+                  if (answer._tag === "Some") return answer.value
+                  blocked = `the risk check was not answered within ${Duration.format(ANSWER_TIMEOUT)}`
+                  return { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
+                })
               )
               : { _tag: "Denied", denial: { code: DATABASE_UNREACHABLE, message: `trading blocked: ${blocked}` } }
             if (blocked !== undefined) {
@@ -357,7 +383,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
             const [a, b] = verdict.legs
             if (signal.kind === "cross_venue_arb" && intent.legs.length === 2 && intent.legs.every((l) => l.action === "buy") && a !== undefined && b !== undefined && a.quantity === b.quantity) {
             yield* handOff
-            yield* arbitrage.Open({
+            yield* unanswered("arbitrage hand-off", signalId, arbitrage.Open({
                 arbId: signalId,
                 signalId,
                 gameId: GameId.make(gameId),
@@ -366,11 +392,11 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
                   { clientOrderId: ClientOrderId.make(`${signalId}-0`), outcome: intent.legs[0]!.book.outcome, limitPrice: a.limit },
                   { clientOrderId: ClientOrderId.make(`${signalId}-1`), outcome: intent.legs[1]!.book.outcome, limitPrice: b.limit }
                 ]
-              })
+              }))
               return
             }
             yield* handOff
-            yield* Effect.forEach(
+            yield* unanswered("order hand-off", signalId, Effect.forEach(
               intent.legs,
               (leg, i) =>
                 execution.Submit({
@@ -385,7 +411,7 @@ export const layer = Layer.unwrap(Effect.gen(function*() {
                   purpose: intent.purpose
                 }),
               { concurrency: "unbounded", discard: true }
-            )
+            ))
           })
         ).pipe(Effect.provideService(SqlClient.SqlClient, sql))
       }, Effect.catchCause((cause) => Effect.logError("signal could not be acted on", cause).pipe(Effect.annotateLogs({ gameId }))))
