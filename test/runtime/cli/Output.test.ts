@@ -131,8 +131,11 @@ describe("CLI output", () => {
     Effect.gen(function*() {
       const data = "/work/shared/data"
       const args = ["eval", "winprob", "--soccer", `${data}/soccer`, "--spreads", `${data}/pregame/profb_nfl_1989_1991_spreads.csv`, "--spreads", `${data}/pregame/pntsprd_ncaab_1994_95_spreads.csv`]
-      const json = yield* runCli([...args, "--json"])
-      const table = yield* runCli([...args, "--table"])
+      // Each in its own process: run one after the other in one process, the soccer figures of the
+      // second differ (0.167601 against 0.167413 at minute 0 once --spreads ran before it), a state
+      // left behind somewhere in the evaluation that is not found yet
+      const json = yield* Effect.promise(() => Cli.run([...args, "--json"]))
+      const table = yield* Effect.promise(() => Cli.run([...args, "--table"]))
       assert.strictEqual(json.code, 0, json.stderr)
       assert.strictEqual(table.code, 0, table.stderr)
       const report = JSON.parse(json.stdout)
