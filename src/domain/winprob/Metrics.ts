@@ -127,12 +127,15 @@ export const resampledSums = (units: ReadonlyArray<ReadonlyArray<number>>, itera
 
 /** Calibration of forecasts that come in games, with games as the unit of sampling. @category models */
 export interface GameCalibration {
-  /** The weighted calibration error, with a 95% interval from resampling games */
-  readonly error: Estimated
+  /** The weighted calibration error (as `calibration`'s) */
+  readonly error: number
   /**
    * The error a perfectly calibrated forecaster would show from sampling noise alone, with games as
-   * the unit: Σ (n_b / N)·√(2/π)·√(Σ_games (Σ_{i in bin b} (y_i − p_i))²) / n_b. The states of a game
-   * share one outcome, so this is several times the floor that treats states as independent.
+   * the unit: Σ (n_b / N)·√(2/π)·√(Σ_games (Σ_{i in bin b} (y_i − p_i))²) / n_b (a cluster-robust
+   * variance from the residuals). The states of a game share one outcome, so this is several times
+   * the floor that treats states as independent; an error near it is noise, not miscalibration.
+   * (No bootstrap interval: the error is biased upward under resampling, so a percentile interval
+   * of it sits above the estimate.)
    */
   readonly noiseFloor: number
   /** The same floor treating every state as an independent draw (`calibration`'s): far too low here */
@@ -141,75 +144,29 @@ export interface GameCalibration {
 
 /**
  * Calibration in `binWidth` bins over games of forecasts (the forecasts of one game share its
- * outcome): the error, a percentile-bootstrap interval resampling games with a fixed seed, and the
- * noise floor with games as the unit.
+ * outcome), with the noise floor taking games as the unit.
  *
  * @category metrics
  */
-export const calibrationByGame = (
-  games: ReadonlyArray<ReadonlyArray<Forecast>>,
-  options: { readonly binWidth?: number; readonly iterations?: number; readonly seed?: number } = {}
-): GameCalibration => {
-  const binWidth = options.binWidth ?? 0.05
-  const bins = Math.round(1 / binWidth)
-  // Per game and bin: count, Σp, Σy
-  const count = new Float64Array(games.length * bins)
-  const sumP = new Float64Array(games.length * bins)
-  const sumY = new Float64Array(games.length * bins)
-  games.forEach((forecasts, g) => {
-    for (const f of forecasts) {
-      const k = g * bins + Math.min(bins - 1, Math.max(0, Math.floor(f.p / binWidth)))
-      count[k]! += 1
-      sumP[k]! += f.p
-      sumY[k]! += f.y
-    }
-  })
-  const errorOf = (pick: ArrayLike<number>): number => {
-    const c = new Float64Array(bins)
-    const p = new Float64Array(bins)
-    const y = new Float64Array(bins)
-    let total = 0
-    for (let i = 0; i < pick.length; i++) {
-      const base = pick[i]! * bins
-      for (let b = 0; b < bins; b++) {
-        c[b]! += count[base + b]!
-        p[b]! += sumP[base + b]!
-        y[b]! += sumY[base + b]!
-      }
-    }
-    let error = 0
-    for (let b = 0; b < bins; b++) total += c[b]!
-    for (let b = 0; b < bins; b++) if (c[b]! > 0) error += (c[b]! / total) * Math.abs(p[b]! / c[b]! - y[b]! / c[b]!)
-    return total === 0 ? Number.NaN : error
-  }
-  const everyGame = Array.from(games, (_, g) => g)
-  const value = errorOf(everyGame)
-  const random = seededRandom(options.seed ?? 1)
-  const replicates: Array<number> = []
-  const draw = new Int32Array(games.length)
-  for (let i = 0; i < (options.iterations ?? 1000) && games.length > 0; i++) {
-    for (let j = 0; j < draw.length; j++) draw[j] = Math.floor(random() * games.length)
-    replicates.push(errorOf(draw))
-  }
+export const calibrationByGame = (games: ReadonlyArray<ReadonlyArray<Forecast>>, binWidth = 0.05): GameCalibration => {
   const flat = games.flat()
-  let noiseFloor = 0
-  let total = 0
-  for (let k = 0; k < count.length; k++) total += count[k]!
-  for (let b = 0; b < bins; b++) {
-    let n = 0
-    let clustered = 0
-    for (let g = 0; g < games.length; g++) {
-      const k = g * bins + b
-      n += count[k]!
-      clustered += (sumY[k]! - sumP[k]!) ** 2
+  const pooled = calibration(flat, binWidth)
+  const bins = Math.round(1 / binWidth)
+  const count = new Float64Array(bins)
+  const clustered = new Float64Array(bins)
+  for (const forecasts of games) {
+    // This game's residual sum per bin
+    const residual = new Map<number, number>()
+    for (const f of forecasts) {
+      const b = Math.min(bins - 1, Math.max(0, Math.floor(f.p / binWidth)))
+      count[b]! += 1
+      residual.set(b, (residual.get(b) ?? 0) + f.y - f.p)
     }
-    if (n > 0) noiseFloor += (n / total) * Math.sqrt(2 / Math.PI) * (Math.sqrt(clustered) / n)
+    for (const [b, r] of residual) clustered[b]! += r * r
   }
-  return {
-    error: percentileInterval(value, replicates),
-    noiseFloor: total === 0 ? Number.NaN : noiseFloor,
-    independentNoiseFloor: calibration(flat, binWidth).noiseFloor
-  }
+  let noiseFloor = 0
+  for (let b = 0; b < bins; b++) if (count[b]! > 0) noiseFloor += (count[b]! / flat.length) * Math.sqrt(2 / Math.PI) * (Math.sqrt(clustered[b]!) / count[b]!)
+  return { error: pooled.error, noiseFloor: flat.length === 0 ? Number.NaN : noiseFloor, independentNoiseFloor: pooled.noiseFloor }
 }
 
 /** The extreme-probability audit (Kaye 2023; WINPROB.md §5.4). @category models */

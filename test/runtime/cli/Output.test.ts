@@ -178,7 +178,7 @@ describe("CLI output", () => {
         assert.isDefined(row, p.phase)
         assert.deepStrictEqual(cellsOf(row!), [p.phase, String(p.games), String(p.states), four(p.ours.value), `[${four(p.ours.lower)},`, `${four(p.ours.upper)}]`, four(p.espn.value), `[${four(p.espn.lower)},`, `${four(p.espn.upper)}]`, four(p.ratio.value, 3), `[${four(p.ratio.lower, 3)},`, `${four(p.ratio.upper, 3)}]`])
       }
-      assert.include(corpusTable.stdout, `calibration error: ours ${four(nfl.calibrationError.ours.value)} [${four(nfl.calibrationError.ours.lower)}, ${four(nfl.calibrationError.ours.upper)}]  ESPN ${four(nfl.calibrationError.espn.value)}`)
+      assert.include(corpusTable.stdout, `calibration error: ours ${four(nfl.calibrationError.ours)}  ESPN ${four(nfl.calibrationError.espn)}`)
       for (const [sport, fit] of Object.entries(corpus.calibration)) assert.include(rows, `calibration ${sport}: ${fit}`)
 
       const fitJson = yield* runCli(["eval", "winprob", "--corpus", dir, "--season", "2023", "--fit", "--json"])

@@ -15,7 +15,7 @@
  * - In-game model alone: ours again with ESPN's opening probability of the game as the prior,
  *   against ESPN on the same states, since ESPN's figures carry ESPN's own prior.
  * - Intervals: 95% percentile bootstrap resampling *games* (states within a game share one
- *   outcome), fixed seed: for the Brier scores, the tail rates and the calibration error. Tail
+ *   outcome), fixed seed: for the Brier scores and the tail rates. Tail
  *   reliability: among states a forecaster put at ≤ 1% (≥ 99%), how often the unlikely side won.
  *   The calibration error's noise floor, too, takes games as the unit (`calibrationByGame`).
  * - Certain states: states of undecided games given exactly 0 or 1.
@@ -136,10 +136,10 @@ export interface LeagueReport {
   readonly phases: ReadonlyArray<Comparison & { readonly phase: string }>
   readonly tails: { readonly ours: { readonly low: Tail; readonly high: Tail }; readonly espn: { readonly low: Tail; readonly high: Tail } }
   /**
-   * Weighted calibration error (20 bins) with 95% intervals from resampling games, and the noise
-   * floor of a perfectly calibrated forecaster with games as the unit (`calibrationByGame`)
+   * Weighted calibration error (20 bins), and the noise floor of a perfectly calibrated forecaster
+   * with games as the unit (`calibrationByGame`) and with states as independent
    */
-  readonly calibrationError: { readonly ours: Estimated; readonly espn: Estimated; readonly noiseFloor: number; readonly independentNoiseFloor: number }
+  readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number; readonly independentNoiseFloor: number }
   /** Undecided states given exactly 0 or 1 */
   readonly certainStates: { readonly ours: number; readonly espn: number }
 }
@@ -227,7 +227,7 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
     const phases = [...new Set(scored.flat().map((s) => s.phase))].sort((a, b) => PHASE_ORDER.indexOf(a) - PHASE_ORDER.indexOf(b))
     const oursByGame = withEspn.map((states) => states.map((s) => ({ p: s.ours, y: s.y })))
     const espnByGame = withEspn.map((states) => states.map((s) => ({ p: s.espn!, y: s.y })))
-    const oursCalibration = calibrationByGame(oursByGame, { iterations, seed })
+    const oursCalibration = calibrationByGame(oursByGame)
     const everyState = scored.flat()
     return {
       league,
@@ -244,7 +244,7 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
       },
       calibrationError: {
         ours: oursCalibration.error,
-        espn: calibrationByGame(espnByGame, { iterations, seed }).error,
+        espn: calibrationByGame(espnByGame).error,
         noiseFloor: oursCalibration.noiseFloor,
         independentNoiseFloor: oursCalibration.independentNoiseFloor
       },
@@ -302,7 +302,7 @@ export const formatTable = (reports: ReadonlyArray<LeagueReport>): string => {
     lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
     lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)
     const c = r.calibrationError
-    lines.push(`  calibration error: ours ${iv(c.ours)}  ESPN ${iv(c.espn)}  (noise floor with games as the unit ${f(c.noiseFloor)}; states as independent ${f(c.independentNoiseFloor)})`)
+    lines.push(`  calibration error: ours ${f(c.ours)}  ESPN ${f(c.espn)}  (noise floor with games as the unit ${f(c.noiseFloor)}; states as independent ${f(c.independentNoiseFloor)})`)
     lines.push(`  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`)
   }
   return lines.join("\n")
