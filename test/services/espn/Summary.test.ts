@@ -75,6 +75,25 @@ describe("decodeSummary play order", () => {
   })
 })
 
+describe("decodeSummary returned kicks", () => {
+  it("NFL: a kickoff returned without a score is 1st down for the receiving team, as the next snap shows", () => {
+    const s = summary("espn-nfl-summary-401547417.json", "nfl")
+    const json = fixture("espn-nfl-summary-401547417.json") as { drives: { previous: Array<{ plays: Array<Record<string, any>> }> } }
+    const raw = json.drives.previous.flatMap((d) => d.plays)
+    const returned = raw.filter((p) => p["type"]?.text === "Kickoff Return (Offense)" && p["scoringPlay"] !== true)
+    // ESPN ends these at down −1: 401547417825, 4015474171198, 4015474172795
+    assert.deepStrictEqual(returned.map((p) => [p["id"], p["end"].down]), [["401547417825", -1], ["4015474171198", -1], ["4015474172795", -1]])
+    for (const p of returned) {
+      const next = raw[raw.indexOf(p) + 1]!
+      assert.strictEqual(next["start"].down, 1, `the snap after ${p["id"]}`)
+      assert.deepStrictEqual(play(s, p["id"]).state.football, { down: 1, distance: p["end"].distance, yardsToEndzone: p["end"].yardsToEndzone })
+    }
+    // A touchdown still ends with no down (the try or kickoff is next)
+    const touchdown = raw.find((p) => p["scoringPlay"] === true && p["end"]?.down === -1)!
+    assert.isUndefined(play(s, touchdown["id"]).state.football?.down)
+  })
+})
+
 describe("decodeSummary on the real ESPN summaries", () => {
   it("NFL: plays come from the drives, and 186 of 187 win probabilities join", () => {
     const s = summary("espn-nfl-summary-401547417.json", "nfl")
