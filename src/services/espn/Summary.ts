@@ -155,6 +155,7 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     competitors: competition.competitors,
     regulationPeriods: competition.format?.regulation?.periods,
     postseason,
+    neutralSite: competition.neutralSite === true,
     situation: competition.situation,
     odds,
     details: competition.details,

@@ -77,7 +77,7 @@ export const summaryPrior = (summary: GameSummary, options: { readonly predictor
     if (prior.source !== "none") return prior
   }
   if (summary.predictor !== undefined && options.predictor !== false) return priorFromRating(summary.predictor.homeWinProbability, "ESPN matchup predictor")
-  return noPrior(sport)
+  return noPrior(sport, summary.game.neutralSite === true)
 }
 
 const loadSummary = (file: string) =>
