@@ -165,6 +165,8 @@ export const GameState = Schema.Struct({
   overtime: Schema.Boolean,
   /** A playoff game (ESPN season type 3): NFL and NHL overtime run under playoff rules */
   postseason: Schema.optionalKey(Schema.Boolean),
+  /** Played at a neutral site (ESPN `neutralSite`): a prior without a line gives no home edge */
+  neutralSite: Schema.optionalKey(Schema.Boolean),
   /**
    * The feed showed `0:00` on a play still in progress (a glitch, or untimed college overtime): the
    * clock fields are an estimate from the play sequence (`domain/winprob/Sequence.ts`), not expiry

@@ -58,12 +58,15 @@ export const phaseOf = (state: GameState): Phase | undefined => {
  *
  * College football: fitted on the 2019 and 2020 seasons of the corpus (1,450 games; 2022 is held
  * out), by `arbees eval winprob --corpus .arbees/corpus --season 2019 --season 2020 --fit`. States
- * per phase: first half 133,768, third quarter 61,768, fourth quarter 64,691. Before pooling, the
- * layer was checked across the two seasons (`scripts/winprob-fit.ts`): fitted on 2019 it took
- * 2020's Brier from 0.9673 to 0.9607 of ESPN's, fitted on 2020 it took 2019's from 0.9902 to
- * 0.9888, so it carries from one season to the next; its home shift `b` differs between them
- * (0.19 and 0.10 in the first half), which pooling averages. Overtime is left uncalibrated: 50
- * games (775 states) cannot pin a map down (the fit gave a = 0.08).
+ * per phase: first half 133,768, third quarter 61,768, fourth quarter 64,691 (refitted after the
+ * decoder began reading a returned kick as 1st down: the parameters moved in the fourth decimal).
+ * Before pooling, the layer was checked across the two seasons (`scripts/winprob-fit.ts`): fitted
+ * on 2019 it took 2020's Brier from 0.9673 to 0.9607 of ESPN's, fitted on 2020 it took 2019's from
+ * 0.9901 to 0.9888 (calibration errors 0.0125 and 0.0142, within the seasons' noise floors of
+ * 0.0174 and 0.0135 with games as the unit, as `arbees eval winprob` reports them), so it carries
+ * from one season to the next; its home shift `b` differs between them (0.19 and 0.10 in the first
+ * half: 2020 was played before thin crowds), which pooling averages. Overtime is left
+ * uncalibrated: 50 games (775 states) cannot pin a map down (the fit gave a = 0.08).
  *
  * @category parameters
  */
@@ -71,9 +74,9 @@ export const calibrations: Partial<Record<Sport, CalibrationTable>> = {
   ncaaf: {
     fit: "ncaaf 2019+2020 (1450 games), arbees eval winprob --corpus .arbees/corpus --season 2019 --season 2020 --fit",
     phases: {
-      "first-half": { a: 0.980786, b: 0.152193 },
-      "third-quarter": { a: 0.871374, b: 0.226082 },
-      "fourth-quarter": { a: 0.845074, b: 0.337729 }
+      "first-half": { a: 0.980839, b: 0.152164 },
+      "third-quarter": { a: 0.871495, b: 0.226021 },
+      "fourth-quarter": { a: 0.845069, b: 0.337834 }
     }
   }
 }

@@ -25,7 +25,11 @@
  *   timeouts and the two-minute warning) has won.
  *
  * **Parameters.** σ = 13.45 NFL (PFR, 1978–2012; Ruscio & Brady refit 13.40 on 2000–19) and 16
- * NCAAF (Sagarin via Winston). With no prior, the home edge is 3 points (Winston).
+ * NCAAF (Sagarin via Winston). With no prior, the home edge is 3 points (Winston). The NCAAF σ was
+ * checked on the training seasons with the calibration layer refitted for each σ
+ * (`scripts/winprob-fit.ts --sigma`): the log loss is flat from 16 to 18 (best 16.5 on 2019, 18 on
+ * 2020), and the σ fitted on one season moved the other's Brier by −0.0003 and +0.0008 of ESPN's,
+ * so 16 stands.
  *
  * **Overtime** is modelled possession by possession: college overtime is untimed
  * (`CollegeOvertime.ts`); NFL overtime has its possession rules (both teams possess in the playoffs
@@ -132,11 +136,19 @@ const ballValue = (state: GameState, halfSeconds: number, firstHalf: boolean): n
   return value
 }
 
-/** @category models */
-export const football = (state: GameState, prior: Prior): WinProbability => {
+/**
+ * P(home), P(away) of a football state. `params` defaults to the sport's own; the fitting script
+ * (`scripts/winprob-fit.ts`) passes others to check them across training seasons.
+ *
+ * @category models
+ */
+export const football = (
+  state: GameState,
+  prior: Prior,
+  params: FootballParameters = state.sport === "ncaaf" ? footballParameters.ncaaf : footballParameters.nfl
+): WinProbability => {
   const done = settled(state)
   if (done !== undefined) return done
-  const params = state.sport === "ncaaf" ? footballParameters.ncaaf : footballParameters.nfl
   // Overtime is decided by possessions: untimed in college, a few possessions on the NFL clock
   if (state.overtime || state.period > 4) return twoWay(state.sport === "ncaaf" ? collegeOvertime(state, prior) : nflOvertime(state, prior))
   const overtime = freshOvertimeOf(state, prior)

@@ -90,6 +90,85 @@ export const calibration = (forecasts: ReadonlyArray<Forecast>, binWidth = 0.05)
   return { bins, error: total === 0 ? Number.NaN : error, noiseFloor: total === 0 ? Number.NaN : noiseFloor }
 }
 
+/** An estimate with its 95% interval. @category models */
+export interface Estimated {
+  readonly value: number
+  readonly lower: number
+  readonly upper: number
+}
+
+/** The 2.5% and 97.5% percentiles of bootstrap replicates around a point value. @category metrics */
+export const percentileInterval = (value: number, replicates: ReadonlyArray<number>): Estimated => {
+  const sorted = replicates.filter(Number.isFinite).sort((a, b) => a - b)
+  if (sorted.length === 0) return { value, lower: Number.NaN, upper: Number.NaN }
+  return { value, lower: sorted[Math.floor(0.025 * sorted.length)]!, upper: sorted[Math.min(sorted.length - 1, Math.floor(0.975 * sorted.length))]! }
+}
+
+/**
+ * Bootstrap replicates of column sums: each replicate resamples the units (e.g. one row of sums
+ * per game) with replacement, with a fixed seed, and sums every column.
+ *
+ * @category metrics
+ */
+export const resampledSums = (units: ReadonlyArray<ReadonlyArray<number>>, iterations: number, seed: number): Array<Float64Array> => {
+  const random = seededRandom(seed)
+  const width = units[0]?.length ?? 0
+  const replicates: Array<Float64Array> = []
+  for (let i = 0; i < iterations && units.length > 0; i++) {
+    const sums = new Float64Array(width)
+    for (let j = 0; j < units.length; j++) {
+      const unit = units[Math.floor(random() * units.length)]!
+      for (let k = 0; k < width; k++) sums[k]! += unit[k]!
+    }
+    replicates.push(sums)
+  }
+  return replicates
+}
+
+/** Calibration of forecasts that come in games, with games as the unit of sampling. @category models */
+export interface GameCalibration {
+  /** The weighted calibration error (as `calibration`'s) */
+  readonly error: number
+  /**
+   * The error a perfectly calibrated forecaster would show from sampling noise alone, with games as
+   * the unit: Σ (n_b / N)·√(2/π)·√(Σ_games (Σ_{i in bin b} (y_i − p_i))²) / n_b (a cluster-robust
+   * variance from the residuals). The states of a game share one outcome, so this is several times
+   * the floor that treats states as independent; an error near it is noise, not miscalibration.
+   * (No bootstrap interval: the error is biased upward under resampling, so a percentile interval
+   * of it sits above the estimate.)
+   */
+  readonly noiseFloor: number
+  /** The same floor treating every state as an independent draw (`calibration`'s): far too low here */
+  readonly independentNoiseFloor: number
+}
+
+/**
+ * Calibration in `binWidth` bins over games of forecasts (the forecasts of one game share its
+ * outcome), with the noise floor taking games as the unit.
+ *
+ * @category metrics
+ */
+export const calibrationByGame = (games: ReadonlyArray<ReadonlyArray<Forecast>>, binWidth = 0.05): GameCalibration => {
+  const flat = games.flat()
+  const pooled = calibration(flat, binWidth)
+  const bins = Math.round(1 / binWidth)
+  const count = new Float64Array(bins)
+  const clustered = new Float64Array(bins)
+  for (const forecasts of games) {
+    // This game's residual sum per bin
+    const residual = new Map<number, number>()
+    for (const f of forecasts) {
+      const b = Math.min(bins - 1, Math.max(0, Math.floor(f.p / binWidth)))
+      count[b]! += 1
+      residual.set(b, (residual.get(b) ?? 0) + f.y - f.p)
+    }
+    for (const [b, r] of residual) clustered[b]! += r * r
+  }
+  let noiseFloor = 0
+  for (let b = 0; b < bins; b++) if (count[b]! > 0) noiseFloor += (count[b]! / flat.length) * Math.sqrt(2 / Math.PI) * (Math.sqrt(clustered[b]!) / count[b]!)
+  return { error: pooled.error, noiseFloor: flat.length === 0 ? Number.NaN : noiseFloor, independentNoiseFloor: pooled.noiseFloor }
+}
+
 /** The extreme-probability audit (Kaye 2023; WINPROB.md §5.4). @category models */
 export interface TailAudit {
   readonly threshold: number

@@ -416,6 +416,7 @@ export interface GameInput {
   readonly competitors: ReadonlyArray<Wire.Competitor>
   readonly regulationPeriods?: Wire.NumLike | null | undefined
   readonly postseason?: boolean | undefined
+  readonly neutralSite?: boolean | undefined
   readonly situation?: Wire.Situation | null | undefined
   readonly odds?: ReadonlyArray<unknown> | null | undefined
   readonly details?: ReadonlyArray<unknown> | null | undefined
@@ -499,6 +500,7 @@ const normalize = (input: GameInput): Result.Result<GameState, string> => {
     ...defined("periodSecondsRemaining", clock.periodSecondsRemaining),
     overtime: clock.overtime,
     ...(input.postseason === true ? { postseason: true } : {}),
+    ...(input.neutralSite === true ? { neutralSite: true } : {}),
     home: homeTeam.success,
     away: awayTeam.success,
     ...defined("possession", possession),

@@ -52,6 +52,13 @@ export const clockDirection = (plays: ReadonlyArray<Wire.Play>): ClockDirection 
 }
 
 const END_OF_PERIOD = /^(end (of )?(period|quarter|half|regulation)|period end|end of \d\w* (period|quarter|half))$/i
+/**
+ * A kick returned without a score: ESPN ends it at down −1 ("Kickoff Return (Offense)", and most
+ * returned kickoffs in its 2022 college summaries), yet the receiving team snaps next on 1st & 10.
+ * A kickoff ESPN types plain "Kickoff" already ends at 1st down.
+ */
+const RETURNED_KICK = /^(kickoff|punt)/i
+
 const END_OF_GAME = /^(end (of )?game|game end|end of match)$/i
 const AT_BAT_ENDS = new Set(["play-result", "end-batterpitcher"])
 const INNING_BREAK = new Set(["start-inning", "end-inning"])
@@ -135,10 +142,14 @@ const stateAfter = (
     const end = play.end ?? play.start ?? undefined
     const teamId = end?.team?.id ?? undefined
     possession = teamId === game.home.teamId ? "home" : teamId === game.away.teamId ? "away" : undefined
-    const down = intIn(end?.down, 1, 4)
+    const yards = intIn(end?.yardsToEndzone, 1, 99)
+    const returned = play.scoringPlay !== true && possession !== undefined && yards !== undefined && RETURNED_KICK.test(typeText)
+    const reported = intIn(end?.down, 1, 4)
+    const down = reported ?? (returned ? 1 : undefined)
+    const distance = reported !== undefined ? intIn(end?.distance, 0, 100) : returned ? intIn(end?.distance, 1, 100) ?? Math.min(10, yards) : undefined
     const context: FootballContext = {
       ...(down === undefined ? {} : { down }),
-      ...(down === undefined ? {} : defined("distance", intIn(end?.distance, 0, 100))),
+      ...defined("distance", distance),
       ...defined("yardsToEndzone", intIn(end?.yardsToEndzone, 0, 100))
     }
     football = Object.keys(context).length === 0 ? undefined : context

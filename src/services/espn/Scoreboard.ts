@@ -91,6 +91,7 @@ const teamGame = (raw: unknown, options: DecodeOptions): Unit => {
       competitors: competition.competitors,
       regulationPeriods: competition.format?.regulation?.periods,
       postseason: toNumber(e.season?.type) === 3,
+      neutralSite: competition.neutralSite === true,
       situation: competition.situation,
       odds: competition.odds,
       details: competition.details,

@@ -52,6 +52,8 @@ export interface GameSummary {
   readonly predictor?: { readonly homeWinProbability: number }
   /** How many `winprobability` entries there were and how many joined to a play */
   readonly winProbability: { readonly entries: number; readonly matched: number }
+  /** Drive plays ESPN filed out of game order, put back by their sequence number (0 when none) */
+  readonly misfiledPlays: number
   readonly failures: ReadonlyArray<PlayFailure>
 }
 
@@ -74,6 +76,20 @@ const rawPlays = (summary: Wire.SummaryEnvelope): ReadonlyArray<unknown> => {
     ...(drives?.previous ?? []).flatMap((d) => d.plays ?? []),
     ...(drives?.current?.plays ?? [])
   ]
+}
+
+/**
+ * Drive plays in game order. ESPN files some plays under the wrong drive (2022 college summaries:
+ * end-of-half snaps at `0:00` inside a drive of the previous quarter, a third-quarter kickoff inside
+ * a second-quarter drive), so drive order is not game order. When every play has a numeric
+ * `sequenceNumber` the plays are sorted on it (stably: ties keep drive order); otherwise drive
+ * order stands. Top-level `plays` arrays keep their own order (MLB's sequence numbers repeat).
+ */
+const inGameOrder = (summary: Wire.SummaryEnvelope, plays: ReadonlyArray<Wire.Play>): ReadonlyArray<Wire.Play> => {
+  if (summary.plays !== null && summary.plays !== undefined && summary.plays.length > 0) return plays
+  const keys = plays.map((p) => toNumber(p.sequenceNumber))
+  if (keys.some((k) => k === undefined || !Number.isFinite(k))) return plays
+  return plays.map((play, i) => ({ play, key: keys[i]! })).sort((a, b) => a.key - b.key).map((p) => p.play)
 }
 
 const predictorOf = (predictor: Wire.SummaryEnvelope["predictor"]): GameSummary["predictor"] => {
@@ -110,7 +126,7 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
   const gameId = competition.id
 
   const failures: Array<PlayFailure> = []
-  const plays: Array<Wire.Play> = []
+  const decodedPlays: Array<Wire.Play> = []
   const seen = new Set<string>()
   for (const raw of rawPlays(summary)) {
     const decoded = decodePlay(raw)
@@ -123,8 +139,9 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     }
     if (seen.has(decoded.success.id)) continue
     seen.add(decoded.success.id)
-    plays.push(decoded.success)
+    decodedPlays.push(decoded.success)
   }
+  const plays = inGameOrder(summary, decodedPlays)
 
   const linescores = Math.max(0, ...competition.competitors.map((c) => c.linescores?.length ?? 0))
   const lastPeriod = plays.length === 0 ? undefined : intIn(plays[plays.length - 1]!.period?.number, 0, 99)
@@ -138,6 +155,7 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     competitors: competition.competitors,
     regulationPeriods: competition.format?.regulation?.periods,
     postseason,
+    neutralSite: competition.neutralSite === true,
     situation: competition.situation,
     odds,
     details: competition.details,
@@ -195,6 +213,7 @@ export const decodeSummary = (json: unknown, options: DecodeOptions): Result.Res
     ...(pregame === undefined ? {} : { pregameOdds: pregame }),
     ...(predictor === undefined ? {} : { predictor }),
     winProbability: { entries: entries.length, matched },
+    misfiledPlays: plays.reduce((n, p, i) => (p === decodedPlays[i] ? n : n + 1), 0),
     failures
   })
 }

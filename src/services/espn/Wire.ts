@@ -145,6 +145,8 @@ export const Competition = Schema.Struct({
   status: opt(Status),
   competitors: Schema.Array(Competitor),
   format: opt(Schema.Struct({ regulation: opt(Schema.Struct({ periods: opt(NumLike) })) })),
+  /** Played at neither team's ground (bowls, tournaments, some openers) */
+  neutralSite: opt(Schema.Boolean),
   situation: opt(Situation),
   // Peripheral arrays stay raw: their entries are decoded one by one, and a bad entry only loses itself
   odds: opt(Schema.Array(Schema.Unknown)),

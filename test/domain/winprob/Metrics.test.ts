@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { bootstrapMean, brier, calibration, logLoss, score, seededRandom, tailAudit } from "../../../src/domain/winprob/Metrics.ts"
+import { bootstrapMean, brier, calibration, calibrationByGame, logLoss, score, seededRandom, tailAudit } from "../../../src/domain/winprob/Metrics.ts"
 
 describe("brier", () => {
   it("is the mean squared error", () => {
@@ -54,6 +54,35 @@ describe("calibration", () => {
     const c = calibration(Array.from({ length: 100 }, (_, i) => ({ p: 0.5, y: i % 2 })))
     assert.closeTo(c.noiseFloor, Math.sqrt(2 / Math.PI) * 0.05, 1e-12)
     assert.closeTo(c.error, 0, 1e-12)
+  })
+})
+
+describe("calibrationByGame", () => {
+  // Two games of ten states at 0.7: one won, one lost. Observed 0.5 against 0.7 predicted
+  const games = [
+    Array.from({ length: 10 }, () => ({ p: 0.7, y: 1 })),
+    Array.from({ length: 10 }, () => ({ p: 0.7, y: 0 }))
+  ]
+
+  it("gives the same error as the pooled states", () => {
+    const c = calibrationByGame(games)
+    assert.closeTo(c.error, 0.2, 1e-12)
+    assert.closeTo(c.error, calibration(games.flat()).error, 1e-15)
+  })
+
+  it("takes games, not states, as the unit of the noise floor", () => {
+    const c = calibrationByGame(games)
+    // Residual sums per game: 10·0.3 and 10·(−0.7); √(3² + 7²) / 20 against √(20·0.21) / 20
+    assert.closeTo(c.noiseFloor, Math.sqrt(2 / Math.PI) * Math.sqrt(58) / 20, 1e-12)
+    assert.closeTo(c.independentNoiseFloor, Math.sqrt(2 / Math.PI) * Math.sqrt(20 * 0.21) / 20, 1e-12)
+    assert.isAbove(c.noiseFloor, 3 * c.independentNoiseFloor)
+  })
+
+  it("is the independent floor when every game has one state", () => {
+    const one = games.flat().map((f) => [f])
+    const c = calibrationByGame(one)
+    // Σ (y − p)² over 10 wins and 10 losses at 0.7: 10·0.09 + 10·0.49
+    assert.closeTo(c.noiseFloor, Math.sqrt(2 / Math.PI) * Math.sqrt(5.8) / 20, 1e-12)
   })
 })
 

@@ -115,6 +115,9 @@ describe("decodeScoreboard on the real ESPN scoreboards", () => {
     assert.deepStrictEqual(bay.odds, { provider: "ESPN BET", homeSpread: 2.5, total: 56.5 })
     assert.strictEqual(bay.sport, "ncaaf")
     assert.isUndefined(game(games, "401752674").odds)
+    // ESPN's neutralSite: two of the sixteen (the rest, and absent, read as a home ground)
+    assert.deepStrictEqual(games.filter((g) => g.neutralSite === true).map((g) => g.gameId).sort(), ["401752676", "401752680"])
+    assert.notProperty(bay, "neutralSite")
   })
 
   it("MLB live: innings from shortDetail, outs, bases and the count from the situation", () => {

@@ -39,6 +39,61 @@ const view = (p: PlayState) => ({
 const rawPlays = (name: string) =>
   Schema.decodeUnknownSync(Schema.Array(Wire.Play))((fixture(name) as { plays: ReadonlyArray<unknown> }).plays)
 
+describe("decodeSummary play order", () => {
+  type Drive = { plays: Array<{ sequenceNumber?: unknown }> }
+  const misfiled = (mutate: (drives: Array<Drive>) => void): unknown => {
+    const json = structuredClone(fixture("espn-nfl-summary-401547417.json")) as { drives: { previous: Array<Drive> } }
+    mutate(json.drives.previous)
+    return json
+  }
+  // ESPN's 2022 college summaries file some plays under the wrong drive (end-of-half snaps inside
+  // an earlier drive, a third-quarter kickoff inside a second-quarter drive): the same misfiling,
+  // done to the real NFL summary, must decode to the same states in the same order
+  const moveLastPlaysToFirstDrive = (drives: Array<Drive>) => {
+    const donor = drives[drives.length - 1]!
+    drives[0]!.plays.push(...donor.plays.splice(donor.plays.length - 2, 2))
+  }
+
+  it("puts drive plays filed under the wrong drive back in game order by their sequence number", () => {
+    const decode = (json: unknown) => (decodeSummary(json, { league: "nfl", observedAt: OBSERVED }) as Result.Success<GameSummary, never>).success
+    const straight = decode(fixture("espn-nfl-summary-401547417.json"))
+    const shuffled = decode(misfiled(moveLastPlaysToFirstDrive))
+    assert.deepStrictEqual(shuffled.plays.map((p) => p.playId), straight.plays.map((p) => p.playId))
+    assert.deepStrictEqual(shuffled.plays.map(view), straight.plays.map(view))
+    assert.strictEqual(straight.misfiledPlays, 0)
+    assert.isAbove(shuffled.misfiledPlays, 0)
+  })
+
+  it("keeps drive order when a play has no sequence number", () => {
+    const json = misfiled((drives) => {
+      moveLastPlaysToFirstDrive(drives)
+      delete drives[1]!.plays[0]!.sequenceNumber
+    })
+    const s = (decodeSummary(json, { league: "nfl", observedAt: OBSERVED }) as Result.Success<GameSummary, never>).success
+    const first = (json as { drives: { previous: Array<{ plays: Array<{ id: string }> }> } }).drives.previous[0]!.plays
+    assert.deepStrictEqual(s.plays.slice(0, first.length).map((p) => p.playId), first.map((p) => p.id))
+  })
+})
+
+describe("decodeSummary returned kicks", () => {
+  it("NFL: a kickoff returned without a score is 1st down for the receiving team, as the next snap shows", () => {
+    const s = summary("espn-nfl-summary-401547417.json", "nfl")
+    const json = fixture("espn-nfl-summary-401547417.json") as { drives: { previous: Array<{ plays: Array<Record<string, any>> }> } }
+    const raw = json.drives.previous.flatMap((d) => d.plays)
+    const returned = raw.filter((p) => p["type"]?.text === "Kickoff Return (Offense)" && p["scoringPlay"] !== true)
+    // ESPN ends these at down −1: 401547417825, 4015474171198, 4015474172795
+    assert.deepStrictEqual(returned.map((p) => [p["id"], p["end"].down]), [["401547417825", -1], ["4015474171198", -1], ["4015474172795", -1]])
+    for (const p of returned) {
+      const next = raw[raw.indexOf(p) + 1]!
+      assert.strictEqual(next["start"].down, 1, `the snap after ${p["id"]}`)
+      assert.deepStrictEqual(play(s, p["id"]).state.football, { down: 1, distance: p["end"].distance, yardsToEndzone: p["end"].yardsToEndzone })
+    }
+    // A touchdown still ends with no down (the try or kickoff is next)
+    const touchdown = raw.find((p) => p["scoringPlay"] === true && p["end"]?.down === -1)!
+    assert.isUndefined(play(s, touchdown["id"]).state.football?.down)
+  })
+})
+
 describe("decodeSummary on the real ESPN summaries", () => {
   it("NFL: plays come from the drives, and 186 of 187 win probabilities join", () => {
     const s = summary("espn-nfl-summary-401547417.json", "nfl")

@@ -14,16 +14,17 @@
  *   probability; the ratio is ours / ESPN's (below 1 is better).
  * - In-game model alone: ours again with ESPN's opening probability of the game as the prior,
  *   against ESPN on the same states, since ESPN's figures carry ESPN's own prior.
- * - Intervals: 95% percentile bootstrap resampling *games* (states within a game are correlated),
- *   fixed seed. Tail reliability: among states a forecaster put at ≤ 1% (≥ 99%), how often the
- *   unlikely side won, with a Wilson 95% upper bound.
+ * - Intervals: 95% percentile bootstrap resampling *games* (states within a game share one
+ *   outcome), fixed seed: for the Brier scores and the tail rates. Tail
+ *   reliability: among states a forecaster put at ≤ 1% (≥ 99%), how often the unlikely side won.
+ *   The calibration error's noise floor, too, takes games as the unit (`calibrationByGame`).
  * - Certain states: states of undecided games given exactly 0 or 1.
  *
  * @since 0.1.0
  */
 import type { GameResult } from "../../../schema/GameState.ts"
 import { phaseOf } from "../Calibration.ts"
-import { calibration, type Forecast, seededRandom } from "../Metrics.ts"
+import { calibrationByGame, type Estimated, type Forecast, percentileInterval, resampledSums } from "../Metrics.ts"
 import type { Prior } from "../prior/Prior.ts"
 import { priorFromRating } from "../prior/Priors.ts"
 import { enrich } from "../Sequence.ts"
@@ -96,20 +97,15 @@ export const scoreGame = (game: CorpusGame): ReadonlyArray<ScoredState> => {
   return out
 }
 
-/** An estimate with its 95% interval. @category models */
-export interface Estimated {
-  readonly value: number
-  readonly lower: number
-  readonly upper: number
-}
-
 /** Tail reliability of one forecaster. @category models */
 export interface Tail {
   readonly count: number
   /** How often the side given ≤ 1% won */
   readonly unlikelyWon: number
-  readonly rate: number
-  readonly upper95: number
+  /** `unlikelyWon / count`, with a 95% interval from resampling games (tail states come in runs within a game) */
+  readonly rate: Estimated
+  /** Games with a state in this tail */
+  readonly games: number
 }
 
 /** @category models */
@@ -139,31 +135,36 @@ export interface LeagueReport {
   readonly inGame: Comparison
   readonly phases: ReadonlyArray<Comparison & { readonly phase: string }>
   readonly tails: { readonly ours: { readonly low: Tail; readonly high: Tail }; readonly espn: { readonly low: Tail; readonly high: Tail } }
-  readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number }
+  /**
+   * Weighted calibration error (20 bins), and the noise floor of a perfectly calibrated forecaster
+   * with games as the unit (`calibrationByGame`) and with states as independent
+   */
+  readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number; readonly independentNoiseFloor: number }
   /** Undecided states given exactly 0 or 1 */
   readonly certainStates: { readonly ours: number; readonly espn: number }
 }
 
-/** The Wilson 95% upper bound of a proportion. @category metrics */
-export const wilsonUpper = (k: number, n: number): number => {
-  if (n === 0) return Number.NaN
-  const z = 1.959964
-  const p = k / n
-  const centre = p + (z * z) / (2 * n)
-  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))
-  return Math.min(1, (centre + spread) / (1 + (z * z) / n))
-}
-
-const tail = (forecasts: ReadonlyArray<Forecast>, threshold: number, low: boolean): Tail => {
-  let count = 0
-  let unlikelyWon = 0
-  for (const f of forecasts) {
-    if (low ? f.p <= threshold : f.p >= 1 - threshold) {
-      count++
-      unlikelyWon += low ? f.y : 1 - f.y
+/**
+ * Tail reliability over games: among states at or below `threshold` (`low`) or at or above
+ * 1 − `threshold`, how often the unlikely side won, with a percentile-bootstrap interval resampling
+ * games (one comeback puts many states of one game in the tail, so states are not independent).
+ */
+const tail = (games: ReadonlyArray<ReadonlyArray<Forecast>>, threshold: number, low: boolean, iterations: number, seed: number): Tail => {
+  const perGame = games.map((forecasts) => {
+    let count = 0
+    let won = 0
+    for (const f of forecasts) {
+      if (low ? f.p <= threshold : f.p >= 1 - threshold) {
+        count++
+        won += low ? f.y : 1 - f.y
+      }
     }
-  }
-  return { count, unlikelyWon, rate: count === 0 ? Number.NaN : unlikelyWon / count, upper95: wilsonUpper(unlikelyWon, count) }
+    return { count, won }
+  }).filter((g) => g.count > 0)
+  const count = perGame.reduce((a, g) => a + g.count, 0)
+  const unlikelyWon = perGame.reduce((a, g) => a + g.won, 0)
+  const replicates = resampledSums(perGame.map((g) => [g.count, g.won]), iterations, seed).map(([c, w]) => w! / c!)
+  return { count, unlikelyWon, rate: percentileInterval(count === 0 ? Number.NaN : unlikelyWon / count, replicates), games: perGame.length }
 }
 
 interface GameSums {
@@ -177,29 +178,11 @@ const compare = (sums: ReadonlyArray<GameSums>, iterations: number, seed: number
   const used = sums.filter((s) => s.n > 0)
   const total = (xs: ReadonlyArray<GameSums>) => xs.reduce((acc, s) => ({ n: acc.n + s.n, ours: acc.ours + s.ours, espn: acc.espn + s.espn }), { n: 0, ours: 0, espn: 0 })
   const all = total(used)
-  const random = seededRandom(seed)
-  const ours: Array<number> = []
-  const espn: Array<number> = []
-  const ratio: Array<number> = []
-  for (let i = 0; i < iterations && used.length > 0; i++) {
-    let n = 0
-    let o = 0
-    let e = 0
-    for (let j = 0; j < used.length; j++) {
-      const s = used[Math.floor(random() * used.length)]!
-      n += s.n
-      o += s.ours
-      e += s.espn
-    }
-    ours.push(o / n)
-    espn.push(e / n)
-    ratio.push(e > 0 ? o / e : Number.NaN)
-  }
-  const interval = (value: number, xs: Array<number>): Estimated => {
-    const sorted = xs.filter(Number.isFinite).sort((a, b) => a - b)
-    if (sorted.length === 0) return { value, lower: Number.NaN, upper: Number.NaN }
-    return { value, lower: sorted[Math.floor(0.025 * sorted.length)]!, upper: sorted[Math.min(sorted.length - 1, Math.floor(0.975 * sorted.length))]! }
-  }
+  const replicates = resampledSums(used.map((s) => [s.n, s.ours, s.espn]), iterations, seed)
+  const ours = replicates.map(([n, o]) => o! / n!)
+  const espn = replicates.map(([n, , e]) => e! / n!)
+  const ratio = replicates.map(([, o, e]) => (e! > 0 ? o! / e! : Number.NaN))
+  const interval = percentileInterval
   return {
     games: used.length,
     states: all.n,
@@ -242,9 +225,9 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
         return { n, ours, espn }
       })
     const phases = [...new Set(scored.flat().map((s) => s.phase))].sort((a, b) => PHASE_ORDER.indexOf(a) - PHASE_ORDER.indexOf(b))
-    const oursAll = withEspn.flat().map((s) => ({ p: s.ours, y: s.y }))
-    const espnAll = withEspn.flat().map((s) => ({ p: s.espn!, y: s.y }))
-    const oursCalibration = calibration(oursAll)
+    const oursByGame = withEspn.map((states) => states.map((s) => ({ p: s.ours, y: s.y })))
+    const espnByGame = withEspn.map((states) => states.map((s) => ({ p: s.espn!, y: s.y })))
+    const oursCalibration = calibrationByGame(oursByGame)
     const everyState = scored.flat()
     return {
       league,
@@ -256,10 +239,15 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { read
       inGame: compare(sumsOf(() => true, (s) => s.oursFromEspnOpening), iterations, seed),
       phases: phases.map((phase) => ({ phase, ...compare(sumsOf((s) => s.phase === phase), iterations, seed) })),
       tails: {
-        ours: { low: tail(oursAll, 0.01, true), high: tail(oursAll, 0.01, false) },
-        espn: { low: tail(espnAll, 0.01, true), high: tail(espnAll, 0.01, false) }
+        ours: { low: tail(oursByGame, 0.01, true, iterations, seed), high: tail(oursByGame, 0.01, false, iterations, seed) },
+        espn: { low: tail(espnByGame, 0.01, true, iterations, seed), high: tail(espnByGame, 0.01, false, iterations, seed) }
       },
-      calibrationError: { ours: oursCalibration.error, espn: calibration(espnAll).error, noiseFloor: oursCalibration.noiseFloor },
+      calibrationError: {
+        ours: oursCalibration.error,
+        espn: calibrationByGame(espnByGame).error,
+        noiseFloor: oursCalibration.noiseFloor,
+        independentNoiseFloor: oursCalibration.independentNoiseFloor
+      },
       certainStates: {
         ours: everyState.filter((s) => s.ours === 0 || s.ours === 1).length,
         espn: withEspn.flat().filter((s) => s.espn === 0 || s.espn === 1).length
@@ -310,10 +298,11 @@ export const formatTable = (reports: ReadonlyArray<LeagueReport>): string => {
     }
     const g = r.inGame
     lines.push(`  in-game model alone (ESPN's opening probability as our prior): games ${g.games}  states ${g.states}  ours ${iv(g.ours)}  ESPN ${iv(g.espn)}  ratio ${iv(g.ratio, 3)}`)
-    const t = (x: Tail) => `${x.unlikelyWon}/${x.count} (${f(100 * x.rate, 2)}%, ≤${f(100 * x.upper95, 2)}%)`
+    const t = (x: Tail) => `${x.unlikelyWon}/${x.count} in ${x.games} games (${f(100 * x.rate.value, 2)}% [${f(100 * x.rate.lower, 2)}, ${f(100 * x.rate.upper, 2)}])`
     lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
     lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)
-    lines.push(`  calibration error: ours ${f(r.calibrationError.ours)}  ESPN ${f(r.calibrationError.espn)}  (noise floor ${f(r.calibrationError.noiseFloor)})`)
+    const c = r.calibrationError
+    lines.push(`  calibration error: ours ${f(c.ours)}  ESPN ${f(c.espn)}  (noise floor with games as the unit ${f(c.noiseFloor)}; states as independent ${f(c.independentNoiseFloor)})`)
     lines.push(`  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`)
   }
   return lines.join("\n")

@@ -83,5 +83,5 @@ export const priorOf = (
 }
 
 /** The neutral prior for a sport: league home edge only, flagged `none`. @category constructors */
-export const noPriorFrom = (sport: Sport, baseline: LeagueBaseline): Prior =>
-  priorOf("none", baseline, `no prior for ${sport}: league home edge only`, { total: baseline.total, rates: baseline.rates })
+export const noPriorFrom = (sport: Sport, baseline: LeagueBaseline, edge = "league home edge only"): Prior =>
+  priorOf("none", baseline, `no prior for ${sport}: ${edge}`, { total: baseline.total, rates: baseline.rates })

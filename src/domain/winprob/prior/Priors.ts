@@ -52,8 +52,28 @@ export const leagueBaseline = (sport: Sport): LeagueBaseline => {
   }
 }
 
-/** The neutral prior: league home edge only, `source: "none"`. @category constructors */
-export const noPrior = (sport: Sport): Prior => noPriorFrom(sport, leagueBaseline(sport))
+/**
+ * The league baseline at a neutral site: no home edge (two-way sports even, soccer's home and away
+ * goal rates averaged).
+ *
+ * @category baselines
+ */
+export const neutralBaseline = (sport: Sport): LeagueBaseline => {
+  const sited = leagueBaseline(sport)
+  if (sited.rates === undefined) return twoWayBaseline(0.5)
+  const mean = (sited.rates.home + sited.rates.away) / 2
+  const f = finish(0, mean, mean)
+  return { home: f.home, draw: f.level, away: f.away, rates: { home: mean, away: mean } }
+}
+
+/**
+ * The prior with no team information, `source: "none"`: the league home edge, or none at a
+ * neutral site.
+ *
+ * @category constructors
+ */
+export const noPrior = (sport: Sport, neutralSite = false): Prior =>
+  neutralSite ? noPriorFrom(sport, neutralBaseline(sport), "neutral site, no home edge") : noPriorFrom(sport, leagueBaseline(sport))
 
 const usesTotal = (sport: Sport): boolean => sport === "nhl" || sport === "mlb"
 

@@ -83,7 +83,7 @@ export const withResults = (file: TeamRatingsFile, results: ReadonlyArray<TeamRe
  *
  * @category priors
  */
-export const ratingPrior = (file: TeamRatingsFile, state: Pick<GameState, "sport" | "startTime" | "home" | "away">): Prior | undefined => {
+export const ratingPrior = (file: TeamRatingsFile, state: Pick<GameState, "sport" | "startTime" | "home" | "away" | "neutralSite">): Prior | undefined => {
   if (file.sport !== state.sport) return undefined
   const home = file.ratings[state.home.teamId]
   const away = file.ratings[state.away.teamId]
@@ -91,11 +91,13 @@ export const ratingPrior = (file: TeamRatingsFile, state: Pick<GameState, "sport
   const season = seasonOf(state.sport, state.startTime)
   const h = carriedRating(home, season, file.parameters)
   const a = carriedRating(away, season, file.parameters)
-  const p = expectedResult(h + file.parameters.homeAdvantage - a)
+  // The ratings were fitted with no home edge at neutral sites (`TeamElo.ts`); a live prior must match
+  const edge = state.neutralSite === true ? 0 : file.parameters.homeAdvantage
+  const p = expectedResult(h + edge - a)
   return priorOf(
     "elo",
     { home: p, away: 1 - p },
-    `team Elo ${rounded(h)} v ${rounded(a)} + home ${file.parameters.homeAdvantage} for ${season} (data/ratings/${file.sport}.json: ${file.results} results through ${file.through})`
+    `team Elo ${rounded(h)} v ${rounded(a)} + ${state.neutralSite === true ? "neutral site" : `home ${edge}`} for ${season} (data/ratings/${file.sport}.json: ${file.results} results through ${file.through})`
   )
 }
 
@@ -119,5 +121,5 @@ export const livePrior = (current: Prior | undefined, state: GameState, ratings:
     const rated = ratingPrior(file, state)
     if (rated !== undefined) return rated
   }
-  return current ?? noPrior(state.sport)
+  return current ?? noPrior(state.sport, state.neutralSite === true)
 }

@@ -77,7 +77,7 @@ export const summaryPrior = (summary: GameSummary, options: { readonly predictor
     if (prior.source !== "none") return prior
   }
   if (summary.predictor !== undefined && options.predictor !== false) return priorFromRating(summary.predictor.homeWinProbability, "ESPN matchup predictor")
-  return noPrior(sport)
+  return noPrior(sport, summary.game.neutralSite === true)
 }
 
 const loadSummary = (file: string) =>
@@ -189,6 +189,8 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
     )
     const games: Array<CorpusGame> = []
     const skipped: Record<string, number> = {}
+    // Drive plays ESPN filed out of game order, put back in order by the decoder
+    const misfiled = { games: 0, plays: 0 }
     const skip = (why: string) => {
       skipped[why] = (skipped[why] ?? 0) + 1
     }
@@ -204,6 +206,10 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
         continue
       }
       const summary = decoded.success
+      if (summary.misfiledPlays > 0) {
+        misfiled.games++
+        misfiled.plays += summary.misfiledPlays
+      }
       if (summary.game.result === undefined) {
         skip("no final result")
         continue
@@ -218,7 +224,7 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
       const prior = fromSummary.source === "none" && rated !== undefined && rated.ratedResults > 0 ? eloGamePrior(rated) : fromSummary
       games.push({ league: line.league, season: line.season, eventId: line.eventId, plays: summary.plays, result: summary.game.result, prior })
     }
-    return { games, manifests: names, manifestRejected: rejected, skipped, ratedResults: [...results.values()].reduce((n, r) => n + r.length, 0) }
+    return { games, manifests: names, manifestRejected: rejected, skipped, misfiledPlays: misfiled, ratedResults: [...results.values()].reduce((n, r) => n + r.length, 0) }
   })
 
 /** Floats to 6 decimals, so the JSON is readable and stable. */

@@ -139,11 +139,17 @@ export const formatSpreadsTable = (spreads: ReadonlyArray<SpreadRow>): string =>
 export interface CorpusSection {
   readonly leagues: ReadonlyArray<LeagueReport>
   readonly calibration: Record<string, string>
+  /** Games whose drive plays ESPN filed out of game order, and how many plays the decoder moved back */
+  readonly misfiledPlays: { readonly games: number; readonly plays: number }
 }
 
-/** The corpus: per league and phase (4 decimals), then where the calibration layer was fitted. @category formatting */
+/** The corpus: per league and phase (4 decimals), where the calibration layer was fitted, and what the decoder reordered. @category formatting */
 export const formatCorpusTable = (corpus: CorpusSection): string =>
-  [formatTable(corpus.leagues), ...Object.entries(corpus.calibration).map(([sport, fit]) => `calibration ${sport}: ${fit}`)].join("\n")
+  [
+    formatTable(corpus.leagues),
+    ...Object.entries(corpus.calibration).map(([sport, fit]) => `calibration ${sport}: ${fit}`),
+    `plays filed out of game order, put back by sequence number: ${corpus.misfiledPlays.plays} in ${corpus.misfiledPlays.games} games`
+  ].join("\n")
 
 interface FitRow {
   readonly key: string

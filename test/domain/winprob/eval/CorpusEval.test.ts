@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { GameState } from "../../../../src/schema/GameState.ts"
-import { type CorpusGame, evaluateCorpus, formatTable, phaseLabel, scoreGame, trainingForecasts, wilsonUpper } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
+import { type CorpusGame, evaluateCorpus, formatTable, phaseLabel, scoreGame, trainingForecasts } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
 import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
 import { priorFromRating } from "../../../../src/domain/winprob/prior/Priors.ts"
 import { stateOf } from "../States.ts"
@@ -62,6 +62,9 @@ describe("corpus evaluation", () => {
     assert.deepStrictEqual(report!.certainStates, { ours: 0, espn: 1 })
     assert.strictEqual(report!.tails.espn.high.count, 1)
     assert.strictEqual(report!.tails.espn.high.unlikelyWon, 0)
+    assert.strictEqual(report!.tails.espn.high.games, 1)
+    assert.deepStrictEqual(report!.tails.espn.high.rate, { value: 0, lower: 0, upper: 0 })
+    assert.isTrue(Number.isFinite(report!.calibrationError.noiseFloor) && Number.isFinite(report!.calibrationError.independentNoiseFloor))
     assert.deepStrictEqual(report!.priors, { market: 2 })
     // The in-game model alone: ours with each game's opening ESPN probability (0.5, 0.55) as the prior
     const fromOpening = games.flatMap((g, i) => {
@@ -84,8 +87,4 @@ describe("corpus evaluation", () => {
     assert.strictEqual(byPhase.get("ncaaf:first-half")!.length, 3)
   })
 
-  it("bounds a proportion with Wilson's interval", () => {
-    assert.closeTo(wilsonUpper(0, 100), 0.037, 0.001)
-    assert.closeTo(wilsonUpper(5, 1000), 0.0116, 0.0005)
-  })
 })

@@ -51,6 +51,22 @@ describe("noPrior", () => {
     assert.strictEqual(noPrior("tennis").home, 0.5)
     assert.isAbove(leagueBaseline("soccer").draw, 0.2)
   })
+
+  it("gives no home edge at a neutral site", () => {
+    for (const sport of ["nba", "ncaab", "wnba", "nfl", "ncaaf", "nhl", "mlb", "tennis", "mma"] as const) {
+      const p = noPrior(sport, true)
+      assert.strictEqual(p.source, "none")
+      assert.strictEqual(p.home, 0.5)
+      assert.include(p.detail, "neutral site")
+    }
+    for (const sport of ["soccer", "mls"] as const) {
+      const p = noPrior(sport, true)
+      assert.closeTo(p.home, p.away, 1e-12)
+      assert.strictEqual(p.rates!.home, p.rates!.away)
+      assert.closeTo(p.rates!.home * 2, leagueBaseline(sport).rates!.home + leagueBaseline(sport).rates!.away, 1e-12)
+      assert.closeTo(p.home + p.draw + p.away, 1, 1e-12)
+    }
+  })
 })
 
 describe("priorFromMarket", () => {

@@ -34,6 +34,12 @@ describe("team-rating prior", () => {
     assert.include(prior.detail, "3 results through 2022-12-01")
   })
 
+  it("gives no home edge at a neutral site, as the ratings were fitted", () => {
+    const prior = ratingPrior(file, game("61", "333", Date.UTC(2022, 9, 1), { neutralSite: true }))!
+    assert.closeTo(prior.home, expectedResult(1800 - 1650), 1e-12)
+    assert.include(prior.detail, "team Elo 1800 v 1650 + neutral site for 2022")
+  })
+
   it("carries old ratings toward 1500, a third of the way per season", () => {
     const prior = ratingPrior(file, game("61", "333", Date.UTC(2024, 9, 1)))!
     const carry = (r: number) => 1500 + (r - 1500) * (2 / 3) ** 2
@@ -97,6 +103,8 @@ describe("live prior precedence", () => {
     assert.strictEqual(livePrior(undefined, game("61", "333"), [file]).source, "elo")
     const none = livePrior(undefined, game("61", "9999"), [file])
     assert.strictEqual(none.source, "none")
+    assert.isAbove(none.home, 0.5)
+    assert.strictEqual(livePrior(undefined, game("61", "9999", undefined, { neutralSite: true }), [file]).home, 0.5)
   })
 
   it("replaces a rating when a line arrives, and never replaces a line", () => {
