@@ -7,9 +7,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
+import { join } from "node:path"
 import type { GameState } from "../../../src/schema/GameState.ts"
 import type { GameId } from "../../../src/schema/Ids.ts"
 import type { Sport } from "../../../src/schema/Sport.ts"
+import * as Cli from "../../support/Cli.ts"
 import { runCli } from "../../support/CliInProcess.ts"
 import { createDatabase } from "../../support/TestDatabase.ts"
 import { stateOf } from "../../domain/winprob/States.ts"
@@ -192,4 +194,18 @@ describe("eval winprob --recorded", () => {
       assert.strictEqual(bad.code, 1)
       assert.include(bad.stderr, "--since must be a day, YYYY-MM-DD, was 2026-02-30")
     }).pipe(Effect.scoped, Effect.provide(Reactivity.layer)), 120_000)
+
+  it.live("with no DATABASE_URL it reads the embedded database: a fresh one has no game", () =>
+    Effect.gen(function*() {
+      const dataDir = join(Cli.tempDir(), ".arbees")
+      const json = yield* runCli(["--data-dir", dataDir, "eval", "winprob", "--recorded", "--json"])
+      assert.strictEqual(json.code, 0, json.stderr)
+      const { recorded } = JSON.parse(json.stdout)
+      assert.deepStrictEqual([recorded.database, recorded.games, recorded.leagues, recorded.skipped], [dataDir, 0, [], []])
+      const table = yield* runCli(["--data-dir", dataDir, "eval", "winprob", "--recorded", "--table"])
+      assert.deepStrictEqual(nonEmpty(table.stdout), [
+        `recorded game states in ${dataDir}; 0 rows did not decode`,
+        "0 finished games evaluated; skipped 0 games; states left out: 0 not in play, 0 without a model probability"
+      ])
+    }), 120_000)
 })
