@@ -284,12 +284,8 @@ export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: Bootst
     const mine = games.filter((g) => g.league === league)
     const priors: Record<string, number> = {}
     for (const g of mine) priors[g.prior.source] = (priors[g.prior.source] ?? 0) + 1
-    return {
-      league,
-      seasons: [...new Set(mine.map((g) => g.season))].sort(),
-      priors,
-      ...leagueFigures(mine.map((g) => scoreGame(g)), { ...options, inGame: true })
-    }
+    const { games: played, states, ...figures } = leagueFigures(mine.map((g) => scoreGame(g)), { ...options, inGame: true })
+    return { league, seasons: [...new Set(mine.map((g) => g.season))].sort(), games: played, states, priors, ...figures }
   })
 }
 

@@ -171,14 +171,17 @@ export const evaluateRecorded = (rows: ReadonlyArray<RecordedRow>, options: Boot
         const source = g.states[0]!.priorSource ?? "unrecorded"
         priors[source] = (priors[source] ?? 0) + 1
       }
+      const { games: played, states: scored, ...figures } = leagueFigures(mine.map(scoreRecorded), options)
       return {
         league,
         from: iso(extreme(states.map((s) => s.observedAt), Math.min)),
         to: iso(extreme(states.map((s) => s.observedAt), Math.max)),
+        games: played,
+        states: scored,
         statesWithEspn: states.filter((s) => s.espnHome !== null).length,
         priors,
         priorChanged: mine.filter((g) => new Set(g.states.map((s) => s.priorSource)).size > 1).length,
-        ...leagueFigures(mine.map(scoreRecorded), options)
+        ...figures
       }
     })
   }
