@@ -25,13 +25,13 @@ import { Game } from "../src/actors/Game.ts"
 import { upsertGame } from "../src/actors/Orchestrator.ts"
 import { runtimeWith } from "../src/runtime/App.ts"
 import type { Top } from "../src/domain/book/BookState.ts"
-import type { GameState } from "../src/schema/GameState.ts"
-import type { ConditionId, GameId, MarketId, OutcomeId, TeamId } from "../src/schema/Ids.ts"
+import type { ConditionId, MarketId, OutcomeId } from "../src/schema/Ids.ts"
 import { AppConfig } from "../src/services/config/AppConfig.ts"
 import { Diagnostics } from "../src/services/Diagnostics.ts"
 import { EspnClient, optionsFrom } from "../src/services/espn/EspnClient.ts"
 import { MarketDataHub } from "../src/services/marketdata/MarketDataHub.ts"
 import { type BookView, makeListeners, type VenueFeed } from "../src/services/marketdata/VenueFeed.ts"
+import { nbaGame } from "../test/support/Games.ts"
 import { migratedDatabase } from "../test/support/Runtime.ts"
 import * as SimulatedEspn from "../test/support/SimulatedEspn.ts"
 import type { Benchmark } from "./run.ts"
@@ -91,21 +91,8 @@ const syntheticFeed = () => {
   }
 }
 
-const stateOf = (i: number, now: number): GameState => ({
-  gameId: `9${String(i).padStart(8, "0")}` as GameId,
-  league: "nba",
-  sport: "nba",
-  status: "in_progress",
-  startTime: now - 3_600_000,
-  period: 2,
-  secondsRemaining: 1_800,
-  periodSecondsRemaining: 360,
-  overtime: false,
-  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 50 },
-  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 48 },
-  detail: "6:00 - 2nd",
-  observedAt: now
-})
+const stateOf = (i: number, now: number) =>
+  nbaGame({ gameId: `9${String(i).padStart(8, "0")}`, now, period: 2, secondsRemaining: 1_800, periodSecondsRemaining: 360, home: 50, away: 48, detail: "6:00 - 2nd" })
 
 const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits

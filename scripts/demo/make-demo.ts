@@ -30,8 +30,8 @@
  * Usage: `node scripts/demo/make-demo.ts [OUT_DIR]` (default `demo/recording`).
  */
 import { readFileSync, rmSync } from "node:fs"
-import { SegmentWriter } from "../../src/services/recording/SegmentWriter.ts"
 import type { Entry } from "../../src/services/recording/Format.ts"
+import { clobMarketEntries, day, espnOdds, espnStatus, feedsOpen, gammaEvent, gammaMarket, gammaMarketEntries, kalshiBookEntry, kalshiDate, kalshiEvent, kalshiEventEntries, kalshiMarket, kalshiPings, kalshiSettledEntry, listingEntries, polymarketBookEntry, scoreboardEntry, writeSyntheticRecording } from "./SyntheticWire.ts"
 
 const FIXTURES = "/work/shared/fixtures"
 const OUT = process.argv[2] ?? "demo/recording"
@@ -42,13 +42,6 @@ export const VENUES = {
   kalshi: { lagMillis: 4_000, sigma: 0.006, halfSpread: 0.01, depth: 5, everyMillis: 5_000 },
   polymarket: { lagMillis: 20_000, sigma: 0.01, halfSpread: 0.015, depth: 5, everyMillis: 7_000 }
 } as const
-
-const ESPN = "https://site.api.espn.com/apis/site/v2/sports"
-const KALSHI = "https://external-api.kalshi.com/trade-api/v2"
-const GAMMA = "https://gamma-api.polymarket.com"
-const CLOB = "https://clob.polymarket.com"
-const KALSHI_WS = "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
-const POLY_WS = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
 
 /** mulberry32: a small seeded PRNG. */
 const rng = (seed: number) => () => {
@@ -92,10 +85,6 @@ const clockSeconds = (text: string | undefined): number => {
   const [m, s] = text.split(":")
   return Number(m) * 60 + Number(s ?? 0)
 }
-
-const mmss = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`
-
-const ordinal = (n: number) => (n === 1 ? "1st" : n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`)
 
 /** The real game-state timeline: one moment per play, at the play's wall-clock time. */
 const timeline = (spec: GameSpec, summary: any): Array<Moment> => {
@@ -142,33 +131,19 @@ const competitorsOf = (summary: any, m: Moment | undefined, final: boolean): Arr
     score: String(m === undefined ? 0 : c.homeAway === "home" ? m.home : m.away)
   }))
 
-const statusOf = (m: Moment | undefined, final: boolean) => {
-  if (final) return { clock: 0, displayClock: "0:00", period: m!.period, type: { id: "3", name: "STATUS_FINAL", state: "post", completed: true, description: "Final", detail: "Final", shortDetail: "Final" } }
-  if (m === undefined) return { clock: 0, displayClock: "0:00", period: 0, type: { id: "1", name: "STATUS_SCHEDULED", state: "pre", completed: false, description: "Scheduled", detail: "Scheduled", shortDetail: "Scheduled" } }
-  const detail = `${mmss(m.clockSeconds)} - ${ordinal(m.period)}`
-  return { clock: m.clockSeconds, displayClock: mmss(m.clockSeconds), period: m.period, type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail, shortDetail: detail } }
-}
-
-/** American moneyline odds for a probability (no vig): 0.6 -> -150, 0.4 -> +150. */
-const american = (p: number): number => (p >= 0.5 ? -Math.round(100 * p / (1 - p)) : Math.round(100 * (1 - p) / p))
-
 /**
  * The pre-game line on the scoreboard: neither summary carries bookmaker odds, so it is derived
  * from the reference probability before the first play (ESPN's own pre-game win probability for
  * the NBA game) and labelled as such in its provider name.
  */
-const oddsOf = (pregameHome: number) => [{
-  provider: { id: "0", name: "SYNTHETIC (from the reference pre-game probability)", priority: 1 },
-  homeTeamOdds: { moneyLine: american(pregameHome) },
-  awayTeamOdds: { moneyLine: american(1 - pregameHome) }
-}]
+const oddsOf = (pregameHome: number) => espnOdds("SYNTHETIC (from the reference pre-game probability)", pregameHome)
 
 const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, final: boolean, pregameHome: number) => {
   const comp = summary.header.competitions[0]
   const date = new Date(Date.parse(comp.date) + spec.shiftMillis).toISOString().replace(/:\d\d\.\d+Z$/, "Z")
   const home = comp.competitors.find((c: any) => c.homeAway === "home").team
   const away = comp.competitors.find((c: any) => c.homeAway === "away").team
-  const status = statusOf(m, final)
+  const status = espnStatus(m && { period: m.period, clock: m.clockSeconds }, final)
   return {
     id: summary.header.id,
     uid: summary.header.uid,
@@ -180,15 +155,6 @@ const scoreboardEvent = (spec: GameSpec, summary: any, m: Moment | undefined, fi
   }
 }
 
-const day = (t: number) => new Date(t).toISOString().slice(0, 10)
-const ymd = (t: number) => day(t).replaceAll("-", "")
-const kalshiDate = (t: number) => {
-  const d = new Date(t)
-  return `${String(d.getUTCFullYear()).slice(2)}${["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"][d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, "0")}`
-}
-
-const dollars = (p: number) => (Math.round(p * 100) / 100).toFixed(4)
-const fp = (n: number) => n.toFixed(2)
 const cents = (p: number) => Math.min(0.99, Math.max(0.01, Math.round(p * 100) / 100))
 
 /** A venue book for one outcome: bids and asks around `fair`. */
@@ -215,7 +181,7 @@ const venueCodes = (league: string, espnId: string): { readonly kalshi: string; 
 const main = () => {
   rmSync(OUT, { recursive: true, force: true })
   const entries: Array<Entry> = []
-  const http = (t: number, url: string, body: unknown) => entries.push({ k: "http", t, method: "GET", url, status: 200, body: JSON.stringify(body) })
+  const emit = (...es: Array<Entry>) => entries.push(...es)
   const boards = new Map<string, Array<{ t: number; events: Map<string, unknown> }>>()
   const kalshiEvents: Record<string, Array<unknown>> = {}
   const gammaEvents: Record<string, Array<unknown>> = {}
@@ -255,98 +221,47 @@ const main = () => {
     const code = (team: any) => venueCodes(spec.league, team.id)
     const eventTicker = `${spec.kalshiSeries}-${kalshiDate(start)}${code(away).kalshi}${code(home).kalshi}`
     const title = `${away.location} at ${home.location}`
-    const market = (team: any) => ({
-      ticker: `${eventTicker}-${code(team).kalshi}`,
-      event_ticker: eventTicker,
-      market_type: "binary",
-      title: `${title} Winner?`,
-      yes_sub_title: team.location,
-      no_sub_title: team.location,
-      status: "active",
-      open_time: new Date(open - 86_400_000).toISOString(),
-      close_time: new Date(end + 14 * 86_400_000).toISOString(),
-      expected_expiration_time: new Date(end + 3_600_000).toISOString(),
-      rules_primary: `If ${team.location} wins the ${title} ${spec.sport} game scheduled for ${day(start)}, including any overtime, then the market resolves to Yes.`,
-      // Synthetic rule text, worded like Polymarket's so the two venues settle identically
-      rules_secondary: "If the game is canceled or not completed, the market resolves 50-50.",
-      price_level_structure: "linear_cent",
-      price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }],
-      result: ""
-    })
-    const kEvent = { event_ticker: eventTicker, series_ticker: spec.kalshiSeries, title, sub_title: day(start), category: "Sports", mutually_exclusive: true, markets: [market(home), market(away)] }
+    const market = (team: any) =>
+      kalshiMarket({ ticker: `${eventTicker}-${code(team).kalshi}`, eventTicker, title, location: team.location, sport: spec.sport, day: day(start), openTime: open - 86_400_000, closeTime: end + 14 * 86_400_000, expectedExpirationTime: end + 3_600_000 })
+    const kEvent = kalshiEvent(eventTicker, spec.kalshiSeries, title, day(start), [market(home), market(away)])
     ;(kalshiEvents[spec.kalshiSeries] ??= []).push(kEvent)
-    http(open, `${KALSHI}/events/${eventTicker}`, { event: { ...kEvent, markets: undefined }, markets: kEvent.markets })
-    for (const m of kEvent.markets) http(open, `${KALSHI}/markets/${m.ticker}`, { market: m })
-    http(open, `${KALSHI}/series/${spec.kalshiSeries}`, { series: { ticker: spec.kalshiSeries, title: `${spec.league.toUpperCase()} Game`, category: "Sports", frequency: "custom", fee_type: "quadratic", fee_multiplier: 1 } })
+    emit(...kalshiEventEntries(open, kEvent, spec.league))
 
     // Polymarket: a moneyline market, tokens [away, home]
     const token = (side: number) => `${SEED}${gi}${side}`.padEnd(77, String(gi + 3))
     const condition = `0x${(SEED * 7919 + gi).toString(16).padStart(64, "d")}`
     const slug = `${spec.league}-${code(away).polymarket}-${code(home).polymarket}-${day(start)}`
-    const gammaEvent = {
-      id: String(990000 + gi),
-      ticker: slug,
+    const moneyline = gammaMarket({
+      id: String(5990000 + gi),
+      league: spec.league,
+      away: { name: away.displayName, nickname: away.name },
+      home: { name: home.displayName, nickname: home.name },
+      day: day(start),
+      condition,
       slug,
-      title: `${away.name} vs. ${home.name}`,
-      startDate: new Date(open - 86_400_000).toISOString(),
-      endDate: new Date(end + 7 * 86_400_000).toISOString(),
-      active: true,
-      closed: false,
-      eventDate: day(start),
-      tags: [{ id: "1", label: "Sports", slug: "sports" }, { id: "2", label: spec.league.toUpperCase(), slug: spec.league }],
-      teams: [
-        { id: 880000 + 2 * gi, name: home.displayName, abbreviation: code(home).polymarket, league: spec.league, ordering: "home" },
-        { id: 880001 + 2 * gi, name: away.displayName, abbreviation: code(away).polymarket, league: spec.league, ordering: "away" }
-      ],
-      markets: [{
-        id: String(5990000 + gi),
-        question: `${away.name} vs. ${home.name}`,
-        description: `This market refers to the ${spec.league.toUpperCase()} game between the ${away.displayName} and the ${home.displayName} scheduled for ${day(start)}, including any overtime. If the game is canceled or not completed, this market will resolve 50-50. (SYNTHETIC listing)`,
-        conditionId: condition,
-        slug,
-        outcomes: JSON.stringify([away.name, home.name]),
-        outcomePrices: JSON.stringify(["0.5", "0.5"]),
-        clobTokenIds: JSON.stringify([token(0), token(1)]),
-        sportsMarketType: "moneyline",
-        gameStartTime: new Date(start).toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00"),
-        active: true,
-        closed: false,
-        enableOrderBook: true,
-        feesEnabled: true,
-        feeSchedule: { rate: 0.03, exponent: 1, takerOnly: true }
-      }]
-    }
-    gammaEvents[spec.league] = [...(gammaEvents[spec.league] ?? []), gammaEvent]
-    // Gamma pages by offset until an empty page
-    http(open, `${GAMMA}/markets?limit=100&offset=0&condition_ids=${condition}`, gammaEvent.markets)
-    http(open, `${GAMMA}/markets?limit=100&offset=${gammaEvent.markets.length}&condition_ids=${condition}`, [])
+      tokens: [token(0), token(1)],
+      start
+    })
+    const gEvent = gammaEvent({
+      id: String(990000 + gi),
+      market: moneyline,
+      league: spec.league,
+      day: day(start),
+      startDate: open - 86_400_000,
+      endDate: end + 7 * 86_400_000,
+      home: { id: 880000 + 2 * gi, name: home.displayName, abbreviation: code(home).polymarket },
+      away: { id: 880001 + 2 * gi, name: away.displayName, abbreviation: code(away).polymarket }
+    })
+    gammaEvents[spec.league] = [...(gammaEvents[spec.league] ?? []), gEvent]
+    emit(...gammaMarketEntries(open, condition, gEvent.markets))
 
     // The venues' results, five minutes after the final: what settlement reads (Kalshi's market
     // status and result, the CLOB market's winning token); before that, unsettled
     const final = moments[moments.length - 1]!
     const homeWon = final.home > final.away
     const settledAt = end + 5 * 60_000
-    for (const [m, won] of [[kEvent.markets[0]!, homeWon], [kEvent.markets[1]!, !homeWon]] as const) {
-      http(settledAt, `${KALSHI}/markets/${m.ticker}`, { market: { ...m, status: "finalized", result: won ? "yes" : "no" } })
-    }
-    const clobMarket = (settled: boolean) => ({
-      condition_id: condition,
-      question: gammaEvent.markets[0]!.question,
-      market_slug: slug,
-      active: true,
-      closed: settled,
-      accepting_orders: !settled,
-      enable_order_book: true,
-      minimum_tick_size: 0.01,
-      minimum_order_size: 5,
-      neg_risk: false,
-      tokens: [
-        { token_id: token(0), outcome: away.name, price: settled ? (homeWon ? 0 : 1) : 0.5, winner: settled && !homeWon },
-        { token_id: token(1), outcome: home.name, price: settled ? (homeWon ? 1 : 0) : 0.5, winner: settled && homeWon }
-      ]
-    })
-    http(open, `${CLOB}/markets/${condition}`, clobMarket(false))
-    http(settledAt, `${CLOB}/markets/${condition}`, clobMarket(true))
+    emit(kalshiSettledEntry(settledAt, kEvent.markets[0]!, homeWon), kalshiSettledEntry(settledAt, kEvent.markets[1]!, !homeWon))
+    emit(...clobMarketEntries(open, settledAt, moneyline, homeWon))
 
     // The books: seeded, following the reference with lag, noise, spread and depth
     const refAt = (t: number): number => {
@@ -375,21 +290,14 @@ const main = () => {
         if (venue === "kalshi") {
           for (const [team, p] of [[home, fair], [away, 1 - fair]] as const) {
             const { bids, asks } = ladder(p, knobs.halfSpread, knobs.depth)
-            // Kalshi books are yes bids and no bids; a no bid at q is a yes ask at 1 - q
-            kalshiConn.push({
-              k: "ws", t: tt, c: 1, e: "in",
-              data: JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 0, msg: { market_ticker: `${eventTicker}-${code(team).kalshi}`, yes_dollars_fp: bids.map(([px, n]) => [dollars(px), fp(n)]).reverse(), no_dollars_fp: asks.map(([px, n]) => [dollars(1 - px), fp(n)]).reverse() } })
-            })
+            kalshiConn.push(kalshiBookEntry(tt, `${eventTicker}-${code(team).kalshi}`, bids, asks))
           }
         } else {
           // The scripted dislocation: Polymarket's away price 8 cents low for 40 s
           const away8 = tt >= dislocation && tt < dislocation + 40_000 ? 0.08 : 0
           for (const [side, p] of [[1, fair], [0, 1 - fair - away8]] as const) {
             const { bids, asks } = ladder(p, knobs.halfSpread, knobs.depth)
-            polyConn.push({
-              k: "ws", t: tt, c: 2, e: "in",
-              data: JSON.stringify({ event_type: "book", asset_id: token(side), market: condition, bids: bids.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), asks: asks.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), timestamp: String(tt), hash: "synthetic" })
-            })
+            polyConn.push(polymarketBookEntry(tt, token(side), condition, bids, asks))
           }
         }
         fair = 0
@@ -398,13 +306,7 @@ const main = () => {
   })
 
   // Listings, answered from the first moment on
-  for (const [series, events] of Object.entries(kalshiEvents)) {
-    http(first, `${KALSHI}/events?limit=200&series_ticker=${series}&status=open&with_nested_markets=true`, { events, cursor: "" })
-  }
-  for (const [league, events] of Object.entries(gammaEvents)) {
-    http(first, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=0`, events)
-    http(first, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=${events.length}`, [])
-  }
+  emit(...listingEntries(first, kalshiEvents, gammaEvents))
   // Scoreboards: each league's board at each change of any of its games
   for (const [league, changes] of boards) {
     const sport = GAMES.find((g) => g.league === league)!.sport
@@ -412,28 +314,17 @@ const main = () => {
     changes.sort((a, b) => a.t - b.t)
     for (const change of changes) {
       for (const [id, e] of change.events) current.set(id, e)
-      http(change.t, `${ESPN}/${sport}/${league}/scoreboard?dates=${ymd(change.t)}`, { leagues: [{ abbreviation: league.toUpperCase() }], events: [...current.values()] })
+      emit(scoreboardEntry(change.t, sport, league, [...current.values()]))
     }
   }
-  entries.push({ k: "ws", t: first, c: 1, e: "open", url: KALSHI_WS }, { k: "ws", t: first, c: 2, e: "open", url: POLY_WS })
-  for (let t = first; t <= last; t += 10_000) kalshiConn.push({ k: "ws", t, c: 1, e: "ping" })
+  entries.push(...feedsOpen(first))
+  kalshiConn.push(...kalshiPings(first, last))
   entries.push(...kalshiConn, ...polyConn)
   kalshiConn = []
   polyConn = []
   entries.sort((a, b) => a.t - b.t)
 
-  const writer = new SegmentWriter({
-    dir: OUT,
-    segmentBytes: 4 * 1024 * 1024,
-    segmentMillis: 3_600_000,
-    maxBytes: 64 * 1024 * 1024,
-    flushEntries: 4_096,
-    flushMillis: 600_000,
-    synthetic: true,
-    description: "SYNTHETIC venue books (seeded generator, scripts/demo/make-demo.ts) around two real ESPN games: NBA 401772994 and NHL 401774292 (moved 3 days later)"
-  })
-  for (const e of entries) writer.append(e)
-  const manifest = writer.close()
+  const manifest = writeSyntheticRecording(OUT, "SYNTHETIC venue books (seeded generator, scripts/demo/make-demo.ts) around two real ESPN games: NBA 401772994 and NHL 401774292 (moved 3 days later)", entries)
   console.log(`demo recording: ${manifest.entries} entries, ${manifest.segments.reduce((n, s) => n + s.bytes, 0)} bytes, ${new Date(manifest.start!).toISOString()} .. ${new Date(manifest.end!).toISOString()}`)
 }
 

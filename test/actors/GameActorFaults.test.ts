@@ -4,50 +4,30 @@
  * and their events reach the stream, in order, once Redis answers again. A stale ESPN state (an
  * earlier clock and score) never moves the game backwards and is neither recorded nor published.
  */
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { Game } from "../../src/actors/Game.ts"
 import { upsertGame } from "../../src/actors/Orchestrator.ts"
-import { runtimeWith } from "../../src/runtime/App.ts"
 import type { GameState } from "../../src/schema/GameState.ts"
 import type { GameId, TeamId } from "../../src/schema/Ids.ts"
 import { EventBus } from "../../src/services/bus/EventBus.ts"
-import { AppConfig } from "../../src/services/config/AppConfig.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
-import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
-import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { eventually } from "../support/Eventually.ts"
 import * as FaultProxy from "../support/FaultProxy.ts"
-import { migratedDatabase } from "../support/Runtime.ts"
-import * as SimulatedEspn from "../support/SimulatedEspn.ts"
+import { runtimeWithoutVenues } from "../support/Runtime.ts"
 import * as TestRedis from "../support/TestRedis.ts"
 
 const proxy = await FaultProxy.start(Number(new URL(TestRedis.url).port || 6379), new URL(TestRedis.url).hostname)
 const prefix = `arbees-test:${process.pid}:gameactor-faults:`
 
-const runtime = Layer.unwrap(
-  Effect.gen(function*() {
-    yield* Effect.addFinalizer(() => Effect.promise(() => proxy.close()).pipe(Effect.andThen(TestRedis.deleteKeys(prefix)), Effect.ignore))
-    const config = AppConfig.layerTest({
-      "redis.url": proxy.url("redis"),
-      "bus.streamPrefix": prefix,
-      "bus.publishTimeout": "2s",
-      "discovery.leagues": "nba",
-      "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports"
-    }).pipe(Layer.orDie)
-    const external = Layer.mergeAll(
-      Layer.effect(MarketDataHub, MarketDataHub.make([])),
-      Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => EspnClient.layerNoDeps(optionsFrom(c)).pipe(Layer.provide(SimulatedEspn.layer([])))))
-    )
-    return runtimeWith(external).pipe(
-      Layer.provideMerge(migratedDatabase("postgres")),
-      Layer.provideMerge(Diagnostics.layer),
-      Layer.provideMerge(config),
-      Layer.provideMerge(NodeServices.layer)
-    )
-  })
+const runtime = runtimeWithoutVenues({
+  "redis.url": proxy.url("redis"),
+  "bus.streamPrefix": prefix,
+  "bus.publishTimeout": "2s",
+  "discovery.leagues": "nba"
+}).pipe(
+  // Below the runtime, so the proxy closes after it stops publishing through it
+  Layer.provideMerge(Layer.effectDiscard(Effect.addFinalizer(() => Effect.promise(() => proxy.close()).pipe(Effect.andThen(TestRedis.deleteKeys(prefix)), Effect.ignore))))
 )
 
 const GAME = "401736999" as GameId

@@ -4,38 +4,17 @@
  * (`data/ratings/ncaaf.json`), and every recorded state says which prior it stood on; when the
  * line arrives it replaces the rating.
  */
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import { assert, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import { Game } from "../../src/actors/Game.ts"
 import { upsertGame } from "../../src/actors/Orchestrator.ts"
-import { runtimeWith } from "../../src/runtime/App.ts"
 import type { GameState } from "../../src/schema/GameState.ts"
 import type { GameId, TeamId } from "../../src/schema/Ids.ts"
-import { AppConfig } from "../../src/services/config/AppConfig.ts"
-import { Diagnostics } from "../../src/services/Diagnostics.ts"
-import { EspnClient, optionsFrom } from "../../src/services/espn/EspnClient.ts"
-import { MarketDataHub } from "../../src/services/marketdata/MarketDataHub.ts"
 import { eventually } from "../support/Eventually.ts"
-import { migratedDatabase } from "../support/Runtime.ts"
-import * as SimulatedEspn from "../support/SimulatedEspn.ts"
+import { runtimeWithoutVenues } from "../support/Runtime.ts"
 
-const runtime = Layer.unwrap(
-  Effect.gen(function*() {
-    const config = AppConfig.layerTest({ "discovery.leagues": "ncaaf", "espn.baseUrl": "http://espn.simulated/apis/site/v2/sports" }).pipe(Layer.orDie)
-    const external = Layer.mergeAll(
-      Layer.effect(MarketDataHub, MarketDataHub.make([])),
-      Layer.unwrap(Effect.map(AppConfig, ({ config: c }) => EspnClient.layerNoDeps(optionsFrom(c)).pipe(Layer.provide(SimulatedEspn.layer([])))))
-    )
-    return runtimeWith(external).pipe(
-      Layer.provideMerge(migratedDatabase("postgres")),
-      Layer.provideMerge(Diagnostics.layer),
-      Layer.provideMerge(config),
-      Layer.provideMerge(NodeServices.layer)
-    )
-  })
-)
+const runtime = runtimeWithoutVenues({ "discovery.leagues": "ncaaf" })
 
 const GAME = "401999017" as GameId
 

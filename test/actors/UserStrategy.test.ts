@@ -11,10 +11,10 @@ import { upsertGame } from "../../src/actors/Orchestrator.ts"
 import { enable, builtins, setStrategySwitch, Strategies } from "../../src/actors/Strategies.ts"
 import { defineStrategy } from "../../src/domain/strategy/Strategy.ts"
 import { AppConfig } from "../../src/services/config/AppConfig.ts"
-import type { GameState } from "../../src/schema/GameState.ts"
-import type { GameId, TeamId } from "../../src/schema/Ids.ts"
+import type { GameId } from "../../src/schema/Ids.ts"
 import * as Money from "../../src/schema/Money.ts"
 import { eventually } from "../support/Eventually.ts"
+import { nbaGame } from "../support/Games.ts"
 import { overFakePolymarket, streamOutcome } from "../support/PolymarketRuntime.ts"
 
 /** The user's strategy: buy the home side whenever its ask is at or under `maxPrice`. */
@@ -49,21 +49,8 @@ const settings = {
 
 const runtime = overFakePolymarket(settings, (r) => r.pipe(Layer.provideMerge(Strategies.layerWith([cheapHome]).pipe(Layer.orDie))))
 
-const game = (now: number): GameState => ({
-  gameId: "401736811" as GameId,
-  league: "nba",
-  sport: "nba",
-  status: "in_progress",
-  startTime: now - 3_600_000,
-  period: 2,
-  secondsRemaining: 1_800,
-  periodSecondsRemaining: 360,
-  overtime: false,
-  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 50 },
-  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 48 },
-  detail: "6:00 - 2nd",
-  observedAt: now
-})
+const game = (now: number) =>
+  nbaGame({ gameId: "401736811", now, period: 2, secondsRemaining: 1_800, periodSecondsRemaining: 360, home: 50, away: 48, detail: "6:00 - 2nd" })
 
 describe("user strategies", () => {
   it.effect("an unknown name or a bad parameter stops start-up with one line", () =>

@@ -5,9 +5,10 @@
  * A scenario is a few games, each with scripted ESPN scoreboard states (period, clock, score),
  * scripted venue books (the home outcome's bid and ask per venue, the away outcome the complement
  * unless scripted), the venues' results a minute after each final, and optional venue outages
- * (a recorded `close` of the venue's connection and its next `open`). Listings are shaped as the
- * demo generator's (`scripts/demo/make-demo.ts`): a Kalshi event with a market per team, a
- * Polymarket moneyline market with a token per team, rule texts that settle the same way on both.
+ * (a recorded `close` of the venue's connection and its next `open`). Listings, books and results
+ * are built as the demo generator's (`scripts/demo/make-demo.ts`), by `scripts/demo/SyntheticWire.ts`:
+ * a Kalshi event with a market per team, a Polymarket moneyline market with a token per team, rule
+ * texts that settle the same way on both.
  *
  * Books are sent at each scripted change and re-sent every `BOOK_EVERY` ms as full snapshots (a venue that stays quiet still has a
  * live book, as the real ones keep talking); each level holds `size` contracts (default 100), with
@@ -19,14 +20,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Entry } from "../../src/services/recording/Format.ts"
 import { type Recording, readRecording } from "../../src/services/recording/RecordingReader.ts"
-import { SegmentWriter } from "../../src/services/recording/SegmentWriter.ts"
-
-const ESPN = "https://site.api.espn.com/apis/site/v2/sports"
-const KALSHI = "https://external-api.kalshi.com/trade-api/v2"
-const GAMMA = "https://gamma-api.polymarket.com"
-const CLOB = "https://clob.polymarket.com"
-const KALSHI_WS = "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
-const POLY_WS = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
+import { clobMarketEntries, day, espnOdds, espnStatus, feedsOpen, gammaEvent, gammaMarket, gammaMarketEntries, KALSHI_WS, kalshiBookEntry, kalshiDate, kalshiEvent, kalshiEventEntries, kalshiMarket, kalshiPings, kalshiSettledEntry, listingEntries, POLY_WS, polymarketBookEntry, scoreboardEntry, writeSyntheticRecording } from "../../scripts/demo/SyntheticWire.ts"
 
 /** How often each venue re-sends every book (ms). */
 export const BOOK_EVERY = 10_000
@@ -108,15 +102,6 @@ const teamOf = (league: League, espnId: string): Team => {
   return team
 }
 
-const day = (t: number) => new Date(t).toISOString().slice(0, 10)
-const ymd = (t: number) => day(t).replaceAll("-", "")
-const kalshiDate = (t: number) => {
-  const d = new Date(t)
-  return `${String(d.getUTCFullYear()).slice(2)}${["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"][d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, "0")}`
-}
-const mmss = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`
-const ordinal = (n: number) => (n === 1 ? "1st" : n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`)
-const american = (p: number): number => (p >= 0.5 ? -Math.round(100 * p / (1 - p)) : Math.round(100 * (1 - p) / p))
 const cents = (p: number) => Math.round(p * 100) / 100
 
 /** Levels best first: `depth` prices a cent apart from `top`, `step` -0.01 (bids) or +0.01 (asks). */
@@ -151,7 +136,7 @@ export const entriesOf = (script: ScenarioScript): Array<Entry> => {
   const O = script.origin
   const depth = script.depth ?? 3
   const entries: Array<Entry> = []
-  const http = (t: number, url: string, body: unknown) => entries.push({ k: "http", t: O + t, method: "GET", url, status: 200, body: JSON.stringify(body) })
+  const emit = (...es: Array<Entry>) => entries.push(...es)
   const boards = new Map<League, Array<{ t: number; id: string; event: unknown }>>()
   const kalshiEvents: Record<string, Array<unknown>> = {}
   const gammaEvents: Partial<Record<League, Array<unknown>>> = {}
@@ -173,20 +158,10 @@ export const entriesOf = (script: ScenarioScript): Array<Entry> => {
         team: { id: team.espnId, location: team.location, name: team.nickname, abbreviation: team.abbreviation, displayName: team.name, shortDisplayName: team.nickname },
         score: String(s === undefined ? 0 : side === "home" ? s.home : s.away)
       }))
-    const status = (s: State | undefined, final: boolean) => {
-      if (final) return { clock: 0, displayClock: "0:00", period: s!.period, type: { id: "3", name: "STATUS_FINAL", state: "post", completed: true, description: "Final", detail: "Final", shortDetail: "Final" } }
-      if (s === undefined) return { clock: 0, displayClock: "0:00", period: 0, type: { id: "1", name: "STATUS_SCHEDULED", state: "pre", completed: false, description: "Scheduled", detail: "Scheduled", shortDetail: "Scheduled" } }
-      const detail = `${mmss(s.clock)} - ${ordinal(s.period)}`
-      return { clock: s.clock, displayClock: mmss(s.clock), period: s.period, type: { id: "2", name: "STATUS_IN_PROGRESS", state: "in", completed: false, description: "In Progress", detail, shortDetail: detail } }
-    }
     const date = new Date(start).toISOString().replace(/:\d\d\.\d+Z$/, "Z")
-    const odds = [{
-      provider: { id: "0", name: "SYNTHETIC (scripted pre-game line)", priority: 1 },
-      homeTeamOdds: { moneyLine: american(g.pregameHome) },
-      awayTeamOdds: { moneyLine: american(1 - g.pregameHome) }
-    }]
+    const odds = espnOdds("SYNTHETIC (scripted pre-game line)", g.pregameHome)
     const event = (s: State | undefined, final: boolean) => {
-      const st = status(s, final)
+      const st = espnStatus(s, final)
       return {
         id: g.id,
         uid: `s:0~l:0~e:${g.id}`,
@@ -206,93 +181,33 @@ export const entriesOf = (script: ScenarioScript): Array<Entry> => {
 
     // Kalshi: an event with one market per team
     const title = `${l.away.location} at ${l.home.location}`
-    const market = (team: Team, ticker: string) => ({
-      ticker,
-      event_ticker: l.kalshiEvent,
-      market_type: "binary",
-      title: `${title} Winner?`,
-      yes_sub_title: team.location,
-      no_sub_title: team.location,
-      status: "active",
-      open_time: new Date(O + open - 86_400_000).toISOString(),
-      close_time: new Date(O + end + 14 * 86_400_000).toISOString(),
-      expected_expiration_time: new Date(O + g.finalAt + 3_600_000).toISOString(),
-      rules_primary: `If ${team.location} wins the ${title} ${sport} game scheduled for ${day(start)}, including any overtime, then the market resolves to Yes.`,
-      rules_secondary: "If the game is canceled or not completed, the market resolves 50-50.",
-      price_level_structure: "linear_cent",
-      price_ranges: [{ start: "0.0000", end: "1.0000", step: "0.0100" }],
-      result: ""
-    })
-    const markets = [market(l.home, l.kalshiHome), market(l.away, l.kalshiAway)]
-    const kEvent = { event_ticker: l.kalshiEvent, series_ticker: series, title, sub_title: day(start), category: "Sports", mutually_exclusive: true, markets }
+    const market = (team: Team, ticker: string) =>
+      kalshiMarket({ ticker, eventTicker: l.kalshiEvent, title, location: team.location, sport, day: day(start), openTime: O + open - 86_400_000, closeTime: O + end + 14 * 86_400_000, expectedExpirationTime: O + g.finalAt + 3_600_000 })
+    const kEvent = kalshiEvent(l.kalshiEvent, series, title, day(start), [market(l.home, l.kalshiHome), market(l.away, l.kalshiAway)])
     ;(kalshiEvents[series] ??= []).push(kEvent)
-    http(open, `${KALSHI}/events/${l.kalshiEvent}`, { event: { ...kEvent, markets: undefined }, markets })
-    for (const m of markets) http(open, `${KALSHI}/markets/${m.ticker}`, { market: m })
-    http(open, `${KALSHI}/series/${series}`, { series: { ticker: series, title: `${g.league.toUpperCase()} Game`, category: "Sports", frequency: "custom", fee_type: "quadratic", fee_multiplier: 1 } })
+    emit(...kalshiEventEntries(O + open, kEvent, g.league))
 
     // Polymarket: a moneyline market, tokens [away, home]
     const slug = `${g.league}-${l.away.polymarket[0]}-${l.home.polymarket[0]}-${day(start)}`
-    const gammaMarket = {
-      id: `59${g.id}`,
-      question: `${l.away.nickname} vs. ${l.home.nickname}`,
-      description: `This market refers to the ${g.league.toUpperCase()} game between the ${l.away.name} and the ${l.home.name} scheduled for ${day(start)}, including any overtime. If the game is canceled or not completed, this market will resolve 50-50. (SYNTHETIC listing)`,
-      conditionId: l.condition,
-      slug,
-      outcomes: JSON.stringify([l.away.nickname, l.home.nickname]),
-      outcomePrices: JSON.stringify(["0.5", "0.5"]),
-      clobTokenIds: JSON.stringify([...l.tokens]),
-      sportsMarketType: "moneyline",
-      gameStartTime: new Date(start).toISOString().replace("T", " ").replace(/\.\d+Z$/, "+00"),
-      active: true,
-      closed: false,
-      enableOrderBook: true,
-      feesEnabled: true,
-      feeSchedule: { rate: 0.03, exponent: 1, takerOnly: true }
-    }
-    const gammaEvent = {
+    const moneyline = gammaMarket({ id: `59${g.id}`, league: g.league, away: l.away, home: l.home, day: day(start), condition: l.condition, slug, tokens: l.tokens, start })
+    const gEvent = gammaEvent({
       id: `99${g.id}`,
-      ticker: slug,
-      slug,
-      title: gammaMarket.question,
-      startDate: new Date(O + open - 86_400_000).toISOString(),
-      endDate: new Date(O + end + 7 * 86_400_000).toISOString(),
-      active: true,
-      closed: false,
-      eventDate: day(start),
-      tags: [{ id: "1", label: "Sports", slug: "sports" }, { id: "2", label: g.league.toUpperCase(), slug: g.league }],
-      teams: [
-        { id: Number(`88${l.home.espnId}`), name: l.home.name, abbreviation: l.home.polymarket[0], league: g.league, ordering: "home" },
-        { id: Number(`89${l.away.espnId}`), name: l.away.name, abbreviation: l.away.polymarket[0], league: g.league, ordering: "away" }
-      ],
-      markets: [gammaMarket]
-    }
-    ;(gammaEvents[g.league] ??= []).push(gammaEvent)
-    http(open, `${GAMMA}/markets?limit=100&offset=0&condition_ids=${l.condition}`, [gammaMarket])
-    http(open, `${GAMMA}/markets?limit=100&offset=1&condition_ids=${l.condition}`, [])
+      market: moneyline,
+      league: g.league,
+      day: day(start),
+      startDate: O + open - 86_400_000,
+      endDate: O + end + 7 * 86_400_000,
+      home: { id: Number(`88${l.home.espnId}`), name: l.home.name, abbreviation: l.home.polymarket[0]! },
+      away: { id: Number(`89${l.away.espnId}`), name: l.away.name, abbreviation: l.away.polymarket[0]! }
+    })
+    ;(gammaEvents[g.league] ??= []).push(gEvent)
+    emit(...gammaMarketEntries(O + open, l.condition, gEvent.markets))
 
     // The venues' results after the final
     const homeWon = last.home > last.away
     const settledAt = g.finalAt + SETTLE_AFTER
-    http(settledAt, `${KALSHI}/markets/${l.kalshiHome}`, { market: { ...markets[0], status: "finalized", result: homeWon ? "yes" : "no" } })
-    http(settledAt, `${KALSHI}/markets/${l.kalshiAway}`, { market: { ...markets[1], status: "finalized", result: homeWon ? "no" : "yes" } })
-    const clobMarket = (settled: boolean) => ({
-      condition_id: l.condition,
-      question: gammaMarket.question,
-      market_slug: slug,
-      active: true,
-      closed: settled,
-      accepting_orders: !settled,
-      enable_order_book: true,
-      minimum_tick_size: 0.01,
-      minimum_order_size: 5,
-      neg_risk: false,
-      tokens: [
-        { token_id: l.tokens[0], outcome: l.away.nickname, price: settled ? (homeWon ? 0 : 1) : 0.5, winner: settled && !homeWon },
-        { token_id: l.tokens[1], outcome: l.home.nickname, price: settled ? (homeWon ? 1 : 0) : 0.5, winner: settled && homeWon }
-      ]
-    })
-    http(open, `${CLOB}/markets/${l.condition}`, clobMarket(false))
-    http(settledAt, `${CLOB}/markets/${l.condition}`, clobMarket(true))
+    emit(kalshiSettledEntry(O + settledAt, kEvent.markets[0]!, homeWon), kalshiSettledEntry(O + settledAt, kEvent.markets[1]!, !homeWon))
+    emit(...clobMarketEntries(O + open, O + settledAt, moneyline, homeWon))
 
     // The books: the scripted quote in force, re-sent every BOOK_EVERY
     for (const venue of ["kalshi", "polymarket"] as const) {
@@ -310,48 +225,32 @@ export const entriesOf = (script: ScenarioScript): Array<Entry> => {
         for (const [ticker, token, [bid, ask]] of sides) {
           const bids = levels(bid, -0.01, depth, size)
           const asks = levels(ask, 0.01, depth, size)
-          if (venue === "kalshi") {
-            entries.push({
-              k: "ws", t: O + t, c: 1, e: "in",
-              data: JSON.stringify({ type: "orderbook_snapshot", sid: 1, seq: 0, msg: { market_ticker: ticker, yes_dollars_fp: bids.map(([px, n]) => [px.toFixed(4), n.toFixed(2)]).reverse(), no_dollars_fp: asks.map(([px, n]) => [cents(1 - px).toFixed(4), n.toFixed(2)]).reverse() } })
-            })
-          } else {
-            entries.push({
-              k: "ws", t: O + t, c: 2, e: "in",
-              data: JSON.stringify({ event_type: "book", asset_id: token, market: l.condition, bids: bids.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), asks: asks.map(([px, n]) => ({ price: String(px), size: String(n) })).reverse(), timestamp: String(O + t), hash: "synthetic" })
-            })
-          }
+          emit(venue === "kalshi" ? kalshiBookEntry(O + t, ticker, bids, asks) : polymarketBookEntry(O + t, token, l.condition, bids, asks))
         }
       }
     }
   }
 
   // Listings, answered from the first moment on
-  for (const [series, events] of Object.entries(kalshiEvents)) {
-    http(open, `${KALSHI}/events?limit=200&series_ticker=${series}&status=open&with_nested_markets=true`, { events, cursor: "" })
-  }
-  for (const [league, events] of Object.entries(gammaEvents)) {
-    http(open, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=0`, events)
-    http(open, `${GAMMA}/events?closed=false&tag_slug=${league}&limit=100&offset=${events.length}`, [])
-  }
+  emit(...listingEntries(O + open, kalshiEvents, gammaEvents))
   // Scoreboards: each league's board at each change of any of its games
   for (const [league, changes] of boards) {
     const current = new Map<string, unknown>()
     changes.sort((a, b) => a.t - b.t)
     for (const change of changes) {
       current.set(change.id, change.event)
-      http(change.t, `${ESPN}/${SPORTS[league].sport}/${league}/scoreboard?dates=${ymd(O + change.t)}`, { leagues: [{ abbreviation: league.toUpperCase() }], events: [...current.values()] })
+      emit(scoreboardEntry(O + change.t, SPORTS[league].sport, league, [...current.values()]))
     }
   }
   // The feeds: opened at the start, Kalshi pinging every 10 s; an outage closes the venue's
   // connection and the venue is back (a new connection opens) at its end
-  entries.push({ k: "ws", t: O + open, c: 1, e: "open", url: KALSHI_WS }, { k: "ws", t: O + open, c: 2, e: "open", url: POLY_WS })
+  emit(...feedsOpen(O + open))
   let c = 2
   for (const o of script.outages ?? []) {
     entries.push({ k: "ws", t: O + o.from, c: o.venue === "kalshi" ? 1 : 2, e: "close" })
     entries.push({ k: "ws", t: O + o.to, c: ++c, e: "open", url: o.venue === "kalshi" ? KALSHI_WS : POLY_WS })
   }
-  for (let t = open; t <= end; t += 10_000) entries.push({ k: "ws", t: O + t, c: 1, e: "ping" })
+  emit(...kalshiPings(O + open, O + end))
   // Stable: entries at one time keep the order above
   return entries.sort((a, b) => a.t - b.t)
 }
@@ -360,18 +259,7 @@ export const entriesOf = (script: ScenarioScript): Array<Entry> => {
 export const recordingOf = (script: ScenarioScript): Recording => {
   const dir = mkdtempSync(join(tmpdir(), `arbees-scenario-${script.name}-`))
   rmSync(dir, { recursive: true })
-  const writer = new SegmentWriter({
-    dir,
-    segmentBytes: 4 * 1024 * 1024,
-    segmentMillis: 3_600_000,
-    maxBytes: 64 * 1024 * 1024,
-    flushEntries: 4_096,
-    flushMillis: 600_000,
-    synthetic: true,
-    description: `SYNTHETIC scripted scenario: ${script.name}`
-  })
-  for (const e of entriesOf(script)) writer.append(e)
-  writer.close()
+  writeSyntheticRecording(dir, `SYNTHETIC scripted scenario: ${script.name}`, entriesOf(script))
   const recording = readRecording(dir)
   rmSync(dir, { recursive: true, force: true })
   return recording

@@ -19,13 +19,14 @@
  * **The state.** Which possession of the period is under way comes from the play sequence
  * (`football.overtimeFirst`/`overtimeTurn`, `Sequence.ts`); without it, a tied score means the
  * first possession and a trailing side with the ball means the second. Only a finished game is
- * certain.
+ * certain. The possession recursion it shares with NFL overtime is in `Possessions.ts`.
  *
  * @since 0.1.0
  */
 import type { GameState, Side } from "../../schema/GameState.ts"
-import { lead } from "./Common.ts"
-import { homeShare, type Prior } from "./prior/Prior.ts"
+import { memo } from "./Common.ts"
+import { answer, type Drive, homeOf, logistic, type Offenses, offenses, opening, opponent, type Tries, turnOf } from "./Possessions.ts"
+import type { Prior } from "./prior/Prior.ts"
 
 /** @category models */
 export interface CollegeOvertimeParameters {
@@ -66,16 +67,6 @@ export const collegeOvertimeParameters: CollegeOvertimeParameters = {
   strength: 0.3
 }
 
-/** A possession's outcome. @category models */
-export interface Drive {
-  readonly touchdown: number
-  readonly fieldGoal: number
-  readonly none: number
-}
-
-const logistic = (x: number): number => 1 / (1 + Math.exp(-x))
-const logit = (p: number): number => Math.log(p / (1 - p))
-
 /** The era's rules: from which period a two-point try is required, and when the shootout starts. @category models */
 export interface OvertimeRules {
   readonly twoPointFrom: number
@@ -103,81 +94,46 @@ export const drive = (yards: number, down: number, distance: number, shift: numb
   return { touchdown, fieldGoal, none: 1 - touchdown - fieldGoal }
 }
 
-const other = (side: Side): Side => (side === "home" ? "away" : "home")
-
-/** The touchdown-logit shift of each side's offense from the prior. */
-const shiftOf = (side: Side, prior: Prior, p: CollegeOvertimeParameters): number => {
-  const share = Math.min(0.99, Math.max(0.01, homeShare(prior)))
-  const s = p.strength * logit(share) / 2
-  return side === "home" ? s : -s
-}
-
+/** The recursion over periods for one game: memoised per period and side. */
 class Solver {
-  private readonly memo = new Map<string, number>()
+  private readonly values = memo<number>()
+  private readonly withKick: Tries
+  private readonly twoPointOnly: Tries
   readonly rules: OvertimeRules
-  readonly prior: Prior
   readonly p: CollegeOvertimeParameters
+  readonly drives: Offenses
   constructor(rules: OvertimeRules, prior: Prior, p: CollegeOvertimeParameters) {
     this.rules = rules
-    this.prior = prior
     this.p = p
+    this.drives = offenses((yards, down, distance, shift) => drive(yards, down, distance, shift, p), 25, prior, p.strength)
+    this.withKick = { kick: p.kick, twoPoint: p.twoPoint, goForIt: p.goForIt }
+    this.twoPointOnly = { kick: undefined, twoPoint: p.twoPoint, goForIt: p.goForIt }
   }
 
-  fresh(side: Side): Drive {
-    return drive(25, 1, 10, shiftOf(side, this.prior, this.p), this.p)
-  }
-
-  kickAllowed(period: number): boolean {
-    return period < this.rules.twoPointFrom
+  tries(period: number): Tries {
+    return period < this.rules.twoPointFrom ? this.withKick : this.twoPointOnly
   }
 
   /** P(the first team of `period` wins), tied at its start. */
   first(period: number, first: Side): number {
     if (period >= this.rules.shootoutFrom) return 0.5
-    const key = `${period}:${first}`
-    const hit = this.memo.get(key)
-    if (hit !== undefined) return hit
-    const value = this.firstPossession(period, first, 0, this.fresh(first))
-    this.memo.set(key, value)
-    return value
+    return this.values(`${period}:${first}`, () => this.firstPossession(period, first, 0, this.drives.fresh(first)))
   }
 
   /** P(the first team wins) when the period ends level: the next period starts with the other team first. */
   tieValue(period: number, first: Side): number {
-    return 1 - this.first(period + 1, other(first))
+    return 1 - this.first(period + 1, opponent(first))
   }
 
   /** P(F wins) during F's possession at margin `m` (F − S), with F's drive `d`. */
   firstPossession(period: number, first: Side, m: number, d: Drive): number {
-    const second = other(first)
-    const s = this.fresh(second)
-    const afterTouchdown = this.kickAllowed(period)
-      ? this.p.kick * this.secondPossession(period, first, m + 7, s) + (1 - this.p.kick) * this.secondPossession(period, first, m + 6, s)
-      : this.p.twoPoint * this.secondPossession(period, first, m + 8, s) + (1 - this.p.twoPoint) * this.secondPossession(period, first, m + 6, s)
-    return d.touchdown * afterTouchdown + d.fieldGoal * this.secondPossession(period, first, m + 3, s) + d.none * this.secondPossession(period, first, m, s)
+    const s = this.drives.fresh(opponent(first))
+    return opening(m, d, this.tries(period), (after) => this.secondPossession(period, first, after, s))
   }
 
   /** P(F wins) during S's possession at margin `m` (F − S), with S's drive `d`. */
   secondPossession(period: number, first: Side, m: number, d: Drive): number {
-    const tie = this.tieValue(period, first)
-    if (m < 0) return 0
-    if (m === 0) return d.none * tie
-    if (m <= 3) return d.none + (m === 3 ? d.fieldGoal * tie : 0)
-    if (m > 8) return 1
-    const touchdown = d.touchdown + this.p.goForIt * d.fieldGoal
-    // After S's touchdown S trails by m − 6 (negative: leads)
-    const behind = m - 6
-    let afterTouchdown: number
-    if (behind < 0) afterTouchdown = 0
-    else if (behind === 0) {
-      const score = this.kickAllowed(period) ? this.p.kick : this.p.twoPoint
-      afterTouchdown = (1 - score) * tie
-    } else if (behind === 1) {
-      const kickToTie = this.kickAllowed(period) ? (1 - this.p.kick) + this.p.kick * tie : 1
-      const goForTwo = 1 - this.p.twoPoint
-      afterTouchdown = Math.min(kickToTie, goForTwo)
-    } else afterTouchdown = (1 - this.p.twoPoint) + this.p.twoPoint * tie
-    return (1 - touchdown) + touchdown * afterTouchdown
+    return answer(m, d, this.tieValue(period, first), this.tries(period))
   }
 
   /** The two-point shootout: P(F wins) at margin `m` in `turn`. */
@@ -198,43 +154,21 @@ class Solver {
 export const collegeOvertime = (state: GameState, prior: Prior, p: CollegeOvertimeParameters = collegeOvertimeParameters): number => {
   const solver = new Solver(rulesFor(state.startTime), prior, p)
   const period = Math.max(1, state.period - 4)
-  const L = lead(state)
-  const fb = state.football
-  const offense = state.possession
-  // Which possession is under way: from the sequence when known, else from the score
-  let first: Side | undefined = fb?.overtimeFirst
-  let turn = fb?.overtimeTurn
-  if (first === undefined || turn === undefined) {
-    if (L !== 0) {
-      const trailing: Side = L > 0 ? "away" : "home"
-      first = other(trailing)
-      turn = "second"
-    } else if (offense !== undefined) {
-      first = offense
-      turn = "first"
-    } else {
-      // Tied with no one on offense: the start of a period, either team first
-      const w = (side: Side) => (side === "home" ? solver.first(period, "home") : 1 - solver.first(period, "away"))
-      return (w("home") + w("away")) / 2
-    }
+  const at = turnOf(state)
+  if (at === undefined) {
+    // Tied with no one on offense: the start of a period, either team first
+    const w = (side: Side) => (side === "home" ? solver.first(period, "home") : 1 - solver.first(period, "away"))
+    return (w("home") + w("away")) / 2
   }
-  const m = first === "home" ? L : -L
+  const { first, turn, margin: m } = at
   if (turn === "done") {
     // Both possessions are over: level goes to the next period, otherwise the leader has won
     const pDone = m === 0 ? (period >= solver.rules.shootoutFrom ? 0.5 : solver.tieValue(period, first)) : m > 0 ? 1 : 0
-    return first === "home" ? pDone : 1 - pDone
+    return homeOf(first, pDone)
   }
-  const offenseSide: Side = turn === "first" ? first : other(first)
-  const scrimmage = offense === offenseSide && fb?.down !== undefined && fb.yardsToEndzone !== undefined
-  let pFirst: number
-  if (period >= solver.rules.shootoutFrom) pFirst = solver.shootout(m, turn)
-  else {
-    const d = scrimmage
-      ? drive(fb!.yardsToEndzone!, fb!.down!, fb!.distance ?? 10, shiftOf(offenseSide, prior, p), p)
-      : solver.fresh(offenseSide)
-    pFirst = turn === "first" ? solver.firstPossession(period, first, m, d) : solver.secondPossession(period, first, m, d)
-  }
-  return first === "home" ? pFirst : 1 - pFirst
+  if (period >= solver.rules.shootoutFrom) return homeOf(first, solver.shootout(m, turn))
+  const d = solver.drives.current(state, turn === "first" ? first : opponent(first))
+  return homeOf(first, turn === "first" ? solver.firstPossession(period, first, m, d) : solver.secondPossession(period, first, m, d))
 }
 
 /** P(home wins) a college overtime that starts level, either team first with equal chance. @category models */

@@ -101,7 +101,9 @@ const drifts = memo<number>()
  */
 export const footballDrift = (prior: Prior, params: FootballParameters, overtime?: number): number => {
   const target = homeShare(prior)
-  return drifts(`${params.sigma}:${target}:${overtime ?? "gaussian"}`, () => bisect((mu) => kickoffWin(mu, params, overtime) - target, -80, 80, 1e-10))
+  // Keyed on every input of the solve, so a drift never comes back for other parameters
+  const overtimeShare = params.overtimeSeconds / params.regulationSeconds
+  return drifts(`${params.sigma}:${overtimeShare}:${target}:${overtime ?? "gaussian"}`, () => bisect((mu) => kickoffWin(mu, params, overtime) - target, -80, 80, 1e-10))
 }
 
 /** P(home wins) an overtime that starts level: drive by drive for both codes, under the game's rules. */

@@ -29,14 +29,16 @@
  *
  * **The state.** Which possession of the overtime is under way comes from the play sequence
  * (`football.overtimeFirst`/`overtimeTurn`, `Sequence.ts`); without it, a level score with a team on
- * offense is read as the first possession and a trailing team on offense as the second.
+ * offense is read as the first possession and a trailing team on offense as the second. The
+ * possession recursion it shares with college overtime is in `Possessions.ts`.
  *
  * @since 0.1.0
  */
 import type { GameState, Side } from "../../schema/GameState.ts"
-import { lead } from "./Common.ts"
-import type { Drive } from "./CollegeOvertime.ts"
-import { homeShare, type Prior } from "./prior/Prior.ts"
+import { memo } from "./Common.ts"
+import { logit } from "./Distributions.ts"
+import { answer, type Drive, homeOf, logistic, type Offenses, offenses, opening, opponent, type Tries, turnOf } from "./Possessions.ts"
+import type { Prior } from "./prior/Prior.ts"
 
 /** @category models */
 export interface NflOvertimeParameters {
@@ -83,9 +85,6 @@ const DRIVES: ReadonlyArray<readonly [number, number, number]> = [
   [99, 0.12, 0.1]
 ]
 
-const logistic = (x: number): number => 1 / (1 + Math.exp(-x))
-const logit = (p: number): number => Math.log(p / (1 - p))
-
 /** The first possession of the "both teams possess" rules: the playoffs from the 2022 postseason, the regular season from 2025. @category parameters */
 export const bothPossess = (startTime: number, postseason: boolean): boolean =>
   startTime >= (postseason ? Date.UTC(2023, 0, 1) : Date.UTC(2025, 6, 1))
@@ -112,78 +111,49 @@ export const nflDrive = (yards: number, down: number, distance: number, shift: n
   return { touchdown, fieldGoal, none: 1 - touchdown - fieldGoal }
 }
 
-const other = (side: Side): Side => (side === "home" ? "away" : "home")
-
-const shiftOf = (side: Side, prior: Prior, p: NflOvertimeParameters): number => {
-  const share = Math.min(0.99, Math.max(0.01, homeShare(prior)))
-  const s = p.strength * logit(share) / 2
-  return side === "home" ? s : -s
-}
-
 /** The value of a level game when the possessions run out: a tie, split evenly in a two-way model. */
 const TIE = 0.5
 
+/** The recursion over possessions left for one game: sudden death memoised per side and count. */
 class Solver {
-  private readonly memo = new Map<string, number>()
-  readonly prior: Prior
-  readonly p: NflOvertimeParameters
+  private readonly values = memo<number>()
+  private readonly tries: Tries
   readonly both: boolean
+  readonly drives: Offenses
   constructor(prior: Prior, p: NflOvertimeParameters, both: boolean) {
-    this.prior = prior
-    this.p = p
     this.both = both
-  }
-
-  fresh(side: Side): Drive {
-    return nflDrive(this.p.freshYards, 1, 10, shiftOf(side, this.prior, this.p), this.p)
+    this.drives = offenses((yards, down, distance, shift) => nflDrive(yards, down, distance, shift, p), p.freshYards, prior, p.strength)
+    this.tries = { kick: p.kick, twoPoint: p.twoPoint, goForIt: p.goForIt }
   }
 
   /** P(`side` wins) in sudden death with `side` starting a fresh possession and `k` possessions left. */
   suddenFresh(side: Side, k: number): number {
     if (k <= 0) return TIE
-    const key = `sd:${side}:${k}`
-    const hit = this.memo.get(key)
-    if (hit !== undefined) return hit
-    const value = this.sudden(side, k, this.fresh(side))
-    this.memo.set(key, value)
-    return value
+    return this.values(`sd:${side}:${k}`, () => this.sudden(side, k, this.drives.fresh(side)))
   }
 
   /** P(`side` wins) in sudden death during its possession `d`, `k` possessions left counting this one. */
   sudden(side: Side, k: number, d: Drive): number {
     if (k <= 0) return TIE
-    return d.touchdown + d.fieldGoal + d.none * (1 - this.suddenFresh(other(side), k - 1))
+    return d.touchdown + d.fieldGoal + d.none * (1 - this.suddenFresh(opponent(side), k - 1))
   }
 
   /** P(F wins) during F's opening possession `d`, `k` possessions left counting this one. */
   first(first: Side, k: number, d: Drive): number {
     if (k <= 0) return TIE
-    const second = other(first)
-    const s = this.fresh(second)
+    const second = opponent(first)
+    const s = this.drives.fresh(second)
     if (!this.both) {
       return d.touchdown + d.fieldGoal * this.second(first, k - 1, 3, s) + d.none * (1 - this.suddenFresh(second, k - 1))
     }
-    const afterTouchdown = this.p.kick * this.second(first, k - 1, 7, s) + (1 - this.p.kick) * this.second(first, k - 1, 6, s)
-    return d.touchdown * afterTouchdown + d.fieldGoal * this.second(first, k - 1, 3, s) + d.none * this.second(first, k - 1, 0, s)
+    return opening(0, d, this.tries, (m) => this.second(first, k - 1, m, s))
   }
 
   /** P(F wins) during S's answering possession `d` at margin `m` (F − S), `k` possessions left counting this one. */
   second(first: Side, k: number, m: number, d: Drive): number {
     if (k <= 0) return m > 0 ? 1 : m < 0 ? 0 : TIE
-    if (m < 0) return 0
     // After S's possession, level goes to sudden death with F receiving
-    const tied = this.suddenFresh(first, k - 1)
-    if (m === 0) return d.none * tied
-    if (m <= 3) return d.none + (m === 3 ? d.fieldGoal * tied : 0)
-    if (m > 8) return 1
-    const touchdown = d.touchdown + this.p.goForIt * d.fieldGoal
-    const behind = m - 6
-    let afterTouchdown: number
-    if (behind < 0) afterTouchdown = 0
-    else if (behind === 0) afterTouchdown = (1 - this.p.kick) * tied
-    else if (behind === 1) afterTouchdown = Math.min(this.p.kick * tied + (1 - this.p.kick), 1 - this.p.twoPoint)
-    else afterTouchdown = (1 - this.p.twoPoint) + this.p.twoPoint * tied
-    return (1 - touchdown) + touchdown * afterTouchdown
+    return answer(m, d, this.suddenFresh(first, k - 1), this.tries)
   }
 }
 
@@ -219,44 +189,29 @@ export const nflOvertime = (state: GameState, prior: Prior, p: NflOvertimeParame
   const solver = new Solver(prior, p, bothPossess(state.startTime, postseason))
   const periodSeconds = postseason ? 900 : 600
   const seconds = Math.min(state.periodSecondsRemaining ?? periodSeconds, periodSeconds)
-  const L = lead(state)
-  const fb = state.football
-  const offense = state.possession
-  let first: Side | undefined = fb?.overtimeFirst
-  let turn = fb?.overtimeTurn
-  if (first === undefined || turn === undefined) {
-    if (L !== 0) {
-      first = L > 0 ? "home" : "away"
-      turn = "second"
-    } else if (offense !== undefined) {
-      first = offense
-      turn = "first"
-    }
-  }
+  const at = turnOf(state)
   const left = postseason ? { weights: [[PLAYOFF_POSSESSIONS, 1]] as const, scoring: 1 } : possessionsLeft(seconds, p)
   const value = (k: number): number => {
-    if (first === undefined || turn === undefined) {
+    if (at === undefined) {
       // Level with no one on offense: the start of overtime, either team receiving
-      return (solver.first("home", k, hurried(solver.fresh("home"), left.scoring)) + 1 - solver.first("away", k, hurried(solver.fresh("away"), left.scoring))) / 2
+      return (solver.first("home", k, hurried(solver.drives.fresh("home"), left.scoring)) + 1 - solver.first("away", k, hurried(solver.drives.fresh("away"), left.scoring))) / 2
     }
-    const m = first === "home" ? L : -L
-    const scrimmage = fb?.down !== undefined && fb.yardsToEndzone !== undefined && offense !== undefined
-    const driveOf = (side: Side): Drive =>
-      hurried(scrimmage && offense === side ? nflDrive(fb!.yardsToEndzone!, fb!.down!, fb!.distance ?? 10, shiftOf(side, prior, p), p) : solver.fresh(side), left.scoring)
+    const { first, turn, margin: m } = at
+    const driveOf = (side: Side): Drive => hurried(solver.drives.current(state, side), left.scoring)
     let pFirst: number
     if (turn === "first") pFirst = solver.first(first, k, driveOf(first))
-    else if (turn === "second") pFirst = solver.second(first, k, m, driveOf(other(first)))
+    else if (turn === "second") pFirst = solver.second(first, k, m, driveOf(opponent(first)))
     else {
       // Both possessions are over: the leader has won, level is sudden death with whoever has the ball
       if (m !== 0) pFirst = m > 0 ? 1 : 0
       else {
         // After the answering possession the first team receives
-        const side = offense ?? first
+        const side = state.possession ?? first
         const w = solver.sudden(side, k, driveOf(side))
         pFirst = side === first ? w : 1 - w
       }
     }
-    return first === "home" ? pFirst : 1 - pFirst
+    return homeOf(first, pFirst)
   }
   return left.weights.reduce((sum, [k, w]) => sum + w * value(k), 0)
 }
@@ -264,7 +219,7 @@ export const nflOvertime = (state: GameState, prior: Prior, p: NflOvertimeParame
 /** P(home wins) an NFL overtime that starts level, either team receiving with equal chance. @category models */
 export const freshNflOvertime = (prior: Prior, startTime: number, postseason: boolean, p: NflOvertimeParameters = nflOvertimeParameters): number => {
   const solver = new Solver(prior, p, bothPossess(startTime, postseason))
-  const at = (n: number) => (solver.first("home", n, solver.fresh("home")) + 1 - solver.first("away", n, solver.fresh("away"))) / 2
+  const at = (n: number) => (solver.first("home", n, solver.drives.fresh("home")) + 1 - solver.first("away", n, solver.drives.fresh("away"))) / 2
   if (postseason) return at(PLAYOFF_POSSESSIONS)
   return possessionsLeft(600, p).weights.reduce((sum, [k, w]) => sum + w * at(k), 0)
 }

@@ -11,43 +11,24 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, FileSystem, Layer, Path, Schema } from "effect"
+import { Context, Effect, type FileSystem, Layer, type Path } from "effect"
 import { SqlClient } from "effect/sql"
 import type { TeamResult } from "../../domain/winprob/prior/TeamElo.ts"
 import { seasonOf, TeamRatingsFile, withResults } from "../../domain/winprob/prior/TeamRatings.ts"
-import { Invalid, ReferenceDataError, Unreadable } from "../../schema/errors/ReferenceDataError.ts"
+import type { ReferenceDataError } from "../../schema/errors/ReferenceDataError.ts"
 import { packagePath } from "../PackagePath.ts"
+import { referenceFiles } from "../ReferenceData.ts"
 
 /** `data/ratings/` at the package root, from both `src/` and `dist/`. @category constants */
 export const defaultRatingsDirectory: string = packagePath(import.meta.url, "data/ratings/")
 
-const decodeFile = Schema.decodeUnknownEffect(Schema.fromJsonString(TeamRatingsFile))
+const ratingsFiles = referenceFiles<TeamRatingsFile>({ service: "TeamRatings", schema: TeamRatingsFile, keyName: "sport", keyOf: (f) => f.sport })
 
 /** Decodes one file's text; fails on bad JSON, a Schema mismatch or a sport other than its name. @category loading */
-export const parseRatingsFile = Effect.fn("TeamRatings.parse")(function*(file: string, text: string) {
-  const decoded = yield* decodeFile(text).pipe(
-    Effect.mapError((e) => new ReferenceDataError({ reason: new Invalid({ file, message: e.message }) }))
-  )
-  const expected = file.replace(/^.*\//, "").replace(/\.json$/, "")
-  if (decoded.sport !== expected) {
-    return yield* new ReferenceDataError({ reason: new Invalid({ file, message: `sport is ${decoded.sport}, expected ${expected}` }) })
-  }
-  return decoded
-})
+export const parseRatingsFile = ratingsFiles.parse
 
 /** Reads every `*.json` in `directory`. @category loading */
-export const loadRatingsFiles = Effect.fn("TeamRatings.load")(function*(directory: string) {
-  const fs = yield* FileSystem.FileSystem
-  const path = yield* Path.Path
-  const unreadable = (file: string) => (e: { readonly message: string }) => new ReferenceDataError({ reason: new Unreadable({ file, message: e.message }) })
-  const names = (yield* fs.readDirectory(directory).pipe(Effect.mapError(unreadable(directory)))).filter((n) => n.endsWith(".json")).sort()
-  const files: Array<TeamRatingsFile> = []
-  for (const name of names) {
-    const file = path.join(directory, name)
-    files.push(yield* parseRatingsFile(file, yield* fs.readFileString(file).pipe(Effect.mapError(unreadable(file)))))
-  }
-  return files
-})
+export const loadRatingsFiles = ratingsFiles.load
 
 /** The finished games of `file`'s sport after its last result, from the `games` table. */
 const laterResults = (sql: SqlClient.SqlClient, file: TeamRatingsFile) =>

@@ -6,45 +6,19 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
-import { polymarketRules } from "../../../src/domain/risk/Sizing.ts"
 import { laggingMarket, type LaggingMarketMemory, LaggingMarketParams } from "../../../src/domain/strategy/Builtins.ts"
 import type { Holding, OutcomeBook, StrategyInput } from "../../../src/domain/strategy/Strategy.ts"
-import type { GameState } from "../../../src/schema/GameState.ts"
-import type { GameId, MarketId, OutcomeId, TeamId } from "../../../src/schema/Ids.ts"
 import type { OutcomeMeaning } from "../../../src/schema/Market.ts"
 import * as Money from "../../../src/schema/Money.ts"
+import { nbaGame } from "../../support/Games.ts"
+import { polymarketBook } from "./Books.ts"
 
 const T = 1_800_000_000_000
 const params = Schema.decodeUnknownSync(LaggingMarketParams)({})
 
-const state: GameState = {
-  gameId: "401736811" as GameId,
-  league: "nba",
-  sport: "nba",
-  status: "in_progress",
-  startTime: T - 3_600_000,
-  period: 4,
-  secondsRemaining: 300,
-  periodSecondsRemaining: 300,
-  overtime: false,
-  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 100 },
-  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 98 },
-  detail: "5:00 - 4th",
-  observedAt: T
-}
+const state = nbaGame({ gameId: "401736811", now: T, period: 4, secondsRemaining: 300, periodSecondsRemaining: 300, home: 100, away: 98, detail: "5:00 - 4th" })
 
-const book = (meaning: OutcomeMeaning, ask: string, bid: string): OutcomeBook => ({
-  outcome: { platform: "polymarket", marketId: "0xgame" as MarketId, outcomeId: (meaning === "home_win" ? "111" : "222") as OutcomeId },
-  meaning,
-  fees: polymarketFeeSchedule({ rate: 30_000, exponent: 1 }) as PolymarketFeeSchedule,
-  venue: polymarketRules(),
-  arbEligible: false,
-  asks: [{ price: Money.priceOf(ask), size: Money.qtyOf("500") }],
-  bids: [{ price: Money.priceOf(bid), size: Money.qtyOf("500") }],
-  asOf: T,
-  live: true
-})
+const book = (meaning: OutcomeMeaning, ask: string, bid: string): OutcomeBook => polymarketBook(meaning, ask, bid, T)
 
 const input = (now: number, home: number, books: ReadonlyArray<OutcomeBook>, holdings: ReadonlyArray<Holding> = []): StrategyInput => ({
   now,

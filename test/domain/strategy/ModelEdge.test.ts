@@ -4,43 +4,17 @@
  * is refused unless `tradeOnRatingPrior` allows it.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { polymarketFeeSchedule, type PolymarketFeeSchedule } from "../../../src/domain/fees/PolymarketFees.ts"
-import { polymarketRules } from "../../../src/domain/risk/Sizing.ts"
 import { type BuiltinSettings, modelEdge } from "../../../src/domain/strategy/Builtins.ts"
-import type { OutcomeBook, StrategyInput } from "../../../src/domain/strategy/Strategy.ts"
-import type { GameState } from "../../../src/schema/GameState.ts"
-import type { GameId, MarketId, OutcomeId, TeamId } from "../../../src/schema/Ids.ts"
+import type { StrategyInput } from "../../../src/domain/strategy/Strategy.ts"
 import * as Money from "../../../src/schema/Money.ts"
+import { ncaafGame } from "../../support/Games.ts"
+import { polymarketBook } from "./Books.ts"
 
 const T = 1_800_000_000_000
 
-const state: GameState = {
-  gameId: "401999201" as GameId,
-  league: "ncaaf",
-  sport: "ncaaf",
-  status: "in_progress",
-  startTime: T - 3_600_000,
-  period: 3,
-  secondsRemaining: 1200,
-  periodSecondsRemaining: 300,
-  overtime: false,
-  home: { teamId: "61" as TeamId, abbreviation: "UGA", name: "Georgia Bulldogs", score: 21 },
-  away: { teamId: "333" as TeamId, abbreviation: "ALA", name: "Alabama Crimson Tide", score: 10 },
-  detail: "5:00 - 3rd",
-  observedAt: T
-}
+const state = ncaafGame({ gameId: "401999201", now: T, period: 3, secondsRemaining: 1200, periodSecondsRemaining: 300, home: 21, away: 10, detail: "5:00 - 3rd" })
 
-const homeBook: OutcomeBook = {
-  outcome: { platform: "polymarket", marketId: "0xgame" as MarketId, outcomeId: "111" as OutcomeId },
-  meaning: "home_win",
-  fees: polymarketFeeSchedule({ rate: 30_000, exponent: 1 }) as PolymarketFeeSchedule,
-  venue: polymarketRules(),
-  arbEligible: false,
-  asks: [{ price: Money.priceOf("0.60"), size: Money.qtyOf("500") }],
-  bids: [{ price: Money.priceOf("0.58"), size: Money.qtyOf("500") }],
-  asOf: T,
-  live: true
-}
+const homeBook = polymarketBook("home_win", "0.60", "0.58", T)
 
 const settings = (overrides: Partial<BuiltinSettings> = {}): BuiltinSettings => ({
   minModelEdge: 500 as Money.Bps,

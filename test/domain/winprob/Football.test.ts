@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { GameState } from "../../../src/schema/GameState.ts"
+import { freshOvertime, marginWin } from "../../../src/domain/winprob/Basketball.ts"
 import { football, footballDrift, footballParameters } from "../../../src/domain/winprob/Football.ts"
-import { priorOf } from "../../../src/domain/winprob/prior/Prior.ts"
+import { homeShare, priorOf } from "../../../src/domain/winprob/prior/Prior.ts"
 import { homeWinFromSpread } from "../../../src/domain/winprob/prior/Spread.ts"
 import { mirror, mirrorPrior, stateOf } from "./States.ts"
 
@@ -77,6 +78,17 @@ describe("football in play", () => {
     assert.isAbove(early, late)
     assert.isAbove(late, 0.5)
     assert.isAbove(footballDrift(prior, footballParameters.nfl), 0)
+  })
+
+  it("solves the drift of the parameters it is given, whatever was solved before", () => {
+    // The same sigma and prior with a longer overtime: the drift must not come from the memo of the first
+    const prior = priorOf("market", { home: 0.6173, away: 0.3827 }, "memo probe")
+    const longOvertime = { ...footballParameters.nfl, overtimeSeconds: 900 }
+    const kickoff = (mu: number) => marginWin(mu, longOvertime.sigma, freshOvertime(mu, longOvertime.sigma, 900 / 3600))
+    const standard = footballDrift(prior, footballParameters.nfl)
+    const long = footballDrift(prior, longOvertime)
+    assert.notStrictEqual(long, standard)
+    assert.closeTo(kickoff(long), homeShare(prior), 1e-9)
   })
 
   it("gives the trailing side's timeouts late-game value", () => {

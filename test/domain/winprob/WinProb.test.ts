@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import type { GameState } from "../../../src/schema/GameState.ts"
 import type { Sport } from "../../../src/schema/Sport.ts"
+import { priorOf } from "../../../src/domain/winprob/prior/Prior.ts"
 import { noPrior, priorFromOdds } from "../../../src/domain/winprob/prior/Priors.ts"
 import { estimate, winProbability } from "../../../src/domain/winprob/WinProb.ts"
 import { stateOf } from "./States.ts"
@@ -66,5 +67,26 @@ describe("estimate", () => {
     assert.isAtLeast(e.probability.draw, 0.01 - 1e-12)
     assert.isAtLeast(e.probability.away, 0.01 - 1e-12)
     assert.closeTo(e.probability.home + e.probability.draw + e.probability.away, 1, 1e-12)
+  })
+})
+
+describe("a long-lived process", () => {
+  it("prices a state the same whatever it priced before", () => {
+    // A game actor lives for hours and the models memoise prior-derived parameters: what other
+    // games asked before must not change this game's figures
+    const states = [
+      stateOf("nba", 60, 55, { period: 3, secondsRemaining: 900, possession: "home" }),
+      stateOf("ncaab", 40, 44, { period: 2, secondsRemaining: 600 }),
+      stateOf("nfl", 14, 10, { period: 3, secondsRemaining: 1200, possession: "away", football: { down: 2, distance: 7, yardsToEndzone: 40 } }),
+      stateOf("ncaaf", 7, 7, { period: 2, secondsRemaining: 2000, possession: "home", football: { down: 1, distance: 10, yardsToEndzone: 75 } }),
+      stateOf("nhl", 1, 0, { period: 2, secondsRemaining: 2000 }),
+      stateOf("soccer", 1, 0, { period: 2, soccer: { minute: 60, stoppageMinutes: 0 } })
+    ]
+    const prior = (sport: Sport, home: number) =>
+      priorOf("market", sport === "soccer" ? { home: home * 0.74, draw: 0.26, away: (1 - home) * 0.74 } : { home, away: 1 - home }, "history probe")
+    const price = () => states.flatMap((s) => [0.37, 0.64].map((p) => estimate(s, prior(s.sport, p), 0.01)))
+    const first = price()
+    for (const s of states) for (let i = 0; i < 20; i++) estimate(s, prior(s.sport, 0.2 + i * 0.03), 0.01)
+    assert.deepStrictEqual(price(), first)
   })
 })

@@ -13,13 +13,13 @@ import { createServer } from "node:http"
 import { Game } from "../../../src/actors/Game.ts"
 import { upsertGame } from "../../../src/actors/Orchestrator.ts"
 import * as ConsoleApi from "../../../src/runtime/api/ConsoleApi.ts"
-import type { GameState } from "../../../src/schema/GameState.ts"
-import type { GameId, TeamId } from "../../../src/schema/Ids.ts"
+import type { GameId } from "../../../src/schema/Ids.ts"
 import { EventFeed } from "../../../src/services/console/EventFeed.ts"
 import { ReadModel } from "../../../src/services/console/ReadModel.ts"
 import { runCli } from "../../support/CliInProcess.ts"
 import { eventually } from "../../support/Eventually.ts"
 import { STREAM_ASSET } from "../../support/FakePolymarket.ts"
+import { nbaGame } from "../../support/Games.ts"
 import { overFakePolymarket, STREAM_CONDITION, streamOutcome } from "../../support/PolymarketRuntime.ts"
 
 const GAME = "401736813" as GameId
@@ -31,21 +31,8 @@ const instance = overFakePolymarket({ "bus.block": "20ms" }, (runtime) =>
     Layer.provideMerge(runtime)
   ))
 
-const state = (now: number): GameState => ({
-  gameId: GAME,
-  league: "nba",
-  sport: "nba",
-  status: "in_progress",
-  startTime: now - 3_600_000,
-  period: 3,
-  secondsRemaining: 1_000,
-  periodSecondsRemaining: 280,
-  overtime: false,
-  home: { teamId: "11" as TeamId, abbreviation: "IND", name: "Indiana Pacers", score: 71 },
-  away: { teamId: "3" as TeamId, abbreviation: "NO", name: "New Orleans Pelicans", score: 66 },
-  detail: "4:40 - 3rd",
-  observedAt: now
-})
+const state = (now: number) =>
+  nbaGame({ gameId: GAME, now, period: 3, secondsRemaining: 1_000, periodSecondsRemaining: 280, home: 71, away: 66, detail: "4:40 - 3rd" })
 
 layer(instance, { excludeTestServices: true, timeout: "90 seconds" })("arbees status on a running instance", (it) => {
   it.effect("shows the game the runtime tracks, with its teams, score, clock, model and the venue's live price", () =>

@@ -1,7 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Result } from "effect"
 import { evaluateSoccer, type SoccerGoal, type SoccerResult } from "../../../../src/domain/winprob/eval/SoccerEval.ts"
+import { decodeSpreadFile, evaluateSpreads } from "../../../../src/domain/winprob/eval/SpreadsEval.ts"
 import { finish } from "../../../../src/domain/winprob/Goals.ts"
-import { remainingShare } from "../../../../src/domain/winprob/Soccer.ts"
+import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
+import { remainingShare, soccer } from "../../../../src/domain/winprob/Soccer.ts"
+import { stateOf } from "../States.ts"
 
 const result = (date: string, home: string, away: string, hs: number, as: number): SoccerResult => ({
   date,
@@ -64,6 +68,14 @@ describe("evaluateSoccer", () => {
   })
 
   it("is deterministic", () => {
+    assert.deepStrictEqual(evaluateSoccer(results, goals), report)
+  })
+
+  it("gives the same report after a spreads evaluation and live soccer prices in the same process", () => {
+    const spreads = Result.getOrThrow(decodeSpreadFile(["Home/Away,Favorite_Points,Underdog_Points,Pointspread,Year", "away,27,24,4.0,89", "at_home,10,13,6.5,90"].join("\n")))
+    evaluateSpreads(spreads)
+    // Priced priors go through the rates memo
+    for (let i = 0; i < 40; i++) soccer(stateOf("soccer", 0, 0, { soccer: { minute: 10, stoppageMinutes: 0 } }), priorOf("market", { home: 0.3 + i / 200, draw: 0.27, away: 0.43 - i / 200 }, "memo"))
     assert.deepStrictEqual(evaluateSoccer(results, goals), report)
   })
 })
