@@ -28,8 +28,16 @@ export const winprobEvalCommand = Command.make(
       Flag.withDescription("a corpus directory built by scripts/winprob-corpus.ts"),
       Flag.optional
     ),
+    recorded: Flag.Boolean("recorded").pipe(
+      Flag.withDescription("the live system's own record: every finished game in the database's game_states, our published probability against ESPN's"),
+      Flag.withDefault(false)
+    ),
+    since: Flag.String("since").pipe(
+      Flag.withDescription("only games first recorded on or after this day, YYYY-MM-DD UTC (with --recorded)"),
+      Flag.optional
+    ),
     season: Flag.Int("season").pipe(Flag.withDescription("only games of this season (with --corpus); repeatable"), Flag.atLeast(0)),
-    league: Flag.String("league").pipe(Flag.withDescription("only games of this league (with --corpus); repeatable"), Flag.atLeast(0)),
+    league: Flag.String("league").pipe(Flag.withDescription("only games of this league (with --corpus or --recorded); repeatable"), Flag.atLeast(0)),
     fit: Flag.Boolean("fit").pipe(
       Flag.withDescription("fit the calibration layer on the selected corpus games and print it (training seasons only)"),
       Flag.withDefault(false)
@@ -41,7 +49,7 @@ export const winprobEvalCommand = Command.make(
     )
   },
   (input) => lazy(() => import("./handlers/Eval.ts"), (m) => m.winprob(input))
-).pipe(Command.withDescription("Score the win-probability models on ESPN summaries, soccer goal timelines and spread files (a table; JSON with --json)"))
+).pipe(Command.withDescription("Score the win-probability models on ESPN summaries, soccer goal timelines, spread files, a corpus or the live record (a table; JSON with --json)"))
 
 /** @category commands */
 export const evalCommand = Command.make("eval").pipe(

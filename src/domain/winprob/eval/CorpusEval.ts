@@ -23,6 +23,7 @@
  * @since 0.1.0
  */
 import type { GameResult } from "../../../schema/GameState.ts"
+import { type League, leagues, sportFamily } from "../../../schema/Sport.ts"
 import { phaseOf } from "../Calibration.ts"
 import { calibrationByGame, type Estimated, type Forecast, percentileInterval, resampledSums } from "../Metrics.ts"
 import type { Prior } from "../prior/Prior.ts"
@@ -53,7 +54,8 @@ export interface ScoredState {
 
 /**
  * The phase label of a state: the period in regulation ("Q1", "H2", "P3"), a third of a baseball
- * game ("I1-3", "I4-6", "I7-9"), or "OT" (overtime, extra innings).
+ * game ("I1-3", "I4-6", "I7-9"), a set ("S2") or a round ("R3"), or "OT" (overtime, extra
+ * innings, extra time).
  *
  * @category accessors
  */
@@ -63,9 +65,13 @@ export const phaseLabel = (league: string, period: number, overtime: boolean): s
     const third = Math.min(2, Math.floor((Math.max(1, period) - 1) / 3))
     return ["I1-3", "I4-6", "I7-9"][third]!
   }
-  const periods = league === "ncaab" ? 2 : league === "nhl" ? 3 : 4
+  const family = Object.hasOwn(leagues, league) ? sportFamily[leagues[league as League].sport] : undefined
+  if (family === "tennis") return `S${Math.max(1, period)}`
+  if (family === "mma") return `R${Math.max(1, period)}`
+  const halves = league === "ncaab" || family === "soccer"
+  const periods = halves ? 2 : league === "nhl" ? 3 : 4
   if (overtime || period > periods) return "OT"
-  return `${league === "ncaab" ? "H" : league === "nhl" ? "P" : "Q"}${Math.max(1, period)}`
+  return `${halves ? "H" : league === "nhl" ? "P" : "Q"}${Math.max(1, period)}`
 }
 
 /**
@@ -118,21 +124,24 @@ export interface Comparison {
   readonly ratio: Estimated
 }
 
-/** @category models */
-export interface LeagueReport {
-  readonly league: string
-  readonly seasons: ReadonlyArray<number>
+/**
+ * What one league's games show, whoever scored them (the corpus replayed through our model, or
+ * the live system's own record): pooled and per phase, tails, calibration error and certain states.
+ *
+ * @category models
+ */
+export interface LeagueFigures {
   readonly games: number
   readonly states: number
-  readonly priors: Record<string, number>
   /** All states where ESPN publishes a probability */
   readonly pooled: Comparison
   /**
    * The in-game model alone: ours with ESPN's opening probability of each game as the prior, on
    * the same states (games whose opening probability is strictly between 0 and 1); ESPN's figures
-   * carry ESPN's own prior, so this separates the prior from the in-game model
+   * carry ESPN's own prior, so this separates the prior from the in-game model. Absent where the
+   * states carry no such estimate (the live record)
    */
-  readonly inGame: Comparison
+  readonly inGame?: Comparison
   readonly phases: ReadonlyArray<Comparison & { readonly phase: string }>
   readonly tails: { readonly ours: { readonly low: Tail; readonly high: Tail }; readonly espn: { readonly low: Tail; readonly high: Tail } }
   /**
@@ -142,6 +151,14 @@ export interface LeagueReport {
   readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number; readonly independentNoiseFloor: number }
   /** Undecided states given exactly 0 or 1 */
   readonly certainStates: { readonly ours: number; readonly espn: number }
+}
+
+/** One league of the corpus. @category models */
+export interface LeagueReport extends LeagueFigures {
+  readonly league: string
+  readonly seasons: ReadonlyArray<number>
+  readonly priors: Record<string, number>
+  readonly inGame: Comparison
 }
 
 /**
@@ -192,67 +209,83 @@ const compare = (sums: ReadonlyArray<GameSums>, iterations: number, seed: number
   }
 }
 
-const PHASE_ORDER = ["Q1", "Q2", "Q3", "Q4", "H1", "H2", "P1", "P2", "P3", "I1-3", "I4-6", "I7-9", "OT"]
+const PHASE_ORDER = ["Q1", "Q2", "Q3", "Q4", "H1", "H2", "P1", "P2", "P3", "I1-3", "I4-6", "I7-9", "S1", "S2", "S3", "S4", "S5", "R1", "R2", "R3", "R4", "R5", "OT"]
+
+/** Bootstrap settings: resamples per interval and the seed. @category models */
+export interface BootstrapOptions {
+  readonly iterations?: number
+  readonly seed?: number
+}
 
 /**
- * Scores every game and reports per league: pooled and per phase, tails, calibration error and
- * certain states.
+ * One league's figures from its games' scored states (one array per game; a game's states share
+ * its outcome, so games are the bootstrap's unit). `inGame` adds the in-game-model-alone comparison
+ * from the states' `oursFromEspnOpening`.
  *
  * @category evaluation
  */
-export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: { readonly iterations?: number; readonly seed?: number } = {}): ReadonlyArray<LeagueReport> => {
+export function leagueFigures(scored: ReadonlyArray<ReadonlyArray<ScoredState>>, options: BootstrapOptions & { readonly inGame: true }): LeagueFigures & { readonly inGame: Comparison }
+export function leagueFigures(scored: ReadonlyArray<ReadonlyArray<ScoredState>>, options?: BootstrapOptions & { readonly inGame?: boolean }): LeagueFigures
+export function leagueFigures(scored: ReadonlyArray<ReadonlyArray<ScoredState>>, options: BootstrapOptions & { readonly inGame?: boolean } = {}): LeagueFigures {
   const iterations = options.iterations ?? 1000
   const seed = options.seed ?? 1
+  const withEspn = scored.map((states) => states.filter((s) => s.espn !== undefined))
+  const sumsOf = (pick: (s: ScoredState) => boolean, oursOf: (s: ScoredState) => number | undefined = (s) => s.ours): Array<GameSums> =>
+    withEspn.map((states) => {
+      let n = 0
+      let ours = 0
+      let espn = 0
+      for (const s of states) {
+        const o = oursOf(s)
+        if (!pick(s) || o === undefined) continue
+        n++
+        ours += (o - s.y) ** 2
+        espn += (s.espn! - s.y) ** 2
+      }
+      return { n, ours, espn }
+    })
+  const phases = [...new Set(scored.flat().map((s) => s.phase))].sort((a, b) => PHASE_ORDER.indexOf(a) - PHASE_ORDER.indexOf(b))
+  const oursByGame = withEspn.map((states) => states.map((s) => ({ p: s.ours, y: s.y })))
+  const espnByGame = withEspn.map((states) => states.map((s) => ({ p: s.espn!, y: s.y })))
+  const oursCalibration = calibrationByGame(oursByGame)
+  const everyState = scored.flat()
+  return {
+    games: scored.length,
+    states: everyState.length,
+    pooled: compare(sumsOf(() => true), iterations, seed),
+    ...(options.inGame === true ? { inGame: compare(sumsOf(() => true, (s) => s.oursFromEspnOpening), iterations, seed) } : {}),
+    phases: phases.map((phase) => ({ phase, ...compare(sumsOf((s) => s.phase === phase), iterations, seed) })),
+    tails: {
+      ours: { low: tail(oursByGame, 0.01, true, iterations, seed), high: tail(oursByGame, 0.01, false, iterations, seed) },
+      espn: { low: tail(espnByGame, 0.01, true, iterations, seed), high: tail(espnByGame, 0.01, false, iterations, seed) }
+    },
+    calibrationError: {
+      ours: oursCalibration.error,
+      espn: calibrationByGame(espnByGame).error,
+      noiseFloor: oursCalibration.noiseFloor,
+      independentNoiseFloor: oursCalibration.independentNoiseFloor
+    },
+    certainStates: {
+      ours: everyState.filter((s) => s.ours === 0 || s.ours === 1).length,
+      espn: withEspn.flat().filter((s) => s.espn === 0 || s.espn === 1).length
+    }
+  }
+}
+
+/**
+ * Scores every game and reports per league: pooled and per phase, the in-game model alone, tails,
+ * calibration error and certain states.
+ *
+ * @category evaluation
+ */
+export const evaluateCorpus = (games: ReadonlyArray<CorpusGame>, options: BootstrapOptions = {}): ReadonlyArray<LeagueReport> => {
   const leagues = [...new Set(games.map((g) => g.league))].sort()
   return leagues.map((league) => {
     const mine = games.filter((g) => g.league === league)
-    const scored = mine.map((g) => scoreGame(g))
     const priors: Record<string, number> = {}
     for (const g of mine) priors[g.prior.source] = (priors[g.prior.source] ?? 0) + 1
-    const withEspn = scored.map((states) => states.filter((s) => s.espn !== undefined))
-    const sumsOf = (pick: (s: ScoredState) => boolean, oursOf: (s: ScoredState) => number | undefined = (s) => s.ours): Array<GameSums> =>
-      withEspn.map((states) => {
-        let n = 0
-        let ours = 0
-        let espn = 0
-        for (const s of states) {
-          const o = oursOf(s)
-          if (!pick(s) || o === undefined) continue
-          n++
-          ours += (o - s.y) ** 2
-          espn += (s.espn! - s.y) ** 2
-        }
-        return { n, ours, espn }
-      })
-    const phases = [...new Set(scored.flat().map((s) => s.phase))].sort((a, b) => PHASE_ORDER.indexOf(a) - PHASE_ORDER.indexOf(b))
-    const oursByGame = withEspn.map((states) => states.map((s) => ({ p: s.ours, y: s.y })))
-    const espnByGame = withEspn.map((states) => states.map((s) => ({ p: s.espn!, y: s.y })))
-    const oursCalibration = calibrationByGame(oursByGame)
-    const everyState = scored.flat()
-    return {
-      league,
-      seasons: [...new Set(mine.map((g) => g.season))].sort(),
-      games: mine.length,
-      states: everyState.length,
-      priors,
-      pooled: compare(sumsOf(() => true), iterations, seed),
-      inGame: compare(sumsOf(() => true, (s) => s.oursFromEspnOpening), iterations, seed),
-      phases: phases.map((phase) => ({ phase, ...compare(sumsOf((s) => s.phase === phase), iterations, seed) })),
-      tails: {
-        ours: { low: tail(oursByGame, 0.01, true, iterations, seed), high: tail(oursByGame, 0.01, false, iterations, seed) },
-        espn: { low: tail(espnByGame, 0.01, true, iterations, seed), high: tail(espnByGame, 0.01, false, iterations, seed) }
-      },
-      calibrationError: {
-        ours: oursCalibration.error,
-        espn: calibrationByGame(espnByGame).error,
-        noiseFloor: oursCalibration.noiseFloor,
-        independentNoiseFloor: oursCalibration.independentNoiseFloor
-      },
-      certainStates: {
-        ours: everyState.filter((s) => s.ours === 0 || s.ours === 1).length,
-        espn: withEspn.flat().filter((s) => s.espn === 0 || s.espn === 1).length
-      }
-    }
+    const { games: played, states, ...figures } = leagueFigures(mine.map((g) => scoreGame(g)), { ...options, inGame: true })
+    return { league, seasons: [...new Set(mine.map((g) => g.season))].sort(), games: played, states, priors, ...figures }
   })
 }
 
@@ -280,30 +313,51 @@ export const trainingForecasts = (games: ReadonlyArray<CorpusGame>): Map<string,
   return out
 }
 
+/** Probabilities, not money: fixed decimals for a table; `-` for a figure that is not a number (JSON's `null`). */
+const fixed = (x: number, d = 4) => (Number.isFinite(x) ? new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d, useGrouping: false }).format(x) : "-")
+const interval = (e: Estimated, d = 4) => `${fixed(e.value, d)} [${fixed(e.lower, d)}, ${fixed(e.upper, d)}]`
+
+/**
+ * A league's figures as table lines, below a header line the caller writes: one row per phase
+ * with states and the pooled row, the in-game model alone where there is one, tails, calibration
+ * error and certain states. Rows without a state (no figure to show) are left out.
+ *
+ * @category formatting
+ */
+export const formatFigures = (r: LeagueFigures): Array<string> => {
+  if (r.pooled.states === 0) {
+    return [
+      "  no state with ESPN's probability: no Brier comparison, tails or calibration",
+      `  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`
+    ]
+  }
+  const lines: Array<string> = []
+  lines.push(`  ${"phase".padEnd(6)} ${"games".padStart(5)} ${"states".padStart(7)}  ${"ours Brier [95%]".padEnd(26)}  ${"ESPN Brier [95%]".padEnd(26)}  ratio [95%]`)
+  for (const row of [...r.phases, { phase: "all", ...r.pooled }].filter((p) => p.states > 0)) {
+    lines.push(`  ${row.phase.padEnd(6)} ${String(row.games).padStart(5)} ${String(row.states).padStart(7)}  ${interval(row.ours).padEnd(26)}  ${interval(row.espn).padEnd(26)}  ${interval(row.ratio, 3)}`)
+  }
+  const g = r.inGame
+  if (g !== undefined && g.states > 0) {
+    lines.push(`  in-game model alone (ESPN's opening probability as our prior): games ${g.games}  states ${g.states}  ours ${interval(g.ours)}  ESPN ${interval(g.espn)}  ratio ${interval(g.ratio, 3)}`)
+  }
+  // Through the JSON a missing rate is null, which 100 * null would print as 0%
+  const percent = (x: number) => (Number.isFinite(x) ? fixed(100 * x, 2) : "-")
+  const t = (x: Tail) => (x.count === 0 ? "0/0" : `${x.unlikelyWon}/${x.count} in ${x.games} games (${percent(x.rate.value)}% [${percent(x.rate.lower)}, ${percent(x.rate.upper)}])`)
+  lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
+  lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)
+  const c = r.calibrationError
+  lines.push(`  calibration error: ours ${fixed(c.ours)}  ESPN ${fixed(c.espn)}  (noise floor with games as the unit ${fixed(c.noiseFloor)}; states as independent ${fixed(c.independentNoiseFloor)})`)
+  lines.push(`  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`)
+  return lines
+}
+
 /**
  * A short fixed-width table of league reports, for a terminal.
  *
  * @category formatting
  */
-export const formatTable = (reports: ReadonlyArray<LeagueReport>): string => {
-  // Probabilities, not money: fixed decimals for a table
-  const f = (x: number, d = 4) => (Number.isFinite(x) ? new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d, useGrouping: false }).format(x) : "-")
-  const iv = (e: Estimated, d = 4) => `${f(e.value, d)} [${f(e.lower, d)}, ${f(e.upper, d)}]`
-  const lines: Array<string> = []
-  for (const r of reports) {
-    lines.push(`${r.league}  seasons ${r.seasons.join(",")}  games ${r.games}  states ${r.states}  priors ${Object.entries(r.priors).map(([k, v]) => `${k}:${v}`).join(" ")}`)
-    lines.push(`  ${"phase".padEnd(6)} ${"games".padStart(5)} ${"states".padStart(7)}  ${"ours Brier [95%]".padEnd(26)}  ${"ESPN Brier [95%]".padEnd(26)}  ratio [95%]`)
-    for (const row of [...r.phases, { phase: "all", ...r.pooled }]) {
-      lines.push(`  ${row.phase.padEnd(6)} ${String(row.games).padStart(5)} ${String(row.states).padStart(7)}  ${iv(row.ours).padEnd(26)}  ${iv(row.espn).padEnd(26)}  ${iv(row.ratio, 3)}`)
-    }
-    const g = r.inGame
-    lines.push(`  in-game model alone (ESPN's opening probability as our prior): games ${g.games}  states ${g.states}  ours ${iv(g.ours)}  ESPN ${iv(g.espn)}  ratio ${iv(g.ratio, 3)}`)
-    const t = (x: Tail) => `${x.unlikelyWon}/${x.count} in ${x.games} games (${f(100 * x.rate.value, 2)}% [${f(100 * x.rate.lower, 2)}, ${f(100 * x.rate.upper, 2)}])`
-    lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
-    lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)
-    const c = r.calibrationError
-    lines.push(`  calibration error: ours ${f(c.ours)}  ESPN ${f(c.espn)}  (noise floor with games as the unit ${f(c.noiseFloor)}; states as independent ${f(c.independentNoiseFloor)})`)
-    lines.push(`  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`)
-  }
-  return lines.join("\n")
-}
+export const formatTable = (reports: ReadonlyArray<LeagueReport>): string =>
+  reports.flatMap((r) => [
+    `${r.league}  seasons ${r.seasons.join(",")}  games ${r.games}  states ${r.states}  priors ${Object.entries(r.priors).map(([k, v]) => `${k}:${v}`).join(" ")}`,
+    ...formatFigures(r)
+  ]).join("\n")

@@ -18,6 +18,13 @@
  *   from the earlier results of their own league in the corpus (`prior/TeamElo.ts`), standing in
  *   for that file, which is fitted on the corpus itself; elsewhere the league home edge. `--fit` instead fits the calibration layer on
  *   the selected seasons and prints its parameters (never select a reserved season).
+ * - `--recorded`: the live system's own record, read from the database (`DATABASE_URL`, else the
+ *   embedded one under the data directory, migrated first like `arbees bankroll`): every game in
+ *   `game_states` that reached `final`, its in-play states scored with the probability our model
+ *   published against ESPN's live one, per league and phase with the corpus report's figures
+ *   (`RecordedEval.ts`); `--since YYYY-MM-DD` (UTC) keeps games first recorded on or after that
+ *   day, `--league` selects leagues. Skipped games, left-out states and rows that did not decode
+ *   are counted in the output.
  *
  * A table per evaluation on a terminal (or with `--table`), from the JSON report's own rounded
  * figures (`EvalTables.ts`); the JSON report with `--json` or when the output is not a terminal.
@@ -32,6 +39,7 @@
 import { Console, Effect, FileSystem, Option, Path, Result, Schema } from "effect"
 import { calibrations, fitPlatt } from "../../../domain/winprob/Calibration.ts"
 import { type CorpusGame, evaluateCorpus, trainingForecasts } from "../../../domain/winprob/eval/CorpusEval.ts"
+import { evaluateRecorded } from "../../../domain/winprob/eval/RecordedEval.ts"
 import { decodeCsv } from "../../../domain/winprob/eval/Csv.ts"
 import { evaluateSoccer, SoccerGoal, soccerGoalColumns, SoccerResult, soccerResultColumns } from "../../../domain/winprob/eval/SoccerEval.ts"
 import { decodeSpreadFile, evaluateSpreads } from "../../../domain/winprob/eval/SpreadsEval.ts"
@@ -44,6 +52,9 @@ import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.
 import { defaultRatingsDirectory, loadRatingsFiles } from "../../../services/ratings/TeamRatings.ts"
 import { leagues as leagueTable } from "../../../schema/Sport.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
+import { Database } from "../../../services/database/Database.ts"
+import { migrate } from "../../../services/database/Migrations.ts"
+import { readRecordedStates } from "../../../services/database/RecordedStates.ts"
 import { configured } from "../Configured.ts"
 import { unreadable, wantsTable } from "../Output.ts"
 import { formatReport, type PlainReport } from "./EvalTables.ts"
@@ -227,6 +238,31 @@ const loadCorpus = (dir: string, seasons: ReadonlyArray<number>, leagues: Readon
     return { games, manifests: names, manifestRejected: rejected, skipped, misfiledPlays: misfiled, ratedResults: [...results.values()].reduce((n, r) => n + r.length, 0) }
   })
 
+/** `YYYY-MM-DD` → midnight UTC, epoch milliseconds. */
+const startOfDay = (day: string) =>
+  Effect.gen(function*() {
+    const millis = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN
+    // Date.parse rolls 2026-02-30 over to March: a real day prints back as itself
+    if (!Number.isFinite(millis) || new Date(millis).toISOString().slice(0, 10) !== day) {
+      return yield* new EvalInputError({ file: "", message: `--since must be a day, YYYY-MM-DD, was ${day}` })
+    }
+    return millis
+  })
+
+const loadRecorded = (since: Option.Option<string>, leagues: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const sinceMillis = since._tag === "Some" ? yield* startOfDay(since.value) : undefined
+    yield* migrate()
+    const { rows, rejected } = yield* readRecordedStates({ leagues, ...(sinceMillis === undefined ? {} : { since: sinceMillis }) })
+    const { target } = yield* Database
+    return {
+      database: target,
+      selection: { since: Option.getOrNull(since), leagues },
+      rejectedRows: rejected,
+      ...evaluateRecorded(rows)
+    }
+  }).pipe(Effect.provide(Database.layer))
+
 /** Floats to 6 decimals, so the JSON is readable and stable. */
 const rounded = (_key: string, value: unknown): unknown =>
   typeof value === "number" && Number.isFinite(value) && !Number.isInteger(value) ? Math.round(value * 1e6) / 1e6 : value
@@ -237,6 +273,8 @@ export interface WinprobInput {
   readonly soccer: Option.Option<string>
   readonly spreads: ReadonlyArray<string>
   readonly corpus: Option.Option<string>
+  readonly recorded: boolean
+  readonly since: Option.Option<string>
   readonly season: ReadonlyArray<number>
   readonly league: ReadonlyArray<string>
   readonly fit: boolean
@@ -246,12 +284,13 @@ export interface WinprobInput {
 }
 
 /** `arbees eval winprob`. @category commands */
-export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit, json, table: tableFlag, files }: WinprobInput) =>
+export const winprob = ({ summary, soccer, spreads, corpus, recorded, since, season, league, fit, json, table: tableFlag, files }: WinprobInput) =>
   Effect.gen(function*() {
     const summaries = [...summary, ...files]
-    if (summaries.length === 0 && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None") {
-      return yield* new EvalInputError({ file: "", message: "nothing to evaluate: give --summary FILE, --soccer DIR, --spreads FILE or --corpus DIR" })
+    if (summaries.length === 0 && soccer._tag === "None" && spreads.length === 0 && corpus._tag === "None" && !recorded) {
+      return yield* new EvalInputError({ file: "", message: "nothing to evaluate: give --summary FILE, --soccer DIR, --spreads FILE, --corpus DIR or --recorded" })
     }
+    if (since._tag === "Some" && !recorded) return yield* new EvalInputError({ file: "", message: "--since selects games of the record: give --recorded" })
     const table = wantsTable({ json, table: tableFlag })
     const { config } = yield* AppConfig
     const bound = config.model.probabilityBound / 10_000
@@ -279,6 +318,7 @@ export const winprob = ({ summary, soccer, spreads, corpus, season, league, fit,
         report["corpus"] = { leagues, calibration, ...provenance }
       }
     }
+    if (recorded) report["recorded"] = yield* loadRecorded(since, league)
     // The table is rendered from the JSON's own rounded figures, so both show the same numbers
     if (table) yield* Console.log(formatReport(JSON.parse(JSON.stringify(report, rounded)) as PlainReport))
     else yield* Console.log(JSON.stringify(report, rounded, 2))

@@ -1,12 +1,13 @@
 /**
  * The tables `arbees eval winprob` prints on a terminal (or with `--table`): one section per
- * evaluation asked for (summaries, soccer, spread files, corpus, calibration fit). Each is rendered
+ * evaluation asked for (summaries, soccer, spread files, corpus, calibration fit, the live record). Each is rendered
  * from the report exactly as `--json` prints it (floats rounded to 6 decimals), so a figure in a
- * table is the figure in the JSON; the corpus table shows the same figures to 4 decimals.
+ * table is the figure in the JSON; the corpus and record tables show the same figures to 4 decimals.
  *
  * @since 0.1.0
  */
 import { formatTable, type LeagueReport } from "../../../domain/winprob/eval/CorpusEval.ts"
+import { formatRecordedTable, type RecordedReport } from "../../../domain/winprob/eval/RecordedEval.ts"
 import { type Column, formatRows } from "../Output.ts"
 
 /** A figure as the JSON shows it; `-` when absent or not a number (JSON's `null` for NaN). */
@@ -190,6 +191,24 @@ export const formatFitTable = (fit: FitSection): string => {
   ].join("\n")
 }
 
+/** The record section of the JSON report. @category models */
+export interface RecordedSection extends RecordedReport {
+  /** Where it was read, without credentials */
+  readonly database: string
+  readonly selection: { readonly since: string | null; readonly leagues: ReadonlyArray<string> }
+  readonly rejectedRows: { readonly rows: number; readonly examples: ReadonlyArray<string> }
+}
+
+/** The live record: what was read and selected, then per league and phase (4 decimals). @category formatting */
+export const formatRecordedSection = (recorded: RecordedSection): string => {
+  const { since, leagues } = recorded.selection
+  const rejected = recorded.rejectedRows
+  return [
+    `recorded game states in ${recorded.database}${since === null ? "" : `, games first recorded since ${since}`}${leagues.length === 0 ? "" : `, leagues ${leagues.join(",")}`}; ${rejected.rows} rows did not decode${rejected.examples.length === 0 ? "" : ` (${rejected.examples.join("; ")})`}`,
+    formatRecordedTable(recorded)
+  ].join("\n")
+}
+
 /** The JSON report, rounded as printed. @category models */
 export interface PlainReport {
   readonly summary?: SummarySection
@@ -197,6 +216,7 @@ export interface PlainReport {
   readonly spreads?: ReadonlyArray<SpreadRow>
   readonly corpus?: CorpusSection
   readonly fit?: FitSection
+  readonly recorded?: RecordedSection
 }
 
 /** Every section of the report, a blank line between them. @category formatting */
@@ -206,5 +226,6 @@ export const formatReport = (report: PlainReport): string =>
     report.soccer === undefined ? undefined : formatSoccerTable(report.soccer),
     report.spreads === undefined ? undefined : formatSpreadsTable(report.spreads),
     report.corpus === undefined ? undefined : formatCorpusTable(report.corpus),
-    report.fit === undefined ? undefined : formatFitTable(report.fit)
+    report.fit === undefined ? undefined : formatFitTable(report.fit),
+    report.recorded === undefined ? undefined : formatRecordedSection(report.recorded)
   ].filter((s) => s !== undefined).join("\n\n")

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { GameState } from "../../../../src/schema/GameState.ts"
-import { type CorpusGame, evaluateCorpus, formatTable, phaseLabel, scoreGame, trainingForecasts } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
+import { type CorpusGame, evaluateCorpus, formatFigures, formatTable, leagueFigures, phaseLabel, type ScoredState, scoreGame, trainingForecasts } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
+import { calibrationByGame } from "../../../../src/domain/winprob/Metrics.ts"
 import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
 import { priorFromRating } from "../../../../src/domain/winprob/prior/Priors.ts"
 import { stateOf } from "../States.ts"
@@ -38,6 +39,8 @@ describe("corpus evaluation", () => {
     assert.deepStrictEqual([phaseLabel("ncaaf", 1, false), phaseLabel("ncaaf", 5, true), phaseLabel("ncaab", 2, false), phaseLabel("nhl", 4, false)], ["Q1", "OT", "H2", "OT"])
     assert.deepStrictEqual([1, 3, 4, 7, 9, 10].map((inning) => phaseLabel("mlb", inning, false)), ["I1-3", "I1-3", "I4-6", "I7-9", "I7-9", "OT"])
     assert.deepStrictEqual([phaseLabel("nba", 4, false), phaseLabel("wnba", 5, true)], ["Q4", "OT"])
+    // Soccer by halves (extra time is OT), tennis by sets, MMA by rounds
+    assert.deepStrictEqual([phaseLabel("epl", 1, false), phaseLabel("mls", 2, false), phaseLabel("ucl", 3, true), phaseLabel("atp", 3, false), phaseLabel("ufc", 2, false)], ["H1", "H2", "OT", "S3", "R2"])
   })
 
   it("scores every live state, leaving out the final one", () => {
@@ -79,6 +82,42 @@ describe("corpus evaluation", () => {
     assert.include(table, "ncaaf  seasons 2020  games 2  states 6")
     assert.include(table, "certain states on undecided games: ours 0  ESPN 1")
     assert.include(table, "in-game model alone (ESPN's opening probability as our prior): games 2  states 5")
+  })
+
+  it("reports a league from its games' scored states, whoever scored them", () => {
+    const s = (phase: string, ours: number, y: number, espn?: number): ScoredState => ({ phase, ours, y, ...(espn === undefined ? {} : { espn }) })
+    // Home won the first game, lost the second; the second's Q2 state has no ESPN probability
+    const scored = [
+      [s("Q1", 0.6, 1, 0.5), s("Q4", 1, 1, 0.995)],
+      [s("Q1", 0.3, 0, 0.4), s("Q2", 0.2, 0), s("Q4", 0.005, 0, 0)]
+    ]
+    const figures = leagueFigures(scored, { iterations: 200 })
+    assert.deepStrictEqual([figures.games, figures.states], [2, 5])
+    // Ours on ESPN's four states: 0.16 + 0 + 0.09 + 0.000025; ESPN's: 0.25 + 0.000025 + 0.16 + 0
+    assert.deepStrictEqual([figures.pooled.games, figures.pooled.states], [2, 4])
+    assert.closeTo(figures.pooled.ours.value, 0.250025 / 4, 1e-12)
+    assert.closeTo(figures.pooled.espn.value, 0.410025 / 4, 1e-12)
+    assert.closeTo(figures.pooled.ratio.value, 0.250025 / 0.410025, 1e-12)
+    assert.deepStrictEqual(figures.phases.map((p) => [p.phase, p.games, p.states]), [["Q1", 2, 2], ["Q2", 0, 0], ["Q4", 2, 2]])
+    assert.closeTo(figures.phases[0]!.ours.value, (0.16 + 0.09) / 2, 1e-12)
+    // Tails: ours 0.005 (home lost) low, 1 (home won) high; ESPN 0 low, 0.995 high
+    assert.deepStrictEqual([figures.tails.ours.low.count, figures.tails.ours.low.unlikelyWon, figures.tails.ours.high.count, figures.tails.ours.high.unlikelyWon], [1, 0, 1, 0])
+    assert.deepStrictEqual([figures.tails.espn.low.count, figures.tails.espn.high.count], [1, 1])
+    // Certain: ours 1 on any state, ESPN's 0 on a state it scored
+    assert.deepStrictEqual(figures.certainStates, { ours: 1, espn: 1 })
+    const calibration = calibrationByGame([[{ p: 0.6, y: 1 }, { p: 1, y: 1 }], [{ p: 0.3, y: 0 }, { p: 0.005, y: 0 }]])
+    assert.strictEqual(figures.calibrationError.ours, calibration.error)
+    assert.strictEqual(figures.calibrationError.noiseFloor, calibration.noiseFloor)
+    // The in-game model alone only when asked for, from the states' own estimate
+    assert.isUndefined(figures.inGame)
+    assert.notInclude(formatFigures(figures).join("\n"), "in-game model alone")
+    assert.notInclude(formatFigures(figures).join("\n"), "  Q2 ")
+    const withOpening = leagueFigures(scored.map((g) => g.map((x) => ({ ...x, oursFromEspnOpening: 0.5 }))), { iterations: 200, inGame: true })
+    assert.closeTo(withOpening.inGame.ours.value, 0.25 * 4 / 4, 1e-12)
+    assert.deepStrictEqual({ ...withOpening, inGame: undefined }, { ...figures, inGame: undefined })
+    // No state ESPN scored: one line says so, no figures
+    const noEspn = formatFigures(leagueFigures([[s("P1", 0.5, 1)]]))
+    assert.deepStrictEqual(noEspn, ["  no state with ESPN's probability: no Brier comparison, tails or calibration", "  certain states on undecided games: ours 0  ESPN 0"])
   })
 
   it("groups training forecasts by sport and calibration phase", () => {
