@@ -131,9 +131,10 @@ describe("CLI output", () => {
     Effect.gen(function*() {
       const data = "/work/shared/data"
       const args = ["eval", "winprob", "--soccer", `${data}/soccer`, "--spreads", `${data}/pregame/profb_nfl_1989_1991_spreads.csv`, "--spreads", `${data}/pregame/pntsprd_ncaab_1994_95_spreads.csv`]
-      // Each in its own process: in one process the second run's minute-0 Elo row is now and then
-      // 0.167601 against 0.167413 (about 1 run in 20 under vitest, never in a plain node script), a
-      // cause not found yet; the figures are pinned below so a fresh process is checked too
+      // Each in its own process: in one process the second run's Elo rows are now and then off
+      // (0.167601 against 0.167413 at minute 0; about 1 run in 20 under vitest, never seen in a plain
+      // node script). Caught: one year's fitted home goal map came back equal to its away map
+      // (fitEloGoals in prior/Elo.ts), with the same inputs; the cause is not found yet
       const json = yield* Effect.promise(() => Cli.run([...args, "--json"]))
       const table = yield* Effect.promise(() => Cli.run([...args, "--table"]))
       assert.strictEqual(json.code, 0, json.stderr)
