@@ -160,6 +160,8 @@ describe("eval winprob --recorded", () => {
       assert.deepStrictEqual(nhl.phases.map((p: any) => [p.phase, p.states]), [["P1", 0], ["P3", 1], ["OT", 0]])
       assert.deepStrictEqual([nhl.pooled.ours.value, nhl.pooled.espn.value, nhl.pooled.ratio.value], [six(0.16), six(0.1225), six(0.16 / 0.1225)])
       assert.deepStrictEqual(nhl.priors, { elo: 1 })
+      // Ours alone on all three in-play states, ESPN's or not: 0.25 + 0.16 + 0.2025
+      assert.deepStrictEqual([nhl.everyState.games, nhl.everyState.states, nhl.everyState.brier.value], [1, 3, six(0.6125 / 3)])
 
       // Premier League: a draw is not a home win (y = 0); phases are halves
       assert.deepStrictEqual(epl.phases.map((p: any) => p.phase), ["H1", "H2"])

@@ -25,7 +25,7 @@
 import type { GameResult } from "../../../schema/GameState.ts"
 import { type League, leagues, sportFamily } from "../../../schema/Sport.ts"
 import { phaseOf } from "../Calibration.ts"
-import { calibrationByGame, type Estimated, type Forecast, percentileInterval, resampledSums } from "../Metrics.ts"
+import { brier, calibrationByGame, type Estimated, type Forecast, logLoss, percentileInterval, resampledSums } from "../Metrics.ts"
 import type { Prior } from "../prior/Prior.ts"
 import { priorFromRating } from "../prior/Priors.ts"
 import { enrich } from "../Sequence.ts"
@@ -151,6 +151,24 @@ export interface LeagueFigures {
   readonly calibrationError: { readonly ours: number; readonly espn: number; readonly noiseFloor: number; readonly independentNoiseFloor: number }
   /** Undecided states given exactly 0 or 1 */
   readonly certainStates: { readonly ours: number; readonly espn: number }
+  /**
+   * Our model alone on every state, whether ESPN has a probability there or not: the measure of a
+   * league whose feed carries none (NHL and soccer summaries, some live scoreboards)
+   */
+  readonly everyState: OwnFigures
+}
+
+/** One forecaster's figures against outcomes alone. @category models */
+export interface OwnFigures {
+  readonly games: number
+  readonly states: number
+  /** Brier score with a 95% interval from resampling games */
+  readonly brier: Estimated
+  readonly logLoss: number
+  readonly tails: { readonly low: Tail; readonly high: Tail }
+  readonly calibrationError: number
+  /** The calibration error a perfectly calibrated forecaster would show here, games as the unit */
+  readonly noiseFloor: number
 }
 
 /** One league of the corpus. @category models */
@@ -249,6 +267,10 @@ export function leagueFigures(scored: ReadonlyArray<ReadonlyArray<ScoredState>>,
   const espnByGame = withEspn.map((states) => states.map((s) => ({ p: s.espn!, y: s.y })))
   const oursCalibration = calibrationByGame(oursByGame)
   const everyState = scored.flat()
+  const allByGame = scored.filter((states) => states.length > 0).map((states) => states.map((s) => ({ p: s.ours, y: s.y })))
+  const allCalibration = calibrationByGame(allByGame)
+  const squares = resampledSums(allByGame.map((fs) => [fs.length, fs.reduce((a, f) => a + (f.p - f.y) ** 2, 0)]), iterations, seed)
+  const allForecasts = allByGame.flat()
   return {
     games: scored.length,
     states: everyState.length,
@@ -268,6 +290,15 @@ export function leagueFigures(scored: ReadonlyArray<ReadonlyArray<ScoredState>>,
     certainStates: {
       ours: everyState.filter((s) => s.ours === 0 || s.ours === 1).length,
       espn: withEspn.flat().filter((s) => s.espn === 0 || s.espn === 1).length
+    },
+    everyState: {
+      games: allByGame.length,
+      states: allForecasts.length,
+      brier: percentileInterval(brier(allForecasts), squares.map(([n, sq]) => sq! / n!)),
+      logLoss: logLoss(allForecasts),
+      tails: { low: tail(allByGame, 0.01, true, iterations, seed), high: tail(allByGame, 0.01, false, iterations, seed) },
+      calibrationError: allCalibration.error,
+      noiseFloor: allCalibration.noiseFloor
     }
   }
 }
@@ -325,9 +356,20 @@ const interval = (e: Estimated, d = 4) => `${fixed(e.value, d)} [${fixed(e.lower
  * @category formatting
  */
 export const formatFigures = (r: LeagueFigures): Array<string> => {
+  // Through the JSON a missing rate is null, which 100 * null would print as 0%
+  const percent = (x: number) => (Number.isFinite(x) ? fixed(100 * x, 2) : "-")
+  const t = (x: Tail) => (x.count === 0 ? "0/0" : `${x.unlikelyWon}/${x.count} in ${x.games} games (${percent(x.rate.value)}% [${percent(x.rate.lower)}, ${percent(x.rate.upper)}])`)
+  const e = r.everyState
+  const own = e.states === 0
+    ? []
+    : [
+      `  ours on every state: games ${e.games}  states ${e.states}  Brier ${interval(e.brier)}  log loss ${fixed(e.logLoss)}  calibration error ${fixed(e.calibrationError)} (floor ${fixed(e.noiseFloor)})`,
+      `    tails ≤1% ${t(e.tails.low)}  ≥99% ${t(e.tails.high)}`
+    ]
   if (r.pooled.states === 0) {
     return [
-      "  no state with ESPN's probability: no Brier comparison, tails or calibration",
+      "  no state with ESPN's probability: no comparison with ESPN",
+      ...own,
       `  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`
     ]
   }
@@ -340,13 +382,11 @@ export const formatFigures = (r: LeagueFigures): Array<string> => {
   if (g !== undefined && g.states > 0) {
     lines.push(`  in-game model alone (ESPN's opening probability as our prior): games ${g.games}  states ${g.states}  ours ${interval(g.ours)}  ESPN ${interval(g.espn)}  ratio ${interval(g.ratio, 3)}`)
   }
-  // Through the JSON a missing rate is null, which 100 * null would print as 0%
-  const percent = (x: number) => (Number.isFinite(x) ? fixed(100 * x, 2) : "-")
-  const t = (x: Tail) => (x.count === 0 ? "0/0" : `${x.unlikelyWon}/${x.count} in ${x.games} games (${percent(x.rate.value)}% [${percent(x.rate.lower)}, ${percent(x.rate.upper)}])`)
   lines.push(`  tails ≤1%: ours ${t(r.tails.ours.low)}  ESPN ${t(r.tails.espn.low)}`)
   lines.push(`  tails ≥99%: ours ${t(r.tails.ours.high)}  ESPN ${t(r.tails.espn.high)}`)
   const c = r.calibrationError
   lines.push(`  calibration error: ours ${fixed(c.ours)}  ESPN ${fixed(c.espn)}  (noise floor with games as the unit ${fixed(c.noiseFloor)}; states as independent ${fixed(c.independentNoiseFloor)})`)
+  lines.push(...own)
   lines.push(`  certain states on undecided games: ours ${r.certainStates.ours}  ESPN ${r.certainStates.espn}`)
   return lines
 }

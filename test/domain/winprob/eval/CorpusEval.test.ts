@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { GameState } from "../../../../src/schema/GameState.ts"
 import { type CorpusGame, evaluateCorpus, formatFigures, formatTable, leagueFigures, phaseLabel, type ScoredState, scoreGame, trainingForecasts } from "../../../../src/domain/winprob/eval/CorpusEval.ts"
-import { calibrationByGame } from "../../../../src/domain/winprob/Metrics.ts"
+import { calibrationByGame, logLoss } from "../../../../src/domain/winprob/Metrics.ts"
 import { priorOf } from "../../../../src/domain/winprob/prior/Prior.ts"
 import { priorFromRating } from "../../../../src/domain/winprob/prior/Priors.ts"
 import { stateOf } from "../States.ts"
@@ -115,9 +115,24 @@ describe("corpus evaluation", () => {
     const withOpening = leagueFigures(scored.map((g) => g.map((x) => ({ ...x, oursFromEspnOpening: 0.5 }))), { iterations: 200, inGame: true })
     assert.closeTo(withOpening.inGame.ours.value, 0.25 * 4 / 4, 1e-12)
     assert.deepStrictEqual({ ...withOpening, inGame: undefined }, { ...figures, inGame: undefined })
-    // No state ESPN scored: one line says so, no figures
+    // Ours alone on all five states, ESPN's or not: 0.16 + 0 + 0.09 + 0.04 + 0.000025
+    assert.deepStrictEqual([figures.everyState.games, figures.everyState.states], [2, 5])
+    assert.closeTo(figures.everyState.brier.value, 0.290025 / 5, 1e-12)
+    assert.strictEqual(figures.everyState.logLoss, logLoss([{ p: 0.6, y: 1 }, { p: 1, y: 1 }, { p: 0.3, y: 0 }, { p: 0.2, y: 0 }, { p: 0.005, y: 0 }]))
+    assert.deepStrictEqual([figures.everyState.tails.low.count, figures.everyState.tails.high.count], [1, 1])
+    const everyCalibration = calibrationByGame([[{ p: 0.6, y: 1 }, { p: 1, y: 1 }], [{ p: 0.3, y: 0 }, { p: 0.2, y: 0 }, { p: 0.005, y: 0 }]])
+    assert.strictEqual(figures.everyState.calibrationError, everyCalibration.error)
+    // Resampling two games: the Brier of either game alone or of both
+    assert.isAtMost(figures.everyState.brier.lower, figures.everyState.brier.value)
+    assert.isAtLeast(figures.everyState.brier.upper, figures.everyState.brier.value)
+    // No state ESPN scored: one line says so; ours alone is still measured
     const noEspn = formatFigures(leagueFigures([[s("P1", 0.5, 1)]]))
-    assert.deepStrictEqual(noEspn, ["  no state with ESPN's probability: no Brier comparison, tails or calibration", "  certain states on undecided games: ours 0  ESPN 0"])
+    assert.deepStrictEqual(noEspn, [
+      "  no state with ESPN's probability: no comparison with ESPN",
+      "  ours on every state: games 1  states 1  Brier 0.2500 [0.2500, 0.2500]  log loss 0.6931  calibration error 0.5000 (floor 0.3989)",
+      "    tails ≤1% 0/0  ≥99% 0/0",
+      "  certain states on undecided games: ours 0  ESPN 0"
+    ])
   })
 
   it("groups training forecasts by sport and calibration phase", () => {
