@@ -246,13 +246,6 @@ export const bootstrapMean = (values: ReadonlyArray<number>, iterations = 1000, 
   const n = values.length
   if (n === 0) return { mean: Number.NaN, lower: Number.NaN, upper: Number.NaN }
   const mean = values.reduce((a, b) => a + b, 0) / n
-  const random = seededRandom(seed)
-  const means = new Float64Array(iterations)
-  for (let i = 0; i < iterations; i++) {
-    let s = 0
-    for (let j = 0; j < n; j++) s += values[Math.floor(random() * n)]!
-    means[i] = s / n
-  }
-  means.sort()
-  return { mean, lower: means[Math.floor(0.025 * iterations)]!, upper: means[Math.min(iterations - 1, Math.floor(0.975 * iterations))]! }
+  const { lower, upper } = percentileInterval(mean, resampledSums(values.map((v) => [v]), iterations, seed).map(([s]) => s! / n))
+  return { mean, lower, upper }
 }

@@ -52,6 +52,7 @@ import { decodeSummary, type GameSummary } from "../../../services/espn/Summary.
 import { defaultRatingsDirectory, loadRatingsFiles } from "../../../services/ratings/TeamRatings.ts"
 import { leagues as leagueTable } from "../../../schema/Sport.ts"
 import { AppConfig } from "../../../services/config/AppConfig.ts"
+import { utcDate } from "../../../domain/matching/GameDate.ts"
 import { Database } from "../../../services/database/Database.ts"
 import { migrate } from "../../../services/database/Migrations.ts"
 import { readRecordedStates } from "../../../services/database/RecordedStates.ts"
@@ -243,7 +244,7 @@ const startOfDay = (day: string) =>
   Effect.gen(function*() {
     const millis = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN
     // Date.parse rolls 2026-02-30 over to March: a real day prints back as itself
-    if (!Number.isFinite(millis) || new Date(millis).toISOString().slice(0, 10) !== day) {
+    if (!Number.isFinite(millis) || utcDate(millis) !== day) {
       return yield* new EvalInputError({ file: "", message: `--since must be a day, YYYY-MM-DD, was ${day}` })
     }
     return millis
